@@ -1,0 +1,31 @@
+/* vireo-authority.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define VIREO_ACTION_READ         "org.vireo.hypervisor1.read"
+#define VIREO_ACTION_CONSOLE      "org.vireo.hypervisor1.console"
+#define VIREO_ACTION_LIFECYCLE    "org.vireo.hypervisor1.lifecycle"
+#define VIREO_ACTION_MODIFY       "org.vireo.hypervisor1.modify"
+#define VIREO_ACTION_HOST_NETWORK "org.vireo.hypervisor1.host-network"
+
+typedef struct {
+  const char *method;
+  const char *action;   /* NULL: no authorization needed */
+} VireoMethodAction;
+
+const char *vireo_method_action_lookup       (const VireoMethodAction *table,
+                                              gsize                    n_entries,
+                                              const char              *method,
+                                              gboolean                *found);
+gboolean    vireo_authority_authorize_method (GDBusMethodInvocation   *invocation,
+                                              const VireoMethodAction *table,
+                                              gsize                    n_entries);
+
+G_END_DECLS

@@ -1,0 +1,716 @@
+/* vireo-daemon-machine.c
+ *
+ * org.vireo.Hypervisor1.Machine: one libvirt domain.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-daemon-machine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gunixfdlist.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vireo-authority.h"
+#include "vireo-daemon-machine.h"
+#include "vireo-daemon-private.h"
+
+struct _VireoDaemonMachine {
+  VireoDBusMachineSkeleton parent_instance;
+
+  /* Borrowed references */
+  VireoDaemon             *daemon;
+
+  guint64                  seq;
+};
+
+static void machine_iface_init (VireoDBusMachineIface *iface);
+
+/* clang-format off */
+G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonMachine, vireo_daemon_machine, VIREO_DBUS_TYPE_MACHINE_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VIREO_DBUS_TYPE_MACHINE, machine_iface_init))
+/* clang-format on */
+
+static const VireoMethodAction machine_actions[] = {
+  { "Start",       VIREO_ACTION_LIFECYCLE },
+  { "Shutdown",    VIREO_ACTION_LIFECYCLE },
+  { "Reboot",      VIREO_ACTION_LIFECYCLE },
+  { "ForceOff",    VIREO_ACTION_LIFECYCLE },
+  { "Reset",       VIREO_ACTION_LIFECYCLE },
+  { "Pause",       VIREO_ACTION_LIFECYCLE },
+  { "Resume",      VIREO_ACTION_LIFECYCLE },
+  { "Save",        VIREO_ACTION_LIFECYCLE },
+  { "Delete",      VIREO_ACTION_MODIFY },
+  { "GetXml",      VIREO_ACTION_READ },
+  { "OpenConsole", VIREO_ACTION_CONSOLE },
+};
+
+static const char *const no_options[] = { NULL };
+
+/* Lifecycle methods: one libvirt call each. */
+
+typedef int (*LifecycleFunc) (virDomainPtr dom);
+
+static int
+do_shutdown (virDomainPtr dom)
+{
+  return virDomainShutdown (dom);
+}
+
+static int
+do_reboot (virDomainPtr dom)
+{
+  return virDomainReboot (dom, 0);
+}
+
+static int
+do_reset (virDomainPtr dom)
+{
+  return virDomainReset (dom, 0);
+}
+
+static int
+do_save (virDomainPtr dom)
+{
+  return virDomainManagedSave (dom, 0);
+}
+
+typedef struct {
+  const char    *method;
+  LifecycleFunc  func;
+  const char    *failure;   /* printf format with the machine's name */
+} Lifecycle;
+
+static const Lifecycle lifecycle_table[] = {
+  { "Start",    virDomainCreate,  N_("Could not start “%s”.") },
+  { "Shutdown", do_shutdown,      N_("Could not shut down “%s”.") },
+  { "Reboot",   do_reboot,        N_("Could not reboot “%s”.") },
+  { "ForceOff", virDomainDestroy, N_("Could not force “%s” off.") },
+  { "Reset",    do_reset,         N_("Could not reset “%s”.") },
+  { "Pause",    virDomainSuspend, N_("Could not pause “%s”.") },
+  { "Resume",   virDomainResume,  N_("Could not resume “%s”.") },
+  { "Save",     do_save,          N_("Could not save “%s”.") },
+};
+
+static gboolean
+lifecycle_func (VireoCall  *call,
+                GError    **error)
+{
+  const Lifecycle *lifecycle = call->data;
+  g_autoptr(virDomain) dom = _vireo_call_lookup_domain (call, error);
+
+  if (dom == NULL)
+    return FALSE;
+
+  if (lifecycle->func (dom) < 0)
+    {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      /* The formats are the literals of lifecycle_table, each with one %s. */
+      vireo_libvirt_set_error (error, _(lifecycle->failure), call->name);
+#pragma GCC diagnostic pop
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Starts @func in a worker thread for this machine; answers the caller on failure. */
+static VireoCall *
+begin_call (VireoDaemonMachine    *self,
+            GDBusMethodInvocation *invocation,
+            GVariant              *options,
+            const char * const    *known_options,
+            VireoCallFunc          func)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  g_autoptr(GError) error = NULL;
+  VireoCall *call;
+
+  if (!_vireo_check_options (options, known_options, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return NULL;
+    }
+
+  call = _vireo_call_new (self->daemon, invocation, func, &error);
+  if (call == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return NULL;
+    }
+
+  call->uuid = g_strdup (vireo_dbus_machine_get_uuid (machine));
+  call->name = g_strdup (vireo_dbus_machine_get_name (machine));
+  call->options = g_variant_ref (options);
+  return call;
+}
+
+static gboolean
+handle_lifecycle (VireoDaemonMachine    *self,
+                  GDBusMethodInvocation *invocation,
+                  GVariant              *options)
+{
+  const char *method = g_dbus_method_invocation_get_method_name (invocation);
+  VireoCall *call;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_table); i++)
+    {
+      if (!g_str_equal (lifecycle_table[i].method, method))
+        continue;
+
+      call = begin_call (self, invocation, options, no_options, lifecycle_func);
+      if (call != NULL)
+        {
+          call->data = (gpointer) &lifecycle_table[i];
+          _vireo_call_run (call);
+        }
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_assert_not_reached ();
+}
+
+#define LIFECYCLE_HANDLER(name)                                                   \
+  static gboolean                                                                 \
+  handle_##name (VireoDBusMachine      *machine,                                  \
+                 GDBusMethodInvocation *invocation,                               \
+                 GVariant              *options)                                  \
+  {                                                                               \
+    return handle_lifecycle (VIREO_DAEMON_MACHINE (machine), invocation, options); \
+  }
+
+LIFECYCLE_HANDLER (start)
+LIFECYCLE_HANDLER (shutdown)
+LIFECYCLE_HANDLER (reboot)
+LIFECYCLE_HANDLER (force_off)
+LIFECYCLE_HANDLER (reset)
+LIFECYCLE_HANDLER (pause)
+LIFECYCLE_HANDLER (resume)
+LIFECYCLE_HANDLER (save)
+
+/* Delete */
+
+static void
+add_disk_paths (GPtrArray        *paths,
+                VireoDomainFacts *facts)
+{
+  for (guint i = 0; i < facts->disks->len; i++)
+    {
+      VireoDiskFacts *disk = g_ptr_array_index (facts->disks, i);
+
+      if (disk->path[0] != '\0')
+        g_ptr_array_add (paths, g_strdup (disk->path));
+    }
+}
+
+static GPtrArray *
+facts_disk_paths (VireoDomainFacts *facts)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  add_disk_paths (paths, facts);
+  return paths;
+}
+
+/* Which other machine uses @path, if any: its name. */
+static char *
+find_other_user (virConnectPtr  conn,
+                 const char    *uuid,
+                 GPtrArray     *paths,
+                 char         **path_out,
+                 GError       **error)
+{
+  virDomainPtr *domains = NULL;
+  char *user = NULL;
+  int n;
+
+  n = virConnectListAllDomains (conn, &domains, 0);
+  if (n < 0)
+    {
+      vireo_libvirt_set_error (error, _("Vireo could not check which machines use the disks."));
+      return NULL;
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      char other_uuid[VIR_UUID_STRING_BUFLEN];
+      unsigned int flag_sets[] = { 0, VIR_DOMAIN_XML_INACTIVE };
+
+      if (user != NULL || virDomainGetUUIDString (domains[i], other_uuid) < 0
+          || g_str_equal (other_uuid, uuid))
+        continue;
+
+      for (guint f = 0; f < G_N_ELEMENTS (flag_sets) && user == NULL; f++)
+        {
+          g_autofree char *xml = NULL;
+          g_autoptr(VireoDomainFacts) facts = NULL;
+
+          if (flag_sets[f] != 0 && virDomainIsPersistent (domains[i]) != 1)
+            continue;
+
+          xml = virDomainGetXMLDesc (domains[i], flag_sets[f]);
+          if (xml == NULL || (facts = vireo_domain_facts_new_from_xml (xml, NULL)) == NULL)
+            continue;
+
+          for (guint d = 0; d < facts->disks->len && user == NULL; d++)
+            {
+              VireoDiskFacts *disk = g_ptr_array_index (facts->disks, d);
+
+              for (guint p = 0; p < paths->len; p++)
+                if (g_str_equal (disk->path, g_ptr_array_index (paths, p)))
+                  {
+                    user = g_strdup (facts->name);
+                    *path_out = g_strdup (disk->path);
+                    break;
+                  }
+            }
+        }
+    }
+
+  for (int i = 0; i < n; i++)
+    virDomainFree (domains[i]);
+  free (domains);
+  virResetLastError ();
+
+  return user;
+}
+
+static gboolean
+delete_func (VireoCall  *call,
+             GError    **error)
+{
+  g_autoptr(virDomain) dom = NULL;
+  g_autoptr(VireoDomainFacts) facts = NULL;
+  g_autoptr(GPtrArray) to_delete = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) own_paths = NULL;
+  g_autoptr(GString) failures = g_string_new (NULL);
+  g_autofree const char **requested = NULL;
+  GVariant *disks;
+  unsigned int undefine_flags;
+  int persistent;
+
+  dom = _vireo_call_lookup_domain (call, error);
+  if (dom == NULL)
+    return FALSE;
+
+  facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  if (facts == NULL)
+    return FALSE;
+  own_paths = facts_disk_paths (facts);
+
+  /* Also the persistent definition's disks, which a running machine may not show. */
+  persistent = virDomainIsPersistent (dom);
+  if (persistent == 1 && virDomainIsActive (dom) == 1)
+    {
+      g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+      g_autoptr(VireoDomainFacts) inactive = xml != NULL ? vireo_domain_facts_new_from_xml (xml, NULL) : NULL;
+
+      if (inactive != NULL)
+        add_disk_paths (own_paths, inactive);
+    }
+
+  disks = g_variant_lookup_value (call->options, "disks", NULL);
+  if (disks != NULL)
+    {
+      if (!g_variant_is_of_type (disks, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("“disks” must be a list of strings, not of type “%s”."),
+                       g_variant_get_type_string (disks));
+          g_variant_unref (disks);
+          return FALSE;
+        }
+      requested = g_variant_get_strv (disks, NULL);
+      g_variant_unref (disks);
+    }
+
+  for (guint r = 0; requested != NULL && requested[r] != NULL; r++)
+    {
+      const char *path = NULL;
+
+      for (guint i = 0; i < facts->disks->len && path == NULL; i++)
+        {
+          VireoDiskFacts *disk = g_ptr_array_index (facts->disks, i);
+
+          if (disk->path[0] != '\0'
+              && (g_str_equal (disk->path, requested[r]) || g_str_equal (disk->target, requested[r])))
+            path = disk->path;
+        }
+      for (guint i = 0; i < own_paths->len && path == NULL; i++)
+        if (g_str_equal (g_ptr_array_index (own_paths, i), requested[r]))
+          path = g_ptr_array_index (own_paths, i);
+
+      if (path == NULL)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a disk of “%s”; nothing was deleted."),
+                       g_utf8_validate (requested[r], -1, NULL) ? requested[r] : "?", call->name);
+          return FALSE;
+        }
+
+      if (!g_ptr_array_find_with_equal_func (to_delete, path, g_str_equal, NULL))
+        g_ptr_array_add (to_delete, g_strdup (path));
+    }
+
+  /* Every check before any change: a disk in a pool or a plain file, and nobody else's. */
+  for (guint i = 0; i < to_delete->len; i++)
+    {
+      const char *path = g_ptr_array_index (to_delete, i);
+      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+      struct stat st;
+
+      if (vol == NULL && (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)))
+        {
+          virResetLastError ();
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("The disk “%s” is not a disk image file that Vireo can delete; nothing was deleted."),
+                       path);
+          return FALSE;
+        }
+    }
+
+  if (to_delete->len > 0)
+    {
+      g_autofree char *other_path = NULL;
+      g_autofree char *other = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      other = find_other_user (call->conn, call->uuid, to_delete, &other_path, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (other != NULL)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("The disk “%s” is also used by “%s”; nothing was deleted."), other_path, other);
+          return FALSE;
+        }
+    }
+
+  if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
+    {
+      vireo_libvirt_set_error (error, _("Could not stop “%s” to delete it."), call->name);
+      return FALSE;
+    }
+
+  if (persistent == 1)
+    {
+      undefine_flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+                       | VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA;
+      if (virDomainUndefineFlags (dom, undefine_flags) < 0)
+        {
+          virErrorPtr last = virGetLastError ();
+
+          /* Drivers without NVRAM or checkpoints refuse those flags. */
+          if (last == NULL || (last->code != VIR_ERR_INVALID_ARG && last->code != VIR_ERR_NO_SUPPORT)
+              || virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                                  | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
+            {
+              vireo_libvirt_set_error (error, _("Could not delete “%s”."), call->name);
+              return FALSE;
+            }
+        }
+    }
+
+  for (guint i = 0; i < to_delete->len; i++)
+    {
+      const char *path = g_ptr_array_index (to_delete, i);
+      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+
+      if (vol != NULL)
+        {
+          if (virStorageVolDelete (vol, 0) < 0)
+            {
+              virErrorPtr last = virGetLastError ();
+
+              g_string_append_printf (failures, "\n%s: %s", path, last != NULL ? last->message : "?");
+            }
+        }
+      else if (g_unlink (path) != 0)
+        g_string_append_printf (failures, "\n%s: %s", path, g_strerror (errno));
+    }
+  virResetLastError ();
+
+  if (failures->len > 0)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED,
+                   _("“%s” was deleted, but some of its disks could not be:%s"),
+                   call->name, failures->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+handle_delete (VireoDBusMachine      *machine,
+               GDBusMethodInvocation *invocation,
+               GVariant              *options)
+{
+  static const char *const known[] = { "disks", NULL };
+  VireoCall *call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
+
+  if (call != NULL)
+    _vireo_call_run (call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* GetXml */
+
+static gboolean
+get_xml_func (VireoCall  *call,
+              GError    **error)
+{
+  g_autoptr(virDomain) dom = _vireo_call_lookup_domain (call, error);
+  gboolean inactive = FALSE;
+
+  if (dom == NULL)
+    return FALSE;
+
+  g_variant_lookup (call->options, "inactive", "b", &inactive);
+  call->out_string = virDomainGetXMLDesc (dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+  if (call->out_string == NULL)
+    {
+      vireo_libvirt_set_error (error, _("Could not read the definition of “%s”."), call->name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+get_xml_done (VireoCall *call)
+{
+  g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
+                                         g_variant_new ("(s)", call->out_string));
+}
+
+static gboolean
+handle_get_xml (VireoDBusMachine      *machine,
+                GDBusMethodInvocation *invocation,
+                GVariant              *options)
+{
+  static const char *const known[] = { "inactive", NULL };
+  VireoCall *call;
+  GVariant *inactive = g_variant_lookup_value (options, "inactive", NULL);
+
+  if (inactive != NULL && !g_variant_is_of_type (inactive, G_VARIANT_TYPE_BOOLEAN))
+    {
+      g_variant_unref (inactive);
+      g_dbus_method_invocation_return_error_literal (invocation, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                                                     _("“inactive” must be a boolean."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  g_clear_pointer (&inactive, g_variant_unref);
+
+  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
+  if (call != NULL)
+    {
+      call->done = get_xml_done;
+      _vireo_call_run (call);
+    }
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* OpenConsole */
+
+static gboolean
+open_console_func (VireoCall  *call,
+                   GError    **error)
+{
+  g_autoptr(virDomain) dom = _vireo_call_lookup_domain (call, error);
+  g_autofree char *xml = NULL;
+  const char *type = call->data;
+  int index;
+
+  if (dom == NULL)
+    return FALSE;
+
+  if (virDomainIsActive (dom) != 1)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                   _("“%s” is not running: start it to see its screen."), call->name);
+      return FALSE;
+    }
+
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (xml == NULL)
+    {
+      vireo_libvirt_set_error (error, _("Could not read the definition of “%s”."), call->name);
+      return FALSE;
+    }
+
+  index = vireo_domain_facts_graphics_index (xml, type, error);
+  if (index < 0)
+    {
+      g_prefix_error (error, _("Cannot show the screen of “%s”. "), call->name);
+      return FALSE;
+    }
+
+  /* Pre-authenticated: no password crosses the bus or reaches the user. */
+  call->out_fd = virDomainOpenGraphicsFD (dom, index, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+  if (call->out_fd < 0)
+    {
+      vireo_libvirt_set_error (error, _("Could not connect to the screen of “%s”."), call->name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+open_console_done (VireoCall *call)
+{
+  g_autoptr(GUnixFDList) fd_list = g_unix_fd_list_new ();
+  g_autoptr(GError) error = NULL;
+  int index;
+
+  index = g_unix_fd_list_append (fd_list, call->out_fd, &error);
+  if (index < 0)
+    {
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+
+  g_dbus_method_invocation_return_value_with_unix_fd_list (g_steal_pointer (&call->invocation),
+                                                           g_variant_new ("(h)", index), fd_list);
+}
+
+static gboolean
+handle_open_console (VireoDBusMachine      *machine,
+                     GDBusMethodInvocation *invocation,
+                     GUnixFDList           *fd_list,
+                     const char            *type,
+                     GVariant              *options)
+{
+  VireoCall *call;
+
+  if (!g_str_equal (type, "spice") && !g_str_equal (type, "vnc"))
+    {
+      g_dbus_method_invocation_return_error (invocation, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                                             _("Unknown console type “%s”: use “spice” or “vnc”."),
+                                             g_utf8_validate (type, -1, NULL) ? type : "?");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, no_options, open_console_func);
+  if (call != NULL)
+    {
+      call->data = g_strdup (type);
+      call->data_free = g_free;
+      call->done = open_console_done;
+      _vireo_call_run (call);
+    }
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Runs in GDBus's worker thread. */
+static gboolean
+vireo_daemon_machine_authorize_method (GDBusInterfaceSkeleton *skeleton,
+                                       GDBusMethodInvocation  *invocation)
+{
+  return vireo_authority_authorize_method (invocation, machine_actions, G_N_ELEMENTS (machine_actions));
+}
+
+static void
+machine_iface_init (VireoDBusMachineIface *iface)
+{
+  iface->handle_start = handle_start;
+  iface->handle_shutdown = handle_shutdown;
+  iface->handle_reboot = handle_reboot;
+  iface->handle_force_off = handle_force_off;
+  iface->handle_reset = handle_reset;
+  iface->handle_pause = handle_pause;
+  iface->handle_resume = handle_resume;
+  iface->handle_save = handle_save;
+  iface->handle_delete = handle_delete;
+  iface->handle_get_xml = handle_get_xml;
+  iface->handle_open_console = handle_open_console;
+}
+
+static void
+vireo_daemon_machine_class_init (VireoDaemonMachineClass *klass)
+{
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_class->g_authorize_method = vireo_daemon_machine_authorize_method;
+}
+
+static void
+vireo_daemon_machine_init (VireoDaemonMachine *self)
+{
+}
+
+VireoDaemonMachine *
+vireo_daemon_machine_new (VireoDaemon *daemon,
+                          const char  *uuid)
+{
+  VireoDaemonMachine *self;
+
+  g_return_val_if_fail (VIREO_IS_DAEMON (daemon), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  self = g_object_new (VIREO_TYPE_DAEMON_MACHINE, NULL);
+  self->daemon = daemon;
+  vireo_dbus_machine_set_uuid (VIREO_DBUS_MACHINE (self), uuid);
+  return self;
+}
+
+guint64
+vireo_daemon_machine_get_seq (VireoDaemonMachine *self)
+{
+  g_return_val_if_fail (VIREO_IS_DAEMON_MACHINE (self), 0);
+
+  return self->seq;
+}
+
+/**
+ * vireo_daemon_machine_update:
+ * @facts: what the domain is now
+ * @seq: when @facts were asked for
+ *
+ * Sets the properties; GDBus emits one PropertiesChanged for those that changed.
+ */
+void
+vireo_daemon_machine_update (VireoDaemonMachine *self,
+                             VireoDomainFacts   *facts,
+                             guint64             seq)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  GVariantBuilder disks;
+
+  g_return_if_fail (VIREO_IS_DAEMON_MACHINE (self));
+  g_return_if_fail (facts != NULL);
+
+  self->seq = seq;
+
+  g_variant_builder_init (&disks, G_VARIANT_TYPE ("a(ssst)"));
+  for (guint i = 0; i < facts->disks->len; i++)
+    {
+      VireoDiskFacts *disk = g_ptr_array_index (facts->disks, i);
+
+      g_variant_builder_add (&disks, "(ssst)", disk->target, disk->path, disk->device, disk->size);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  vireo_dbus_machine_set_name (machine, facts->name);
+  vireo_dbus_machine_set_title (machine, facts->title != NULL ? facts->title : "");
+  vireo_dbus_machine_set_description (machine, facts->description != NULL ? facts->description : "");
+  vireo_dbus_machine_set_state (machine, facts->state);
+  vireo_dbus_machine_set_os_id (machine, facts->os_id != NULL ? facts->os_id : "");
+  vireo_dbus_machine_set_vcpus (machine, facts->vcpus);
+  vireo_dbus_machine_set_memory_mib (machine, facts->memory_mib);
+  vireo_dbus_machine_set_persistent (machine, facts->persistent);
+  vireo_dbus_machine_set_autostart (machine, facts->autostart);
+  vireo_dbus_machine_set_graphics_types (machine, (const char *const *) facts->graphics);
+  vireo_dbus_machine_set_disks (machine, g_variant_builder_end (&disks));
+  g_object_thaw_notify (G_OBJECT (self));
+}

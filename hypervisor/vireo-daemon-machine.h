@@ -1,0 +1,24 @@
+/* vireo-daemon-machine.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vireo-daemon.h"
+#include "vireo-dbus-generated.h"
+#include "vireo-domain-facts.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_DAEMON_MACHINE (vireo_daemon_machine_get_type ())
+G_DECLARE_FINAL_TYPE (VireoDaemonMachine, vireo_daemon_machine, VIREO, DAEMON_MACHINE, VireoDBusMachineSkeleton)
+
+VireoDaemonMachine *vireo_daemon_machine_new    (VireoDaemon        *daemon,
+                                                 const char         *uuid);
+void                vireo_daemon_machine_update (VireoDaemonMachine *self,
+                                                 VireoDomainFacts   *facts,
+                                                 guint64             seq);
+guint64             vireo_daemon_machine_get_seq (VireoDaemonMachine *self);
+
+G_END_DECLS

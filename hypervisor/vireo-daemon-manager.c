@@ -1,0 +1,309 @@
+/* vireo-daemon-manager.c
+ *
+ * org.vireo.Hypervisor1.Manager: the host, and machine creation.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-daemon-manager"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-authority.h"
+#include "vireo-daemon-manager.h"
+#include "vireo-daemon-private.h"
+#include "vireo-machine-spec.h"
+
+#define DEFAULT_POOL      "default"
+#define DEFAULT_POOL_PATH "/var/lib/libvirt/images"
+
+struct _VireoDaemonManager {
+  VireoDBusManagerSkeleton parent_instance;
+
+  /* Borrowed references */
+  VireoDaemon             *daemon;
+};
+
+static void manager_iface_init (VireoDBusManagerIface *iface);
+
+/* clang-format off */
+G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonManager, vireo_daemon_manager, VIREO_DBUS_TYPE_MANAGER_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VIREO_DBUS_TYPE_MANAGER, manager_iface_init))
+/* clang-format on */
+
+static const VireoMethodAction manager_actions[] = {
+  { "CreateMachine", VIREO_ACTION_MODIFY },
+};
+
+typedef struct {
+  VireoMachineSpec *spec;
+  VireoHostLimits   limits;   /* a copy: the daemon's may change while we run */
+} CreateData;
+
+static void
+create_data_free (gpointer data)
+{
+  CreateData *create = data;
+
+  vireo_machine_spec_free (create->spec);
+  g_free (create->limits.arch);
+  g_free (create);
+}
+
+/* The default pool, defined and started if it is missing, as virt-manager does. */
+static virStoragePoolPtr
+ensure_default_pool (virConnectPtr   conn,
+                     GError        **error)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, DEFAULT_POOL);
+
+  if (pool == NULL)
+    {
+      g_autoptr(GVirConfigStoragePool) config = gvir_config_storage_pool_new ();
+      g_autoptr(GVirConfigStoragePoolTarget) target = gvir_config_storage_pool_target_new ();
+      g_autofree char *xml = NULL;
+
+      gvir_config_storage_pool_set_pool_type (config, GVIR_CONFIG_STORAGE_POOL_TYPE_DIR);
+      gvir_config_storage_pool_set_name (config, DEFAULT_POOL);
+      gvir_config_storage_pool_target_set_path (target, DEFAULT_POOL_PATH);
+      gvir_config_storage_pool_set_target (config, target);
+      xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+
+      pool = virStoragePoolDefineXML (conn, xml, 0);
+      if (pool == NULL || virStoragePoolBuild (pool, 0) < 0 || virStoragePoolSetAutostart (pool, 1) < 0)
+        {
+          vireo_libvirt_set_error (error, _("The default storage pool (%s) could not be set up."),
+                                   DEFAULT_POOL_PATH);
+          g_clear_pointer (&pool, virStoragePoolFree);
+          return NULL;
+        }
+    }
+
+  if (virStoragePoolIsActive (pool) != 1 && virStoragePoolCreate (pool, 0) < 0)
+    {
+      vireo_libvirt_set_error (error, _("The default storage pool could not be started."));
+      virStoragePoolFree (pool);
+      return NULL;
+    }
+
+  return pool;
+}
+
+static virStorageVolPtr
+create_disk (virConnectPtr            conn,
+             const VireoMachineSpec  *spec,
+             GError                 **error)
+{
+  g_autoptr(virStoragePool) pool = NULL;
+  g_autoptr(GVirConfigStorageVol) config = NULL;
+  g_autoptr(GVirConfigStorageVolTarget) target = NULL;
+  g_autofree char *vol_name = NULL;
+  g_autofree char *xml = NULL;
+  virStoragePoolInfo info;
+  g_autoptr(virStorageVol) existing = NULL;
+  virStorageVolPtr vol;
+  guint64 bytes = spec->disk_gib * 1024 * 1024 * 1024;
+
+  pool = ensure_default_pool (conn, error);
+  if (pool == NULL)
+    return NULL;
+
+  vol_name = g_strdup_printf ("%s.qcow2", spec->name);
+  existing = virStorageVolLookupByName (pool, vol_name);
+  if (existing != NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS,
+                   _("A disk image named “%s” already exists in the default storage pool; it was left as it is."),
+                   vol_name);
+      return NULL;
+    }
+  virResetLastError ();
+
+  if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < bytes)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("A %" G_GUINT64_FORMAT " GiB disk does not fit: the default storage pool has %.1f GiB free."),
+                   spec->disk_gib, info.available / (1024.0 * 1024.0 * 1024.0));
+      return NULL;
+    }
+
+  config = gvir_config_storage_vol_new ();
+  gvir_config_storage_vol_set_name (config, vol_name);
+  gvir_config_storage_vol_set_capacity (config, bytes);
+  target = gvir_config_storage_vol_target_new ();
+  gvir_config_storage_vol_target_set_format (target, "qcow2");
+  gvir_config_storage_vol_set_target (config, target);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
+    vireo_libvirt_set_error (error, _("The disk for “%s” could not be created."), spec->name);
+
+  return vol;
+}
+
+static gboolean
+create_machine_func (VireoCall  *call,
+                     GError    **error)
+{
+  CreateData *create = call->data;
+  VireoMachineSpec *spec = create->spec;
+  VireoMachineTarget target = { 0 };
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(virStorageVol) vol = NULL;
+  g_autoptr(virDomain) existing = NULL;
+  g_autoptr(virDomain) dom = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *disk_path = NULL;
+  g_autofree char *xml = NULL;
+  uid_t uid;
+
+  if (!vireo_machine_spec_check_host (spec, create->limits.memory_mib, create->limits.cpus, error))
+    return FALSE;
+
+  existing = virDomainLookupByName (call->conn, spec->name);
+  if (existing != NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS,
+                   _("A machine named “%s” already exists."), spec->name);
+      return FALSE;
+    }
+  virResetLastError ();
+
+  if (spec->iso != NULL)
+    {
+      uid = _vireo_call_get_caller_uid (call, error);
+      if (uid == (uid_t) -1)
+        return FALSE;
+
+      /* As the caller: the helper must not hand a guest a file its user cannot read. */
+      iso = vireo_open_as_user (uid, spec->iso, error);
+      if (iso == NULL)
+        {
+          g_prefix_error (error, _("The installation medium cannot be used. "));
+          return FALSE;
+        }
+    }
+
+  if (spec->disk_gib > 0)
+    {
+      vol = create_disk (call->conn, spec, error);
+      if (vol == NULL)
+        return FALSE;
+      disk_path = virStorageVolGetPath (vol);
+    }
+
+  target.virt_type = create->limits.virt_type;
+  target.arch = create->limits.arch;
+  target.machine = create->limits.is_test_driver ? NULL : "q35";
+  target.disk_path = disk_path;
+  target.iso_path = iso;
+  config = vireo_machine_spec_to_config (spec, &target);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+
+  dom = virDomainDefineXML (call->conn, xml);
+  if (dom == NULL)
+    {
+      vireo_libvirt_set_error (error, _("Could not create “%s”."), spec->name);
+      /* Nothing left behind: the disk is ours, made a moment ago. */
+      if (vol != NULL && virStorageVolDelete (vol, 0) < 0)
+        g_warning ("Could not remove the new disk %s", disk_path);
+      return FALSE;
+    }
+
+  call->out_facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  return call->out_facts != NULL;
+}
+
+static void
+create_machine_done (VireoCall *call)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uuid = g_strdup (call->out_facts->uuid);
+
+  _vireo_daemon_apply_facts (call->daemon, uuid, call->out_facts, call->seq);
+  path = _vireo_daemon_machine_path (uuid);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
+                                         g_variant_new ("(o)", path));
+}
+
+static gboolean
+handle_create_machine (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *spec_variant)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  g_autoptr(VireoMachineSpec) spec = NULL;
+  g_autoptr(GError) error = NULL;
+  const VireoHostLimits *limits;
+  CreateData *create;
+  VireoCall *call;
+
+  spec = vireo_machine_spec_new_from_variant (spec_variant, &error);
+  if (spec == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  call = _vireo_call_new (self->daemon, invocation, create_machine_func, &error);
+  if (call == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  limits = _vireo_daemon_get_limits (self->daemon);
+  create = g_new0 (CreateData, 1);
+  create->limits = *limits;
+  create->limits.arch = g_strdup (limits->arch);
+  create->spec = g_steal_pointer (&spec);
+  call->name = g_strdup (create->spec->name);
+  call->data = create;
+  call->data_free = create_data_free;
+  call->done = create_machine_done;
+  _vireo_call_run (call);
+
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Runs in GDBus's worker thread. */
+static gboolean
+vireo_daemon_manager_authorize_method (GDBusInterfaceSkeleton *skeleton,
+                                       GDBusMethodInvocation  *invocation)
+{
+  return vireo_authority_authorize_method (invocation, manager_actions, G_N_ELEMENTS (manager_actions));
+}
+
+static void
+manager_iface_init (VireoDBusManagerIface *iface)
+{
+  iface->handle_create_machine = handle_create_machine;
+}
+
+static void
+vireo_daemon_manager_class_init (VireoDaemonManagerClass *klass)
+{
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_class->g_authorize_method = vireo_daemon_manager_authorize_method;
+}
+
+static void
+vireo_daemon_manager_init (VireoDaemonManager *self)
+{
+}
+
+VireoDaemonManager *
+vireo_daemon_manager_new (VireoDaemon *daemon)
+{
+  VireoDaemonManager *self;
+
+  g_return_val_if_fail (VIREO_IS_DAEMON (daemon), NULL);
+
+  self = g_object_new (VIREO_TYPE_DAEMON_MANAGER, NULL);
+  self->daemon = daemon;
+  return self;
+}

@@ -1,0 +1,45 @@
+/* vireo-domain-facts.h
+ *
+ * What a Machine object shows, read from a domain's XML.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char    *target;   /* "vda" */
+  char    *path;     /* source file or device, "" for an empty CD-ROM */
+  char    *device;   /* "disk", "cdrom", "floppy", "lun" */
+  guint64  size;     /* virtual capacity in bytes, 0 when unknown */
+} VireoDiskFacts;
+
+typedef struct {
+  char       *name;
+  char       *uuid;
+  char       *title;
+  char       *description;
+  char       *os_id;
+  guint       vcpus;
+  guint64     memory_mib;
+  GStrv       graphics;   /* "spice", "vnc" in XML order */
+  GPtrArray  *disks;      /* of VireoDiskFacts */
+  gboolean    persistent;
+  gboolean    autostart;
+  const char *state;      /* static string */
+} VireoDomainFacts;
+
+VireoDomainFacts *vireo_domain_facts_new_from_xml (const char       *xml,
+                                                   GError          **error);
+int               vireo_domain_facts_graphics_index (const char     *xml,
+                                                     const char     *type,
+                                                     GError        **error);
+void              vireo_domain_facts_free         (VireoDomainFacts *facts);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainFacts, vireo_domain_facts_free)
+
+G_END_DECLS

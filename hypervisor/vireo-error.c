@@ -1,0 +1,68 @@
+/* vireo-error.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vireo-error.h"
+
+static const GDBusErrorEntry vireo_error_entries[] = {
+  { VIREO_ERROR_FAILED,                   "org.vireo.Hypervisor1.Error.Failed" },
+  { VIREO_ERROR_NOT_AUTHORIZED,           "org.vireo.Hypervisor1.Error.NotAuthorized" },
+  { VIREO_ERROR_NOT_AUTHORIZED_DISMISSED, "org.vireo.Hypervisor1.Error.NotAuthorizedDismissed" },
+  { VIREO_ERROR_INVALID_ARGUMENT,         "org.vireo.Hypervisor1.Error.InvalidArgument" },
+  { VIREO_ERROR_NOT_FOUND,                "org.vireo.Hypervisor1.Error.NotFound" },
+  { VIREO_ERROR_EXISTS,                   "org.vireo.Hypervisor1.Error.Exists" },
+  { VIREO_ERROR_INVALID_STATE,            "org.vireo.Hypervisor1.Error.InvalidState" },
+  { VIREO_ERROR_NOT_SUPPORTED,            "org.vireo.Hypervisor1.Error.NotSupported" },
+  { VIREO_ERROR_NOT_CONNECTED,            "org.vireo.Hypervisor1.Error.NotConnected" },
+  { VIREO_ERROR_LIBVIRT,                  "org.vireo.Hypervisor1.Error.Libvirt" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (vireo_error_entries) == VIREO_ERROR_N_ERRORS);
+
+GQuark
+vireo_error_quark (void)
+{
+  static gsize quark = 0;
+
+  g_dbus_error_register_error_domain ("vireo-error-quark",
+                                      &quark,
+                                      vireo_error_entries,
+                                      G_N_ELEMENTS (vireo_error_entries));
+  return (GQuark) quark;
+}
+
+/**
+ * vireo_error_split_message:
+ * @message: a #VIREO_ERROR message, remote error prefix already stripped
+ * @sentence: (out): the sentence for a person
+ * @detail: (out) (nullable): libvirt's own words, or %NULL
+ *
+ * Splits a message into the human sentence and libvirt's detail line.
+ */
+void
+vireo_error_split_message (const char  *message,
+                           char       **sentence,
+                           char       **detail)
+{
+  const char *nl;
+
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (sentence != NULL);
+  g_return_if_fail (detail != NULL);
+
+  nl = strstr (message, "\nlibvirt: ");
+  if (nl == NULL)
+    {
+      *sentence = g_strdup (message);
+      *detail = NULL;
+      return;
+    }
+
+  *sentence = g_strndup (message, nl - message);
+  *detail = g_strdup (nl + strlen ("\nlibvirt: "));
+}

@@ -1,0 +1,595 @@
+/* vireo-machine-spec.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-machine-spec"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vireo-error.h"
+#include "vireo-machine-spec.h"
+
+/**
+ * vireo_validate_name:
+ * @name: a name for a new machine
+ *
+ * A name has 1 to 64 characters: letters of any script, digits, spaces between other
+ * characters, and "-", "_" and ".", not at the start. It must be valid UTF-8.
+ */
+gboolean
+vireo_validate_name (const char  *name,
+                     GError     **error)
+{
+  glong n_chars;
+  const char *p;
+
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine needs a name."));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("The name is not valid text (UTF-8)."));
+      return FALSE;
+    }
+
+  n_chars = g_utf8_strlen (name, -1);
+  if (n_chars > VIREO_NAME_MAX_CHARS)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("The name “%.20s…” is too long: %ld characters, at most %d are allowed."),
+                   name, n_chars, VIREO_NAME_MAX_CHARS);
+      return FALSE;
+    }
+
+  for (p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalpha (c) || g_unichar_isdigit (c) || g_unichar_ismark (c))
+        continue;
+
+      if (c == ' ' && p != name && p[1] != '\0' && p[1] != ' ')
+        continue;
+
+      if ((c == '-' || c == '_' || c == '.') && p != name)
+        continue;
+
+      if (c == ' ')
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                     _("The name “%s” has a space at its start or end, or two in a row."), name);
+      else if (p == name && (c == '-' || c == '_' || c == '.'))
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                     _("The name “%s” must start with a letter or a digit."), name);
+      else
+        {
+          char utf8[8] = { 0 };
+
+          g_unichar_to_utf8 (c, utf8);
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("The name “%s” contains “%s”: use letters, digits, spaces, “-”, “_” and “.” only."),
+                       g_unichar_isprint (c) ? name : _("(unprintable)"),
+                       g_unichar_isprint (c) ? utf8 : "?");
+        }
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * vireo_validate_title:
+ * @title: a one-line title
+ *
+ * A title is valid UTF-8, at most 256 characters, on one line.
+ */
+gboolean
+vireo_validate_title (const char  *title,
+                      GError     **error)
+{
+  const char *p;
+
+  if (!g_utf8_validate (title, -1, NULL))
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("The title is not valid text (UTF-8)."));
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (title, -1) > VIREO_TITLE_MAX_CHARS)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("The title is too long: at most %d characters are allowed."),
+                   VIREO_TITLE_MAX_CHARS);
+      return FALSE;
+    }
+
+  for (p = title; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        {
+          g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                               _("The title must be one line of text, without control characters."));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * vireo_validate_absolute_path:
+ * @path: a file path from a caller
+ *
+ * The path must be valid UTF-8, absolute and free of "." and ".." components: what it names
+ * is then resolved and checked as the caller, not here.
+ */
+gboolean
+vireo_validate_absolute_path (const char  *path,
+                              GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path == NULL || path[0] == '\0')
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("No file was given."));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (path, -1, NULL) || strlen (path) >= 4096)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("The file name is not valid."));
+      return FALSE;
+    }
+
+  if (!g_path_is_absolute (path))
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a full path: it must start with “/”."), path);
+      return FALSE;
+    }
+
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], "..") || g_str_equal (parts[i], "."))
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” contains “.” or “..”: give the file’s own path."), path);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_unsigned (GVariant    *value,
+              const char  *key,
+              guint64      max,
+              guint64     *out,
+              GError     **error)
+{
+  gint64 signed_value;
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+    *out = g_variant_get_uint64 (value);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    *out = g_variant_get_uint32 (value);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT16))
+    *out = g_variant_get_uint16 (value);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTE))
+    *out = g_variant_get_byte (value);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
+           || g_variant_is_of_type (value, G_VARIANT_TYPE_INT32)
+           || g_variant_is_of_type (value, G_VARIANT_TYPE_INT16))
+    {
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+        signed_value = g_variant_get_int64 (value);
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT32))
+        signed_value = g_variant_get_int32 (value);
+      else
+        signed_value = g_variant_get_int16 (value);
+
+      if (signed_value < 0)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” must not be negative."), key);
+          return FALSE;
+        }
+      *out = (guint64) signed_value;
+    }
+  else
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” must be a number, not of type “%s”."), key,
+                   g_variant_get_type_string (value));
+      return FALSE;
+    }
+
+  if (*out > max)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is too large: %" G_GUINT64_FORMAT " is more than %" G_GUINT64_FORMAT "."),
+                   key, *out, max);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_string (GVariant    *value,
+            const char  *key,
+            const char **out,
+            GError     **error)
+{
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” must be a string, not of type “%s”."), key,
+                   g_variant_get_type_string (value));
+      return FALSE;
+    }
+
+  *out = g_variant_get_string (value, NULL);
+  return TRUE;
+}
+
+/**
+ * vireo_machine_spec_new_from_variant:
+ * @spec: the a{sv} argument of CreateMachine
+ *
+ * Checks every key of @spec: its type, its range, and names, titles and paths by the rules
+ * above. Unknown keys are refused so that a typo never goes unnoticed. Defaults: 1024 MiB,
+ * 1 vCPU, no ISO, no disk, SPICE graphics, BIOS firmware.
+ *
+ * Returns: (transfer full) (nullable): the spec, or %NULL with @error set
+ */
+VireoMachineSpec *
+vireo_machine_spec_new_from_variant (GVariant  *spec,
+                                     GError   **error)
+{
+  g_autoptr(VireoMachineSpec) self = NULL;
+  g_autoptr(GVariant) value = NULL;
+  gboolean have_graphics = FALSE;
+  GVariantIter iter;
+  const char *key;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (g_variant_is_of_type (spec, G_VARIANT_TYPE_VARDICT), NULL);
+
+  self = g_new0 (VireoMachineSpec, 1);
+  self->memory_mib = 1024;
+  self->vcpus = 1;
+
+  g_variant_iter_init (&iter, spec);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      const char *str = NULL;
+      guint64 number = 0;
+
+      if (g_str_equal (key, "name"))
+        {
+          if (!get_string (value, key, &str, error) || !vireo_validate_name (str, error))
+            return NULL;
+          g_free (self->name);
+          self->name = g_strdup (str);
+        }
+      else if (g_str_equal (key, "title"))
+        {
+          if (!get_string (value, key, &str, error) || !vireo_validate_title (str, error))
+            return NULL;
+          g_free (self->title);
+          self->title = str[0] != '\0' ? g_strdup (str) : NULL;
+        }
+      else if (g_str_equal (key, "memory-mib"))
+        {
+          if (!get_unsigned (value, key, G_MAXUINT32, &number, error))
+            return NULL;
+          if (number < VIREO_MIN_MEMORY_MIB)
+            {
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine needs at least %d MiB of memory."), VIREO_MIN_MEMORY_MIB);
+              return NULL;
+            }
+          self->memory_mib = number;
+        }
+      else if (g_str_equal (key, "vcpus"))
+        {
+          if (!get_unsigned (value, key, 4096, &number, error))
+            return NULL;
+          if (number == 0)
+            {
+              g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                                   _("A machine needs at least one virtual CPU."));
+              return NULL;
+            }
+          self->vcpus = (guint) number;
+        }
+      else if (g_str_equal (key, "iso"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (!vireo_validate_absolute_path (str, error))
+            {
+              g_prefix_error (error, _("The installation medium cannot be used. "));
+              return NULL;
+            }
+          g_free (self->iso);
+          self->iso = g_strdup (str);
+        }
+      else if (g_str_equal (key, "disk-gib"))
+        {
+          if (!get_unsigned (value, key, VIREO_MAX_DISK_GIB, &number, error))
+            return NULL;
+          self->disk_gib = number;
+        }
+      else if (g_str_equal (key, "graphics"))
+        {
+          g_autofree const char **types = NULL;
+
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+            {
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("“graphics” must be a list of strings, not of type “%s”."),
+                           g_variant_get_type_string (value));
+              return NULL;
+            }
+          self->spice = self->vnc = FALSE;
+          types = g_variant_get_strv (value, NULL);
+          for (guint i = 0; types[i] != NULL; i++)
+            {
+              if (g_str_equal (types[i], "spice"))
+                self->spice = TRUE;
+              else if (g_str_equal (types[i], "vnc"))
+                self->vnc = TRUE;
+              else
+                {
+                  g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                               _("Unknown graphics type “%s”: use “spice” or “vnc”."),
+                               g_utf8_validate (types[i], -1, NULL) ? types[i] : "?");
+                  return NULL;
+                }
+            }
+          have_graphics = TRUE;
+        }
+      else if (g_str_equal (key, "firmware"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (!g_str_equal (str, "bios"))
+            {
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,
+                           _("Firmware “%s” is not supported yet: use “bios”."),
+                           g_utf8_validate (str, -1, NULL) ? str : "?");
+              return NULL;
+            }
+        }
+      else
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("Unknown option “%s”."), g_utf8_validate (key, -1, NULL) ? key : "?");
+          return NULL;
+        }
+    }
+
+  if (self->name == NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine needs a name."));
+      return NULL;
+    }
+
+  if (!have_graphics)
+    self->spice = TRUE;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * vireo_machine_spec_check_host:
+ * @spec: a spec
+ * @host_memory_mib: the host's memory
+ * @host_cpus: the host's logical CPUs
+ *
+ * Refuses a machine that asks for more memory or CPUs than the host has.
+ */
+gboolean
+vireo_machine_spec_check_host (const VireoMachineSpec  *spec,
+                               guint64                  host_memory_mib,
+                               guint                    host_cpus,
+                               GError                 **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (host_memory_mib > 0 && spec->memory_mib > host_memory_mib)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("%" G_GUINT64_FORMAT " MiB of memory is more than this computer has (%" G_GUINT64_FORMAT " MiB)."),
+                   spec->memory_mib, host_memory_mib);
+      return FALSE;
+    }
+
+  if (host_cpus > 0 && spec->vcpus > host_cpus)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("%u virtual CPUs are more than this computer has (%u)."),
+                   spec->vcpus, host_cpus);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+add_device (GVirConfigDomain *domain,
+            gpointer          device)
+{
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (device));
+}
+
+/**
+ * vireo_machine_spec_to_config:
+ * @spec: a validated spec
+ * @target: where it runs
+ *
+ * Builds the domain definition through libvirt-gconfig: a q35 (or the driver's default) PC
+ * with a virtio disk, a SATA CD-ROM, a USB tablet for an absolute pointer, the requested
+ * graphics on the local host only, a SPICE agent channel, and a serial console.
+ *
+ * Returns: (transfer full): the definition
+ */
+GVirConfigDomain *
+vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
+                              const VireoMachineTarget *target)
+{
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GVirConfigDomainOs) os = NULL;
+  g_autoptr(GList) boot = NULL;
+  g_autoptr(GVirConfigDomainControllerUsb) usb = NULL;
+  g_autoptr(GVirConfigDomainInput) tablet = NULL;
+  g_autoptr(GVirConfigDomainVideo) video = NULL;
+  g_autoptr(GVirConfigDomainChardevSourcePty) serial_pty = NULL;
+  g_autoptr(GVirConfigDomainSerial) serial = NULL;
+  g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = NULL;
+  g_autoptr(GVirConfigDomainConsole) console = NULL;
+  const char *features[] = { "acpi", "apic", NULL };
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  domain = gvir_config_domain_new ();
+  gvir_config_domain_set_virt_type (domain, target->virt_type);
+  gvir_config_domain_set_name (domain, spec->name);
+  if (spec->title != NULL)
+    gvir_config_domain_set_title (domain, spec->title);
+  gvir_config_domain_set_memory (domain, spec->memory_mib * 1024);
+  gvir_config_domain_set_current_memory (domain, spec->memory_mib * 1024);
+  gvir_config_domain_set_vcpus (domain, spec->vcpus);
+  gvir_config_domain_set_features (domain, (const GStrv) features);
+
+  os = gvir_config_domain_os_new ();
+  gvir_config_domain_os_set_os_type (os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
+  gvir_config_domain_os_set_arch (os, target->arch);
+  if (target->machine != NULL)
+    gvir_config_domain_os_set_machine (os, target->machine);
+  if (target->iso_path != NULL)
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  gvir_config_domain_os_set_boot_devices (os, boot);
+  gvir_config_domain_set_os (domain, os);
+
+  if (target->disk_path != NULL)
+    {
+      g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+      g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+      gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+      gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+      gvir_config_domain_disk_driver_set_name (driver, "qemu");
+      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+      gvir_config_domain_disk_set_driver (disk, driver);
+      gvir_config_domain_disk_set_source (disk, target->disk_path);
+      gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO);
+      gvir_config_domain_disk_set_target_dev (disk, "vda");
+      add_device (domain, disk);
+    }
+
+  if (target->iso_path != NULL)
+    {
+      g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
+      g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+      gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
+      gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+      gvir_config_domain_disk_driver_set_name (driver, "qemu");
+      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+      gvir_config_domain_disk_set_driver (cdrom, driver);
+      gvir_config_domain_disk_set_source (cdrom, target->iso_path);
+      gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+      gvir_config_domain_disk_set_target_dev (cdrom, "sda");
+      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+      add_device (domain, cdrom);
+    }
+
+  usb = gvir_config_domain_controller_usb_new ();
+  gvir_config_domain_controller_usb_set_model (usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
+  add_device (domain, usb);
+
+  /* An absolute pointer: the console follows the host's pointer without a grab. */
+  tablet = gvir_config_domain_input_new ();
+  gvir_config_domain_input_set_device_type (tablet, GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET);
+  gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
+  add_device (domain, tablet);
+
+  if (spec->spice)
+    {
+      g_autoptr(GVirConfigDomainGraphicsSpice) spice = gvir_config_domain_graphics_spice_new ();
+      g_autoptr(GVirConfigDomainChannel) channel = gvir_config_domain_channel_new ();
+      g_autoptr(GVirConfigDomainChardevSourceSpiceVmc) vmc = gvir_config_domain_chardev_source_spicevmc_new ();
+
+      /* No listen address: libvirt's default, the loopback address only. */
+      gvir_config_domain_graphics_spice_set_autoport (spice, TRUE);
+      add_device (domain, spice);
+
+      gvir_config_domain_channel_set_target_type (channel, GVIR_CONFIG_DOMAIN_CHANNEL_TARGET_VIRTIO);
+      gvir_config_domain_channel_set_target_name (channel, "com.redhat.spice.0");
+      gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (channel),
+                                             GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (vmc));
+      add_device (domain, channel);
+    }
+
+  if (spec->vnc)
+    {
+      g_autoptr(GVirConfigDomainGraphicsVnc) vnc = gvir_config_domain_graphics_vnc_new ();
+
+      gvir_config_domain_graphics_vnc_set_autoport (vnc, TRUE);
+      add_device (domain, vnc);
+    }
+
+  if (spec->spice || spec->vnc)
+    {
+      video = gvir_config_domain_video_new ();
+      gvir_config_domain_video_set_model (video, spec->spice ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL
+                                                             : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO);
+      add_device (domain, video);
+    }
+
+  serial_pty = gvir_config_domain_chardev_source_pty_new ();
+  serial = gvir_config_domain_serial_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (serial),
+                                         GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (serial_pty));
+  add_device (domain, serial);
+
+  console_pty = gvir_config_domain_chardev_source_pty_new ();
+  console = gvir_config_domain_console_new ();
+  gvir_config_domain_console_set_target_type (console, GVIR_CONFIG_DOMAIN_CONSOLE_TARGET_SERIAL);
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (console),
+                                         GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (console_pty));
+  add_device (domain, console);
+
+  return g_steal_pointer (&domain);
+}
+
+void
+vireo_machine_spec_free (VireoMachineSpec *spec)
+{
+  if (spec == NULL)
+    return;
+
+  g_free (spec->name);
+  g_free (spec->title);
+  g_free (spec->iso);
+  g_free (spec);
+}

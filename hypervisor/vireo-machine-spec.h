@@ -1,0 +1,57 @@
+/* vireo-machine-spec.h
+ *
+ * What CreateMachine is asked for, validated, and the domain XML built from it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vireo-libvirt-compat.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_NAME_MAX_CHARS   64
+#define VIREO_TITLE_MAX_CHARS  256
+#define VIREO_MIN_MEMORY_MIB   16
+#define VIREO_MAX_DISK_GIB     (64 * 1024)
+
+typedef struct {
+  char     *name;
+  char     *title;
+  guint64   memory_mib;
+  guint     vcpus;
+  char     *iso;        /* as given: absolute, no "..": resolved later as the caller */
+  guint64   disk_gib;   /* 0: no disk */
+  gboolean  spice;
+  gboolean  vnc;
+} VireoMachineSpec;
+
+/* Where and how the machine runs: facts of the host, not of the request. */
+typedef struct {
+  GVirConfigDomainVirtType  virt_type;
+  const char               *arch;         /* "x86_64" */
+  const char               *machine;      /* "q35", or NULL for the driver's default */
+  const char               *disk_path;    /* the new volume, or NULL */
+  const char               *iso_path;     /* resolved ISO path, or NULL */
+} VireoMachineTarget;
+
+gboolean          vireo_validate_name                 (const char              *name,
+                                                       GError                 **error);
+gboolean          vireo_validate_title                (const char              *title,
+                                                       GError                 **error);
+gboolean          vireo_validate_absolute_path        (const char              *path,
+                                                       GError                 **error);
+VireoMachineSpec *vireo_machine_spec_new_from_variant (GVariant                *spec,
+                                                       GError                 **error);
+gboolean          vireo_machine_spec_check_host       (const VireoMachineSpec  *spec,
+                                                       guint64                  host_memory_mib,
+                                                       guint                    host_cpus,
+                                                       GError                 **error);
+GVirConfigDomain *vireo_machine_spec_to_config        (const VireoMachineSpec  *spec,
+                                                       const VireoMachineTarget *target);
+void              vireo_machine_spec_free             (VireoMachineSpec        *spec);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoMachineSpec, vireo_machine_spec_free)
+
+G_END_DECLS
