@@ -1,0 +1,298 @@
+/* test-host.c: accelerator choice, files opened as the caller, libvirt error mapping, and
+ * the facts read from domain XML
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <pwd.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vireo-domain-facts.h"
+#include "vireo-error.h"
+#include "vireo-host.h"
+#include "vireo-libvirt.h"
+
+/* A fake /sys/module with the given modules, and a fake /dev/kvm when @dev_kvm. */
+static char *
+make_host (const char *const *modules,
+           gboolean           dev_kvm)
+{
+  g_autoptr(GError) error = NULL;
+  char *root = g_dir_make_tmp ("vireo-host-XXXXXX", &error);
+  g_autofree char *sys = NULL;
+
+  g_assert_no_error (error);
+  sys = g_build_filename (root, "module", NULL);
+  g_assert_cmpint (g_mkdir (sys, 0755), ==, 0);
+  for (guint i = 0; modules[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (sys, modules[i], NULL);
+      g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+    }
+  if (dev_kvm)
+    {
+      g_autofree char *kvm = g_build_filename (root, "kvm", NULL);
+      g_assert_true (g_file_set_contents (kvm, "", 0, NULL));
+    }
+  return root;
+}
+
+static void
+remove_host (const char *root)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
+static gboolean
+choose (const char *const *modules,
+        gboolean           dev_kvm,
+        VireoAccelMode     mode,
+        char             **reason)
+{
+  g_autofree char *root = make_host (modules, dev_kvm);
+  g_autofree char *sys = g_build_filename (root, "module", NULL);
+  g_autofree char *kvm = g_build_filename (root, "kvm", NULL);
+  VireoKvmProbe probe;
+  gboolean use_kvm;
+
+  vireo_kvm_probe_read (&probe, sys, kvm);
+  use_kvm = vireo_accel_choose (mode, &probe, reason);
+  vireo_kvm_probe_clear (&probe);
+  remove_host (root);
+  return use_kvm;
+}
+
+static void
+test_accel (void)
+{
+  const char *intel[] = { "kvm", "kvm_intel", NULL };
+  const char *amd[] = { "kvm", "kvm_amd", NULL };
+  const char *pvm[] = { "kvm", "kvm_pvm", NULL };
+  const char *none[] = { NULL };
+  g_autofree char *reason = NULL;
+  VireoAccelMode mode;
+
+  g_assert_true (choose (intel, TRUE, VIREO_ACCEL_AUTO, &reason));
+  g_assert_nonnull (strstr (reason, "kvm_intel"));
+  g_clear_pointer (&reason, g_free);
+
+  g_assert_true (choose (amd, TRUE, VIREO_ACCEL_AUTO, &reason));
+  g_assert_nonnull (strstr (reason, "kvm_amd"));
+  g_clear_pointer (&reason, g_free);
+
+  /* This machine's case: /dev/kvm from kvm_pvm, which hangs ordinary guests. */
+  g_assert_false (choose (pvm, TRUE, VIREO_ACCEL_AUTO, &reason));
+  g_assert_nonnull (strstr (reason, "kvm_pvm"));
+  g_assert_nonnull (strstr (reason, "TCG"));
+  g_clear_pointer (&reason, g_free);
+
+  g_assert_false (choose (intel, FALSE, VIREO_ACCEL_AUTO, &reason));
+  g_assert_nonnull (strstr (reason, "/dev/kvm does not exist"));
+  g_clear_pointer (&reason, g_free);
+
+  g_assert_false (choose (none, TRUE, VIREO_ACCEL_AUTO, &reason));
+  g_assert_nonnull (strstr (reason, "neither kvm_intel nor kvm_amd"));
+  g_clear_pointer (&reason, g_free);
+
+  g_assert_false (choose (intel, TRUE, VIREO_ACCEL_TCG, &reason));
+  g_clear_pointer (&reason, g_free);
+  g_assert_true (choose (pvm, TRUE, VIREO_ACCEL_KVM, &reason));
+  g_clear_pointer (&reason, g_free);
+
+  g_assert_true (vireo_accel_mode_parse ("auto", &mode) && mode == VIREO_ACCEL_AUTO);
+  g_assert_true (vireo_accel_mode_parse ("kvm", &mode) && mode == VIREO_ACCEL_KVM);
+  g_assert_true (vireo_accel_mode_parse ("tcg", &mode) && mode == VIREO_ACCEL_TCG);
+  g_assert_false (vireo_accel_mode_parse ("hvf", &mode));
+  g_assert_false (vireo_accel_mode_parse (NULL, &mode));
+}
+
+static void
+test_open_as_user (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-open-XXXXXX", &error);
+  g_autofree char *open_file = g_build_filename (dir, "public.iso", NULL);
+  g_autofree char *secret = g_build_filename (dir, "secret.iso", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.iso", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.iso", NULL);
+  g_autofree char *canonical = NULL;
+  struct passwd *nobody;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (open_file, "iso", -1, NULL));
+  g_assert_cmpint (g_chmod (open_file, 0644), ==, 0);
+  g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
+  g_assert_cmpint (g_chmod (secret, 0600), ==, 0);
+  g_assert_cmpint (symlink (open_file, link), ==, 0);
+
+  /* As ourselves. */
+  canonical = vireo_open_as_user (geteuid (), link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (canonical, ==, open_file);
+  g_clear_pointer (&canonical, g_free);
+
+  g_assert_null (vireo_open_as_user (geteuid (), missing, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (vireo_open_as_user (geteuid (), dir, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* As another user: only as root can the helper take on another uid. */
+  nobody = getpwnam ("nobody");
+  if (geteuid () == 0 && nobody != NULL)
+    {
+      canonical = vireo_open_as_user (nobody->pw_uid, link, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (canonical, ==, open_file);
+      g_clear_pointer (&canonical, g_free);
+
+      /* Root can read it; nobody cannot, so the helper refuses it for nobody. */
+      g_assert_null (vireo_open_as_user (nobody->pw_uid, secret, &error));
+      g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "cannot read"));
+      g_clear_error (&error);
+
+      g_assert_null (vireo_open_as_user (nobody->pw_uid, missing, &error));
+      g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+    }
+  else
+    g_test_message ("Not root: the other-user cases need root");
+
+  g_unlink (link);
+  g_unlink (open_file);
+  g_unlink (secret);
+  g_rmdir (dir);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sentence = NULL;
+  g_autofree char *detail = NULL;
+
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_NO_DOMAIN), ==, VIREO_ERROR_NOT_FOUND);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_OPERATION_INVALID), ==, VIREO_ERROR_INVALID_STATE);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_NO_SUPPORT), ==, VIREO_ERROR_NOT_SUPPORTED);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_DOM_EXIST), ==, VIREO_ERROR_EXISTS);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_RPC), ==, VIREO_ERROR_NOT_CONNECTED);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_ACCESS_DENIED), ==, VIREO_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpint (vireo_libvirt_error_code (VIR_ERR_INTERNAL_ERROR), ==, VIREO_ERROR_LIBVIRT);
+
+  vireo_libvirt_set_error_full (&error, VIR_ERR_OPERATION_INVALID,
+                                "Requested operation is not valid: domain is already running",
+                                "Could not start “web”.");
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not start “web”. The machine is not in a state that allows this.\n"
+                   "libvirt: Requested operation is not valid: domain is already running");
+
+  vireo_error_split_message (error->message, &sentence, &detail);
+  g_assert_cmpstr (sentence, ==, "Could not start “web”. The machine is not in a state that allows this.");
+  g_assert_cmpstr (detail, ==, "Requested operation is not valid: domain is already running");
+  g_clear_pointer (&sentence, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  vireo_error_split_message ("Just a sentence.", &sentence, &detail);
+  g_assert_cmpstr (sentence, ==, "Just a sentence.");
+  g_assert_null (detail);
+
+  /* The names a client sees on the bus. */
+  g_clear_error (&error);
+  g_set_error_literal (&error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED, "no");
+  {
+    g_autofree char *name = g_dbus_error_encode_gerror (error);
+    g_assert_cmpstr (name, ==, "org.vireo.Hypervisor1.Error.NotAuthorized");
+  }
+
+  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_RUNNING, FALSE), ==, "running");
+  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_SHUTOFF, FALSE), ==, "shutoff");
+  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_SHUTOFF, TRUE), ==, "saved");
+  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_PMSUSPENDED, FALSE), ==, "suspended");
+  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_CRASHED, FALSE), ==, "crashed");
+  g_assert_cmpstr (vireo_libvirt_state_to_string (42, FALSE), ==, "unknown");
+}
+
+static const char facts_xml[] =
+  "<domain type='kvm'>"
+  "  <name>Überprüfung</name><uuid>c7a5fdbd-cdaf-9455-926a-d65c16db1809</uuid>"
+  "  <title>A title</title><description>Line one\nline two</description>"
+  "  <metadata><libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+  "    <libosinfo:os id='http://debian.org/debian/12'/></libosinfo:libosinfo></metadata>"
+  "  <memory unit='KiB'>2097152</memory><vcpu>3</vcpu>"
+  "  <os><type arch='x86_64'>hvm</type></os>"
+  "  <devices>"
+  "    <disk type='file' device='disk'><source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+  "    <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>"
+  "    <graphics type='vnc' port='-1'/>"
+  "    <graphics type='spice' autoport='yes'/>"
+  "  </devices>"
+  "</domain>";
+
+static void
+test_facts (void)
+{
+  g_autoptr(VireoDomainFacts) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoDiskFacts *disk;
+
+  facts = vireo_domain_facts_new_from_xml (facts_xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (facts->name, ==, "Überprüfung");
+  g_assert_cmpstr (facts->uuid, ==, "c7a5fdbd-cdaf-9455-926a-d65c16db1809");
+  g_assert_cmpstr (facts->title, ==, "A title");
+  g_assert_cmpstr (facts->description, ==, "Line one\nline two");
+  g_assert_cmpstr (facts->os_id, ==, "http://debian.org/debian/12");
+  g_assert_cmpuint (facts->vcpus, ==, 3);
+  g_assert_cmpuint (facts->memory_mib, ==, 2048);
+  g_assert_cmpuint (g_strv_length (facts->graphics), ==, 2);
+  g_assert_cmpstr (facts->graphics[0], ==, "vnc");
+  g_assert_cmpstr (facts->graphics[1], ==, "spice");
+  g_assert_cmpuint (facts->disks->len, ==, 2);
+  disk = g_ptr_array_index (facts->disks, 0);
+  g_assert_cmpstr (disk->target, ==, "vda");
+  g_assert_cmpstr (disk->path, ==, "/var/lib/libvirt/images/a.qcow2");
+  g_assert_cmpstr (disk->device, ==, "disk");
+  disk = g_ptr_array_index (facts->disks, 1);
+  g_assert_cmpstr (disk->target, ==, "sda");
+  g_assert_cmpstr (disk->path, ==, "");
+  g_assert_cmpstr (disk->device, ==, "cdrom");
+
+  g_assert_cmpint (vireo_domain_facts_graphics_index (facts_xml, "vnc", NULL), ==, 0);
+  g_assert_cmpint (vireo_domain_facts_graphics_index (facts_xml, "spice", NULL), ==, 1);
+
+  g_clear_pointer (&facts, vireo_domain_facts_free);
+  facts = vireo_domain_facts_new_from_xml ("<domain><name>x</name></domain", &error);
+  g_assert_null (facts);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_cmpint (vireo_domain_facts_graphics_index ("<domain type='kvm'><name>n</name><devices/></domain>",
+                                                      "spice", &error), ==, -1);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hypervisor/host/accel", test_accel);
+  g_test_add_func ("/hypervisor/host/open-as-user", test_open_as_user);
+  g_test_add_func ("/hypervisor/errors", test_errors);
+  g_test_add_func ("/hypervisor/facts", test_facts);
+
+  return g_test_run ();
+}

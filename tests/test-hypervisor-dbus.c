@@ -1,0 +1,885 @@
+/* test-hypervisor-dbus.c: the real vireo-hypervisor on a private bus, against libvirt's test
+ * driver, with polkit mocked by python3-dbusmock's polkitd template
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gunixfdlist.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "vireo-authority.h"
+#include "vireo-dbus-generated.h"
+#include "vireo-error.h"
+
+#define BUS_NAME      "org.vireo.Hypervisor1"
+#define N_FIXTURE     27
+#define TIMEOUT_S     10
+
+static GTestDBus *test_bus;
+static GPid polkit_pid;
+static char *fixture_uri;
+
+typedef struct {
+  GDBusConnection    *connection;
+  GPid                helper_pid;
+  GDBusObjectManager *client;
+  VireoDBusManager   *manager;
+} Fixture;
+
+static const char *all_actions[] = {
+  VIREO_ACTION_READ, VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY,
+  VIREO_ACTION_HOST_NETWORK, NULL,
+};
+static const char *no_actions[] = { NULL };
+
+/* Helpers */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond holds: no sleeps. */
+static gboolean
+wait_until (gboolean (*cond) (gpointer),
+            gpointer   data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static void
+set_allowed (Fixture            *f,
+             const char * const *actions)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (f->connection, "org.freedesktop.PolicyKit1",
+                                       "/org/freedesktop/PolicyKit1/Authority",
+                                       "org.freedesktop.DBus.Mock", "SetAllowed",
+                                       g_variant_new ("(^as)", actions), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+count_objects (Fixture *f)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (f->client);
+
+  return g_list_length (objects);
+}
+
+static VireoDBusMachine *
+find_machine (Fixture    *f,
+              const char *name)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (f->client);
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusMachine *machine = vireo_dbus_object_peek_machine (VIREO_DBUS_OBJECT (l->data));
+
+      if (machine != NULL && g_strcmp0 (vireo_dbus_machine_get_name (machine), name) == 0)
+        return machine;
+    }
+
+  return NULL;
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *name;
+  const char *state;
+  guint       count;
+} Expect;
+
+static gboolean
+state_is (gpointer data)
+{
+  Expect *e = data;
+  VireoDBusMachine *machine = find_machine (e->f, e->name);
+
+  return machine != NULL && g_strcmp0 (vireo_dbus_machine_get_state (machine), e->state) == 0;
+}
+
+static gboolean
+machine_gone (gpointer data)
+{
+  Expect *e = data;
+
+  return find_machine (e->f, e->name) == NULL;
+}
+
+static gboolean
+machine_present (gpointer data)
+{
+  Expect *e = data;
+
+  return find_machine (e->f, e->name) != NULL;
+}
+
+static gboolean
+object_count_is (gpointer data)
+{
+  Expect *e = data;
+
+  return count_objects (e->f) == e->count;
+}
+
+static void
+assert_state_becomes (Fixture    *f,
+                      const char *name,
+                      const char *state)
+{
+  Expect e = { f, name, state, 0 };
+
+  if (!wait_until (state_is, &e))
+    g_error ("%s did not become %s (it is %s)", name, state,
+             find_machine (f, name) != NULL ? vireo_dbus_machine_get_state (find_machine (f, name)) : "gone");
+}
+
+/* Calls @method on the machine named @name and returns the reply. */
+static GVariant *
+call_machine (Fixture     *f,
+              const char  *name,
+              const char  *method,
+              GVariant    *args,
+              GError     **error)
+{
+  VireoDBusMachine *machine = find_machine (f, name);
+
+  g_assert_nonnull (machine);
+  return g_dbus_proxy_call_sync (G_DBUS_PROXY (machine), method, args, G_DBUS_CALL_FLAGS_NONE,
+                                 -1, NULL, error);
+}
+
+static GVariant *
+no_options (void)
+{
+  return g_variant_new ("(a{sv})", NULL);
+}
+
+/* Fixture */
+
+static gboolean
+helper_ready (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->manager != NULL && vireo_dbus_manager_get_connected (f->manager)
+         && count_objects (f) == N_FIXTURE + 1;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusObject) object = NULL;
+  g_autofree char *address_arg = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (test_bus));
+  g_autofree char *uri_arg = g_strdup_printf ("--libvirt-uri=%s", fixture_uri);
+  const char *argv[] = { g_getenv ("VIREO_HYPERVISOR"), address_arg, uri_arg, "--replace", NULL };
+
+  f->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  set_allowed (f, all_actions);
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->helper_pid, &error);
+  g_assert_no_error (error);
+
+  f->client = vireo_dbus_object_manager_client_new_sync (f->connection,
+                                                         G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                                         BUS_NAME, "/org/vireo/Hypervisor1", NULL, &error);
+  g_assert_no_error (error);
+
+  /* The client follows the name's owner: wait for the helper's objects. */
+  while (f->manager == NULL)
+    {
+      object = g_dbus_object_manager_get_object (f->client, "/org/vireo/Hypervisor1/Manager");
+      if (object != NULL)
+        f->manager = vireo_dbus_object_get_manager (VIREO_DBUS_OBJECT (object));
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (wait_until (helper_ready, f));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  int status = 0;
+
+  g_clear_object (&f->manager);
+  g_clear_object (&f->client);
+  kill (f->helper_pid, SIGTERM);
+  g_assert_cmpint (waitpid (f->helper_pid, &status, 0), ==, f->helper_pid);
+  g_spawn_close_pid (f->helper_pid);
+  /* It stopped by itself on SIGTERM, cleanly: no crash, no leak report. */
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_clear_object (&f->connection);
+}
+
+/* Tests */
+
+static void
+test_objects (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (f->client);
+  g_autoptr(GHashTable) states = g_hash_table_new (g_str_hash, g_str_equal);
+  VireoDBusMachine *machine;
+  GVariant *disks;
+  const char *const *graphics;
+  guint64 size = 0;
+  const char *target = NULL;
+
+  g_assert_cmpuint (g_list_length (objects), ==, N_FIXTURE + 1);
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusMachine *m = vireo_dbus_object_peek_machine (VIREO_DBUS_OBJECT (l->data));
+      g_autofree char *expected_path = NULL;
+      g_autofree char *escaped = NULL;
+      const char *state;
+
+      if (m == NULL)
+        continue;
+      escaped = g_dbus_escape_object_path (vireo_dbus_machine_get_uuid (m));
+      expected_path = g_strdup_printf ("/org/vireo/Hypervisor1/machines/%s", escaped);
+      g_assert_cmpstr (g_dbus_object_get_object_path (l->data), ==, expected_path);
+      state = vireo_dbus_machine_get_state (m);
+      g_hash_table_insert (states, (gpointer) state,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (states, state)) + 1));
+    }
+
+  /* Every state of the fixture, as its README counts them. */
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "running")), ==, 8);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "paused")), ==, 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "blocked")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "shutting-down")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "crashed")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "suspended")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "saved")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (states, "shutoff")), ==, 12);
+
+  machine = find_machine (f, "debian-web");
+  g_assert_nonnull (machine);
+  g_assert_cmpstr (vireo_dbus_machine_get_uuid (machine), ==, "5e1f0a00-0000-4000-8000-000000000001");
+  g_assert_cmpstr (vireo_dbus_machine_get_title (machine), !=, "");
+  g_assert_nonnull (strchr (vireo_dbus_machine_get_description (machine), '\n'));
+  g_assert_cmpstr (vireo_dbus_machine_get_os_id (machine), ==, "http://debian.org/debian/12");
+  g_assert_cmpuint (vireo_dbus_machine_get_vcpus (machine), ==, 2);
+  g_assert_cmpuint (vireo_dbus_machine_get_memory_mib (machine), ==, 2048);
+  g_assert_true (vireo_dbus_machine_get_persistent (machine));
+  graphics = vireo_dbus_machine_get_graphics_types (machine);
+  g_assert_cmpuint (g_strv_length ((GStrv) graphics), ==, 2);
+  g_assert_cmpstr (graphics[0], ==, "spice");
+  g_assert_cmpstr (graphics[1], ==, "vnc");
+  disks = vireo_dbus_machine_get_disks (machine);
+  g_assert_cmpstr (g_variant_get_type_string (disks), ==, "a(ssst)");
+  g_variant_get_child (disks, 0, "(&s&s&st)", &target, NULL, NULL, &size);
+  g_assert_cmpstr (target, ==, "vda");
+  g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (20) * 1024 * 1024 * 1024);
+
+  g_assert_nonnull (find_machine (f, "虚拟机"));
+  g_assert_nonnull (find_machine (f, "Überprüfung-ü"));
+  g_assert_false (vireo_dbus_machine_get_persistent (find_machine (f, "transient-scratch")));
+  g_assert_cmpuint (vireo_dbus_machine_get_memory_mib (find_machine (f, "balloon-memory")), ==, 4096);
+  g_assert_cmpuint (g_variant_n_children (vireo_dbus_machine_get_disks (find_machine (f, "pxe-diskless"))), ==, 0);
+
+  g_assert_true (vireo_dbus_manager_get_connected (f->manager));
+  g_assert_cmpstr (vireo_dbus_manager_get_connection_error (f->manager), ==, "");
+  g_assert_cmpuint (vireo_dbus_manager_get_cpu_count (f->manager), ==, 8);
+  g_assert_cmpuint (vireo_dbus_manager_get_memory_mib (f->manager), ==, 32768);
+  g_assert_cmpstr (vireo_dbus_manager_get_libvirt_uri (f->manager), ==, fixture_uri);
+  g_assert_cmpstr (vireo_dbus_manager_get_libvirt_version (f->manager), !=, "");
+  g_assert_true (g_strv_contains ((const char *const[]){ "kvm", "tcg", NULL },
+                                  vireo_dbus_manager_get_accelerator (f->manager)));
+  g_assert_cmpstr (vireo_dbus_manager_get_accelerator_reason (f->manager), !=, "");
+}
+
+static void
+test_properties_read_only (Fixture       *f,
+                           gconstpointer  data)
+{
+  VireoDBusMachine *machine = find_machine (f, "tiny");
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (f->connection, BUS_NAME,
+                                       g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)),
+                                       "org.freedesktop.DBus.Properties", "Set",
+                                       g_variant_new ("(ssv)", "org.vireo.Hypervisor1.Machine", "Name",
+                                                      g_variant_new_string ("renamed")),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  g_assert_nonnull (find_machine (f, "tiny"));
+}
+
+typedef struct {
+  const char *method;
+  const char *machine;
+  const char *state_after;  /* NULL: no state check */
+} LifecycleCase;
+
+static const LifecycleCase lifecycle_cases[] = {
+  { "Start",    "win11-office",     "running" },
+  { "Shutdown", "fedora-workstation", "shutoff" },
+  { "Reboot",   "big-compute",      "running" },
+  { "ForceOff", "debian-web",       "shutoff" },
+  { "Pause",    "fedora-workstation", "paused" },
+  { "Resume",   "paused-database",  "running" },
+  { "Save",     "storage-multi-disk", "saved" },
+  { "Reset",    "big-compute",      NULL },
+};
+
+static const LifecycleCase *
+find_case (const char *method)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_cases); i++)
+    if (g_str_equal (lifecycle_cases[i].method, method))
+      return &lifecycle_cases[i];
+  g_assert_not_reached ();
+}
+
+static void
+test_lifecycle_allowed (Fixture       *f,
+                        gconstpointer  data)
+{
+  const LifecycleCase *c = find_case (data);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = call_machine (f, c->machine, c->method, no_options (), &error);
+  if (c->state_after == NULL)
+    {
+      /* Reset: authorized and handed to libvirt, whose test driver may not support it. */
+      if (error != NULL)
+        g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
+      return;
+    }
+
+  g_assert_no_error (error);
+  assert_state_becomes (f, c->machine, c->state_after);
+}
+
+static void
+test_lifecycle_denied (Fixture       *f,
+                       gconstpointer  data)
+{
+  const LifecycleCase *c = find_case (data);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = g_strdup (vireo_dbus_machine_get_state (find_machine (f, c->machine)));
+
+  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_CONSOLE, VIREO_ACTION_MODIFY, NULL });
+  reply = call_machine (f, c->machine, c->method, no_options (), &error);
+  g_assert_null (reply);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+
+  /* Nothing changed: a call that reaches the helper after ours sees the same state. */
+  g_clear_pointer (&reply, g_variant_unref);
+  set_allowed (f, all_actions);
+  reply = call_machine (f, c->machine, "GetXml", no_options (), NULL);
+  g_assert_nonnull (reply);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (find_machine (f, c->machine)), ==, before);
+}
+
+static void
+test_lifecycle_invalid (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantBuilder) options = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+
+  /* Starting a running machine: a clear sentence, with libvirt's words under it. */
+  reply = call_machine (f, "debian-web", "Start", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "“debian-web” is already running."));
+  g_clear_error (&error);
+
+  reply = call_machine (f, "paused-database", "Pause", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "already paused"));
+  g_clear_error (&error);
+
+  reply = call_machine (f, "win11-office", "Shutdown", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  /* A failure inside libvirt: our sentence, with libvirt's words under it. */
+  reply = call_machine (f, "transient-scratch", "Save", no_options (), &error);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "GDBus.Error:org.vireo.Hypervisor1.Error."));
+  g_assert_nonnull (strstr (error->message, "Could not save “transient-scratch”."));
+  g_assert_nonnull (strstr (error->message, "\nlibvirt: "));
+  g_clear_error (&error);
+
+  /* An option nobody knows. */
+  g_variant_builder_add (options, "{sv}", "force", g_variant_new_boolean (TRUE));
+  reply = call_machine (f, "win11-office", "Start", g_variant_new ("(a{sv})", options), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (find_machine (f, "win11-office")), ==, "shutoff");
+}
+
+static void
+test_get_xml (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *xml;
+
+  reply = call_machine (f, "escaping-title", "GetXml", no_options (), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &xml);
+  g_assert_nonnull (strstr (xml, "<name>escaping-title</name>"));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = call_machine (f, "debian-web", "GetXml",
+                        g_variant_new_parsed ("({'inactive': <true>},)"), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = call_machine (f, "debian-web", "GetXml",
+                        g_variant_new_parsed ("({'inactive': <'yes'>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  set_allowed (f, no_actions);
+  reply = call_machine (f, "debian-web", "GetXml", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+}
+
+static void
+test_open_console (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The test driver has no display servers: authorized, then refused by libvirt. */
+  reply = call_machine (f, "debian-web", "OpenConsole", g_variant_new ("(sa{sv})", "vnc", NULL), &error);
+  g_assert_null (reply);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  reply = call_machine (f, "win11-office", "OpenConsole", g_variant_new ("(sa{sv})", "spice", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "not running"));
+  g_clear_error (&error);
+
+  reply = call_machine (f, "headless-router", "OpenConsole", g_variant_new ("(sa{sv})", "vnc", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "no VNC display"));
+  g_clear_error (&error);
+
+  reply = call_machine (f, "debian-web", "OpenConsole", g_variant_new ("(sa{sv})", "rdp", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  reply = call_machine (f, "debian-web", "OpenConsole", g_variant_new ("(sa{sv})", "vnc", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+}
+
+static void
+test_delete_allowed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  Expect gone = { f, "tiny", NULL, 0 };
+  Expect gone_b = { f, "Überprüfung-ü", NULL, 0 };
+  Expect gone_running = { f, "big-compute", NULL, 0 };
+
+  reply = call_machine (f, "tiny", "Delete", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (machine_gone, &gone));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* A disk named by its target. */
+  reply = call_machine (f, "Überprüfung-ü", "Delete", g_variant_new_parsed ("({'disks': <['vda']>},)"), &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (machine_gone, &gone_b));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* A running machine is stopped first. */
+  reply = call_machine (f, "big-compute", "Delete", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (machine_gone, &gone_running));
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1 - 3);
+}
+
+static void
+test_delete_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoDBusMachine *machine = find_machine (f, "shared-disk-a");
+  GVariant *disks = vireo_dbus_machine_get_disks (machine);
+  const char *shared = NULL;
+
+  for (gsize i = 0; i < g_variant_n_children (disks); i++)
+    {
+      const char *path;
+
+      g_variant_get_child (disks, i, "(&s&s&st)", NULL, &path, NULL, NULL);
+      if (strstr (path, "shared-data") != NULL)
+        shared = path;
+    }
+  g_assert_nonnull (shared);
+
+  /* A disk another machine uses. */
+  reply = call_machine (f, "shared-disk-a", "Delete",
+                        g_variant_new_parsed ("({'disks': <[%s]>},)", shared), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "shared-disk-b"));
+  g_assert_nonnull (strstr (error->message, "nothing was deleted"));
+  g_clear_error (&error);
+
+  /* A disk that is not this machine's. */
+  reply = call_machine (f, "shared-disk-a", "Delete",
+                        g_variant_new_parsed ("({'disks': <['/etc/passwd']>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A block device is never deleted. */
+  reply = call_machine (f, "block-device-disk", "Delete",
+                        g_variant_new_parsed ("({'disks': <['/dev/vireo-vg/block-device-data']>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Wrong types. */
+  reply = call_machine (f, "shared-disk-a", "Delete", g_variant_new_parsed ("({'disks': <'vda'>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Not allowed. */
+  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
+  reply = call_machine (f, "tiny", "Delete", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+
+  /* Nothing changed. */
+  g_assert_nonnull (find_machine (f, "shared-disk-a"));
+  g_assert_nonnull (find_machine (f, "block-device-disk"));
+  g_assert_nonnull (find_machine (f, "tiny"));
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1);
+}
+
+static char *
+create_machine (Fixture     *f,
+                const char  *spec,
+                GError     **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  char *path = NULL;
+
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (f->manager), "CreateMachine",
+                                  g_variant_new_parsed (spec), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  if (reply != NULL)
+    g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
+static void
+test_create_allowed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *spec = NULL;
+  g_autoptr(GDBusObject) object = NULL;
+  VireoDBusMachine *machine;
+  GVariant *disks;
+  const char *device = NULL;
+  guint64 size = 0;
+  int fd;
+
+  fd = g_file_open_tmp ("vireo-test-XXXXXX.iso", &iso, &error);
+  g_assert_no_error (error);
+  close (fd);
+
+  spec = g_strdup_printf ("({'name': <'New machine ü'>, 'title': <'Made by a test'>,"
+                          " 'memory-mib': <uint64 512>, 'vcpus': <uint32 2>, 'iso': <'%s'>,"
+                          " 'disk-gib': <uint64 1>, 'graphics': <['spice', 'vnc']>, 'firmware': <'bios'>},)",
+                          iso);
+  path = create_machine (f, spec, &error);
+  g_assert_no_error (error);
+
+  /* The object exists when the call returns. */
+  object = g_dbus_object_manager_get_object (f->client, path);
+  if (object == NULL)
+    {
+      Expect e = { f, "New machine ü", NULL, 0 };
+      g_assert_true (wait_until (machine_present, &e));
+    }
+  machine = find_machine (f, "New machine ü");
+  g_assert_cmpstr (g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)), ==, path);
+  g_assert_cmpstr (vireo_dbus_machine_get_title (machine), ==, "Made by a test");
+  g_assert_cmpstr (vireo_dbus_machine_get_state (machine), ==, "shutoff");
+  g_assert_cmpuint (vireo_dbus_machine_get_memory_mib (machine), ==, 512);
+  g_assert_cmpuint (vireo_dbus_machine_get_vcpus (machine), ==, 2);
+  g_assert_true (vireo_dbus_machine_get_persistent (machine));
+  g_assert_cmpuint (g_strv_length ((GStrv) vireo_dbus_machine_get_graphics_types (machine)), ==, 2);
+  disks = vireo_dbus_machine_get_disks (machine);
+  g_assert_cmpuint (g_variant_n_children (disks), ==, 2);
+  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, NULL, &device, &size);
+  g_assert_cmpstr (device, ==, "disk");
+  g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (1) << 30);
+  g_variant_get_child (disks, 1, "(&s&s&st)", NULL, NULL, &device, NULL);
+  g_assert_cmpstr (device, ==, "cdrom");
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 2);
+
+  g_unlink (iso);
+}
+
+static void
+test_create_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  struct {
+    const char *spec;
+    int         code;
+  } cases[] = {
+    { "({'name': <'bad/name'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <''>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'../x'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'0123456789012345678901234567890123456789012345678901234567890123x'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'title': <'no name'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'debian-web'>},)", VIREO_ERROR_EXISTS },
+    { "({'name': <'huge'>, 'memory-mib': <uint64 1048576>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'many'>, 'vcpus': <uint32 64>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'noiso'>, 'iso': <'/nonexistent/vireo.iso'>},)", VIREO_ERROR_NOT_FOUND },
+    { "({'name': <'reliso'>, 'iso': <'vireo.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'dotdot'>, 'iso': <'/tmp/../etc/passwd'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'dir'>, 'iso': <'/tmp'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'bigdisk'>, 'disk-gib': <uint64 60000>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'efi'>, 'firmware': <'efi'>},)", VIREO_ERROR_NOT_SUPPORTED },
+    { "({'name': <'typo'>, 'memroy-mib': <uint64 512>},)", VIREO_ERROR_INVALID_ARGUMENT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = create_machine (f, cases[i].spec, &error);
+
+      g_test_message ("%s", cases[i].spec);
+      g_assert_null (path);
+      g_assert_error (error, VIREO_ERROR, cases[i].code);
+    }
+
+  /* Not allowed, even with a perfect spec. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = NULL;
+
+    set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
+    path = create_machine (f, "({'name': <'fine'>, 'disk-gib': <uint64 1>},)", &error);
+    g_assert_null (path);
+    g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  }
+
+  /* Nothing was created. */
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1);
+  g_assert_null (find_machine (f, "fine"));
+  g_assert_null (find_machine (f, "bigdisk"));
+}
+
+static void
+test_client_vanishes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GDBusConnection) other = NULL;
+  g_autoptr(GDBusMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoDBusMachine *machine = find_machine (f, "win11-office");
+
+  other = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                  G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                  | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                  NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Send Start, then hang up before the answer. */
+  message = g_dbus_message_new_method_call (BUS_NAME, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)),
+                                            "org.vireo.Hypervisor1.Machine", "Start");
+  g_dbus_message_set_body (message, no_options ());
+  g_assert_true (g_dbus_connection_send_message (other, message, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_dbus_connection_flush_sync (other, NULL, &error));
+  g_assert_true (g_dbus_connection_close_sync (other, NULL, &error));
+
+  /* The helper did the work and still serves others. */
+  assert_state_becomes (f, "win11-office", "running");
+  g_assert_nonnull (call_machine (f, "win11-office", "GetXml", no_options (), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_helper_restarted (Fixture       *f,
+                          gconstpointer  data)
+{
+  Expect none = { f, NULL, NULL, 0 };
+  Expect e = { f, NULL, NULL, N_FIXTURE + 1 };
+
+  /* The helper stops: its objects vanish for the client. A new helper brings them back;
+   * the client follows the new owner of the name by itself. */
+  kill (f->helper_pid, SIGTERM);
+  g_assert_cmpint (waitpid (f->helper_pid, NULL, 0), ==, f->helper_pid);
+  g_spawn_close_pid (f->helper_pid);
+  g_assert_true (wait_until (object_count_is, &none));
+  {
+    g_autofree char *address_arg = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (test_bus));
+    g_autofree char *uri_arg = g_strdup_printf ("--libvirt-uri=%s", fixture_uri);
+    const char *argv[] = { g_getenv ("VIREO_HYPERVISOR"), address_arg, uri_arg, NULL };
+    g_autoptr(GError) error = NULL;
+
+    g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->helper_pid, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (wait_until (object_count_is, &e));
+}
+
+static void
+add_test (const char *path,
+          gconstpointer data,
+          void (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has);
+  return has;
+}
+
+static gboolean
+start_polkit_mock (void)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *python = g_getenv ("VIREO_PYTHON");
+  const char *argv[] = { python, "-m", "dbusmock", "--template", "polkitd", NULL };
+  gint64 deadline;
+
+  if (python == NULL || python[0] == '\0')
+    return FALSE;
+
+  if (!g_spawn_async (NULL, (char **) argv, NULL,
+                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                      NULL, NULL, &polkit_pid, &error))
+    {
+      g_printerr ("# cannot start dbusmock: %s\n", error->message);
+      return FALSE;
+    }
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!name_has_owner (connection, "org.freedesktop.PolicyKit1"))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (20000);   /* another process: nothing to iterate here */
+    }
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *fixture = NULL;
+  int ret;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  /* The client needs the error names before the first reply. */
+  (void) vireo_error_quark ();
+
+  fixture = g_build_filename (g_getenv ("VIREO_FIXTURES"), "machines.xml", NULL);
+  fixture_uri = g_strdup_printf ("test://%s", fixture);
+
+  test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (test_bus);
+  /* The helper asks polkit on the "system" bus: make that our private bus. */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (test_bus), TRUE);
+
+  if (!start_polkit_mock ())
+    {
+      g_test_skip ("python3-dbusmock is not available (VIREO_PYTHON)");
+      g_test_dbus_down (test_bus);
+      return 77;
+    }
+
+  add_test ("/hypervisor/dbus/objects", NULL, test_objects);
+  add_test ("/hypervisor/dbus/properties-read-only", NULL, test_properties_read_only);
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_cases); i++)
+    {
+      g_autofree char *allowed = g_strdup_printf ("/hypervisor/dbus/%s/allowed", lifecycle_cases[i].method);
+      g_autofree char *denied = g_strdup_printf ("/hypervisor/dbus/%s/denied", lifecycle_cases[i].method);
+
+      add_test (allowed, lifecycle_cases[i].method, test_lifecycle_allowed);
+      add_test (denied, lifecycle_cases[i].method, test_lifecycle_denied);
+    }
+  add_test ("/hypervisor/dbus/lifecycle/invalid", NULL, test_lifecycle_invalid);
+  add_test ("/hypervisor/dbus/GetXml", NULL, test_get_xml);
+  add_test ("/hypervisor/dbus/OpenConsole", NULL, test_open_console);
+  add_test ("/hypervisor/dbus/Delete/allowed", NULL, test_delete_allowed);
+  add_test ("/hypervisor/dbus/Delete/refused", NULL, test_delete_refused);
+  add_test ("/hypervisor/dbus/CreateMachine/allowed", NULL, test_create_allowed);
+  add_test ("/hypervisor/dbus/CreateMachine/refused", NULL, test_create_refused);
+  add_test ("/hypervisor/dbus/client-vanishes", NULL, test_client_vanishes);
+  add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
+
+  ret = g_test_run ();
+
+  kill (polkit_pid, SIGTERM);
+  waitpid (polkit_pid, NULL, 0);
+  g_test_dbus_down (test_bus);
+  g_free (fixture_uri);
+  return ret;
+}
