@@ -1,0 +1,43 @@
+# Shared by run.sh and test.sh: the Debian packages Vireo needs, and the system services it
+# talks to. Sourced, not run.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libglib2.0-bin
+  libpolkit-gobject-1-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils"
+RUNTIME_PACKAGES="dbus dbus-daemon polkitd libvirt-daemon-system libvirt-daemon-driver-qemu
+  libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iproute2 util-linux"
+TEST_PACKAGES="python3-gi python3-dbusmock grub-pc-bin grub-common xorriso mtools
+  libvirt-dbus"
+
+die() {
+    echo "$0: $*" >&2
+    exit 1
+}
+
+require_root() {
+    [ "$(id -u)" = 0 ] || die "run me as root: I install Debian packages and start libvirtd"
+}
+
+# Installs whatever of the given packages is missing, with one apt-get call.
+install_packages() {
+    local missing="" p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "Installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null || die "apt-get update failed"
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing >/dev/null || die "apt-get install failed:$missing"
+}
+
+# Configures (once) and builds into $1 with the remaining arguments for meson setup.
+build_tree() {
+    local dir=$1
+    shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; die "meson setup $dir failed"; }
+    fi
+    ninja -C "$dir" >"$dir.ninja.log" 2>&1 || { tail -50 "$dir.ninja.log"; die "build in $dir failed"; }
+}
