@@ -46,7 +46,7 @@ start=$(date +%s)
 echo "== data, unit and D-Bus suites"
 run_suites build --suite data --suite unit --suite dbus
 echo "== unit and D-Bus suites under ASan+UBSan"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:suppressions=$PWD/tests/asan.supp"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run_suites build-asan --suite unit --suite dbus

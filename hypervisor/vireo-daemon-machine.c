@@ -80,22 +80,84 @@ do_save (virDomainPtr dom)
   return virDomainManagedSave (dom, 0);
 }
 
+/* What a method needs, checked first so that the answer is a sentence of ours, the same for
+ * every driver, rather than whatever error the driver picks. */
+typedef enum {
+  NEEDS_INACTIVE,
+  NEEDS_ACTIVE,
+  NEEDS_RUNNING,
+  NEEDS_PAUSED,
+} Precondition;
+
 typedef struct {
   const char    *method;
   LifecycleFunc  func;
+  Precondition   precondition;
   const char    *failure;   /* printf format with the machine's name */
 } Lifecycle;
 
 static const Lifecycle lifecycle_table[] = {
-  { "Start",    virDomainCreate,  N_("Could not start “%s”.") },
-  { "Shutdown", do_shutdown,      N_("Could not shut down “%s”.") },
-  { "Reboot",   do_reboot,        N_("Could not reboot “%s”.") },
-  { "ForceOff", virDomainDestroy, N_("Could not force “%s” off.") },
-  { "Reset",    do_reset,         N_("Could not reset “%s”.") },
-  { "Pause",    virDomainSuspend, N_("Could not pause “%s”.") },
-  { "Resume",   virDomainResume,  N_("Could not resume “%s”.") },
-  { "Save",     do_save,          N_("Could not save “%s”.") },
+  { "Start",    virDomainCreate,  NEEDS_INACTIVE, N_("Could not start “%s”.") },
+  { "Shutdown", do_shutdown,      NEEDS_ACTIVE,   N_("Could not shut down “%s”.") },
+  { "Reboot",   do_reboot,        NEEDS_ACTIVE,   N_("Could not reboot “%s”.") },
+  { "ForceOff", virDomainDestroy, NEEDS_ACTIVE,   N_("Could not force “%s” off.") },
+  { "Reset",    do_reset,         NEEDS_ACTIVE,   N_("Could not reset “%s”.") },
+  { "Pause",    virDomainSuspend, NEEDS_RUNNING,  N_("Could not pause “%s”.") },
+  { "Resume",   virDomainResume,  NEEDS_PAUSED,   N_("Could not resume “%s”.") },
+  { "Save",     do_save,          NEEDS_ACTIVE,   N_("Could not save “%s”.") },
 };
+
+static gboolean
+check_precondition (virDomainPtr   dom,
+                    const char    *name,
+                    Precondition   precondition,
+                    GError       **error)
+{
+  int state = VIR_DOMAIN_NOSTATE;
+  int active = virDomainIsActive (dom);
+
+  if (active < 0 || virDomainGetState (dom, &state, NULL, 0) < 0)
+    {
+      vireo_libvirt_set_error (error, _("The state of “%s” could not be read."), name);
+      return FALSE;
+    }
+
+  switch (precondition)
+    {
+    case NEEDS_INACTIVE:
+      if (active)
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                     _("“%s” is already running."), name);
+      return !active;
+
+    case NEEDS_ACTIVE:
+      if (!active)
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                     _("“%s” is not running."), name);
+      return active;
+
+    case NEEDS_RUNNING:
+      if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_BLOCKED)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                       state == VIR_DOMAIN_PAUSED ? _("“%s” is already paused.") : _("“%s” is not running."),
+                       name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case NEEDS_PAUSED:
+      if (state != VIR_DOMAIN_PAUSED)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE, _("“%s” is not paused."), name);
+          return FALSE;
+        }
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
 
 static gboolean
 lifecycle_func (VireoCall  *call,
@@ -104,7 +166,7 @@ lifecycle_func (VireoCall  *call,
   const Lifecycle *lifecycle = call->data;
   g_autoptr(virDomain) dom = _vireo_call_lookup_domain (call, error);
 
-  if (dom == NULL)
+  if (dom == NULL || !check_precondition (dom, call->name, lifecycle->precondition, error))
     return FALSE;
 
   if (lifecycle->func (dom) < 0)
