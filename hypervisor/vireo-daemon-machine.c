@@ -748,6 +748,7 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
 {
   VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
   GVariantBuilder disks;
+  GVariantBuilder nics;
 
   g_return_if_fail (VIREO_IS_DAEMON_MACHINE (self));
   g_return_if_fail (facts != NULL);
@@ -762,6 +763,14 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
       g_variant_builder_add (&disks, "(ssst)", disk->target, disk->path, disk->device, disk->size);
     }
 
+  g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssss)"));
+  for (guint i = 0; i < facts->nics->len; i++)
+    {
+      VireoNicFacts *nic = g_ptr_array_index (facts->nics, i);
+
+      g_variant_builder_add (&nics, "(ssss)", nic->mac, nic->type, nic->source, nic->model);
+    }
+
   g_object_freeze_notify (G_OBJECT (self));
   vireo_dbus_machine_set_name (machine, facts->name);
   vireo_dbus_machine_set_title (machine, facts->title != NULL ? facts->title : "");
@@ -774,5 +783,6 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_autostart (machine, facts->autostart);
   vireo_dbus_machine_set_graphics_types (machine, (const char *const *) facts->graphics);
   vireo_dbus_machine_set_disks (machine, g_variant_builder_end (&disks));
+  vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
   g_object_thaw_notify (G_OBJECT (self));
 }

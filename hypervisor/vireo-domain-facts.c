@@ -27,6 +27,69 @@ disk_facts_free (gpointer data)
   g_free (disk);
 }
 
+static void
+nic_facts_free (gpointer data)
+{
+  VireoNicFacts *nic = data;
+
+  g_free (nic->mac);
+  g_free (nic->type);
+  g_free (nic->source);
+  g_free (nic->model);
+  g_free (nic);
+}
+
+typedef struct {
+  char *type;
+  char *source;
+} InterfaceXml;
+
+static void
+interface_start_element (GMarkupParseContext  *context,
+                         const char           *element_name,
+                         const char          **attribute_names,
+                         const char          **attribute_values,
+                         gpointer              user_data,
+                         GError              **error)
+{
+  InterfaceXml *parsed = user_data;
+
+  for (guint i = 0; attribute_names[i] != NULL; i++)
+    {
+      if (g_str_equal (element_name, "interface") && g_str_equal (attribute_names[i], "type")
+          && parsed->type == NULL)
+        parsed->type = g_strdup (attribute_values[i]);
+      else if (g_str_equal (element_name, "source") && parsed->source == NULL
+               && (g_str_equal (attribute_names[i], "network") || g_str_equal (attribute_names[i], "bridge")
+                   || g_str_equal (attribute_names[i], "dev")))
+        parsed->source = g_strdup (attribute_values[i]);
+    }
+}
+
+/* libvirt-gconfig reads neither an interface's type reliably nor its source: take both from
+ * the element's own XML. */
+static void
+parse_interface (GVirConfigDomainInterface *iface,
+                 VireoNicFacts             *nic)
+{
+  static const GMarkupParser parser = { interface_start_element, NULL, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (iface));
+  InterfaceXml parsed = { NULL, NULL };
+
+  context = g_markup_parse_context_new (&parser, 0, &parsed, NULL);
+  if (xml != NULL)
+    g_markup_parse_context_parse (context, xml, -1, NULL);
+
+  if (g_strcmp0 (parsed.type, "network") == 0 || g_strcmp0 (parsed.type, "bridge") == 0
+      || g_strcmp0 (parsed.type, "user") == 0)
+    nic->type = g_steal_pointer (&parsed.type);
+  else
+    nic->type = g_strdup ("other");
+  nic->source = parsed.source != NULL ? g_steal_pointer (&parsed.source) : g_strdup ("");
+  g_free (parsed.type);
+}
+
 static const char *
 device_type_to_string (GVirConfigDomainDiskGuestDeviceType type)
 {
@@ -131,6 +194,7 @@ vireo_domain_facts_new_from_xml (const char  *xml,
   facts->vcpus = (guint) gvir_config_domain_get_vcpus (config);
   facts->memory_mib = gvir_config_domain_get_memory (config) / 1024;
   facts->disks = g_ptr_array_new_with_free_func (disk_facts_free);
+  facts->nics = g_ptr_array_new_with_free_func (nic_facts_free);
   facts->state = "unknown";
 
   if (facts->name == NULL || facts->uuid == NULL)
@@ -155,6 +219,18 @@ vireo_domain_facts_new_from_xml (const char  *xml,
           disk_facts->path = g_strdup (source != NULL ? source : "");
           disk_facts->device = g_strdup (device_type_to_string (gvir_config_domain_disk_get_guest_device_type (disk)));
           g_ptr_array_add (facts->disks, disk_facts);
+        }
+      else if (GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data))
+        {
+          GVirConfigDomainInterface *iface = l->data;
+          VireoNicFacts *nic = g_new0 (VireoNicFacts, 1);
+          const char *mac = gvir_config_domain_interface_get_mac (iface);
+          const char *model = gvir_config_domain_interface_get_model (iface);
+
+          nic->mac = g_strdup (mac != NULL ? mac : "");
+          nic->model = g_strdup (model != NULL ? model : "");
+          parse_interface (iface, nic);
+          g_ptr_array_add (facts->nics, nic);
         }
       else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_SPICE (l->data))
         g_strv_builder_add (graphics, "spice");
@@ -227,5 +303,6 @@ vireo_domain_facts_free (VireoDomainFacts *facts)
   g_free (facts->os_id);
   g_strfreev (facts->graphics);
   g_clear_pointer (&facts->disks, g_ptr_array_unref);
+  g_clear_pointer (&facts->nics, g_ptr_array_unref);
   g_free (facts);
 }

@@ -19,6 +19,13 @@ typedef struct {
 } VireoDiskFacts;
 
 typedef struct {
+  char    *mac;
+  char    *type;     /* "network", "bridge", "user", "other" */
+  char    *source;   /* network or bridge name, "" when none */
+  char    *model;    /* "virtio", "e1000e", "" */
+} VireoNicFacts;
+
+typedef struct {
   char       *name;
   char       *uuid;
   char       *title;
@@ -28,6 +35,7 @@ typedef struct {
   guint64     memory_mib;
   GStrv       graphics;   /* "spice", "vnc" in XML order */
   GPtrArray  *disks;      /* of VireoDiskFacts */
+  GPtrArray  *nics;       /* of VireoNicFacts */
   gboolean    persistent;
   gboolean    autostart;
   const char *state;      /* static string */

@@ -234,6 +234,8 @@ static const char facts_xml[] =
   "  <devices>"
   "    <disk type='file' device='disk'><source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda' bus='virtio'/></disk>"
   "    <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>"
+  "    <interface type='network'><mac address='52:54:00:12:34:56'/><source network='default'/><model type='virtio'/></interface>"
+  "    <interface type='bridge'><source bridge='br0'/></interface>"
   "    <graphics type='vnc' port='-1'/>"
   "    <graphics type='spice' autoport='yes'/>"
   "  </devices>"
@@ -245,6 +247,7 @@ test_facts (void)
   g_autoptr(VireoDomainFacts) facts = NULL;
   g_autoptr(GError) error = NULL;
   VireoDiskFacts *disk;
+  VireoNicFacts *nic;
 
   facts = vireo_domain_facts_new_from_xml (facts_xml, &error);
   g_assert_no_error (error);
@@ -267,6 +270,17 @@ test_facts (void)
   g_assert_cmpstr (disk->target, ==, "sda");
   g_assert_cmpstr (disk->path, ==, "");
   g_assert_cmpstr (disk->device, ==, "cdrom");
+
+  g_assert_cmpuint (facts->nics->len, ==, 2);
+  nic = g_ptr_array_index (facts->nics, 0);
+  g_assert_cmpstr (nic->mac, ==, "52:54:00:12:34:56");
+  g_assert_cmpstr (nic->type, ==, "network");
+  g_assert_cmpstr (nic->source, ==, "default");
+  g_assert_cmpstr (nic->model, ==, "virtio");
+  nic = g_ptr_array_index (facts->nics, 1);
+  g_assert_cmpstr (nic->type, ==, "bridge");
+  g_assert_cmpstr (nic->source, ==, "br0");
+  g_assert_cmpstr (nic->model, ==, "");
 
   g_assert_cmpint (vireo_domain_facts_graphics_index (facts_xml, "vnc", NULL), ==, 0);
   g_assert_cmpint (vireo_domain_facts_graphics_index (facts_xml, "spice", NULL), ==, 1);

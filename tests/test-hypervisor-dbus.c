@@ -304,6 +304,23 @@ test_objects (Fixture       *f,
   g_assert_cmpstr (target, ==, "vda");
   g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (20) * 1024 * 1024 * 1024);
 
+  {
+    GVariant *nics = vireo_dbus_machine_get_nics (machine);
+    const char *mac, *type, *source, *model;
+
+    g_assert_cmpstr (g_variant_get_type_string (nics), ==, "a(ssss)");
+    g_assert_cmpuint (g_variant_n_children (nics), ==, 1);
+    g_variant_get_child (nics, 0, "(&s&s&s&s)", &mac, &type, &source, &model);
+    g_assert_cmpstr (mac, ==, "52:54:00:0a:00:01");
+    g_assert_cmpstr (type, ==, "network");
+    g_assert_cmpstr (source, ==, "default");
+    g_assert_cmpstr (model, ==, "virtio");
+    g_variant_get_child (vireo_dbus_machine_get_nics (find_machine (f, "fedora-workstation")), 0,
+                         "(&s&s&s&s)", &mac, &type, &source, &model);
+    g_assert_cmpstr (type, ==, "bridge");
+    g_assert_cmpstr (source, ==, "br0");
+  }
+
   g_assert_nonnull (find_machine (f, "虚拟机"));
   g_assert_nonnull (find_machine (f, "Überprüfung-ü"));
   g_assert_false (vireo_dbus_machine_get_persistent (find_machine (f, "transient-scratch")));
