@@ -1,0 +1,785 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test of vireo-hypervisor with real guests (ARCHITECTURE.md, "Tests", 3).
+
+Run inside the hermetic sandbox, with the helper started by it:
+
+    VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor \\
+        tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-e2e.py [-v] [CASE...]
+
+Talks to the helper on the sandbox's system bus with Gio, as the app would; uses virsh only
+to arrange or check things behind the helper's back. Guests run under TCG from a GRUB rescue
+ISO built at test time (make-grub-iso.sh). Prints `N passed, N failed` last and exits non-zero
+when a case failed. Every case waits for D-Bus signals with a bounded main-loop wait, never a
+fixed sleep.
+"""
+
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+import uuid as uuidlib
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME = "org.vireo.Hypervisor1"
+ROOT_PATH = "/org/vireo/Hypervisor1"
+MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
+MACHINES_PATH = "/org/vireo/Hypervisor1/machines"
+MANAGER_IFACE = "org.vireo.Hypervisor1.Manager"
+MACHINE_IFACE = "org.vireo.Hypervisor1.Machine"
+ERR = "org.vireo.Hypervisor1.Error."
+OM_IFACE = "org.freedesktop.DBus.ObjectManager"
+PROPS_IFACE = "org.freedesktop.DBus.Properties"
+
+IMAGES_DIR = "/var/lib/libvirt/images"
+PREFIX = "e2e-"  # every machine this test makes is named so; teardown removes them all
+GIB = 1024 ** 3
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.environ.get("VIREO_SANDBOX_WORK", "")
+SANDBOX_DIR = os.environ.get("VIREO_SANDBOX_DIR", "")
+LOG_DIR = os.environ.get("VIREO_SANDBOX_LOG_DIR", "")
+VERBOSE = False
+
+
+def log(*args):
+    if VERBOSE:
+        print("   ", *args, flush=True)
+
+
+def virsh(*args, check=True):
+    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
+                       capture_output=True, text=True, timeout=60)
+    if check and r.returncode != 0:
+        raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def virsh_names():
+    return set(virsh("list", "--all", "--name").split())
+
+
+def images():
+    return set(os.listdir(IMAGES_DIR)) if os.path.isdir(IMAGES_DIR) else set()
+
+
+def machine_path(uuid):
+    return MACHINES_PATH + "/" + Gio.dbus_escape_object_path(uuid)
+
+
+def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None):
+    s = {"name": GLib.Variant("s", name),
+         "memory-mib": GLib.Variant("t", memory_mib),
+         "vcpus": GLib.Variant("u", vcpus)}
+    if iso is not None:
+        s["iso"] = GLib.Variant("s", iso)
+    if disk_gib is not None:
+        s["disk-gib"] = GLib.Variant("t", disk_gib)
+    if graphics is not None:
+        s["graphics"] = GLib.Variant("as", graphics)
+    return s
+
+
+class DBusFailure(Exception):
+    """A D-Bus error reply: .name is the D-Bus error name, .text the helper's message."""
+
+    def __init__(self, name, text):
+        super().__init__(f"{name}: {text}")
+        self.name = name
+        self.text = text
+
+
+def to_dbus_failure(e):
+    name = Gio.DBusError.get_remote_error(e) or ""
+    text = e.message
+    prefix = f"GDBus.Error:{name}: "
+    if text.startswith(prefix):
+        text = text[len(prefix):]
+    return DBusFailure(name, text)
+
+
+class Helper:
+    """The helper on the system bus, with a mirror of its objects kept by its signals."""
+
+    def __init__(self):
+        self.conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+        self.objects = {}   # path -> {interface -> {property -> value}}
+        self.history = []   # (monotonic time, kind, path, detail)
+        self.conn.signal_subscribe(BUS_NAME, OM_IFACE, "InterfacesAdded", ROOT_PATH, None,
+                                   Gio.DBusSignalFlags.NONE, self._on_added)
+        self.conn.signal_subscribe(BUS_NAME, OM_IFACE, "InterfacesRemoved", ROOT_PATH, None,
+                                   Gio.DBusSignalFlags.NONE, self._on_removed)
+        self.conn.signal_subscribe(BUS_NAME, PROPS_IFACE, "PropertiesChanged", None, None,
+                                   Gio.DBusSignalFlags.NONE, self._on_props)
+        self.objects = self.get_managed_objects()
+        self.owner = self.name_owner()
+
+    def name_owner(self):
+        try:
+            (owner,) = self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "GetNameOwner",
+                                           GLib.Variant("(s)", (BUS_NAME,)), None,
+                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()
+            return owner
+        except GLib.Error:
+            return None
+
+    # --- signals ------------------------------------------------------------------------
+    def _on_added(self, conn, sender, path, iface, signal, params):
+        obj_path, ifaces = params.unpack()
+        self.history.append((time.monotonic(), "added", obj_path, sorted(ifaces)))
+        log(f"InterfacesAdded {obj_path} {sorted(ifaces)}")
+        self.objects.setdefault(obj_path, {}).update(ifaces)
+
+    def _on_removed(self, conn, sender, path, iface, signal, params):
+        obj_path, ifaces = params.unpack()
+        self.history.append((time.monotonic(), "removed", obj_path, ifaces))
+        log(f"InterfacesRemoved {obj_path} {ifaces}")
+        obj = self.objects.get(obj_path, {})
+        for i in ifaces:
+            obj.pop(i, None)
+        if not obj:
+            self.objects.pop(obj_path, None)
+
+    def _on_props(self, conn, sender, path, iface, signal, params):
+        changed_iface, changed, invalidated = params.unpack()
+        if not path.startswith(ROOT_PATH):
+            return
+        self.history.append((time.monotonic(), "props", path, (changed_iface, changed)))
+        log(f"PropertiesChanged {path} {changed_iface} {changed} {invalidated}")
+        props = self.objects.setdefault(path, {}).setdefault(changed_iface, {})
+        props.update(changed)
+        for p in invalidated:
+            props.pop(p, None)
+
+    # --- waiting ------------------------------------------------------------------------
+    def wait(self, cond, timeout, what):
+        """Iterates the main context until cond() is true; fails after timeout seconds."""
+        ctx = GLib.MainContext.default()
+        deadline = time.monotonic() + timeout
+        while True:
+            while ctx.pending():
+                ctx.iteration(False)
+            r = cond()
+            if r:
+                return r
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            source = GLib.timeout_source_new(max(1, int(remaining * 1000)))
+            source.set_callback(lambda *a: False)
+            source.attach(ctx)
+            ctx.iteration(True)
+            source.destroy()
+
+    def settle(self):
+        """Dispatches whatever has arrived, via a round trip to the bus."""
+        self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "GetId", None, None,
+                            Gio.DBusCallFlags.NONE, 5000, None)
+        ctx = GLib.MainContext.default()
+        while ctx.pending():
+            ctx.iteration(False)
+
+    def prop(self, path, iface, name):
+        """A property as the mirror (signals) knows it."""
+        return self.objects.get(path, {}).get(iface, {}).get(name)
+
+    # --- calls --------------------------------------------------------------------------
+    def call(self, path, iface, method, args=None, signature=None, timeout=60):
+        try:
+            params = GLib.Variant(signature, args) if signature else None
+            r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
+                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+        except GLib.Error as e:
+            raise to_dbus_failure(e) from None
+        return r.unpack() if r is not None else ()
+
+    def call_fd(self, path, iface, method, args, signature, timeout=30):
+        try:
+            r, fds = self.conn.call_with_unix_fd_list_sync(
+                BUS_NAME, path, iface, method, GLib.Variant(signature, args),
+                GLib.VariantType("(h)"), Gio.DBusCallFlags.NONE, timeout * 1000, None, None)
+        except GLib.Error as e:
+            raise to_dbus_failure(e) from None
+        (index,) = r.unpack()
+        assert fds is not None and fds.get_length() > index, f"{method}: reply carries no fd"
+        return fds.get(index)   # a dup; ours to close
+
+    def get_managed_objects(self):
+        (objs,) = self.call(ROOT_PATH, OM_IFACE, "GetManagedObjects")
+        return objs
+
+    def get(self, path, iface, name):
+        (v,) = self.call(path, PROPS_IFACE, "Get", (iface, name), "(ss)")
+        return v
+
+    def machine(self, path, method, options=None):
+        return self.call(path, MACHINE_IFACE, method, (options or {},), "(a{sv})")
+
+    def create_machine(self, s, timeout=120):
+        (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (s,), "(a{sv})",
+                            timeout=timeout)
+        return path
+
+    def machines_by_name(self):
+        return {ifaces[MACHINE_IFACE]["Name"]: p
+                for p, ifaces in self.objects.items() if MACHINE_IFACE in ifaces}
+
+
+def expect_error(names, fn, *args, **kwargs):
+    """Calls fn, which must fail with a D-Bus error named ERR + one of names."""
+    if isinstance(names, str):
+        names = (names,)
+    try:
+        r = fn(*args, **kwargs)
+    except DBusFailure as e:
+        assert e.name in [ERR + n for n in names], \
+            f"expected {' or '.join(ERR + n for n in names)}, got {e.name}: {e.text}"
+        return e
+    raise AssertionError(f"expected {' or '.join(ERR + n for n in names)}, but the call "
+                         f"succeeded and returned {r!r}")
+
+
+def recv_exactly(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise AssertionError(f"connection closed after {len(buf)} of {n} bytes "
+                                 f"(got {buf!r})")
+        buf += chunk
+    return buf
+
+
+def run_as(uid, gid, init_groups, code, args):
+    """Runs Python code as another user (setpriv), returns its JSON output. The user keeps
+    its supplementary groups from /etc/group when init_groups, else has none."""
+    cmd = ["setpriv", f"--reuid={uid}", f"--regid={gid}"]
+    cmd += ["--init-groups"] if init_groups else ["--clear-groups"]
+    cmd += ["/usr/bin/python3", "-c", code, json.dumps(args)]
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
+    env["HOME"] = WORK
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    if r.returncode != 0:
+        raise AssertionError(f"client as uid {uid} failed ({r.returncode}): {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+# A client for other users: calls methods and reports each result or D-Bus error name.
+CLIENT = r'''
+import json, sys
+from gi.repository import Gio, GLib
+calls = json.loads(sys.argv[1])
+conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+out = []
+for c in calls:
+    try:
+        if c["method"] == "CreateMachine":
+            s = {"name": GLib.Variant("s", c["name"]), "memory-mib": GLib.Variant("t", 128),
+                 "vcpus": GLib.Variant("u", 1), "disk-gib": GLib.Variant("t", c.get("disk", 0))}
+            if c.get("iso"):
+                s["iso"] = GLib.Variant("s", c["iso"])
+            params = GLib.Variant("(a{sv})", (s,))
+        else:
+            params = GLib.Variant("(a{sv})", ({},))
+        r = conn.call_sync("org.vireo.Hypervisor1", c["path"], c["iface"], c["method"], params,
+                           None, Gio.DBusCallFlags.NONE, 120000, None)
+        out.append({"ok": True, "result": r.unpack()})
+    except GLib.Error as e:
+        name = Gio.DBusError.get_remote_error(e) or ""
+        out.append({"ok": False, "error": name, "message": e.message})
+print(json.dumps(out))
+'''
+
+
+class E2E:
+    def __init__(self):
+        self.h = Helper()
+        self.iso = os.path.join(WORK, "grub.iso")
+        self.machine = None       # path of the GRUB machine
+        self.disk = None          # its disk's path
+        self.leftover_disks = set()
+        # The helper owns its name first and connects to libvirtd afterwards, as the app sees it.
+        t = time.monotonic()
+        try:
+            self.h.wait(lambda: self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30,
+                        "Manager.Connected == true")
+            log(f"helper connected to libvirtd after {time.monotonic() - t:.2f} s")
+        except AssertionError as e:
+            log(e)
+        self.initial_names = virsh_names()    # teardown removes every other domain
+        self.initial_images = images()        # and every other image
+
+    # --- cases, in order ----------------------------------------------------------------
+    def test_manager(self):
+        objs = self.h.get_managed_objects()
+        assert MANAGER_PATH in objs, f"no {MANAGER_PATH} in GetManagedObjects: {sorted(objs)}"
+        m = objs[MANAGER_PATH][MANAGER_IFACE]
+        log({k: v for k, v in m.items()})
+        assert m["Connected"] is True, f"Connected is false: {m.get('ConnectionError')!r}"
+        assert m["LibvirtUri"] == "qemu:///system", m["LibvirtUri"]
+        assert m["Accelerator"] == "tcg", f"Accelerator is {m['Accelerator']!r}, expected 'tcg'"
+        assert m["KvmUsable"] is False, "KvmUsable is true on a kvm_pvm host"
+        reason = m["AcceleratorReason"]
+        assert "kvm_pvm" in reason or ("kvm_intel" in reason and "kvm_amd" in reason), \
+            f"AcceleratorReason mentions neither kvm_pvm nor kvm_intel/kvm_amd: {reason!r}"
+
+    def test_create_machine(self):
+        t = time.monotonic()
+        subprocess.run([os.path.join(HERE, "make-grub-iso.sh"), self.iso], check=True)
+        log(f"GRUB ISO built in {time.monotonic() - t:.2f} s")
+        before = images()
+        path = self.h.create_machine(spec(PREFIX + "grub", iso=self.iso, disk_gib=1,
+                                          graphics=["spice", "vnc"]))
+        self.machine = path
+        # Note every new image at once, so that teardown removes it whatever fails next.
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        objs = self.h.get_managed_objects()
+        assert path in objs, f"{path} is not in GetManagedObjects: {sorted(objs)}"
+        m = objs[path][MACHINE_IFACE]
+        log(m)
+        assert path == machine_path(m["Uuid"]), f"{path} is not named after Uuid {m['Uuid']}"
+        assert m["Name"] == PREFIX + "grub", m["Name"]
+        assert m["State"] == "shutoff", m["State"]
+        assert m["Persistent"] is True
+        assert m["MemoryMiB"] == 128, m["MemoryMiB"]
+        assert m["Vcpus"] == 1, m["Vcpus"]
+        assert list(m["GraphicsTypes"]) == ["spice", "vnc"], m["GraphicsTypes"]
+        disks = [d for d in m["Disks"] if d[2] == "disk"]
+        cdroms = [d for d in m["Disks"] if d[2] == "cdrom"]
+        assert len(disks) == 1, f"expected one disk, got Disks={m['Disks']}"
+        assert any(d[1] == self.iso for d in cdroms), f"no cdrom with {self.iso}: {m['Disks']}"
+        target, self.disk, _, size = disks[0]
+        self.leftover_disks.add(self.disk)
+        assert os.path.dirname(self.disk) == IMAGES_DIR, \
+            f"disk {self.disk} is not in the default pool's {IMAGES_DIR}"
+        assert size == GIB, f"Disks says {size} bytes, expected {GIB}"
+        info = json.loads(subprocess.run(["qemu-img", "info", "-U", "--output=json", self.disk],
+                                         check=True, capture_output=True, text=True).stdout)
+        assert info["format"] == "qcow2", f"{self.disk} is {info['format']}, not qcow2"
+        assert info["virtual-size"] == GIB, f"{self.disk} has {info['virtual-size']} bytes"
+        pools = virsh("pool-list", "--all", "--name").split()
+        assert "default" in pools, f"no libvirt pool 'default' (pools: {pools})"
+        vols = virsh("vol-list", "default").split()
+        assert self.disk in vols, f"{self.disk} not among the default pool's volumes: {vols}"
+        xml = virsh("dumpxml", "--inactive", m["Name"])
+        assert "type='qemu'" in xml.split("\n", 1)[0] or 'type="qemu"' in xml.split("\n", 1)[0], \
+            f"not a TCG domain: {xml.splitlines()[0]}"
+
+    def test_start(self):
+        assert self.machine, "no machine (create failed)"
+        t = time.monotonic()
+        self.h.machine(self.machine, "Start")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30,
+                    "PropertiesChanged State == 'running'")
+        log(f"running {time.monotonic() - t:.2f} s after Start")
+        assert virsh("domstate", PREFIX + "grub") == "running"
+
+    def test_vnc_console(self):
+        assert self.machine, "no machine (create failed)"
+        fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("vnc", {}), "(sa{sv})")
+        with socket.socket(fileno=fd) as s:
+            s.settimeout(15)
+            greeting = recv_exactly(s, 12)
+            assert greeting[:8] == b"RFB 003." and greeting[11:] == b"\n", \
+                f"not an RFB greeting: {greeting!r}"
+            minor = int(greeting[8:11])
+            minor = 8 if minor >= 8 else (7 if minor == 7 else 3)
+            s.sendall(b"RFB 003.%03d\n" % minor)
+            if minor >= 7:
+                (n,) = struct.unpack("B", recv_exactly(s, 1))
+                if n == 0:
+                    (ln,) = struct.unpack(">I", recv_exactly(s, 4))
+                    raise AssertionError(f"server refused: {recv_exactly(s, ln)!r}")
+                types = recv_exactly(s, n)
+                assert 1 in types, f"security type None not offered: {list(types)}"
+                s.sendall(b"\x01")
+                if minor == 8:
+                    (res,) = struct.unpack(">I", recv_exactly(s, 4))
+                    assert res == 0, f"SecurityResult {res}"
+            else:
+                (sec,) = struct.unpack(">I", recv_exactly(s, 4))
+                assert sec == 1, f"security type {sec}, expected None (1)"
+            s.sendall(b"\x01")  # ClientInit, shared
+            w, hgt = struct.unpack(">HH", recv_exactly(s, 4))
+            recv_exactly(s, 16)  # pixel format
+            (ln,) = struct.unpack(">I", recv_exactly(s, 4))
+            name = recv_exactly(s, ln)
+            log(f"VNC ServerInit {w}x{hgt} {name!r}")
+            assert w > 0 and hgt > 0, f"framebuffer {w}x{hgt}"
+            s.sendall(struct.pack(">BBHHHH", 3, 0, 0, 0, w, hgt))  # FramebufferUpdateRequest
+            while True:
+                (mtype,) = struct.unpack("B", recv_exactly(s, 1))
+                if mtype == 0:
+                    break
+                if mtype == 2:  # Bell
+                    continue
+                if mtype == 3:  # ServerCutText
+                    recv_exactly(s, 3)
+                    (ln,) = struct.unpack(">I", recv_exactly(s, 4))
+                    recv_exactly(s, ln)
+                    continue
+                raise AssertionError(f"unexpected server message type {mtype}")
+            _, nrects = struct.unpack(">BH", recv_exactly(s, 3))
+            assert nrects >= 1, "FramebufferUpdate without rectangles"
+            x, y, rw, rh, enc = struct.unpack(">HHHHi", recv_exactly(s, 12))
+            log(f"FramebufferUpdate {nrects} rect(s), first {rw}x{rh}+{x}+{y} encoding {enc}")
+
+    def test_spice_console(self):
+        assert self.machine, "no machine (create failed)"
+        fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("spice", {}),
+                            "(sa{sv})")
+        with socket.socket(fileno=fd) as s:
+            s.settimeout(15)
+            # SpiceLinkMess: connection_id, channel_type 1 (main), channel_id 0, no caps.
+            mess = struct.pack("<IBBIII", 0, 1, 0, 0, 0, 18)
+            s.sendall(b"REDQ" + struct.pack("<III", 2, 2, len(mess)) + mess)
+            magic, major, minor, size = struct.unpack("<4sIII", recv_exactly(s, 16))
+            assert magic == b"REDQ", f"reply magic {magic!r}"
+            assert major == 2, f"reply version {major}.{minor}"
+            assert size >= 4, f"reply size {size}"
+            body = recv_exactly(s, size)
+            (error,) = struct.unpack("<I", body[:4])
+            log(f"SPICE link reply {major}.{minor}, {size} bytes, error {error}")
+            assert error == 0, f"SpiceLinkReply error {error}"
+
+    def test_force_off(self):
+        assert self.machine, "no machine (create failed)"
+        self.h.machine(self.machine, "ForceOff")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30,
+                    "PropertiesChanged State == 'shutoff'")
+        assert virsh("domstate", PREFIX + "grub") == "shut off"
+
+    def test_unprivileged_refused(self):
+        assert self.machine, "no machine (create failed)"
+        uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
+        before_names, before_images = virsh_names(), images()
+        out = run_as(uid, gid, False, CLIENT, [
+            {"path": self.machine, "iface": MACHINE_IFACE, "method": "Start"},
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "unprivileged", "iso": self.iso, "disk": 1},
+        ])
+        log(f"as uid {uid} without groups: {out}")
+        problems = []
+        for what, r in zip(("Start", "CreateMachine"), out):
+            if r["ok"] or r["error"] != ERR + "NotAuthorized":
+                problems.append(f"{what} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
+        self.h.settle()
+        if virsh("domstate", PREFIX + "grub") != "shut off":
+            problems.append("the machine was started anyway")
+        if virsh_names() != before_names or images() != before_images:
+            problems.append(f"something was created: domains {virsh_names() - before_names}, "
+                            f"images {images() - before_images}")
+        assert not problems, "; ".join(problems)
+
+    def test_bad_input(self):
+        before_names, before_images = virsh_names(), images()
+        before_objs = set(self.h.get_managed_objects())
+        problems = []
+
+        def refused(label, fn, names=("InvalidArgument",), mention=None):
+            try:
+                e = expect_error(names, fn)
+                log(f"{label}: {e.name}: {e.text}")
+                if mention and not any(m in e.text.lower() for m in mention):
+                    problems.append(f"{label}: message does not say why: {e.text!r}")
+            except AssertionError as e:
+                problems.append(f"{label}: {e}")
+
+        for name in ("bad/name", "", "x" * 65, "../x", "a\nb"):
+            refused(f"name {name!r}",
+                    lambda: self.h.create_machine(spec(name, iso=self.iso, disk_gib=1)))
+        refused("missing ISO", lambda: self.h.create_machine(
+            spec(PREFIX + "noiso", iso=os.path.join(WORK, "does-not-exist.iso"), disk_gib=1)),
+            names=("InvalidArgument", "NotFound"))
+        refused("relative ISO path", lambda: self.h.create_machine(
+            spec(PREFIX + "reliso", iso="grub.iso", disk_gib=1)))
+
+        # A caller whom polkit allows (group libvirt) but who cannot read the ISO: the helper
+        # must check readability as the caller, not as root.
+        secret = os.path.join(WORK, "root-only.iso")
+        with open(self.iso, "rb") as src, open(secret, "wb") as dst:
+            dst.write(src.read())
+        os.chown(secret, 0, 0)
+        os.chmod(secret, 0o600)
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "secret", "iso": secret, "disk": 1},
+        ])
+        r = out[0]
+        log(f"root-only ISO as uid {uid} (group libvirt): {r}")
+        if r["ok"] or r["error"] != ERR + "InvalidArgument":
+            problems.append(f"root-only ISO as uid {uid} in group libvirt: expected "
+                            f"{ERR}InvalidArgument, got {r}")
+        elif not any(w in r["message"].lower() for w in ("read", "permission", "access")):
+            problems.append(f"root-only ISO: the message does not say it cannot be read: "
+                            f"{r['message']!r}")
+        os.unlink(secret)
+
+        self.h.settle()
+        if virsh_names() != before_names:
+            problems.append(f"domains were created: {virsh_names() - before_names}")
+        if images() != before_images:
+            problems.append(f"images were created: {images() - before_images}")
+            self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before_images}
+        new_objs = set(self.h.get_managed_objects()) - before_objs
+        if new_objs:
+            problems.append(f"objects were exported: {new_objs}")
+        assert not problems, "\n      ".join(problems)
+
+    def test_libvirt_group_allowed(self):
+        # The positive control of the two cases above: the same user in group libvirt, with a
+        # readable ISO, may create a machine (polkit rules file + readability check as caller).
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "libvirt-user", "iso": self.iso, "disk": 0},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        r = out[0]
+        assert r["ok"], f"CreateMachine as uid {uid} in group libvirt failed: {r}"
+        (path,) = r["result"]
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.h.machine(path, "Delete")
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+
+    def test_delete_keeps_disks(self):
+        assert self.machine and self.disk, "no machine (create failed)"
+        path = self.machine
+        self.h.machine(path, "Delete")
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+        assert path not in self.h.get_managed_objects()
+        assert PREFIX + "grub" not in virsh_names(), "the domain is still defined"
+        assert os.path.exists(self.disk), f"Delete({{}}) removed the disk {self.disk}"
+        self.machine = None
+
+    def test_delete_with_disks(self):
+        before = images()
+        path = self.h.create_machine(spec(PREFIX + "disk", disk_gib=1))
+        new = {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        self.leftover_disks |= new
+        disks = self.h.get_managed_objects()[path][MACHINE_IFACE]["Disks"]
+        disk_paths = [d[1] for d in disks if d[2] == "disk"]
+        assert len(disk_paths) == 1, f"expected one disk: {disks}"
+        disk = disk_paths[0]
+        assert os.path.exists(disk), f"{disk} does not exist"
+        self.h.machine(path, "Delete", {"disks": GLib.Variant("as", [disk])})
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+        assert PREFIX + "disk" not in virsh_names(), "the domain is still defined"
+        assert not os.path.exists(disk), f"Delete({{'disks': [{disk}]}}) kept the disk"
+
+    def define_external(self, name):
+        u = str(uuidlib.uuid4())
+        xml = os.path.join(WORK, f"{name}.xml")
+        with open(xml, "w") as f:
+            f.write(f"""<domain type='qemu'>
+  <name>{name}</name>
+  <uuid>{u}</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>
+</domain>
+""")
+        virsh("define", xml)
+        return machine_path(u)
+
+    def test_external_define(self):
+        name = PREFIX + "external"
+        path = self.define_external(name)
+        t = time.monotonic()
+        self.h.wait(lambda: path in self.h.objects, 2, f"InterfacesAdded {path} after virsh define")
+        log(f"appeared {time.monotonic() - t:.2f} s after virsh define")
+        assert self.h.prop(path, MACHINE_IFACE, "Name") == name
+        virsh("undefine", name)
+        t = time.monotonic()
+        self.h.wait(lambda: path not in self.h.objects, 2,
+                    f"InterfacesRemoved {path} after virsh undefine")
+        log(f"disappeared {time.monotonic() - t:.2f} s after virsh undefine")
+
+    def test_libvirtd_restart(self):
+        path = self.define_external(PREFIX + "survivor")
+        self.h.wait(lambda: path in self.h.objects, 3, f"InterfacesAdded {path}")
+        assert self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected") is True
+        mark = len(self.h.history)
+
+        def connected_seen(value):
+            return any(kind == "props" and p == MANAGER_PATH and d[0] == MANAGER_IFACE
+                       and d[1].get("Connected") is value for _, kind, p, d in self.h.history[mark:])
+
+        subprocess.run([os.path.join(SANDBOX_DIR, "stop-libvirtd.sh")], check=True)
+        t = time.monotonic()
+        try:
+            self.h.wait(lambda: connected_seen(False), 15, "Connected = false after libvirtd stopped")
+        except AssertionError:
+            subprocess.run([os.path.join(SANDBOX_DIR, "start-libvirtd.sh")], check=True)
+            raise
+        log(f"Connected false {time.monotonic() - t:.2f} s after libvirtd stopped; "
+            f"ConnectionError {self.h.prop(MANAGER_PATH, MANAGER_IFACE, 'ConnectionError')!r}")
+        subprocess.run([os.path.join(SANDBOX_DIR, "start-libvirtd.sh")], check=True)
+        t = time.monotonic()
+        self.h.wait(lambda: connected_seen(True), 30, "Connected = true after libvirtd restarted")
+        log(f"Connected true {time.monotonic() - t:.2f} s after libvirtd restarted")
+        self.h.wait(lambda: path in self.h.objects, 10, f"{path} back after the restart")
+        objs = self.h.get_managed_objects()
+        assert path in objs, f"{path} is not in GetManagedObjects after the restart"
+        assert objs[MANAGER_PATH][MANAGER_IFACE]["Connected"] is True
+        virsh("undefine", PREFIX + "survivor")
+        self.h.wait(lambda: path not in self.h.objects, 3, f"InterfacesRemoved {path}")
+
+    def test_helper_survived(self):
+        pid = os.environ.get("VIREO_HYPERVISOR_PID")
+        problems = []
+        if pid and not os.path.exists(f"/proc/{pid}"):
+            problems.append(f"the helper (pid {pid}) exited")
+        owner = self.h.name_owner()
+        if owner != self.h.owner:
+            problems.append(f"{BUS_NAME} is owned by {owner}, not by {self.h.owner} as at the start")
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+        if hv_log and os.path.exists(hv_log):
+            with open(hv_log, errors="replace") as f:
+                bad = [line.rstrip() for line in f
+                       if "CRITICAL" in line or "WARNING" in line or "ERROR" in line]
+            if bad:
+                problems.append("criticals or warnings in its log:\n        " +
+                                "\n        ".join(bad[:10]))
+        assert not problems, "; ".join(problems)
+
+    # --- teardown -----------------------------------------------------------------------
+    def teardown(self):
+        for name in virsh_names():
+            if name not in self.initial_names:
+                virsh("destroy", name, check=False)
+                virsh("undefine", "--managed-save", "--snapshots-metadata", "--nvram", name,
+                      check=False)
+        for d in self.leftover_disks | {os.path.join(IMAGES_DIR, f)
+                                        for f in images() - self.initial_images}:
+            if os.path.exists(d):
+                subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", d],
+                               capture_output=True)
+            if os.path.exists(d):
+                os.unlink(d)
+        for f in ("grub.iso", "root-only.iso"):
+            try:
+                os.unlink(os.path.join(WORK, f))
+            except FileNotFoundError:
+                pass
+
+    def test_teardown_leaves_nothing(self):
+        self.teardown()
+        left = virsh_names() - self.initial_names
+        assert not left, f"domains left: {left}"
+        left = images() - self.initial_images
+        assert not left, f"images left in {IMAGES_DIR}: {left}"
+        self.h.settle()
+        left = [n for n in self.h.machines_by_name() if n.startswith(PREFIX)]
+        assert not left, f"machine objects left on the bus: {left}"
+
+
+CASES = [
+    ("manager", "test_manager", []),
+    ("create-machine", "test_create_machine", []),
+    ("start", "test_start", ["create-machine"]),
+    ("vnc-console", "test_vnc_console", ["start"]),
+    ("spice-console", "test_spice_console", ["start"]),
+    ("force-off", "test_force_off", ["start"]),
+    ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
+    ("bad-input", "test_bad_input", ["create-machine"]),
+    ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
+    ("delete-with-disks", "test_delete_with_disks", []),
+    ("external-define", "test_external_define", []),
+    ("libvirtd-restart", "test_libvirtd_restart", []),
+    ("helper-survived", "test_helper_survived", []),
+    ("teardown", "test_teardown_leaves_nothing", []),
+]
+
+
+def main():
+    global VERBOSE
+    args = sys.argv[1:]
+    if "-v" in args:
+        VERBOSE = True
+        args.remove("-v")
+    if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
+        print("test-e2e.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
+              file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    selected = set(args)
+    unknown = selected - {c[0] for c in CASES}
+    if unknown:
+        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
+              file=sys.stderr)
+        return 2
+
+    deps_of = {c[0]: c[2] for c in CASES}
+    pending = list(selected)
+    while pending:   # a selected case brings the cases it needs
+        for d in deps_of[pending.pop()]:
+            if d not in selected:
+                selected.add(d)
+                pending.append(d)
+
+    start = time.monotonic()
+    passed, failed, results = 0, 0, {}
+    try:
+        t = E2E()
+    except Exception as e:
+        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
+            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
+        print(f"FAIL setup: {e}{hint}")
+        print("0 passed, 1 failed")
+        return 1
+    for name, method, deps in CASES:
+        if selected and name not in selected and name not in ("helper-survived", "teardown"):
+            continue
+        missing = [d for d in deps if results.get(d) is False]
+        t0 = time.monotonic()
+        if missing:
+            ok, why = False, f"not run: {', '.join(missing)} failed"
+        else:
+            try:
+                getattr(t, method)()
+                ok, why = True, ""
+            except Exception as e:
+                ok = False
+                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
+                if VERBOSE or not isinstance(e, (AssertionError, DBusFailure)):
+                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
+        results[name] = ok
+        dt = time.monotonic() - t0
+        if ok:
+            passed += 1
+            print(f"PASS {name} ({dt:.2f} s)", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
+    if failed and LOG_DIR:
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
+        if os.path.exists(hv_log):
+            with open(hv_log, errors="replace") as f:
+                lines = f.readlines()[-40:]
+            print(f"--- last lines of {hv_log}:")
+            print("".join("  | " + line for line in lines).rstrip())
+    print(f"total {time.monotonic() - start:.1f} s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
