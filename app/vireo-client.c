@@ -1,0 +1,570 @@
+/* vireo-client.c
+ *
+ * The app's view of the helper: the machines as a GListModel of generated proxies, kept in
+ * step by the ObjectManager's signals, and the state of the connection. The app never
+ * talks to libvirt; everything arrives here over D-Bus.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-client.h"
+#include "vireo-error.h"
+
+#define BUS_NAME     "org.vireo.Hypervisor1"
+#define ROOT_PATH    "/org/vireo/Hypervisor1"
+#define MANAGER_PATH "/org/vireo/Hypervisor1/Manager"
+
+struct _VireoClient {
+  GObject             parent_instance;
+
+  /* Owned references */
+  GDBusConnection    *connection;
+  GBusType            bus_type;
+  GDBusObjectManager *object_manager;
+  VireoDBusManager   *manager;
+  GListStore         *machines;
+  GHashTable         *positions;     /* object path → VireoDBusMachine, for lookups */
+  GCancellable       *cancellable;
+  char               *problem;
+
+  VireoClientState    state;
+};
+
+G_DEFINE_FINAL_TYPE (VireoClient, vireo_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_PROBLEM,
+  PROP_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GType
+vireo_client_state_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { VIREO_CLIENT_CONNECTING, "VIREO_CLIENT_CONNECTING", "connecting" },
+    { VIREO_CLIENT_READY, "VIREO_CLIENT_READY", "ready" },
+    { VIREO_CLIENT_NO_HELPER, "VIREO_CLIENT_NO_HELPER", "no-helper" },
+    { VIREO_CLIENT_NO_LIBVIRT, "VIREO_CLIENT_NO_LIBVIRT", "no-libvirt" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("VireoClientState", values));
+  return type;
+}
+
+static void
+update_state (VireoClient *self)
+{
+  g_autofree char *owner = NULL;
+  VireoClientState state;
+  g_autofree char *problem = NULL;
+
+  if (self->object_manager == NULL)
+    state = VIREO_CLIENT_CONNECTING;
+  else if ((owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->object_manager))) == NULL)
+    {
+      state = VIREO_CLIENT_NO_HELPER;
+      problem = g_strdup (_("The Vireo helper (vireo-hypervisor) is not running. It starts "
+                            "with ./run.sh or with the system service; Vireo connects by itself "
+                            "when it is back."));
+    }
+  else if (self->manager == NULL)
+    state = VIREO_CLIENT_CONNECTING;
+  else if (!vireo_dbus_manager_get_connected (self->manager))
+    {
+      const char *reason = vireo_dbus_manager_get_connection_error (self->manager);
+
+      state = VIREO_CLIENT_NO_LIBVIRT;
+      problem = g_strdup (reason != NULL && reason[0] != '\0' ? reason : _("The helper cannot reach libvirtd."));
+    }
+  else
+    state = VIREO_CLIENT_READY;
+
+  if (g_strcmp0 (problem, self->problem) != 0)
+    {
+      g_free (self->problem);
+      self->problem = g_steal_pointer (&problem);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+    }
+
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}
+
+static void
+manager_notify_cb (VireoClient *self)
+{
+  update_state (self);
+}
+
+static void
+set_manager (VireoClient      *self,
+             VireoDBusManager *manager)
+{
+  if (self->manager == manager)
+    return;
+
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_set_object (&self->manager, manager);
+  if (manager != NULL)
+    {
+      g_signal_connect_swapped (manager, "notify::connected", G_CALLBACK (manager_notify_cb), self);
+      g_signal_connect_swapped (manager, "notify::connection-error", G_CALLBACK (manager_notify_cb), self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
+}
+
+static void
+add_objects (VireoClient *self,
+             GList       *objects)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusObject *object = VIREO_DBUS_OBJECT (l->data);
+      VireoDBusMachine *machine = vireo_dbus_object_get_machine (object);
+      VireoDBusManager *manager = vireo_dbus_object_peek_manager (object);
+
+      if (manager != NULL)
+        set_manager (self, manager);
+
+      if (machine == NULL)
+        continue;
+
+      if (g_hash_table_contains (self->positions, g_dbus_object_get_object_path (l->data)))
+        {
+          g_object_unref (machine);
+          continue;
+        }
+
+      g_hash_table_insert (self->positions, g_strdup (g_dbus_object_get_object_path (l->data)), machine);
+      g_ptr_array_add (added, g_object_ref (machine));
+    }
+
+  /* One items-changed for all of them: a thousand machines cost one update. */
+  if (added->len > 0)
+    g_list_store_splice (self->machines, g_list_model_get_n_items (G_LIST_MODEL (self->machines)), 0,
+                         added->pdata, added->len);
+}
+
+static void
+object_added_cb (VireoClient        *self,
+                 GDBusObject        *object,
+                 GDBusObjectManager *object_manager)
+{
+  GList list = { object, NULL, NULL };
+
+  add_objects (self, &list);
+  update_state (self);
+}
+
+static void
+object_removed_cb (VireoClient        *self,
+                   GDBusObject        *object,
+                   GDBusObjectManager *object_manager)
+{
+  const char *path = g_dbus_object_get_object_path (object);
+  VireoDBusMachine *machine = g_hash_table_lookup (self->positions, path);
+  guint position;
+
+  if (vireo_dbus_object_peek_manager (VIREO_DBUS_OBJECT (object)) != NULL)
+    set_manager (self, NULL);
+
+  if (machine != NULL && g_list_store_find (self->machines, machine, &position))
+    g_list_store_remove (self->machines, position);
+  g_hash_table_remove (self->positions, path);
+  update_state (self);
+}
+
+static void
+name_owner_cb (VireoClient *self)
+{
+  update_state (self);
+}
+
+static GType
+get_proxy_type_cb (GDBusObjectManagerClient *manager,
+                   const char               *object_path,
+                   const char               *interface_name,
+                   gpointer                  user_data)
+{
+  return vireo_dbus_object_manager_client_get_proxy_type (manager, object_path, interface_name, user_data);
+}
+
+static void
+object_manager_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VireoClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autolist(GDBusObject) objects = NULL;
+  GDBusObjectManager *object_manager;
+
+  object_manager = g_dbus_object_manager_client_new_finish (result, &error);
+  if (object_manager == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("Cannot watch the helper: %s", error->message);
+          g_free (self->problem);
+          self->problem = g_strdup (error->message);
+          self->state = VIREO_CLIENT_NO_HELPER;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+        }
+      return;
+    }
+
+  self->object_manager = object_manager;
+  g_signal_connect_swapped (object_manager, "object-added", G_CALLBACK (object_added_cb), self);
+  g_signal_connect_swapped (object_manager, "object-removed", G_CALLBACK (object_removed_cb), self);
+  g_signal_connect_swapped (object_manager, "notify::name-owner", G_CALLBACK (name_owner_cb), self);
+
+  objects = g_dbus_object_manager_get_objects (object_manager);
+  add_objects (self, objects);
+  update_state (self);
+}
+
+static void
+bus_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(VireoClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->connection = g_bus_get_finish (result, &error);
+  if (self->connection == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_free (self->problem);
+      self->problem = g_strdup_printf (_("The system bus cannot be reached: %s"), error->message);
+      self->state = VIREO_CLIENT_NO_HELPER;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      return;
+    }
+
+  g_dbus_object_manager_client_new (self->connection,
+                                    G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                    BUS_NAME, ROOT_PATH,
+                                    get_proxy_type_cb, NULL, NULL,
+                                    self->cancellable, object_manager_cb, g_object_ref (self));
+}
+
+/**
+ * vireo_client_start:
+ *
+ * Starts watching the helper, asynchronously. The client follows the helper when it stops
+ * and when it comes back (a new owner of the bus name).
+ */
+void
+vireo_client_start (VireoClient *self)
+{
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+  g_return_if_fail (self->connection == NULL);
+
+  g_bus_get (self->bus_type, self->cancellable, bus_cb, g_object_ref (self));
+}
+
+static void
+start_service_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VireoClient) self = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_free (self->problem);
+      self->problem = g_strdup_printf (_("The Vireo helper could not be started: %s"), error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+    }
+}
+
+/**
+ * vireo_client_retry:
+ *
+ * Asks the bus to start the helper (D-Bus activation, where it is installed). The client
+ * notices the helper by itself when it comes, whoever starts it.
+ */
+void
+vireo_client_retry (VireoClient *self)
+{
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+
+  if (self->connection == NULL || self->state != VIREO_CLIENT_NO_HELPER)
+    return;
+
+  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "StartServiceByName",
+                          g_variant_new ("(su)", BUS_NAME, 0), G_VARIANT_TYPE ("(u)"),
+                          G_DBUS_CALL_FLAGS_NONE, 30000, self->cancellable,
+                          start_service_cb, g_object_ref (self));
+}
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_client_call_async:
+ * @machine: the machine
+ * @method: "Start", "Shutdown", …
+ * @options: (nullable): the a{sv} options, floating references are sunk
+ *
+ * Calls a Machine method. A polkit password prompt may take minutes, so there is no time
+ * limit; cancel @cancellable to give up.
+ */
+void
+vireo_client_call_async (VireoClient         *self,
+                         VireoDBusMachine    *machine,
+                         const char          *method,
+                         GVariant            *options,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+  g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_client_call_async);
+  if (options == NULL)
+    options = g_variant_new ("a{sv}", NULL);
+
+  g_dbus_proxy_call (G_DBUS_PROXY (machine), method, g_variant_new_tuple (&options, 1),
+                     G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                     G_MAXINT, cancellable, call_cb, g_steal_pointer (&task));
+}
+
+gboolean
+vireo_client_call_finish (VireoClient   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * vireo_client_error_is_silent:
+ *
+ * Returns: whether @error needs no message: the user cancelled, or dismissed the password
+ *   dialog.
+ */
+gboolean
+vireo_client_error_is_silent (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         || g_error_matches (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED_DISMISSED);
+}
+
+/**
+ * vireo_client_error_get_text:
+ * @sentence: (out): what to tell the user
+ * @detail: (out) (nullable): libvirt's words, for a second line
+ */
+void
+vireo_client_error_get_text (const GError  *error,
+                             char         **sentence,
+                             char         **detail)
+{
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  g_dbus_error_strip_remote_error (copy);
+  vireo_error_split_message (copy->message, sentence, detail);
+}
+
+VireoClientState
+vireo_client_get_state (VireoClient *self)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), VIREO_CLIENT_CONNECTING);
+
+  return self->state;
+}
+
+const char *
+vireo_client_get_problem (VireoClient *self)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  return self->problem;
+}
+
+/**
+ * vireo_client_get_machines:
+ *
+ * Returns: (transfer none): a #GListModel of #VireoDBusMachine, in no particular order
+ */
+GListModel *
+vireo_client_get_machines (VireoClient *self)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  return G_LIST_MODEL (self->machines);
+}
+
+VireoDBusManager *
+vireo_client_get_manager (VireoClient *self)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  return self->manager;
+}
+
+VireoDBusMachine *
+vireo_client_lookup_machine (VireoClient *self,
+                             const char  *object_path)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (object_path != NULL, NULL);
+
+  return g_hash_table_lookup (self->positions, object_path);
+}
+
+static void
+vireo_client_dispose (GObject *object)
+{
+  VireoClient *self = (VireoClient *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->object_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->object_manager, self);
+  set_manager (self, NULL);
+  g_clear_object (&self->object_manager);
+  if (self->machines != NULL)
+    g_list_store_remove_all (self->machines);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vireo_client_parent_class)->dispose (object);
+}
+
+static void
+vireo_client_finalize (GObject *object)
+{
+  VireoClient *self = (VireoClient *) object;
+
+  g_clear_object (&self->machines);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->problem, g_free);
+
+  G_OBJECT_CLASS (vireo_client_parent_class)->finalize (object);
+}
+
+static void
+vireo_client_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VireoClient *self = VIREO_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_PROBLEM:
+      g_value_set_string (value, self->problem);
+      break;
+
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_client_class_init (VireoClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vireo_client_dispose;
+  object_class->finalize = vireo_client_finalize;
+  object_class->get_property = vireo_client_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, VIREO_TYPE_CLIENT_STATE, VIREO_CLIENT_CONNECTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROBLEM] =
+    g_param_spec_string ("problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, VIREO_DBUS_TYPE_MANAGER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Error names must be known before the first reply arrives. */
+  (void) vireo_error_quark ();
+}
+
+static void
+vireo_client_init (VireoClient *self)
+{
+  self->machines = g_list_store_new (VIREO_DBUS_TYPE_MACHINE);
+  self->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * vireo_client_new:
+ * @bus_type: %G_BUS_TYPE_SYSTEM, where the helper lives (DBUS_SYSTEM_BUS_ADDRESS moves it
+ *   in tests)
+ */
+VireoClient *
+vireo_client_new (GBusType bus_type)
+{
+  VireoClient *self = g_object_new (VIREO_TYPE_CLIENT, NULL);
+
+  self->bus_type = bus_type;
+  return self;
+}

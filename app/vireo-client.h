@@ -1,0 +1,58 @@
+/* vireo-client.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vireo-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_CLIENT (vireo_client_get_type ())
+G_DECLARE_FINAL_TYPE (VireoClient, vireo_client, VIREO, CLIENT, GObject)
+
+/**
+ * VireoClientState:
+ * @VIREO_CLIENT_CONNECTING: looking for the helper
+ * @VIREO_CLIENT_READY: the helper serves the machines of a live libvirtd
+ * @VIREO_CLIENT_NO_HELPER: nobody owns org.vireo.Hypervisor1
+ * @VIREO_CLIENT_NO_LIBVIRT: the helper runs but cannot reach libvirtd
+ */
+typedef enum {
+  VIREO_CLIENT_CONNECTING,
+  VIREO_CLIENT_READY,
+  VIREO_CLIENT_NO_HELPER,
+  VIREO_CLIENT_NO_LIBVIRT,
+} VireoClientState;
+
+GType vireo_client_state_get_type (void) G_GNUC_CONST;
+#define VIREO_TYPE_CLIENT_STATE (vireo_client_state_get_type ())
+
+VireoClient        *vireo_client_new                 (GBusType              bus_type);
+void                vireo_client_start               (VireoClient          *self);
+void                vireo_client_retry               (VireoClient          *self);
+VireoClientState    vireo_client_get_state           (VireoClient          *self);
+const char         *vireo_client_get_problem         (VireoClient          *self);
+GListModel         *vireo_client_get_machines        (VireoClient          *self);
+VireoDBusManager   *vireo_client_get_manager         (VireoClient          *self);
+VireoDBusMachine   *vireo_client_lookup_machine      (VireoClient          *self,
+                                                      const char           *object_path);
+void                vireo_client_call_async          (VireoClient          *self,
+                                                      VireoDBusMachine     *machine,
+                                                      const char           *method,
+                                                      GVariant             *options,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean            vireo_client_call_finish         (VireoClient          *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+gboolean            vireo_client_error_is_silent     (const GError         *error);
+void                vireo_client_error_get_text      (const GError         *error,
+                                                      char                **sentence,
+                                                      char                **detail);
+
+G_END_DECLS

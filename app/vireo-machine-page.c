@@ -1,0 +1,686 @@
+/* vireo-machine-page.c
+ *
+ * The selected machine: what it is, and what can be done with it now.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-machine-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-machine-page.h"
+#include "vireo-machine-util.h"
+
+struct _VireoMachinePage {
+  AdwBin            parent_instance;
+
+  /* Owned references */
+  VireoClient      *client;
+  VireoDBusMachine *machine;
+  GCancellable     *cancellable;
+  GPtrArray        *disk_rows;
+  GPtrArray        *nic_rows;
+
+  /* Template widgets */
+  AdwViewStack     *view_stack;
+  GtkImage         *os_image;
+  GtkLabel         *name_label;
+  GtkImage         *state_image;
+  GtkLabel         *state_label;
+  GtkSpinner       *busy_spinner;
+  GtkWidget        *pause_button;
+  GtkWidget        *resume_button;
+  AdwActionRow     *os_row;
+  AdwActionRow     *vcpus_row;
+  AdwActionRow     *memory_row;
+  AdwActionRow     *graphics_row;
+  AdwActionRow     *kind_row;
+  AdwActionRow     *title_row;
+  AdwActionRow     *description_row;
+  AdwActionRow     *uuid_row;
+  AdwPreferencesGroup *disks_group;
+  AdwPreferencesGroup *nics_group;
+
+  guint             n_busy;
+};
+
+G_DEFINE_FINAL_TYPE (VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_MACHINE,
+  N_PROPS
+};
+
+enum {
+  TOAST,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const struct {
+  const char          *action;
+  const char          *method;
+  VireoMachineActions  flag;
+} actions[] = {
+  { "machine.start",     "Start",    VIREO_ACTION_START },
+  { "machine.shutdown",  "Shutdown", VIREO_ACTION_SHUTDOWN },
+  { "machine.reboot",    "Reboot",   VIREO_ACTION_REBOOT },
+  { "machine.force-off", "ForceOff", VIREO_ACTION_FORCE_OFF },
+  { "machine.pause",     "Pause",    VIREO_ACTION_PAUSE },
+  { "machine.resume",    "Resume",   VIREO_ACTION_RESUME },
+  { "machine.save",      "Save",     VIREO_ACTION_SAVE },
+  { "machine.delete",    "Delete",   VIREO_ACTION_DELETE },
+};
+
+static void
+set_row_value (AdwActionRow *row,
+               const char   *value)
+{
+  adw_action_row_set_subtitle (row, value != NULL && value[0] != '\0' ? value : "—");
+}
+
+static void
+update_actions (VireoMachinePage *self)
+{
+  VireoMachineActions allowed = 0;
+  const char *state = NULL;
+
+  if (self->machine != NULL && self->n_busy == 0)
+    {
+      state = vireo_dbus_machine_get_state (self->machine);
+      allowed = vireo_state_actions (state, vireo_dbus_machine_get_persistent (self->machine));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].action, (allowed & actions[i].flag) != 0);
+
+  /* Pause and Resume share a place: show the one that applies. */
+  gtk_widget_set_visible (self->resume_button, g_strcmp0 (state, "paused") == 0);
+  gtk_widget_set_visible (self->pause_button, g_strcmp0 (state, "paused") != 0);
+}
+
+static void
+clear_rows (AdwPreferencesGroup *group,
+            GPtrArray           *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+}
+
+static GtkWidget *
+add_row (AdwPreferencesGroup *group,
+         GPtrArray           *rows,
+         const char          *title,
+         const char          *subtitle,
+         const char          *icon_name)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), icon_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+  return row;
+}
+
+static const char *
+device_label (const char *device)
+{
+  if (g_strcmp0 (device, "cdrom") == 0)
+    return _("CD/DVD drive");
+  if (g_strcmp0 (device, "floppy") == 0)
+    return _("Floppy drive");
+  return _("Disk");
+}
+
+static void
+update_devices (VireoMachinePage *self)
+{
+  GVariant *disks = vireo_dbus_machine_get_disks (self->machine);
+  GVariant *nics = vireo_dbus_machine_get_nics (self->machine);
+
+  clear_rows (self->disks_group, self->disk_rows);
+  if (disks != NULL && g_variant_n_children (disks) > 0)
+    {
+      for (gsize i = 0; i < g_variant_n_children (disks); i++)
+        {
+          const char *target, *path, *device;
+          guint64 size;
+          g_autofree char *title = NULL;
+          g_autofree char *subtitle = NULL;
+
+          g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+          title = g_strdup (path[0] != '\0' ? path : _("Empty"));
+          if (size > 0)
+            {
+              g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+              subtitle = g_strdup_printf ("%s · %s · %s", device_label (device), target, size_text);
+            }
+          else
+            subtitle = g_strdup_printf ("%s · %s", device_label (device), target);
+          add_row (self->disks_group, self->disk_rows, title, subtitle,
+                   g_strcmp0 (device, "cdrom") == 0 ? "media-optical-symbolic" : "drive-harddisk-symbolic");
+        }
+    }
+  else
+    add_row (self->disks_group, self->disk_rows, _("No disks"), "", "drive-harddisk-symbolic");
+
+  clear_rows (self->nics_group, self->nic_rows);
+  if (nics != NULL && g_variant_n_children (nics) > 0)
+    {
+      for (gsize i = 0; i < g_variant_n_children (nics); i++)
+        {
+          const char *mac, *type, *source, *model;
+          g_autofree char *title = NULL;
+          g_autofree char *subtitle = NULL;
+
+          g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
+          if (g_str_equal (type, "network"))
+            title = g_strdup_printf (_("Virtual network “%s”"), source);
+          else if (g_str_equal (type, "bridge"))
+            title = g_strdup_printf (_("Host bridge “%s”"), source);
+          else if (g_str_equal (type, "user"))
+            title = g_strdup (_("User-mode networking"));
+          else
+            title = g_strdup (_("Other connection"));
+          subtitle = g_strdup_printf ("%s%s%s", mac, model[0] != '\0' ? " · " : "", model);
+          add_row (self->nics_group, self->nic_rows, title, subtitle, "network-wired-symbolic");
+        }
+    }
+  else
+    add_row (self->nics_group, self->nic_rows, _("No network interfaces"), "", "network-wired-symbolic");
+}
+
+static void
+update (VireoMachinePage *self)
+{
+  VireoDBusMachine *machine = self->machine;
+  g_autofree char *os_name = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *vcpus = NULL;
+  g_autofree char *graphics = NULL;
+  const char *const *graphics_types;
+  const char *title;
+  const char *state;
+
+  update_actions (self);
+  if (machine == NULL)
+    return;
+
+  title = vireo_dbus_machine_get_title (machine);
+  state = vireo_dbus_machine_get_state (machine);
+  gtk_label_set_label (self->name_label, vireo_dbus_machine_get_name (machine));
+  gtk_label_set_label (self->state_label, vireo_state_label (state));
+  gtk_image_set_from_icon_name (self->state_image, vireo_state_icon_name (state));
+
+  os_name = vireo_os_name_from_id (vireo_dbus_machine_get_os_id (machine));
+  set_row_value (self->os_row, os_name != NULL ? os_name : _("Unknown"));
+  vcpus = g_strdup_printf ("%u", vireo_dbus_machine_get_vcpus (machine));
+  set_row_value (self->vcpus_row, vcpus);
+  memory = vireo_format_memory (vireo_dbus_machine_get_memory_mib (machine));
+  set_row_value (self->memory_row, memory);
+  graphics_types = vireo_dbus_machine_get_graphics_types (machine);
+  if (graphics_types != NULL && graphics_types[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **) graphics_types);
+      graphics = g_ascii_strup (joined, -1);
+    }
+  set_row_value (self->graphics_row, graphics != NULL ? graphics : _("None"));
+  set_row_value (self->kind_row, vireo_dbus_machine_get_persistent (machine)
+                                   ? (vireo_dbus_machine_get_autostart (machine) ? _("Persistent, starts with the host")
+                                                                                 : _("Persistent"))
+                                   : _("Transient: gone when it stops"));
+  set_row_value (self->title_row, title);
+  set_row_value (self->description_row, vireo_dbus_machine_get_description (machine));
+  set_row_value (self->uuid_row, vireo_dbus_machine_get_uuid (machine));
+  update_devices (self);
+}
+
+static void
+machine_notify_cb (VireoMachinePage *self,
+                   GParamSpec       *pspec)
+{
+  update (self);
+}
+
+/* Calls and their errors */
+
+typedef struct {
+  VireoMachinePage *page;
+  char             *name;
+  char             *method;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_object_unref (data->page);
+  g_free (data->name);
+  g_free (data->method);
+  g_free (data);
+}
+
+static void
+show_error (VireoMachinePage *self,
+            const GError     *error)
+{
+  g_autofree char *sentence = NULL;
+  g_autofree char *detail = NULL;
+  GtkWidget *box, *label;
+  AdwToast *toast;
+
+  if (vireo_client_error_is_silent (error))
+    return;
+
+  vireo_client_error_get_text (error, &sentence, &detail);
+
+  /* The sentence first, libvirt's words under it. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  label = gtk_label_new (sentence);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  if (detail != NULL)
+    {
+      label = gtk_label_new (detail);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+
+  toast = adw_toast_new (sentence);
+  adw_toast_set_custom_title (toast, box);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_emit (self, signals[TOAST], 0, toast);
+}
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CallData *data = user_data;
+  VireoMachinePage *self = data->page;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_client_call_finish (VIREO_CLIENT (source), result, &error))
+    {
+      g_debug ("%s on %s failed: %s", data->method, data->name, error->message);
+      show_error (self, error);
+    }
+
+  self->n_busy--;
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), self->n_busy > 0);
+  gtk_spinner_set_spinning (self->busy_spinner, self->n_busy > 0);
+  update_actions (self);
+  call_data_free (data);
+}
+
+static void
+call (VireoMachinePage *self,
+      const char       *method,
+      GVariant         *options)
+{
+  CallData *data;
+
+  g_return_if_fail (self->client != NULL && self->machine != NULL);
+
+  data = g_new0 (CallData, 1);
+  data->page = g_object_ref (self);
+  data->name = g_strdup (vireo_dbus_machine_get_name (self->machine));
+  data->method = g_strdup (method);
+
+  /* State changes arrive as PropertiesChanged; meanwhile the page shows that it works. */
+  self->n_busy++;
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), TRUE);
+  gtk_spinner_set_spinning (self->busy_spinner, TRUE);
+  update_actions (self);
+
+  vireo_client_call_async (self->client, self->machine, method, options, self->cancellable, call_cb, data);
+}
+
+/* Confirmations */
+
+static void
+force_off_response_cb (VireoMachinePage *self,
+                       const char       *response,
+                       AdwMessageDialog *dialog)
+{
+  if (g_str_equal (response, "force-off") && self->machine != NULL)
+    call (self, "ForceOff", NULL);
+}
+
+static void
+ask_force_off (VireoMachinePage *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Force “%s” Off?"),
+                                     vireo_dbus_machine_get_name (self->machine));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("This stops the machine at once, like pulling the plug: whatever it "
+                                 "has not written to its disks is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "force-off", _("_Force Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (force_off_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    VireoMachinePage *self)
+{
+  GPtrArray *checks = g_object_get_data (G_OBJECT (dialog), "vireo-disk-checks");
+  VireoDBusMachine *machine = g_object_get_data (G_OBJECT (dialog), "vireo-machine");
+  g_autoptr(GStrvBuilder) disks = g_strv_builder_new ();
+  g_auto(GStrv) paths = NULL;
+  GVariantDict options;
+
+  if (!g_str_equal (response, "delete") || machine != self->machine)
+    return;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (checks, i);
+
+      if (gtk_check_button_get_active (check))
+        g_strv_builder_add (disks, g_object_get_data (G_OBJECT (check), "vireo-path"));
+    }
+  paths = g_strv_builder_end (disks);
+
+  g_variant_dict_init (&options, NULL);
+  if (paths[0] != NULL)
+    g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) paths, -1));
+  call (self, "Delete", g_variant_dict_end (&options));
+}
+
+static void
+ask_delete (VireoMachinePage *self)
+{
+  GVariant *disks = vireo_dbus_machine_get_disks (self->machine);
+  GPtrArray *checks = g_ptr_array_new ();
+  GtkWidget *dialog;
+  GtkWidget *box;
+  guint n_files = 0;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
+                                     vireo_dbus_machine_get_name (self->machine));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
+    {
+      const char *target, *path, *device;
+      guint64 size;
+      g_autofree char *label = NULL;
+      GtkWidget *check;
+
+      g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+      if (path[0] == '\0')
+        continue;
+
+      if (size > 0)
+        {
+          g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+          label = g_strdup_printf (_("Also delete %s (%s)"), path, size_text);
+        }
+      else
+        label = g_strdup_printf (_("Also delete %s"), path);
+
+      /* Unticked: nothing is deleted unless asked for by name. */
+      check = gtk_check_button_new_with_label (label);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+      g_object_set_data_full (G_OBJECT (check), "vireo-path", g_strdup (path), g_free);
+      gtk_box_append (GTK_BOX (box), check);
+      g_ptr_array_add (checks, check);
+      n_files++;
+    }
+
+  if (n_files > 0)
+    {
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("The machine’s definition, saved state and snapshots are removed. "
+                                     "Its disks are kept unless you tick them below."));
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+    }
+  else
+    {
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("The machine’s definition, saved state and snapshots are removed. "
+                                     "It has no disk files."));
+      g_object_ref_sink (box);
+      g_object_unref (box);
+    }
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-disk-checks", checks, (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-machine", g_object_ref (self->machine), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+machine_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VireoMachinePage *self = VIREO_MACHINE_PAGE (widget);
+
+  if (self->machine == NULL)
+    return;
+
+  if (g_str_equal (action_name, "machine.force-off"))
+    {
+      ask_force_off (self);
+      return;
+    }
+  if (g_str_equal (action_name, "machine.delete"))
+    {
+      ask_delete (self);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (actions[i].action, action_name))
+      call (self, actions[i].method, NULL);
+}
+
+/* GObject */
+
+static void
+vireo_machine_page_dispose (GObject *object)
+{
+  VireoMachinePage *self = (VireoMachinePage *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  vireo_machine_page_set_machine (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_MACHINE_PAGE);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (vireo_machine_page_parent_class)->dispose (object);
+}
+
+static void
+vireo_machine_page_finalize (GObject *object)
+{
+  VireoMachinePage *self = (VireoMachinePage *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->disk_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->nic_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vireo_machine_page_parent_class)->finalize (object);
+}
+
+static void
+vireo_machine_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VireoMachinePage *self = VIREO_MACHINE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE:
+      g_value_set_object (value, self->machine);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_machine_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VireoMachinePage *self = VIREO_MACHINE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE:
+      vireo_machine_page_set_machine (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_machine_page_class_init (VireoMachinePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vireo_machine_page_dispose;
+  object_class->finalize = vireo_machine_page_finalize;
+  object_class->get_property = vireo_machine_page_get_property;
+  object_class->set_property = vireo_machine_page_set_property;
+
+  properties[PROP_MACHINE] =
+    g_param_spec_object ("machine", NULL, NULL, VIREO_DBUS_TYPE_MACHINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VireoMachinePage::toast:
+   * @toast: an #AdwToast to show
+   *
+   * A call failed; the window shows @toast.
+   */
+  signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-machine-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, os_image);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, state_image);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, os_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, vcpus_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, graphics_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, title_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, description_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, uuid_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, disks_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, nics_group);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].action, NULL, machine_action_cb);
+}
+
+static void
+vireo_machine_page_init (VireoMachinePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->disk_rows = g_ptr_array_new ();
+  self->nic_rows = g_ptr_array_new ();
+  update_actions (self);
+}
+
+VireoDBusMachine *
+vireo_machine_page_get_machine (VireoMachinePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_MACHINE_PAGE (self), NULL);
+
+  return self->machine;
+}
+
+/**
+ * vireo_machine_page_set_machine:
+ * @machine: (nullable): the machine to show
+ */
+void
+vireo_machine_page_set_machine (VireoMachinePage *self,
+                                VireoDBusMachine *machine)
+{
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+  g_return_if_fail (!machine || VIREO_DBUS_IS_MACHINE (machine));
+
+  if (self->machine == machine)
+    return;
+
+  if (self->machine != NULL)
+    g_signal_handlers_disconnect_by_data (self->machine, self);
+  g_set_object (&self->machine, machine);
+  if (machine != NULL)
+    g_signal_connect_swapped (machine, "notify", G_CALLBACK (machine_notify_cb), self);
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
+}
+
+void
+vireo_machine_page_set_client (VireoMachinePage *self,
+                               VireoClient      *client)
+{
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+
+  g_set_object (&self->client, client);
+}
+
+AdwViewStack *
+vireo_machine_page_get_view_stack (VireoMachinePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_MACHINE_PAGE (self), NULL);
+
+  return self->view_stack;
+}

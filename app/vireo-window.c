@@ -1,0 +1,514 @@
+/* vireo-window.c
+ *
+ * The window a person lives in: machines on the left, the selected one on the right.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-machine-page.h"
+#include "vireo-machine-row.h"
+#include "vireo-window.h"
+
+struct _VireoWindow {
+  AdwApplicationWindow  parent_instance;
+
+  /* Owned references */
+  VireoClient          *client;
+  GSettings            *settings;
+  GtkFilterListModel   *filter_model;
+  GtkSingleSelection   *selection;
+  GtkEveryFilter       *filter;
+  char                 *wanted_uuid;   /* the selection to restore when it appears */
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *problem_page;
+  AdwLeaflet           *leaflet;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  GtkListView          *list_view;
+  GtkStack             *content_stack;
+  VireoMachinePage     *machine_page;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+};
+
+G_DEFINE_FINAL_TYPE (VireoWindow, vireo_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Sorts by what the row shows: the title where there is one, else the name. */
+static const char *
+display_name (VireoDBusMachine *machine)
+{
+  const char *title = vireo_dbus_machine_get_title (machine);
+
+  return title != NULL && title[0] != '\0' ? title : vireo_dbus_machine_get_name (machine);
+}
+
+static int
+compare_machines (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  int cmp = g_utf8_collate (display_name ((VireoDBusMachine *) a), display_name ((VireoDBusMachine *) b));
+
+  return cmp != 0 ? cmp : g_strcmp0 (vireo_dbus_machine_get_name ((VireoDBusMachine *) a),
+                                     vireo_dbus_machine_get_name ((VireoDBusMachine *) b));
+}
+
+static void
+update_main_page (VireoWindow *self)
+{
+  VireoClientState state = vireo_client_get_state (self->client);
+  guint n_machines = g_list_model_get_n_items (vireo_client_get_machines (self->client));
+  const char *page;
+
+  switch (state)
+    {
+    case VIREO_CLIENT_NO_HELPER:
+    case VIREO_CLIENT_NO_LIBVIRT:
+      page = "problem";
+      adw_status_page_set_description (self->problem_page, vireo_client_get_problem (self->client));
+      break;
+
+    case VIREO_CLIENT_READY:
+      page = n_machines > 0 ? "machines" : "empty";
+      break;
+
+    case VIREO_CLIENT_CONNECTING:
+    default:
+      page = "loading";
+      break;
+    }
+
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+}
+
+static void
+update_sidebar_page (VireoWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, empty && text[0] != '\0' ? "no-results" : "list");
+}
+
+static void
+show_machine (VireoWindow      *self,
+              VireoDBusMachine *machine)
+{
+  vireo_machine_page_set_machine (self->machine_page, machine);
+  gtk_stack_set_visible_child_name (self->content_stack, machine != NULL ? "machine" : "none");
+  adw_view_switcher_title_set_title (self->switcher_title,
+                                     machine != NULL ? vireo_dbus_machine_get_name (machine) : _("Vireo"));
+  /* Overview and Console mean nothing without a machine. */
+  adw_view_switcher_title_set_stack (self->switcher_title,
+                                     machine != NULL ? vireo_machine_page_get_view_stack (self->machine_page) : NULL);
+  adw_view_switcher_bar_set_stack (self->switcher_bar,
+                                   machine != NULL ? vireo_machine_page_get_view_stack (self->machine_page) : NULL);
+}
+
+static void
+selection_changed_cb (VireoWindow *self)
+{
+  VireoDBusMachine *machine = gtk_single_selection_get_selected_item (self->selection);
+
+  show_machine (self, machine);
+  if (machine != NULL)
+    {
+      g_clear_pointer (&self->wanted_uuid, g_free);
+      g_settings_set_string (self->settings, "last-machine", vireo_dbus_machine_get_uuid (machine));
+    }
+}
+
+/* Selects the machine remembered from the last run once it shows up in the list. */
+static void
+restore_selection (VireoWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n;
+
+  if (self->wanted_uuid == NULL || self->wanted_uuid[0] == '\0'
+      || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+    return;
+
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (vireo_dbus_machine_get_uuid (machine), self->wanted_uuid) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+          break;
+        }
+    }
+}
+
+static void
+machines_changed_cb (VireoWindow *self)
+{
+  update_main_page (self);
+  update_sidebar_page (self);
+  restore_selection (self);
+}
+
+static void
+client_state_cb (VireoWindow *self)
+{
+  update_main_page (self);
+}
+
+/* List rows */
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, vireo_machine_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  vireo_machine_row_set_machine (VIREO_MACHINE_ROW (gtk_list_item_get_child (item)),
+                                 gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  vireo_machine_row_set_machine (VIREO_MACHINE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* Template callbacks */
+
+static void
+search_changed_cb (VireoWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  GListModel *filters = G_LIST_MODEL (self->filter);
+  g_autoptr(GtkFilter) any = g_list_model_get_item (filters, 0);
+  g_autoptr(GtkStringFilter) by_name = NULL;
+  g_autoptr(GtkStringFilter) by_title = NULL;
+
+  by_name = g_list_model_get_item (G_LIST_MODEL (any), 0);
+  by_title = g_list_model_get_item (G_LIST_MODEL (any), 1);
+  gtk_string_filter_set_search (by_name, text);
+  gtk_string_filter_set_search (by_title, text);
+  update_sidebar_page (self);
+}
+
+static void
+stop_search_cb (VireoWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+search_activate_cb (VireoWindow *self)
+{
+  /* Enter in the search: open the first match. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    {
+      if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+        gtk_single_selection_set_selected (self->selection, 0);
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
+    }
+}
+
+static void
+list_activate_cb (VireoWindow *self,
+                  guint        position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
+}
+
+static void
+back_clicked_cb (VireoWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+page_toast_cb (VireoWindow *self,
+               AdwToast    *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
+/* Actions */
+
+static void
+new_machine_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         gpointer          user_data)
+{
+}
+
+static void
+new_machine_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  GtkWidget *dialog;
+
+  /* Guest creation is its own piece of work; until it lands, say so rather than nothing. */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("New Machine"),
+                                   _("Creating machines from Vireo’s window is coming next. "
+                                     "Until then, virt-manager or virt-install create them, "
+                                     "and they show up here at once."));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  g_signal_connect (dialog, "response", G_CALLBACK (new_machine_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "machines"))
+    return;
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  /* Typing in the search entry never deletes anything. */
+  if (gtk_widget_has_focus (GTK_WIDGET (self->search_entry))
+      || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), GTK_WIDGET (self->search_bar)))
+    return;
+  if (vireo_machine_page_get_machine (self->machine_page) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->machine_page), "machine.delete", NULL);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  vireo_client_retry (self->client);
+}
+
+/* GObject */
+
+static gboolean
+vireo_window_close_request (GtkWindow *window)
+{
+  VireoWindow *self = VIREO_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (vireo_window_parent_class)->close_request (window);
+}
+
+static void
+vireo_window_constructed (GObject *object)
+{
+  VireoWindow *self = (VireoWindow *) object;
+  GtkSortListModel *sorted;
+  GtkCustomSorter *sorter;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  G_OBJECT_CLASS (vireo_window_parent_class)->constructed (object);
+
+  g_assert (self->client != NULL);
+
+  /* machines → filter (name or title) → sort (name) → selection: the list view only
+   * builds the rows on screen, so a thousand machines cost what a screenful does. */
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (vireo_client_get_machines (self->client)),
+                                                  g_object_ref (GTK_FILTER (self->filter)));
+  sorter = gtk_custom_sorter_new (compare_machines, NULL, NULL);
+  sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)), GTK_SORTER (sorter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (machines_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (vireo_client_get_machines (self->client), "items-changed",
+                           G_CALLBACK (machines_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (client_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::problem", G_CALLBACK (client_state_cb), self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  vireo_machine_page_set_client (self->machine_page, self->client);
+  update_main_page (self);
+}
+
+static void
+vireo_window_dispose (GObject *object)
+{
+  VireoWindow *self = (VireoWindow *) object;
+
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->wanted_uuid, g_free);
+
+  G_OBJECT_CLASS (vireo_window_parent_class)->dispose (object);
+}
+
+static void
+vireo_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VireoWindow *self = VIREO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_window_class_init (VireoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = vireo_window_constructed;
+  object_class->dispose = vireo_window_dispose;
+  object_class->set_property = vireo_window_set_property;
+  window_class->close_request = vireo_window_close_request;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, VIREO_TYPE_CLIENT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VIREO_TYPE_MACHINE_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, problem_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, machine_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, switcher_bar);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_toast_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete-selected", NULL);
+}
+
+static void
+vireo_window_init (VireoWindow *self)
+{
+  GtkAnyFilter *any;
+  GtkStringFilter *by_name, *by_title;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("org.vireo.Vireo");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  self->wanted_uuid = g_settings_get_string (self->settings, "last-machine");
+
+  /* A machine matches when its name or its title contains the search. */
+  by_name = gtk_string_filter_new (gtk_property_expression_new (VIREO_DBUS_TYPE_MACHINE, NULL, "name"));
+  by_title = gtk_string_filter_new (gtk_property_expression_new (VIREO_DBUS_TYPE_MACHINE, NULL, "title"));
+  gtk_string_filter_set_match_mode (by_name, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_match_mode (by_title, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  any = gtk_any_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (any), GTK_FILTER (by_name));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (any), GTK_FILTER (by_title));
+  self->filter = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (self->filter), GTK_FILTER (any));
+
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+}
+
+VireoWindow *
+vireo_window_new (AdwApplication *application,
+                  VireoClient    *client)
+{
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (VIREO_IS_CLIENT (client), NULL);
+
+  return g_object_new (VIREO_TYPE_WINDOW, "application", application, "client", client, NULL);
+}
