@@ -138,7 +138,11 @@ main (int   argc,
   g_unix_signal_add (SIGTERM, quit_cb, NULL);
 
   daemon = vireo_daemon_new (connection, libvirt_uri, accel_mode);
-  vireo_daemon_start (daemon);
+  if (!vireo_daemon_start (daemon, &error))
+    {
+      g_printerr ("vireo-hypervisor: cannot export objects: %s\n", error->message);
+      return 1;
+    }
 
   if (opt_replace)
     flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;

@@ -17,6 +17,7 @@
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
 #include "vireo-dbus-generated.h"
+#include "vireo-object-manager.h"
 
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 5000
@@ -30,7 +31,7 @@ struct _VireoDaemon {
 
   /* Owned references */
   GDBusConnection          *connection;
-  GDBusObjectManagerServer *object_manager;
+  VireoObjectManager       *object_manager;
   VireoDaemonManager       *manager;
   char                     *uri;
   char                     *accel_reason;
@@ -315,7 +316,7 @@ unexport_machine (VireoDaemon *self,
 {
   g_autofree char *path = _vireo_daemon_machine_path (uuid);
 
-  g_dbus_object_manager_server_unexport (self->object_manager, path);
+  vireo_object_manager_unexport (self->object_manager, path);
   g_hash_table_remove (self->machines, uuid);
 }
 
@@ -359,18 +360,19 @@ _vireo_daemon_apply_facts (VireoDaemon      *self,
 
   if (machine != NULL)
     {
+      g_autofree char *path = _vireo_daemon_machine_path (uuid);
+
       vireo_daemon_machine_update (machine, facts, seq);
+      vireo_object_manager_changed (self->object_manager, path);
     }
   else
     {
       g_autofree char *path = _vireo_daemon_machine_path (uuid);
-      g_autoptr(VireoDBusObjectSkeleton) object = vireo_dbus_object_skeleton_new (path);
 
       machine = vireo_daemon_machine_new (self, uuid);
       vireo_daemon_machine_update (machine, facts, seq);
-      vireo_dbus_object_skeleton_set_machine (object, VIREO_DBUS_MACHINE (machine));
       g_hash_table_insert (self->machines, g_strdup (uuid), machine);
-      g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+      vireo_object_manager_export (self->object_manager, path, G_DBUS_INTERFACE_SKELETON (machine));
     }
 }
 
@@ -520,7 +522,7 @@ set_disconnected (VireoDaemon *self,
     {
       g_autofree char *path = _vireo_daemon_machine_path (l->data);
 
-      g_dbus_object_manager_server_unexport (self->object_manager, path);
+      vireo_object_manager_unexport (self->object_manager, path);
     }
   g_hash_table_remove_all (self->machines);
 
@@ -972,7 +974,6 @@ vireo_daemon_new (GDBusConnection *connection,
   self->use_kvm = vireo_accel_choose (accel_mode, &probe, &self->accel_reason);
   g_message ("%s", self->accel_reason);
 
-  self->object_manager = g_dbus_object_manager_server_new (VIREO_OBJECT_MANAGER_PATH);
   self->manager = vireo_daemon_manager_new (self);
   manager = VIREO_DBUS_MANAGER (self->manager);
   vireo_dbus_manager_set_version (manager, PACKAGE_VERSION);
@@ -990,14 +991,22 @@ vireo_daemon_new (GDBusConnection *connection,
  * vireo_daemon_start:
  *
  * Exports the objects and connects to libvirtd in the background.
+ *
+ * Returns: %FALSE if the objects cannot be exported on the bus
  */
-void
-vireo_daemon_start (VireoDaemon *self)
+static void
+manager_notify_cb (VireoDaemon *self)
 {
-  g_autoptr(VireoDBusObjectSkeleton) object = NULL;
+  vireo_object_manager_changed (self->object_manager, VIREO_MANAGER_PATH);
+}
+
+gboolean
+vireo_daemon_start (VireoDaemon  *self,
+                    GError      **error)
+{
   static gsize events_registered = 0;
 
-  g_return_if_fail (VIREO_IS_DAEMON (self));
+  g_return_val_if_fail (VIREO_IS_DAEMON (self), FALSE);
 
   if (g_once_init_enter (&events_registered))
     {
@@ -1006,10 +1015,13 @@ vireo_daemon_start (VireoDaemon *self)
       g_once_init_leave (&events_registered, 1);
     }
 
-  object = vireo_dbus_object_skeleton_new (VIREO_MANAGER_PATH);
-  vireo_dbus_object_skeleton_set_manager (object, VIREO_DBUS_MANAGER (self->manager));
-  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (self->object_manager, self->connection);
+  self->object_manager = vireo_object_manager_new (self->connection, VIREO_OBJECT_MANAGER_PATH, error);
+  if (self->object_manager == NULL)
+    return FALSE;
+
+  vireo_object_manager_export (self->object_manager, VIREO_MANAGER_PATH, G_DBUS_INTERFACE_SKELETON (self->manager));
+  g_signal_connect_object (self->manager, "notify", G_CALLBACK (manager_notify_cb), self, G_CONNECT_SWAPPED);
 
   start_connect (self);
+  return TRUE;
 }

@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (VireoDaemon, vireo_daemon, VIREO, DAEMON, GObject)
 VireoDaemon *vireo_daemon_new   (GDBusConnection *connection,
                                  const char      *libvirt_uri,
                                  VireoAccelMode   accel_mode);
-void         vireo_daemon_start (VireoDaemon     *self);
+gboolean     vireo_daemon_start (VireoDaemon     *self,
+                                 GError         **error);
 
 G_END_DECLS

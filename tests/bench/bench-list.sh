@@ -19,8 +19,9 @@
 #   --window=N             per-domain calls in flight at once (default 120; the system bus
 #                          allows 128 pending replies per connection)
 #   --compare=fastest|per-domain|all-stats
-#                          which libvirt-dbus median the last line uses (default fastest: the
-#                          lower of the two ways; the line before it names the one used)
+#                          which libvirt-dbus median the last line uses (default per-domain:
+#                          ListDomains then each domain's properties, the way the issue names;
+#                          the lines before it give the ratio against both ways)
 #   --libvirt-dbus-threads=N  libvirt-dbus --threads (default: its own default, 4)
 #   --verbose              print each run and the sandbox's progress
 #
@@ -43,7 +44,7 @@ RUNNING=4
 PAUSED=1
 RUNS=7
 WINDOW=120
-COMPARE=fastest
+COMPARE=per-domain
 LDBUS_THREADS=
 VERBOSE=0
 
