@@ -266,11 +266,7 @@ bus_cb (GObject      *source,
       return;
     }
 
-  g_dbus_object_manager_client_new (self->connection,
-                                    G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                    BUS_NAME, ROOT_PATH,
-                                    get_proxy_type_cb, NULL, NULL,
-                                    self->cancellable, object_manager_cb, g_object_ref (self));
+  vireo_client_start (self);
 }
 
 /**
@@ -283,9 +279,16 @@ void
 vireo_client_start (VireoClient *self)
 {
   g_return_if_fail (VIREO_IS_CLIENT (self));
-  g_return_if_fail (self->connection == NULL);
+  g_return_if_fail (self->object_manager == NULL);
 
-  g_bus_get (self->bus_type, self->cancellable, bus_cb, g_object_ref (self));
+  if (self->connection != NULL)
+    g_dbus_object_manager_client_new (self->connection,
+                                      G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                      BUS_NAME, ROOT_PATH,
+                                      get_proxy_type_cb, NULL, NULL,
+                                      self->cancellable, object_manager_cb, g_object_ref (self));
+  else
+    g_bus_get (self->bus_type, self->cancellable, bus_cb, g_object_ref (self));
 }
 
 static void
@@ -566,5 +569,21 @@ vireo_client_new (GBusType bus_type)
   VireoClient *self = g_object_new (VIREO_TYPE_CLIENT, NULL);
 
   self->bus_type = bus_type;
+  return self;
+}
+
+/**
+ * vireo_client_new_for_connection:
+ * @connection: a bus connection where the helper is, for tests
+ */
+VireoClient *
+vireo_client_new_for_connection (GDBusConnection *connection)
+{
+  VireoClient *self;
+
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+
+  self = g_object_new (VIREO_TYPE_CLIENT, NULL);
+  self->connection = g_object_ref (connection);
   return self;
 }

@@ -32,6 +32,7 @@ GType vireo_client_state_get_type (void) G_GNUC_CONST;
 #define VIREO_TYPE_CLIENT_STATE (vireo_client_state_get_type ())
 
 VireoClient        *vireo_client_new                 (GBusType              bus_type);
+VireoClient        *vireo_client_new_for_connection  (GDBusConnection      *connection);
 void                vireo_client_start               (VireoClient          *self);
 void                vireo_client_retry               (VireoClient          *self);
 VireoClientState    vireo_client_get_state           (VireoClient          *self);

@@ -1,0 +1,420 @@
+/* test-client.c: the app's client model against mocked helpers
+ *
+ * Two mocks: libglib-testing's GtDBusQueue, which answers each call the way a test says
+ * (method calls, errors, the helper's name coming and going); and skeletons exported on a
+ * GTestDBus bus, which send the signals a real helper sends (objects added, removed and
+ * changed). Neither runs libvirt.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libglib-testing/dbus-queue.h>
+#include <locale.h>
+#include <string.h>
+
+#include "vireo-client.h"
+#include "vireo-error.h"
+#include "vireo-machine-util.h"
+
+#define BUS_NAME     "org.vireo.Hypervisor1"
+#define ROOT         "/org/vireo/Hypervisor1"
+#define MANAGER_PATH "/org/vireo/Hypervisor1/Manager"
+#define MACHINE_A    "/org/vireo/Hypervisor1/machines/a"
+#define MACHINE_B    "/org/vireo/Hypervisor1/machines/b"
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer),
+            gpointer   data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+typedef struct {
+  VireoClient     *client;
+  VireoClientState state;
+  guint            n_machines;
+} Expect;
+
+static gboolean
+client_is (gpointer data)
+{
+  Expect *e = data;
+
+  return vireo_client_get_state (e->client) == e->state
+         && g_list_model_get_n_items (vireo_client_get_machines (e->client)) == e->n_machines;
+}
+
+static void
+assert_client (VireoClient     *client,
+               VireoClientState state,
+               guint            n_machines)
+{
+  Expect e = { client, state, n_machines };
+
+  if (!wait_until (client_is, &e))
+    g_error ("client is in state %d with %u machines; expected %d with %u",
+             vireo_client_get_state (client),
+             g_list_model_get_n_items (vireo_client_get_machines (client)), state, n_machines);
+}
+
+static GVariant *
+machine_properties (const char *name,
+                    const char *state)
+{
+  return g_variant_new_parsed ("{'Name': <%s>, 'Uuid': <%s>, 'Title': <''>, 'Description': <''>,"
+                               " 'State': <%s>, 'OsId': <''>, 'Vcpus': <uint32 2>, 'MemoryMiB': <uint64 2048>,"
+                               " 'Persistent': <true>, 'Autostart': <false>, 'GraphicsTypes': <['vnc']>,"
+                               " 'Disks': <@a(ssst) []>, 'Nics': <@a(ssss) []>}",
+                               name, name, state);
+}
+
+static GVariant *
+manager_properties (gboolean    connected,
+                    const char *error)
+{
+  return g_variant_new_parsed ("{'Connected': <%b>, 'ConnectionError': <%s>, 'Version': <'0.1.0'>}",
+                               connected, error);
+}
+
+/* GtDBusQueue: calls and the name */
+
+static GDBusInterfaceInfo *
+interface_info (const char *name)
+{
+  static GDBusNodeInfo *vireo_info, *om_info;
+
+  if (vireo_info == NULL)
+    {
+      g_autofree char *xml = NULL;
+      g_autofree char *path = g_build_filename (g_getenv ("VIREO_DATA_DIR"), "org.vireo.Hypervisor1.xml", NULL);
+
+      g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+      vireo_info = g_dbus_node_info_new_for_xml (xml, NULL);
+      om_info = g_dbus_node_info_new_for_xml (
+        "<node><interface name='org.freedesktop.DBus.ObjectManager'>"
+        "<method name='GetManagedObjects'><arg type='a{oa{sa{sv}}}' direction='out'/></method>"
+        "</interface></node>", NULL);
+    }
+
+  if (g_str_equal (name, "org.freedesktop.DBus.ObjectManager"))
+    return om_info->interfaces[0];
+  return g_dbus_node_info_lookup_interface (vireo_info, name);
+}
+
+static void
+reply_managed_objects (GtDBusQueue *queue)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = NULL;
+  GVariantBuilder objects;
+
+  invocation = gt_dbus_queue_assert_pop_message (queue, ROOT, "org.freedesktop.DBus.ObjectManager",
+                                                 "GetManagedObjects", "()", NULL);
+  g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  g_variant_builder_add_parsed (&objects, "{%o, {'org.vireo.Hypervisor1.Manager': %@a{sv}}}",
+                                MANAGER_PATH, manager_properties (TRUE, ""));
+  g_variant_builder_add_parsed (&objects, "{%o, {'org.vireo.Hypervisor1.Machine': %@a{sv}}}",
+                                MACHINE_A, machine_properties ("a", "shutoff"));
+  g_variant_builder_add_parsed (&objects, "{%o, {'org.vireo.Hypervisor1.Machine': %@a{sv}}}",
+                                MACHINE_B, machine_properties ("b", "running"));
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), g_variant_new ("(@a{oa{sa{sv}}})",
+                                                                                      g_variant_builder_end (&objects)));
+}
+
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static VireoDBusMachine *
+machine_at (VireoClient *client,
+            const char  *path)
+{
+  VireoDBusMachine *machine = vireo_client_lookup_machine (client, path);
+
+  g_assert_nonnull (machine);
+  return machine;
+}
+
+static void
+test_queue_calls (void)
+{
+  g_autoptr(GtDBusQueue) queue = gt_dbus_queue_new ();
+  g_autoptr(VireoClient) client = NULL;
+  g_autoptr(GDBusMethodInvocation) invocation = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sentence = NULL;
+  g_autofree char *detail = NULL;
+  guint name_id;
+
+  gt_dbus_queue_connect (queue, &error);
+  g_assert_no_error (error);
+  gt_dbus_queue_export_object (queue, ROOT, interface_info ("org.freedesktop.DBus.ObjectManager"), &error);
+  g_assert_no_error (error);
+  gt_dbus_queue_export_object (queue, MACHINE_A, interface_info ("org.vireo.Hypervisor1.Machine"), &error);
+  g_assert_no_error (error);
+  name_id = gt_dbus_queue_own_name (queue, BUS_NAME);
+
+  client = vireo_client_new_for_connection (gt_dbus_queue_get_client_connection (queue));
+  g_assert_cmpint (vireo_client_get_state (client), ==, VIREO_CLIENT_CONNECTING);
+  vireo_client_start (client);
+  reply_managed_objects (queue);
+  assert_client (client, VIREO_CLIENT_READY, 2);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (machine_at (client, MACHINE_A)), ==, "shutoff");
+  g_assert_nonnull (vireo_client_get_manager (client));
+
+  /* A call that libvirt refuses: the error arrives typed, with sentence and detail apart. */
+  vireo_client_call_async (client, machine_at (client, MACHINE_A), "Start", NULL, NULL, call_done_cb, &result);
+  invocation = gt_dbus_queue_assert_pop_message (queue, MACHINE_A, "org.vireo.Hypervisor1.Machine", "Start",
+                                                 "(@a{sv})", &options);
+  g_assert_cmpuint (g_variant_n_children (options), ==, 0);
+  g_assert_true (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (invocation))
+                 & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION);
+  g_dbus_method_invocation_return_error_literal (g_steal_pointer (&invocation), VIREO_ERROR,
+                                                 VIREO_ERROR_INVALID_STATE,
+                                                 "Could not start “a”. The machine is not in a state that allows this.\n"
+                                                 "libvirt: Requested operation is not valid: domain is already running");
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_false (vireo_client_call_finish (client, result, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_false (vireo_client_error_is_silent (error));
+  vireo_client_error_get_text (error, &sentence, &detail);
+  g_assert_cmpstr (sentence, ==, "Could not start “a”. The machine is not in a state that allows this.");
+  g_assert_cmpstr (detail, ==, "Requested operation is not valid: domain is already running");
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_clear_pointer (&options, g_variant_unref);
+
+  /* Options travel as given; a dismissed password dialog needs no message. */
+  vireo_client_call_async (client, machine_at (client, MACHINE_A), "Delete",
+                           g_variant_new_parsed ("{'disks': <['/var/lib/libvirt/images/a.qcow2']>}"),
+                           NULL, call_done_cb, &result);
+  invocation = gt_dbus_queue_assert_pop_message (queue, MACHINE_A, "org.vireo.Hypervisor1.Machine", "Delete",
+                                                 "(@a{sv})", &options);
+  g_assert_true (g_variant_lookup (options, "disks", "^a&s", NULL));
+  g_dbus_method_invocation_return_error_literal (g_steal_pointer (&invocation), VIREO_ERROR,
+                                                 VIREO_ERROR_NOT_AUTHORIZED_DISMISSED, "dismissed");
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_false (vireo_client_call_finish (client, result, &error));
+  g_assert_true (vireo_client_error_is_silent (error));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* The helper goes away: no machines, and the state says why. */
+  gt_dbus_queue_unown_name (queue, name_id);
+  assert_client (client, VIREO_CLIENT_NO_HELPER, 0);
+  g_assert_nonnull (strstr (vireo_client_get_problem (client), "not running"));
+  g_assert_null (vireo_client_get_manager (client));
+
+  /* It comes back: the client asks for the objects again by itself. */
+  name_id = gt_dbus_queue_own_name (queue, BUS_NAME);
+  reply_managed_objects (queue);
+  assert_client (client, VIREO_CLIENT_READY, 2);
+  g_assert_null (vireo_client_get_problem (client));
+
+  gt_dbus_queue_unown_name (queue, name_id);
+  assert_client (client, VIREO_CLIENT_NO_HELPER, 0);
+  g_clear_object (&client);
+  gt_dbus_queue_disconnect (queue, TRUE);
+}
+
+/* Skeletons on a GTestDBus: the signals */
+
+typedef struct {
+  GDBusConnection          *server;
+  GDBusObjectManagerServer *object_manager;
+  VireoDBusManager         *manager;
+} Helper;
+
+static VireoDBusMachine *
+export_machine (Helper     *helper,
+                const char *path,
+                const char *name,
+                const char *state)
+{
+  g_autoptr(VireoDBusObjectSkeleton) object = vireo_dbus_object_skeleton_new (path);
+  VireoDBusMachine *machine = vireo_dbus_machine_skeleton_new ();
+
+  vireo_dbus_machine_set_name (machine, name);
+  vireo_dbus_machine_set_uuid (machine, name);
+  vireo_dbus_machine_set_state (machine, state);
+  vireo_dbus_machine_set_vcpus (machine, 1);
+  vireo_dbus_object_skeleton_set_machine (object, machine);
+  g_dbus_object_manager_server_export (helper->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  return machine;
+}
+
+typedef struct {
+  VireoDBusMachine *machine;
+  const char       *state;
+} StateExpect;
+
+static gboolean
+state_is (gpointer data)
+{
+  StateExpect *e = data;
+
+  return g_strcmp0 (vireo_dbus_machine_get_state (e->machine), e->state) == 0;
+}
+
+static void
+test_signals (void)
+{
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GDBusConnection) client_connection = NULL;
+  g_autoptr(VireoClient) client = NULL;
+  g_autoptr(VireoDBusMachine) a = NULL;
+  g_autoptr(VireoDBusMachine) b = NULL;
+  g_autoptr(VireoDBusObjectSkeleton) manager_object = NULL;
+  g_autoptr(GError) error = NULL;
+  Helper helper = { NULL, NULL, NULL };
+  StateExpect expect;
+  guint owner_id;
+  GListModel *machines;
+
+  g_test_dbus_up (bus);
+  helper.server = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  client_connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                              | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                              NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  helper.object_manager = g_dbus_object_manager_server_new (ROOT);
+  manager_object = vireo_dbus_object_skeleton_new (MANAGER_PATH);
+  helper.manager = vireo_dbus_manager_skeleton_new ();
+  vireo_dbus_manager_set_connected (helper.manager, TRUE);
+  vireo_dbus_object_skeleton_set_manager (manager_object, helper.manager);
+  g_dbus_object_manager_server_export (helper.object_manager, G_DBUS_OBJECT_SKELETON (manager_object));
+  a = export_machine (&helper, MACHINE_A, "a", "shutoff");
+  g_dbus_object_manager_server_set_connection (helper.object_manager, helper.server);
+  owner_id = g_bus_own_name_on_connection (helper.server, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                           NULL, NULL, NULL, NULL);
+
+  client = vireo_client_new_for_connection (client_connection);
+  vireo_client_start (client);
+  assert_client (client, VIREO_CLIENT_READY, 1);
+  machines = vireo_client_get_machines (client);
+
+  /* Added */
+  b = export_machine (&helper, MACHINE_B, "b", "running");
+  assert_client (client, VIREO_CLIENT_READY, 2);
+  g_assert_cmpstr (vireo_dbus_machine_get_name (vireo_client_lookup_machine (client, MACHINE_B)), ==, "b");
+
+  /* Changed: PropertiesChanged reaches the proxy, the list keeps its items. */
+  vireo_dbus_machine_set_state (a, "running");
+  expect.machine = vireo_client_lookup_machine (client, MACHINE_A);
+  expect.state = "running";
+  g_assert_true (wait_until (state_is, &expect));
+  g_assert_cmpuint (g_list_model_get_n_items (machines), ==, 2);
+
+  /* Removed */
+  g_dbus_object_manager_server_unexport (helper.object_manager, MACHINE_B);
+  assert_client (client, VIREO_CLIENT_READY, 1);
+  g_assert_null (vireo_client_lookup_machine (client, MACHINE_B));
+
+  /* libvirtd goes away: the helper says so; the client passes it on. */
+  vireo_dbus_manager_set_connection_error (helper.manager, "The connection to libvirtd was lost.");
+  vireo_dbus_manager_set_connected (helper.manager, FALSE);
+  g_dbus_object_manager_server_unexport (helper.object_manager, MACHINE_A);
+  assert_client (client, VIREO_CLIENT_NO_LIBVIRT, 0);
+  g_assert_cmpstr (vireo_client_get_problem (client), ==, "The connection to libvirtd was lost.");
+
+  vireo_dbus_manager_set_connected (helper.manager, TRUE);
+  g_clear_object (&a);
+  a = export_machine (&helper, MACHINE_A, "a", "shutoff");
+  assert_client (client, VIREO_CLIENT_READY, 1);
+
+  g_bus_unown_name (owner_id);
+  g_clear_object (&client);
+  g_clear_object (&helper.manager);
+  g_clear_object (&helper.object_manager);
+  g_dbus_connection_close_sync (helper.server, NULL, NULL);
+  g_clear_object (&helper.server);
+  g_dbus_connection_close_sync (client_connection, NULL, NULL);
+  g_clear_object (&client_connection);
+  g_test_dbus_down (bus);
+}
+
+static void
+test_util (void)
+{
+  g_autofree char *m512 = vireo_format_memory (512);
+  g_autofree char *m2048 = vireo_format_memory (2048);
+  g_autofree char *m1536 = vireo_format_memory (1536);
+  g_autofree char *debian = vireo_os_name_from_id ("http://debian.org/debian/12");
+  g_autofree char *windows = vireo_os_name_from_id ("http://microsoft.com/win/11");
+  g_autofree char *other = vireo_os_name_from_id ("http://example.org/plan9/4");
+
+  g_assert_cmpstr (m512, ==, "512 MiB");
+  g_assert_cmpstr (m2048, ==, "2 GiB");
+  g_assert_cmpstr (m1536, ==, "1.5 GiB");
+  g_assert_cmpstr (debian, ==, "Debian 12");
+  g_assert_cmpstr (windows, ==, "Windows 11");
+  g_assert_cmpstr (other, ==, "plan9 4");
+  g_assert_null (vireo_os_name_from_id (""));
+  g_assert_null (vireo_os_name_from_id (NULL));
+
+  g_assert_cmpstr (vireo_state_label ("running"), ==, "Running");
+  g_assert_cmpstr (vireo_state_label ("shutoff"), ==, "Shut Off");
+  g_assert_cmpstr (vireo_state_label ("saved"), ==, "Saved");
+  g_assert_cmpstr (vireo_state_label ("nonsense"), ==, "Unknown");
+
+  /* Each action only where it applies. */
+  g_assert_cmpint (vireo_state_actions ("shutoff", TRUE), ==, VIREO_ACTION_START | VIREO_ACTION_DELETE);
+  g_assert_cmpint (vireo_state_actions ("saved", TRUE), ==, VIREO_ACTION_START | VIREO_ACTION_DELETE);
+  g_assert_cmpint (vireo_state_actions ("running", TRUE), ==,
+                   VIREO_ACTION_SHUTDOWN | VIREO_ACTION_REBOOT | VIREO_ACTION_FORCE_OFF
+                   | VIREO_ACTION_PAUSE | VIREO_ACTION_SAVE | VIREO_ACTION_DELETE);
+  g_assert_cmpint (vireo_state_actions ("running", FALSE) & VIREO_ACTION_SAVE, ==, 0);
+  g_assert_cmpint (vireo_state_actions ("paused", TRUE), ==,
+                   VIREO_ACTION_RESUME | VIREO_ACTION_FORCE_OFF | VIREO_ACTION_SAVE | VIREO_ACTION_DELETE);
+  g_assert_cmpint (vireo_state_actions ("crashed", TRUE), ==, VIREO_ACTION_FORCE_OFF | VIREO_ACTION_DELETE);
+  g_assert_cmpint (vireo_state_actions ("unknown", TRUE), ==, VIREO_ACTION_DELETE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/client/calls-and-name-owner", test_queue_calls);
+  g_test_add_func ("/app/client/signals", test_signals);
+  g_test_add_func ("/app/util", test_util);
+
+  return g_test_run ();
+}
