@@ -487,7 +487,30 @@ device_event_cb (virConnectPtr conn,
   domain_event_uuid (opaque, dom);
 }
 
+static void connection_closed_cb (virConnectPtr conn, int reason, void *opaque);
+
 /* Connection */
+
+static void
+close_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  virConnectClose (task_data);
+  virResetLastError ();
+}
+
+/* Closing talks to libvirtd, which may hang: never on the main thread. */
+static void
+close_in_thread (virConnectPtr conn)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, close_in_thread);
+  g_task_set_task_data (task, conn, NULL);
+  g_task_run_in_thread (task, close_thread);
+}
 
 static void
 set_disconnected (VireoDaemon *self,
@@ -509,8 +532,9 @@ set_disconnected (VireoDaemon *self,
       if (self->device_removed_cb >= 0)
         virConnectDomainEventDeregisterAny (conn, self->device_removed_cb);
       self->lifecycle_cb = self->metadata_cb = self->device_added_cb = self->device_removed_cb = -1;
-      virConnectClose (conn);
+      virConnectUnregisterCloseCallback (conn, connection_closed_cb);
       virResetLastError ();
+      close_in_thread (conn);
     }
 
   self->generation++;
