@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what Vireo needs, builds it, brings up what it talks to (system D-Bus, polkitd,
-# virtlogd, libvirtd, the vireo-hypervisor helper) where none is running, then starts Vireo.
+# virtlogd, libvirtd, the vireo-hypervisor helper) where none is running, then starts Vireo's
+# window (or, with no display, lists the machines on the terminal).
 # Run as root on Debian 12.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -76,5 +77,22 @@ echo "Starting vireo-hypervisor (log: $LOG_DIR/vireo-hypervisor.log)"
 nohup build/hypervisor/vireo-hypervisor --system --replace >"$LOG_DIR/vireo-hypervisor.log" 2>&1 &
 wait_for 20 vireo-hypervisor name_has_owner org.vireo.Hypervisor1
 
-# The window comes with its own issue; until then, the machines the helper sees.
-exec build/app/vireo-list
+# What the helper sees, on the terminal too.
+build/app/vireo-list || true
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo
+    echo "No display here: start the window from your desktop session with"
+    echo "  GSETTINGS_SCHEMA_DIR=$PWD/build/data $PWD/build/app/vireo"
+    exit 0
+fi
+
+# The window runs as the desktop user, never as root, when there is one (sudo ./run.sh).
+export GSETTINGS_SCHEMA_DIR=$PWD/build/data
+if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+    exec runuser -u "$SUDO_USER" -- env GSETTINGS_SCHEMA_DIR="$GSETTINGS_SCHEMA_DIR" \
+        ${DISPLAY:+DISPLAY=$DISPLAY} ${WAYLAND_DISPLAY:+WAYLAND_DISPLAY=$WAYLAND_DISPLAY} \
+        ${XAUTHORITY:+XAUTHORITY=$XAUTHORITY} ${XDG_RUNTIME_DIR:+XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR} \
+        build/app/vireo
+fi
+exec build/app/vireo
