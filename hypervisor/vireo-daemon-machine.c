@@ -13,10 +13,12 @@
 #include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "vireo-authority.h"
+#include "vireo-serial-bridge.h"
 #include "vireo-daemon-machine.h"
 #include "vireo-daemon-private.h"
 
@@ -48,6 +50,7 @@ static const VireoMethodAction machine_actions[] = {
   { "Delete",      VIREO_ACTION_MODIFY },
   { "GetXml",      VIREO_ACTION_READ },
   { "OpenConsole", VIREO_ACTION_CONSOLE },
+  { "OpenSerial",  VIREO_ACTION_CONSOLE },
 };
 
 static const char *const no_options[] = { NULL };
@@ -674,6 +677,115 @@ handle_open_console (VireoDBusMachine      *machine,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* OpenSerial */
+
+static gboolean
+open_serial_func (VireoCall  *call,
+                  GError    **error)
+{
+  g_autoptr(virDomain) dom = _vireo_call_lookup_domain (call, error);
+  gboolean force = FALSE;
+  virStreamPtr stream;
+
+  if (dom == NULL)
+    return FALSE;
+
+  if (virDomainIsActive (dom) != 1)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                   _("“%s” is not running: start it to use its serial console."), call->name);
+      return FALSE;
+    }
+
+  g_variant_lookup (call->options, "force", "b", &force);
+  stream = virStreamNew (call->conn, VIR_STREAM_NONBLOCK);
+  if (stream == NULL)
+    {
+      vireo_libvirt_set_error (error, _("Could not open the serial console of “%s”."), call->name);
+      return FALSE;
+    }
+
+  if (virDomainOpenConsole (dom, NULL, stream, force ? VIR_DOMAIN_CONSOLE_FORCE : VIR_DOMAIN_CONSOLE_SAFE) < 0)
+    {
+      virErrorPtr last = virGetLastError ();
+
+      if (last != NULL && last->code == VIR_ERR_OPERATION_FAILED)
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                     _("Another program is using the serial console of “%s”.\nlibvirt: %s"),
+                     call->name, last->message);
+      else
+        vireo_libvirt_set_error (error, _("Could not open the serial console of “%s”."), call->name);
+      virStreamFree (stream);
+      return FALSE;
+    }
+
+  call->data = stream;
+  call->data_free = NULL;
+  return TRUE;
+}
+
+static void
+open_serial_done (VireoCall *call)
+{
+  g_autoptr(GUnixFDList) fd_list = g_unix_fd_list_new ();
+  g_autoptr(GError) error = NULL;
+  virStreamPtr stream = g_steal_pointer (&call->data);
+  int sv[2];
+  int index;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    {
+      virStreamAbort (stream);
+      virStreamFree (stream);
+      g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), VIREO_ERROR, VIREO_ERROR_FAILED,
+                                             "socketpair: %s", g_strerror (errno));
+      return;
+    }
+
+  index = g_unix_fd_list_append (fd_list, sv[1], &error);
+  close (sv[1]);
+  if (index < 0)
+    {
+      close (sv[0]);
+      virStreamAbort (stream);
+      virStreamFree (stream);
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
+      return;
+    }
+
+  vireo_serial_bridge_start (stream, sv[0]);
+  g_dbus_method_invocation_return_value_with_unix_fd_list (g_steal_pointer (&call->invocation),
+                                                           g_variant_new ("(h)", index), fd_list);
+}
+
+static gboolean
+handle_open_serial (VireoDBusMachine      *machine,
+                    GDBusMethodInvocation *invocation,
+                    GUnixFDList           *fd_list,
+                    GVariant              *options)
+{
+  static const char *const known[] = { "force", NULL };
+  GVariant *force = g_variant_lookup_value (options, "force", NULL);
+  VireoCall *call;
+
+  if (force != NULL && !g_variant_is_of_type (force, G_VARIANT_TYPE_BOOLEAN))
+    {
+      g_variant_unref (force);
+      g_dbus_method_invocation_return_error_literal (invocation, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                                                     _("“force” must be a boolean."));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  g_clear_pointer (&force, g_variant_unref);
+
+  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
+  if (call != NULL)
+    {
+      call->done = open_serial_done;
+      _vireo_call_run (call);
+    }
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Runs in GDBus's worker thread. */
 static gboolean
 vireo_daemon_machine_authorize_method (GDBusInterfaceSkeleton *skeleton,
@@ -696,6 +808,7 @@ machine_iface_init (VireoDBusMachineIface *iface)
   iface->handle_delete = handle_delete;
   iface->handle_get_xml = handle_get_xml;
   iface->handle_open_console = handle_open_console;
+  iface->handle_open_serial = handle_open_serial;
 }
 
 static void

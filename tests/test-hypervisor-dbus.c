@@ -526,6 +526,39 @@ test_open_console (Fixture       *f,
 }
 
 static void
+test_open_serial (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Authorized, then refused by the test driver, which has no console streams. */
+  reply = call_machine (f, "headless-router", "OpenSerial", g_variant_new ("(a{sv})", NULL), &error);
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED));
+  g_assert_true (g_error_matches (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED)
+                 || g_error_matches (error, VIREO_ERROR, VIREO_ERROR_LIBVIRT));
+  g_clear_error (&error);
+
+  reply = call_machine (f, "win11-office", "OpenSerial", g_variant_new ("(a{sv})", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  reply = call_machine (f, "headless-router", "OpenSerial", g_variant_new_parsed ("({'force': <'yes'>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  reply = call_machine (f, "headless-router", "OpenSerial", g_variant_new_parsed ("({'device': <'serial1'>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  reply = call_machine (f, "headless-router", "OpenSerial", g_variant_new ("(a{sv})", NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+}
+
+static void
 test_delete_allowed (Fixture       *f,
                      gconstpointer  data)
 {
@@ -885,6 +918,7 @@ main (int   argc,
   add_test ("/hypervisor/dbus/lifecycle/invalid", NULL, test_lifecycle_invalid);
   add_test ("/hypervisor/dbus/GetXml", NULL, test_get_xml);
   add_test ("/hypervisor/dbus/OpenConsole", NULL, test_open_console);
+  add_test ("/hypervisor/dbus/OpenSerial", NULL, test_open_serial);
   add_test ("/hypervisor/dbus/Delete/allowed", NULL, test_delete_allowed);
   add_test ("/hypervisor/dbus/Delete/refused", NULL, test_delete_refused);
   add_test ("/hypervisor/dbus/CreateMachine/allowed", NULL, test_create_allowed);
