@@ -1,0 +1,29 @@
+/* vireo-console.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vireo-dbus-generated.h"
+#include "vireo-display.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_CONSOLE (vireo_console_get_type ())
+G_DECLARE_FINAL_TYPE (VireoConsole, vireo_console, VIREO, CONSOLE, GtkWidget)
+
+GtkWidget        *vireo_console_new          (void);
+VireoDBusMachine *vireo_console_get_machine  (VireoConsole     *self);
+void              vireo_console_set_machine  (VireoConsole     *self,
+                                              VireoDBusMachine *machine);
+const char       *vireo_console_get_protocol (VireoConsole     *self);
+void              vireo_console_set_protocol (VireoConsole     *self,
+                                              const char       *protocol);
+VireoDisplay     *vireo_console_get_display  (VireoConsole     *self);
+void              vireo_console_connect      (VireoConsole     *self);
+void              vireo_console_disconnect   (VireoConsole     *self);
+
+G_END_DECLS

@@ -1,0 +1,324 @@
+/* vireo-viewer.c
+ *
+ * vireo-viewer MACHINE: just the console window of one machine, found by name or UUID
+ * through the helper — Vireo's remote-viewer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-viewer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <gio/gunixinputstream.h>
+#include <stdio.h>
+
+#include "vireo-console.h"
+#include "vireo-error.h"
+#include "vireo-serial-console.h"
+
+typedef struct {
+  GtkApplication     *app;
+  GDBusObjectManager *client;
+  char               *wanted;
+  char               *protocol;
+  gboolean            serial;
+  gboolean            test_commands;
+  GtkWindow          *window;
+  VireoConsole       *console;
+  VireoSerialConsole *serial_console;
+  GDataInputStream   *commands;
+  guint               timeout_id;
+  int                 status;
+} Viewer;
+
+static void read_command (Viewer *viewer);
+
+static void
+reply (const char *format,
+       ...) G_GNUC_PRINTF (1, 2);
+
+static void
+reply (const char *format,
+       ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vprintf (format, args);
+  va_end (args);
+  putchar ('\n');
+  fflush (stdout);
+}
+
+static const char *
+state_name (Viewer *viewer)
+{
+  VireoDisplay *display;
+
+  if (viewer->serial_console != NULL)
+    return vireo_serial_console_get_connected (viewer->serial_console) ? "connected" : "disconnected";
+
+  display = viewer->console != NULL ? vireo_console_get_display (viewer->console) : NULL;
+  if (display == NULL)
+    return "disconnected";
+  switch (vireo_display_get_state (display))
+    {
+    case VIREO_DISPLAY_CONNECTED:
+      return "connected";
+    case VIREO_DISPLAY_CONNECTING:
+      return "connecting";
+    case VIREO_DISPLAY_DISCONNECTED:
+    default:
+      return "disconnected";
+    }
+}
+
+/* Test commands on stdin, one per line, one answer line each. */
+static void
+run_command (Viewer     *viewer,
+             const char *line)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", 2);
+  VireoDisplay *display = viewer->console != NULL ? vireo_console_get_display (viewer->console) : NULL;
+
+  if (words[0] == NULL || words[0][0] == '\0')
+    return;
+
+  if (g_str_equal (words[0], "state"))
+    reply ("%s", state_name (viewer));
+  else if (g_str_equal (words[0], "size"))
+    reply ("%d %d", display ? vireo_display_get_framebuffer_width (display) : 0,
+           display ? vireo_display_get_framebuffer_height (display) : 0);
+  else if (g_str_equal (words[0], "renderer"))
+    reply ("%s", display != NULL && vireo_display_get_using_gl (display) ? "gl" : "memory");
+  else if (g_str_equal (words[0], "screenshot") && words[1] != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (display != NULL && vireo_display_save_png (display, words[1], &error))
+        reply ("ok");
+      else
+        reply ("error %s", error != NULL ? error->message : "no display");
+    }
+  else if (g_str_equal (words[0], "focus"))
+    {
+      gtk_window_present (viewer->window);
+      if (display != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (display));
+      else if (viewer->serial_console != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (viewer->serial_console));
+      reply ("ok");
+    }
+  else if (g_str_equal (words[0], "text") && viewer->serial_console != NULL)
+    {
+      g_autofree char *text = vireo_serial_console_get_text (viewer->serial_console);
+      g_autoptr(GString) escaped = g_string_new (text);
+
+      g_string_replace (escaped, "\\", "\\\\", 0);
+      g_string_replace (escaped, "\n", "\\n", 0);
+      reply ("%s", escaped->str);
+    }
+  else if (g_str_equal (words[0], "quit"))
+    {
+      reply ("bye");
+      g_application_quit (G_APPLICATION (viewer->app));
+    }
+  else
+    reply ("error unknown command %s", words[0]);
+}
+
+static void
+command_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Viewer *viewer = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+  run_command (viewer, g_strstrip (line));
+  read_command (viewer);
+}
+
+static void
+read_command (Viewer *viewer)
+{
+  g_data_input_stream_read_line_async (viewer->commands, G_PRIORITY_DEFAULT, NULL, command_cb, viewer);
+}
+
+static VireoDBusMachine *
+find_machine (Viewer *viewer)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (viewer->client);
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusMachine *machine = vireo_dbus_object_peek_machine (VIREO_DBUS_OBJECT (l->data));
+
+      if (machine != NULL
+          && (g_strcmp0 (vireo_dbus_machine_get_name (machine), viewer->wanted) == 0
+              || g_ascii_strcasecmp (vireo_dbus_machine_get_uuid (machine), viewer->wanted) == 0))
+        return g_object_ref (machine);
+    }
+
+  return NULL;
+}
+
+static void
+open_window (Viewer           *viewer,
+             VireoDBusMachine *machine)
+{
+  GtkWidget *header = gtk_header_bar_new ();
+  g_autofree char *title = NULL;
+
+  viewer->window = GTK_WINDOW (gtk_application_window_new (viewer->app));
+  title = g_strdup_printf (viewer->serial ? _("%s — Serial Console") : _("%s — Console"),
+                           vireo_dbus_machine_get_name (machine));
+  gtk_window_set_title (viewer->window, title);
+  gtk_window_set_titlebar (viewer->window, header);
+  gtk_window_set_default_size (viewer->window, 800, 500);
+
+  if (viewer->serial)
+    {
+      viewer->serial_console = VIREO_SERIAL_CONSOLE (vireo_serial_console_new ());
+      vireo_serial_console_set_machine (viewer->serial_console, machine);
+      gtk_window_set_child (viewer->window, GTK_WIDGET (viewer->serial_console));
+      vireo_serial_console_connect (viewer->serial_console);
+    }
+  else
+    {
+      viewer->console = VIREO_CONSOLE (vireo_console_new ());
+      vireo_console_set_protocol (viewer->console, viewer->protocol);
+      vireo_console_set_machine (viewer->console, machine);
+      gtk_window_set_child (viewer->window, GTK_WIDGET (viewer->console));
+      vireo_console_connect (viewer->console);
+    }
+
+  gtk_window_present (viewer->window);
+
+  if (viewer->test_commands)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+
+      viewer->commands = g_data_input_stream_new (in);
+      read_command (viewer);
+    }
+}
+
+static void
+try_open (Viewer *viewer)
+{
+  g_autoptr(VireoDBusMachine) machine = NULL;
+
+  if (viewer->window != NULL || viewer->client == NULL)
+    return;
+
+  machine = find_machine (viewer);
+  if (machine == NULL)
+    return;
+
+  g_clear_handle_id (&viewer->timeout_id, g_source_remove);
+  open_window (viewer, machine);
+  g_application_release (G_APPLICATION (viewer->app));
+}
+
+static gboolean
+not_found_cb (gpointer user_data)
+{
+  Viewer *viewer = user_data;
+
+  viewer->timeout_id = 0;
+  g_printerr (_("vireo-viewer: no machine named “%s”, or the Vireo helper is not running.\n"), viewer->wanted);
+  viewer->status = 1;
+  g_application_release (G_APPLICATION (viewer->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Viewer *viewer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  viewer->client = vireo_dbus_object_manager_client_new_for_bus_finish (result, &error);
+  if (viewer->client == NULL)
+    {
+      g_printerr ("vireo-viewer: %s\n", error->message);
+      viewer->status = 1;
+      g_application_release (G_APPLICATION (viewer->app));
+      return;
+    }
+
+  g_signal_connect_swapped (viewer->client, "object-added", G_CALLBACK (try_open), viewer);
+  try_open (viewer);
+}
+
+static void
+activate_cb (GtkApplication *app,
+             Viewer         *viewer)
+{
+  if (viewer->window != NULL)
+    {
+      gtk_window_present (viewer->window);
+      return;
+    }
+
+  /* Held until the window exists or the machine is known not to. */
+  g_application_hold (G_APPLICATION (app));
+  viewer->timeout_id = g_timeout_add_seconds (15, not_found_cb, viewer);
+  vireo_dbus_object_manager_client_new_for_bus (G_BUS_TYPE_SYSTEM, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                                "org.vireo.Hypervisor1", "/org/vireo/Hypervisor1",
+                                                NULL, client_cb, viewer);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  Viewer viewer = { 0 };
+  const GOptionEntry entries[] = {
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &viewer.protocol, N_("Use this display protocol: spice or vnc"), N_("PROTOCOL") },
+    { "serial", 0, 0, G_OPTION_ARG_NONE, &viewer.serial, N_("Show the serial console instead of the screen"), NULL },
+    { "test-commands", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &viewer.test_commands, "Read test commands from standard input", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("MACHINE — show a virtual machine’s console"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    {
+      g_printerr ("%s\n", error != NULL ? error->message : _("Usage: vireo-viewer [--protocol=spice|vnc] [--serial] MACHINE"));
+      return 2;
+    }
+  if (viewer.protocol != NULL && !g_str_equal (viewer.protocol, "spice") && !g_str_equal (viewer.protocol, "vnc"))
+    {
+      g_printerr (_("vireo-viewer: --protocol takes spice or vnc\n"));
+      return 2;
+    }
+
+  (void) vireo_error_quark ();
+  viewer.wanted = g_strdup (argv[1]);
+  viewer.app = gtk_application_new ("org.vireo.Viewer", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (viewer.app, "activate", G_CALLBACK (activate_cb), &viewer);
+  g_application_run (G_APPLICATION (viewer.app), 1, argv);
+
+  g_clear_object (&viewer.commands);
+  g_clear_object (&viewer.client);
+  g_clear_object (&viewer.app);
+  g_free (viewer.wanted);
+  g_free (viewer.protocol);
+  return viewer.status;
+}

@@ -1,0 +1,428 @@
+/* vireo-vnc-display.c
+ *
+ * The VNC backend: gvnc on a socket the helper opened (virDomainOpenGraphicsFD, already
+ * authenticated). gvnc decodes into our buffer in host byte order; each update is damage.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-vnc-display"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#include <gvnc.h>
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+#include "vireo-display-private.h"
+#include "vireo-keymap.h"
+#include "vireo-vnc-display.h"
+
+struct _VireoVncDisplay {
+  VireoDisplay   parent_instance;
+
+  /* Owned references */
+  VncConnection *conn;
+  VncFramebuffer *framebuffer;
+  guint8        *buffer;
+
+  int            width;
+  int            height;
+  int            pointer_x;    /* the last absolute position sent */
+  int            pointer_y;
+  gboolean       failed;
+};
+
+G_DEFINE_FINAL_TYPE (VireoVncDisplay, vireo_vnc_display, VIREO_TYPE_DISPLAY)
+
+/* B,G,R,X bytes: what the display uploads as is. */
+static const VncPixelFormat local_format = {
+  .bits_per_pixel = 32,
+  .depth = 24,
+  .byte_order = G_LITTLE_ENDIAN,
+  .true_color_flag = 1,
+  .red_max = 255,
+  .green_max = 255,
+  .blue_max = 255,
+  .red_shift = 16,
+  .green_shift = 8,
+  .blue_shift = 0,
+};
+
+static void
+drop_connection (VireoVncDisplay *self)
+{
+  if (self->conn == NULL)
+    return;
+
+  /* Disconnect first: vnc-disconnected arrives after shutdown returns. */
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  vnc_connection_shutdown (self->conn);
+  g_clear_object (&self->conn);
+}
+
+static void
+setup_framebuffer (VireoVncDisplay *self)
+{
+  VncPixelFormat remote = *vnc_connection_get_pixel_format (self->conn);
+  int width = vnc_connection_get_width (self->conn);
+  int height = vnc_connection_get_height (self->conn);
+
+  /* Host byte order from the server: decoding becomes copying. */
+  if (remote.byte_order != G_BYTE_ORDER)
+    {
+      remote.byte_order = G_BYTE_ORDER;
+      vnc_connection_set_pixel_format (self->conn, &remote);
+    }
+
+  if (width != self->width || height != self->height || self->framebuffer == NULL)
+    {
+      g_clear_object (&self->framebuffer);
+      g_free (self->buffer);
+      self->buffer = g_malloc0 ((gsize) width * height * 4);
+      self->width = width;
+      self->height = height;
+    }
+  else
+    g_clear_object (&self->framebuffer);
+
+  self->framebuffer = VNC_FRAMEBUFFER (vnc_base_framebuffer_new (self->buffer, width, height, width * 4,
+                                                                 &local_format,
+                                                                 vnc_connection_get_pixel_format (self->conn)));
+  vnc_connection_set_framebuffer (self->conn, self->framebuffer);
+  _vireo_display_set_framebuffer (VIREO_DISPLAY (self), self->buffer, width, height, width * 4);
+  vnc_connection_framebuffer_update_request (self->conn, FALSE, 0, 0, width, height);
+}
+
+static void
+auth_choose_type_cb (VncConnection   *conn,
+                     gpointer         types,
+                     VireoVncDisplay *self)
+{
+  /* The helper's socket is authenticated already (SKIPAUTH): the server offers "none". Without
+   * a handler gvnc would wait here for ever. */
+  if (!vnc_connection_set_auth_type (conn, VNC_CONNECTION_AUTH_NONE))
+    {
+      self->failed = TRUE;
+      _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_DISCONNECTED,
+                                _("The VNC server asks for a password; Vireo opens only pre-authenticated consoles."));
+      drop_connection (self);
+    }
+}
+
+static void
+initialized_cb (VncConnection   *conn,
+                VireoVncDisplay *self)
+{
+  gint32 encodings[] = {
+    VNC_CONNECTION_ENCODING_ZRLE,
+    VNC_CONNECTION_ENCODING_HEXTILE,
+    VNC_CONNECTION_ENCODING_EXT_KEY_EVENT,
+    VNC_CONNECTION_ENCODING_LED_STATE,
+    VNC_CONNECTION_ENCODING_EXTENDED_DESKTOP_RESIZE,
+    VNC_CONNECTION_ENCODING_DESKTOP_RESIZE,
+    VNC_CONNECTION_ENCODING_DESKTOP_NAME,
+    VNC_CONNECTION_ENCODING_LAST_RECT,
+    VNC_CONNECTION_ENCODING_WMVi,
+    VNC_CONNECTION_ENCODING_ALPHA_CURSOR,
+    VNC_CONNECTION_ENCODING_RICH_CURSOR,
+    VNC_CONNECTION_ENCODING_XCURSOR,
+    VNC_CONNECTION_ENCODING_POINTER_CHANGE,
+    VNC_CONNECTION_ENCODING_COPY_RECT,
+    VNC_CONNECTION_ENCODING_RAW,
+  };
+
+  vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), encodings);
+  setup_framebuffer (self);
+  _vireo_display_set_absolute (VIREO_DISPLAY (self), vnc_connection_get_abs_pointer (conn));
+  _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_CONNECTED, NULL);
+}
+
+static void
+framebuffer_update_cb (VncConnection   *conn,
+                       guint16          x,
+                       guint16          y,
+                       guint16          width,
+                       guint16          height,
+                       VireoVncDisplay *self)
+{
+  _vireo_display_damage (VIREO_DISPLAY (self), x, y, width, height);
+  vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0, self->width, self->height);
+}
+
+static void
+desktop_resize_cb (VncConnection   *conn,
+                   guint16          width,
+                   guint16          height,
+                   VireoVncDisplay *self)
+{
+  /* QEMU repeats the same size: only a real change needs a new buffer. */
+  if (width == self->width && height == self->height)
+    {
+      vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0, width, height);
+      return;
+    }
+  setup_framebuffer (self);
+}
+
+static void
+pixel_format_changed_cb (VncConnection   *conn,
+                         VncPixelFormat  *format,
+                         VireoVncDisplay *self)
+{
+  setup_framebuffer (self);
+}
+
+static void
+pointer_mode_changed_cb (VncConnection   *conn,
+                         gboolean         absolute,
+                         VireoVncDisplay *self)
+{
+  _vireo_display_set_absolute (VIREO_DISPLAY (self), absolute);
+}
+
+static void
+cursor_changed_cb (VncConnection   *conn,
+                   VncCursor       *cursor,
+                   VireoVncDisplay *self)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkCursor) gdk_cursor = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  int width, height;
+
+  if (cursor == NULL)
+    {
+      _vireo_display_set_cursor (VIREO_DISPLAY (self), NULL);
+      return;
+    }
+
+  width = vnc_cursor_get_width (cursor);
+  height = vnc_cursor_get_height (cursor);
+  if (width == 0 || height == 0)
+    {
+      gdk_cursor = gdk_cursor_new_from_name ("none", NULL);
+      _vireo_display_set_cursor (VIREO_DISPLAY (self), gdk_cursor);
+      return;
+    }
+
+  bytes = g_bytes_new (vnc_cursor_get_data (cursor), (gsize) width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
+  gdk_cursor = gdk_cursor_new_from_texture (texture, vnc_cursor_get_hotx (cursor), vnc_cursor_get_hoty (cursor), NULL);
+  _vireo_display_set_cursor (VIREO_DISPLAY (self), gdk_cursor);
+}
+
+static void
+error_cb (VncConnection   *conn,
+          const char      *message,
+          VireoVncDisplay *self)
+{
+  g_debug ("VNC error: %s", message);
+  self->failed = TRUE;
+  _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_DISCONNECTED, message);
+}
+
+static void
+disconnected_cb (VncConnection   *conn,
+                 VireoVncDisplay *self)
+{
+  _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_DISCONNECTED,
+                            self->failed ? vireo_display_get_error_message (VIREO_DISPLAY (self))
+                                         : _("The console was closed."));
+  drop_connection (self);
+}
+
+/* Input */
+
+static void
+vireo_vnc_display_send_key (VireoDisplay *display,
+                            gboolean      down,
+                            guint         evdev,
+                            guint         keyval)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  if (self->conn == NULL)
+    return;
+
+  /* With QEMU's extended key event the scancode goes through, independent of layouts. */
+  vnc_connection_key_event (self->conn, down, keyval, vireo_keymap_evdev_to_qnum (evdev));
+}
+
+static void
+vireo_vnc_display_send_position (VireoDisplay *display,
+                                 int           x,
+                                 int           y,
+                                 VireoButtons  buttons)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (self->conn != NULL)
+    vnc_connection_pointer_event (self->conn, buttons, x, y);
+}
+
+static void
+vireo_vnc_display_send_motion (VireoDisplay *display,
+                               int           dx,
+                               int           dy,
+                               VireoButtons  buttons)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  /* QEMU's relative mode: deltas around 0x7fff. */
+  if (self->conn != NULL)
+    vnc_connection_pointer_event (self->conn, buttons, 0x7fff + dx, 0x7fff + dy);
+}
+
+static void
+vireo_vnc_display_send_button (VireoDisplay *display,
+                               VireoButtons  button,
+                               gboolean      down,
+                               VireoButtons  buttons)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  if (self->conn == NULL)
+    return;
+
+  /* The position is unchanged: the pointer event carries the new mask. */
+  if (vireo_display_get_absolute (display))
+    vnc_connection_pointer_event (self->conn, buttons, self->pointer_x, self->pointer_y);
+  else
+    vnc_connection_pointer_event (self->conn, buttons, 0x7fff, 0x7fff);
+}
+
+static void
+vireo_vnc_display_send_scroll (VireoDisplay         *display,
+                               VireoScrollDirection  direction,
+                               VireoButtons          buttons)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+  guint8 bit = direction == VIREO_SCROLL_UP ? 1 << 3 : direction == VIREO_SCROLL_DOWN ? 1 << 4
+             : direction == VIREO_SCROLL_LEFT ? 1 << 5 : 1 << 6;
+  gboolean absolute = vireo_display_get_absolute (display);
+  int x = absolute ? self->pointer_x : 0x7fff;
+  int y = absolute ? self->pointer_y : 0x7fff;
+
+  if (self->conn == NULL)
+    return;
+
+  vnc_connection_pointer_event (self->conn, buttons | bit, x, y);
+  vnc_connection_pointer_event (self->conn, buttons, x, y);
+}
+
+static void
+vireo_vnc_display_request_size (VireoDisplay *display,
+                                int           width,
+                                int           height,
+                                int           width_mm,
+                                int           height_mm)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  /* ExtendedDesktopSize; the answer is the next desktop-resize, if the device can. */
+  if (self->conn != NULL && (width != self->width || height != self->height))
+    vnc_connection_set_size (self->conn, width, height);
+}
+
+static void
+vireo_vnc_display_disconnect (VireoDisplay *display)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  drop_connection (self);
+  _vireo_display_set_state (display, VIREO_DISPLAY_DISCONNECTED, _("The console was closed."));
+}
+
+/**
+ * vireo_vnc_display_open_fd:
+ * @fd: (transfer full): a connected socket to the guest's VNC server
+ *
+ * Starts the VNC session on @fd, dropping any previous one. The display owns @fd from now on.
+ */
+gboolean
+vireo_vnc_display_open_fd (VireoVncDisplay  *self,
+                           int               fd,
+                           GError          **error)
+{
+  g_return_val_if_fail (VIREO_IS_VNC_DISPLAY (self), FALSE);
+  g_return_val_if_fail (fd >= 0, FALSE);
+
+  drop_connection (self);
+  self->failed = FALSE;
+  self->conn = vnc_connection_new ();
+  g_signal_connect (self->conn, "vnc-auth-choose-type", G_CALLBACK (auth_choose_type_cb), self);
+  g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (initialized_cb), self);
+  g_signal_connect (self->conn, "vnc-framebuffer-update", G_CALLBACK (framebuffer_update_cb), self);
+  g_signal_connect (self->conn, "vnc-desktop-resize", G_CALLBACK (desktop_resize_cb), self);
+  g_signal_connect (self->conn, "vnc-pixel-format-changed", G_CALLBACK (pixel_format_changed_cb), self);
+  g_signal_connect (self->conn, "vnc-pointer-mode-changed", G_CALLBACK (pointer_mode_changed_cb), self);
+  g_signal_connect (self->conn, "vnc-cursor-changed", G_CALLBACK (cursor_changed_cb), self);
+  g_signal_connect (self->conn, "vnc-error", G_CALLBACK (error_cb), self);
+  g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (disconnected_cb), self);
+
+  _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_CONNECTING, NULL);
+  if (!vnc_connection_open_fd (self->conn, fd))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The VNC connection could not be opened."));
+      drop_connection (self);
+      _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_DISCONNECTED, _("The VNC connection could not be opened."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+vireo_vnc_display_dispose (GObject *object)
+{
+  VireoVncDisplay *self = (VireoVncDisplay *) object;
+
+  drop_connection (self);
+  g_clear_object (&self->framebuffer);
+
+  G_OBJECT_CLASS (vireo_vnc_display_parent_class)->dispose (object);
+}
+
+static void
+vireo_vnc_display_finalize (GObject *object)
+{
+  VireoVncDisplay *self = (VireoVncDisplay *) object;
+
+  g_clear_pointer (&self->buffer, g_free);
+
+  G_OBJECT_CLASS (vireo_vnc_display_parent_class)->finalize (object);
+}
+
+static void
+vireo_vnc_display_class_init (VireoVncDisplayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  VireoDisplayClass *display_class = VIREO_DISPLAY_CLASS (klass);
+
+  object_class->dispose = vireo_vnc_display_dispose;
+  object_class->finalize = vireo_vnc_display_finalize;
+
+  display_class->send_key = vireo_vnc_display_send_key;
+  display_class->send_position = vireo_vnc_display_send_position;
+  display_class->send_motion = vireo_vnc_display_send_motion;
+  display_class->send_button = vireo_vnc_display_send_button;
+  display_class->send_scroll = vireo_vnc_display_send_scroll;
+  display_class->request_size = vireo_vnc_display_request_size;
+  display_class->disconnect = vireo_vnc_display_disconnect;
+}
+
+static void
+vireo_vnc_display_init (VireoVncDisplay *self)
+{
+}
+
+GtkWidget *
+vireo_vnc_display_new (void)
+{
+  return g_object_new (VIREO_TYPE_VNC_DISPLAY, NULL);
+}
