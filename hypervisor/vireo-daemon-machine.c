@@ -897,5 +897,6 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_graphics_types (machine, (const char *const *) facts->graphics);
   vireo_dbus_machine_set_disks (machine, g_variant_builder_end (&disks));
   vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
+  vireo_dbus_machine_set_has_serial (machine, facts->has_serial);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -232,6 +232,8 @@ vireo_domain_facts_new_from_xml (const char  *xml,
           parse_interface (iface, nic);
           g_ptr_array_add (facts->nics, nic);
         }
+      else if (GVIR_CONFIG_IS_DOMAIN_SERIAL (l->data) || GVIR_CONFIG_IS_DOMAIN_CONSOLE (l->data))
+        facts->has_serial = TRUE;
       else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_SPICE (l->data))
         g_strv_builder_add (graphics, "spice");
       else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data))

@@ -36,6 +36,7 @@ typedef struct {
   GStrv       graphics;   /* "spice", "vnc" in XML order */
   GPtrArray  *disks;      /* of VireoDiskFacts */
   GPtrArray  *nics;       /* of VireoNicFacts */
+  gboolean    has_serial;
   gboolean    persistent;
   gboolean    autostart;
   const char *state;      /* static string */

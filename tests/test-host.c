@@ -271,6 +271,7 @@ test_facts (void)
   g_assert_cmpstr (disk->path, ==, "");
   g_assert_cmpstr (disk->device, ==, "cdrom");
 
+  g_assert_false (facts->has_serial);
   g_assert_cmpuint (facts->nics->len, ==, 2);
   nic = g_ptr_array_index (facts->nics, 0);
   g_assert_cmpstr (nic->mac, ==, "52:54:00:12:34:56");

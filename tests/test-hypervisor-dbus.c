@@ -321,6 +321,10 @@ test_objects (Fixture       *f,
     g_assert_cmpstr (source, ==, "br0");
   }
 
+  /* The serial-only router has a serial port; a diskless PXE machine with only VNC has none. */
+  g_assert_true (vireo_dbus_machine_get_has_serial (find_machine (f, "headless-router")));
+  g_assert_false (vireo_dbus_machine_get_has_serial (find_machine (f, "pxe-diskless")));
+
   g_assert_nonnull (find_machine (f, "虚拟机"));
   g_assert_nonnull (find_machine (f, "Überprüfung-ü"));
   g_assert_false (vireo_dbus_machine_get_persistent (find_machine (f, "transient-scratch")));
