@@ -11,8 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-console.h"
 #include "vireo-machine-page.h"
 #include "vireo-machine-util.h"
+#include "vireo-serial-console.h"
 
 struct _VireoMachinePage {
   AdwBin            parent_instance;
@@ -43,6 +45,9 @@ struct _VireoMachinePage {
   AdwActionRow     *uuid_row;
   AdwPreferencesGroup *disks_group;
   AdwPreferencesGroup *nics_group;
+  VireoConsole        *console;
+  VireoSerialConsole  *serial_console;
+  AdwViewStackPage    *serial_page;
 
   guint             n_busy;
 };
@@ -243,6 +248,21 @@ update (VireoMachinePage *self)
   set_row_value (self->description_row, vireo_dbus_machine_get_description (machine));
   set_row_value (self->uuid_row, vireo_dbus_machine_get_uuid (machine));
   update_devices (self);
+  adw_view_stack_page_set_visible (self->serial_page, vireo_dbus_machine_get_has_serial (machine));
+}
+
+/* Consoles open when their tab is shown, and stay open (for the list's thumbnail). */
+static void
+view_changed_cb (VireoMachinePage *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (self->machine == NULL)
+    return;
+  if (g_strcmp0 (name, "console") == 0)
+    vireo_console_connect (self->console);
+  else if (g_strcmp0 (name, "serial") == 0)
+    vireo_serial_console_connect (self->serial_console);
 }
 
 static void
@@ -602,6 +622,8 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
+  g_type_ensure (VIREO_TYPE_CONSOLE);
+  g_type_ensure (VIREO_TYPE_SERIAL_CONSOLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-machine-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, os_image);
@@ -621,6 +643,10 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, uuid_row);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, disks_group);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, nics_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, console);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, serial_console);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, serial_page);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i].action, NULL, machine_action_cb);
@@ -664,6 +690,14 @@ vireo_machine_page_set_machine (VireoMachinePage *self,
   if (machine != NULL)
     g_signal_connect_swapped (machine, "notify", G_CALLBACK (machine_notify_cb), self);
 
+  /* A different machine: its consoles start closed, on the overview. */
+  if (self->console != NULL)
+    {
+      vireo_console_set_machine (self->console, machine);
+      vireo_serial_console_set_machine (self->serial_console, machine);
+      adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+    }
+
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
@@ -675,6 +709,33 @@ vireo_machine_page_set_client (VireoMachinePage *self,
   g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
 
   g_set_object (&self->client, client);
+}
+
+/**
+ * vireo_machine_page_show_console:
+ *
+ * Shows the graphical console, which connects if the machine runs.
+ */
+void
+vireo_machine_page_show_console (VireoMachinePage *self)
+{
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "console");
+  gtk_widget_grab_focus (GTK_WIDGET (self->console));
+}
+
+/**
+ * vireo_machine_page_get_console:
+ *
+ * Returns: (transfer none): the graphical console
+ */
+VireoConsole *
+vireo_machine_page_get_console (VireoMachinePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_MACHINE_PAGE (self), NULL);
+
+  return self->console;
 }
 
 AdwViewStack *

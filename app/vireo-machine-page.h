@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "vireo-client.h"
+#include "vireo-console.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,7 @@ void              vireo_machine_page_set_machine    (VireoMachinePage *self,
 void              vireo_machine_page_set_client     (VireoMachinePage *self,
                                                      VireoClient      *client);
 AdwViewStack     *vireo_machine_page_get_view_stack (VireoMachinePage *self);
+void              vireo_machine_page_show_console   (VireoMachinePage *self);
+VireoConsole     *vireo_machine_page_get_console    (VireoMachinePage *self);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _VireoMachineRow {
   GtkLabel         *title_label;
   GtkLabel         *subtitle_label;
   GtkImage         *state_image;
+  GtkPicture       *thumbnail;
 
   char             *state_class;
 };
@@ -159,6 +160,7 @@ vireo_machine_row_class_init (VireoMachineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoMachineRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, VireoMachineRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, VireoMachineRow, state_image);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachineRow, thumbnail);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
@@ -166,6 +168,21 @@ static void
 vireo_machine_row_init (VireoMachineRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * vireo_machine_row_set_thumbnail:
+ * @thumbnail: (nullable): a small picture of the machine's screen, or %NULL for the icon
+ */
+void
+vireo_machine_row_set_thumbnail (VireoMachineRow *self,
+                                 GdkPaintable    *thumbnail)
+{
+  g_return_if_fail (VIREO_IS_MACHINE_ROW (self));
+
+  gtk_picture_set_paintable (self->thumbnail, thumbnail);
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), thumbnail != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->os_image), thumbnail == NULL);
 }
 
 GtkWidget *

@@ -18,5 +18,7 @@ GtkWidget        *vireo_machine_row_new         (void) G_GNUC_WARN_UNUSED_RESULT
 VireoDBusMachine *vireo_machine_row_get_machine (VireoMachineRow  *self);
 void              vireo_machine_row_set_machine (VireoMachineRow  *self,
                                                  VireoDBusMachine *machine);
+void              vireo_machine_row_set_thumbnail (VireoMachineRow *self,
+                                                   GdkPaintable    *thumbnail);
 
 G_END_DECLS

@@ -25,6 +25,11 @@ struct _VireoWindow {
   GtkSingleSelection   *selection;
   GtkEveryFilter       *filter;
   char                 *wanted_uuid;   /* the selection to restore when it appears */
+  GHashTable           *thumbnails;    /* machine object path → GdkTexture */
+  GHashTable           *rows;          /* bound VireoMachineRow, for thumbnail updates */
+  VireoDisplay         *watched_display;
+  gint64                last_thumbnail;
+  guint                 thumbnail_source;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -42,6 +47,13 @@ struct _VireoWindow {
 };
 
 G_DEFINE_FINAL_TYPE (VireoWindow, vireo_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void set_thumbnail      (VireoWindow      *self,
+                                VireoDBusMachine *machine,
+                                GdkTexture       *texture);
+static void machine_stopped_cb (VireoWindow      *self,
+                                GParamSpec       *pspec,
+                                VireoDBusMachine *machine);
 
 enum {
   PROP_0,
@@ -112,6 +124,17 @@ static void
 show_machine (VireoWindow      *self,
               VireoDBusMachine *machine)
 {
+  VireoDBusMachine *previous = vireo_machine_page_get_machine (self->machine_page);
+
+  /* Only the shown machine has a console open, so only it has a live thumbnail. */
+  if (previous != NULL && previous != machine)
+    {
+      g_signal_handlers_disconnect_by_func (previous, machine_stopped_cb, self);
+      set_thumbnail (self, previous, NULL);
+    }
+  if (machine != NULL && machine != previous)
+    g_signal_connect_object (machine, "notify::state", G_CALLBACK (machine_stopped_cb), self, G_CONNECT_SWAPPED);
+
   vireo_machine_page_set_machine (self->machine_page, machine);
   gtk_stack_set_visible_child_name (self->content_stack, machine != NULL ? "machine" : "none");
   adw_view_switcher_title_set_title (self->switcher_title,
@@ -188,18 +211,117 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
-             gpointer                  user_data)
+             VireoWindow              *self)
 {
-  vireo_machine_row_set_machine (VIREO_MACHINE_ROW (gtk_list_item_get_child (item)),
-                                 gtk_list_item_get_item (item));
+  VireoMachineRow *row = VIREO_MACHINE_ROW (gtk_list_item_get_child (item));
+  VireoDBusMachine *machine = gtk_list_item_get_item (item);
+
+  vireo_machine_row_set_machine (row, machine);
+  vireo_machine_row_set_thumbnail (row, g_hash_table_lookup (self->thumbnails,
+                                                             g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine))));
+  g_hash_table_add (self->rows, row);
 }
 
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               gpointer                  user_data)
+               VireoWindow              *self)
 {
-  vireo_machine_row_set_machine (VIREO_MACHINE_ROW (gtk_list_item_get_child (item)), NULL);
+  VireoMachineRow *row = VIREO_MACHINE_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->rows, row);
+  vireo_machine_row_set_machine (row, NULL);
+  vireo_machine_row_set_thumbnail (row, NULL);
+}
+
+/* Thumbnails: the console's frames, at most one a second, for the row of its machine. */
+
+static void
+set_thumbnail (VireoWindow      *self,
+               VireoDBusMachine *machine,
+               GdkTexture       *texture)
+{
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine));
+  GHashTableIter iter;
+  gpointer row;
+
+  if (texture != NULL)
+    g_hash_table_insert (self->thumbnails, g_strdup (path), g_object_ref (texture));
+  else
+    g_hash_table_remove (self->thumbnails, path);
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    if (vireo_machine_row_get_machine (row) == machine)
+      vireo_machine_row_set_thumbnail (row, GDK_PAINTABLE (texture));
+}
+
+static gboolean
+update_thumbnail_cb (gpointer user_data)
+{
+  VireoWindow *self = user_data;
+  VireoConsole *console = vireo_machine_page_get_console (self->machine_page);
+  VireoDBusMachine *machine = vireo_console_get_machine (console);
+  VireoDisplay *display = vireo_console_get_display (console);
+  GdkTexture *frame = display != NULL ? vireo_display_get_frame (display) : NULL;
+
+  self->thumbnail_source = 0;
+  self->last_thumbnail = g_get_monotonic_time ();
+  if (machine == NULL || frame == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* A copy in memory: the console's own texture changes under it, and may be GL. */
+  {
+    int width = gdk_texture_get_width (frame);
+    int height = gdk_texture_get_height (frame);
+    gsize stride = (gsize) width * 4;
+    g_autofree guchar *pixels = g_malloc (stride * height);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GdkTexture) copy = NULL;
+
+    gdk_texture_download (frame, pixels, stride);
+    bytes = g_bytes_new_take (g_steal_pointer (&pixels), stride * height);
+    copy = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
+    set_thumbnail (self, machine, copy);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+console_frame_cb (VireoWindow *self)
+{
+  gint64 since = g_get_monotonic_time () - self->last_thumbnail;
+
+  if (self->thumbnail_source != 0)
+    return;
+  self->thumbnail_source = g_timeout_add (since >= G_USEC_PER_SEC ? 0 : (G_USEC_PER_SEC - since) / 1000,
+                                          update_thumbnail_cb, self);
+}
+
+static void
+console_display_cb (VireoWindow *self)
+{
+  VireoConsole *console = vireo_machine_page_get_console (self->machine_page);
+  VireoDisplay *display = vireo_console_get_display (console);
+
+  if (self->watched_display == display)
+    return;
+  if (self->watched_display != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_display, self);
+  self->watched_display = display;
+  if (display != NULL)
+    g_signal_connect_object (display, "frame", G_CALLBACK (console_frame_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+machine_stopped_cb (VireoWindow      *self,
+                    GParamSpec       *pspec,
+                    VireoDBusMachine *machine)
+{
+  const char *state = vireo_dbus_machine_get_state (machine);
+
+  if (g_strcmp0 (state, "running") != 0 && g_strcmp0 (state, "paused") != 0)
+    set_thumbnail (self, machine, NULL);
 }
 
 /* Template callbacks */
@@ -244,9 +366,16 @@ static void
 list_activate_cb (VireoWindow *self,
                   guint        position)
 {
+  g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  const char *state = machine != NULL ? vireo_dbus_machine_get_state (machine) : NULL;
+
   gtk_single_selection_set_selected (self->selection, position);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
+  /* Enter or a double click on a running machine opens its screen. */
+  if (g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "paused") == 0)
+    vireo_machine_page_show_console (self->machine_page);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
 }
 
 static void
@@ -376,12 +505,14 @@ vireo_window_constructed (GObject *object)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row_cb), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   vireo_machine_page_set_client (self->machine_page, self->client);
+  g_signal_connect_object (vireo_machine_page_get_console (self->machine_page), "notify::display",
+                           G_CALLBACK (console_display_cb), self, G_CONNECT_SWAPPED);
   update_main_page (self);
 }
 
@@ -399,6 +530,9 @@ vireo_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->wanted_uuid, g_free);
+  g_clear_handle_id (&self->thumbnail_source, g_source_remove);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (vireo_window_parent_class)->dispose (object);
 }
@@ -480,6 +614,8 @@ vireo_window_init (VireoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->rows = g_hash_table_new (NULL, NULL);
   self->settings = g_settings_new ("org.vireo.Vireo");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

@@ -50,10 +50,13 @@ struct _VireoConsole {
 
   char               *display_protocol;
   gboolean            wanted;            /* connect whenever the machine runs */
+  gboolean            wants_focus;       /* focus the display once it exists */
   gboolean            fullscreen;
 };
 
 G_DEFINE_FINAL_TYPE (VireoConsole, vireo_console, GTK_TYPE_WIDGET)
+
+static void place_display (VireoConsole *self);
 
 enum {
   PROP_0,
@@ -232,10 +235,15 @@ set_display (VireoConsole *self,
 
   if (self->display != NULL)
     {
+      GtkWidget *old = GTK_WIDGET (self->display);
+
       g_signal_handlers_disconnect_by_data (self->display, self);
       vireo_display_disconnect (self->display);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
       self->display = NULL;
+      if (gtk_widget_get_parent (old) == self->overlay)
+        gtk_overlay_set_child (GTK_OVERLAY (self->overlay), NULL);
+      else
+        gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
     }
 
   g_free (self->display_protocol);
@@ -254,8 +262,11 @@ set_display (VireoConsole *self,
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (grabbed_cb), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), GTK_WIDGET (self->display));
+  place_display (self);
   gtk_widget_set_visible (self->usb_button, g_str_equal (protocol, "spice"));
+  if (self->wants_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->display));
+  self->wants_focus = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
 }
 
@@ -355,10 +366,29 @@ reconnect_clicked_cb (VireoConsole *self)
   vireo_console_connect (self);
 }
 
+/* Fit: the display takes the view's size. 1:1: inside a scrolled window, with scroll bars
+ * when the guest's screen is larger than the view. */
+static void
+place_display (VireoConsole *self)
+{
+  gboolean one_to_one = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->scale_button));
+  GtkWidget *want = one_to_one ? self->scrolled : (self->display != NULL ? GTK_WIDGET (self->display) : NULL);
+  g_autoptr(GtkWidget) display = self->display != NULL ? g_object_ref (GTK_WIDGET (self->display)) : NULL;
+
+  if (display != NULL && gtk_widget_get_parent (display) != NULL
+      && gtk_widget_get_parent (display) != self->overlay)
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
+  if (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)) != want)
+    gtk_overlay_set_child (GTK_OVERLAY (self->overlay), want);
+  if (one_to_one && display != NULL)
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), display);
+}
+
 static void
 scale_toggled_cb (VireoConsole    *self,
                   GtkToggleButton *button)
 {
+  place_display (self);
   if (self->display != NULL)
     vireo_display_set_scale (self->display, gtk_toggle_button_get_active (button) ? VIREO_DISPLAY_SCALE_ONE_TO_ONE
                                                                                  : VIREO_DISPLAY_SCALE_FIT);
@@ -525,6 +555,18 @@ fullscreened_cb (VireoConsole *self,
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->toolbar_revealer), !self->fullscreen);
 }
 
+/* Focus goes to the guest's screen, even before it exists. */
+static gboolean
+vireo_console_grab_focus (GtkWidget *widget)
+{
+  VireoConsole *self = VIREO_CONSOLE (widget);
+
+  if (self->display != NULL)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->display));
+  self->wants_focus = TRUE;
+  return FALSE;
+}
+
 static void
 vireo_console_root (GtkWidget *widget)
 {
@@ -613,6 +655,7 @@ vireo_console_dispose (GObject *object)
   if (self->display != NULL)
     g_signal_handlers_disconnect_by_data (self->display, self);
   g_clear_object (&self->grab_controller);
+  g_clear_object (&self->scrolled);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   self->display = NULL;
@@ -682,6 +725,7 @@ vireo_console_class_init (VireoConsoleClass *klass)
   object_class->get_property = vireo_console_get_property;
   object_class->set_property = vireo_console_set_property;
   widget_class->root = vireo_console_root;
+  widget_class->grab_focus = vireo_console_grab_focus;
   widget_class->unroot = vireo_console_unroot;
 
   properties[PROP_MACHINE] =
@@ -759,8 +803,8 @@ vireo_console_init (VireoConsole *self)
   gtk_widget_set_vexpand (self->overlay, TRUE);
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
 
-  self->scrolled = gtk_scrolled_window_new ();
-  gtk_overlay_set_child (GTK_OVERLAY (self->overlay), self->scrolled);
+  /* Held while the display sits in the overlay directly (fit). */
+  self->scrolled = g_object_ref_sink (gtk_scrolled_window_new ());
 
   /* A still label, not a spinner: an animation redrawing every frame can starve the idle
    * sources gvnc starts its connection from (seen under Xvfb with llvmpipe). */
