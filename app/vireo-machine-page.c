@@ -23,6 +23,7 @@ struct _VireoMachinePage {
   VireoClient      *client;
   VireoDBusMachine *machine;
   GCancellable     *cancellable;
+  GSettings        *settings;
   GPtrArray        *disk_rows;
   GPtrArray        *nic_rows;
 
@@ -249,6 +250,29 @@ update (VireoMachinePage *self)
   set_row_value (self->uuid_row, vireo_dbus_machine_get_uuid (machine));
   update_devices (self);
   adw_view_stack_page_set_visible (self->serial_page, vireo_dbus_machine_get_has_serial (machine));
+}
+
+/* The clipboard switch is kept per machine. */
+static void
+share_clipboard_cb (VireoMachinePage *self)
+{
+  g_auto(GStrv) off = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  const char *uuid;
+
+  if (self->machine == NULL)
+    return;
+
+  uuid = vireo_dbus_machine_get_uuid (self->machine);
+  off = g_settings_get_strv (self->settings, "clipboard-off");
+  for (guint i = 0; off[i] != NULL; i++)
+    if (!g_str_equal (off[i], uuid))
+      g_strv_builder_add (builder, off[i]);
+  if (!vireo_console_get_share_clipboard (self->console))
+    g_strv_builder_add (builder, uuid);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "clipboard-off", (const char *const *) updated);
 }
 
 /* Consoles open when their tab is shown, and stay open (for the list's thumbnail). */
@@ -553,6 +577,7 @@ vireo_machine_page_finalize (GObject *object)
   VireoMachinePage *self = (VireoMachinePage *) object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->disk_rows, g_ptr_array_unref);
   g_clear_pointer (&self->nic_rows, g_ptr_array_unref);
 
@@ -657,6 +682,8 @@ vireo_machine_page_init (VireoMachinePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new ("org.vireo.Vireo");
+  g_signal_connect_swapped (self->console, "notify::share-clipboard", G_CALLBACK (share_clipboard_cb), self);
   self->disk_rows = g_ptr_array_new ();
   self->nic_rows = g_ptr_array_new ();
   update_actions (self);
@@ -693,6 +720,12 @@ vireo_machine_page_set_machine (VireoMachinePage *self,
   /* A different machine: its consoles start closed, on the overview. */
   if (self->console != NULL)
     {
+      g_auto(GStrv) off = g_settings_get_strv (self->settings, "clipboard-off");
+
+      g_signal_handlers_block_by_func (self->console, share_clipboard_cb, self);
+      vireo_console_set_share_clipboard (self->console, machine == NULL
+                                         || !g_strv_contains ((const char *const *) off, vireo_dbus_machine_get_uuid (machine)));
+      g_signal_handlers_unblock_by_func (self->console, share_clipboard_cb, self);
       vireo_console_set_machine (self->console, machine);
       vireo_serial_console_set_machine (self->serial_console, machine);
       adw_view_stack_set_visible_child_name (self->view_stack, "overview");

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include <spice-client.h>
 #include <unistd.h>
 
 #include "vireo-console.h"
@@ -38,6 +39,8 @@ struct _VireoConsole {
   GtkWidget          *scale_button;
   GtkWidget          *resize_button;
   GtkWidget          *usb_button;
+  GtkWidget          *usb_box;
+  GtkWidget          *clipboard_button;
   GtkWidget          *grab_label;
   GtkWidget          *overlay;
   GtkWidget          *scrolled;
@@ -62,10 +65,17 @@ enum {
   PROP_0,
   PROP_MACHINE,
   PROP_DISPLAY,
+  PROP_SHARE_CLIPBOARD,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+spice_usb_device_free_cb (gpointer device)
+{
+  g_boxed_free (spice_usb_device_get_type (), device);
+}
 
 static const char *
 machine_name (VireoConsole *self)
@@ -259,6 +269,7 @@ set_display (VireoConsole *self,
   vireo_display_set_scale (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->scale_button))
                                             ? VIREO_DISPLAY_SCALE_ONE_TO_ONE : VIREO_DISPLAY_SCALE_FIT);
   vireo_display_set_resize_guest (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->resize_button)));
+  vireo_display_set_share_clipboard (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->clipboard_button)));
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (grabbed_cb), self);
@@ -400,6 +411,14 @@ resize_toggled_cb (VireoConsole    *self,
 {
   if (self->display != NULL)
     vireo_display_set_resize_guest (self->display, gtk_toggle_button_get_active (button));
+}
+
+static void
+clipboard_toggled_cb (VireoConsole *self)
+{
+  if (self->display != NULL)
+    vireo_display_set_share_clipboard (self->display, vireo_console_get_share_clipboard (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
 }
 
 static void
@@ -593,6 +612,94 @@ vireo_console_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (vireo_console_parent_class)->unroot (widget);
 }
 
+/* USB redirection (SPICE): the host's USB devices, each a switch. */
+
+static void
+usb_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GtkCheckButton) check = user_data;
+  g_autoptr(GError) error = NULL;
+  SpiceUsbDeviceManager *manager = SPICE_USB_DEVICE_MANAGER (source);
+  gboolean connect = gtk_check_button_get_active (check);
+
+  if (connect ? !spice_usb_device_manager_connect_device_finish (manager, result, &error)
+              : !spice_usb_device_manager_disconnect_device_finish (manager, result, &error))
+    {
+      g_signal_handlers_block_matched (check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, manager);
+      gtk_check_button_set_active (check, !connect);
+      g_signal_handlers_unblock_matched (check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, manager);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (check), error->message);
+    }
+}
+
+static void
+usb_toggled_cb (GtkCheckButton        *check,
+                SpiceUsbDeviceManager *manager)
+{
+  SpiceUsbDevice *device = g_object_get_data (G_OBJECT (check), "vireo-usb-device");
+
+  if (gtk_check_button_get_active (check))
+    spice_usb_device_manager_connect_device_async (manager, device, NULL, usb_done_cb, g_object_ref (check));
+  else
+    spice_usb_device_manager_disconnect_device_async (manager, device, NULL, usb_done_cb, g_object_ref (check));
+}
+
+static void
+fill_usb_menu (VireoConsole *self)
+{
+  SpiceSession *session = NULL;
+  SpiceUsbDeviceManager *manager = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+  int free_channels = 0;
+
+  while ((child = gtk_widget_get_first_child (self->usb_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->usb_box), child);
+
+  if (VIREO_IS_SPICE_DISPLAY (self->display))
+    session = vireo_spice_display_get_session (VIREO_SPICE_DISPLAY (self->display));
+  if (session != NULL)
+    manager = spice_usb_device_manager_get (session, &error);
+  if (manager != NULL)
+    {
+      g_object_get (manager, "free-channels", &free_channels, NULL);
+      devices = spice_usb_device_manager_get_devices (manager);
+    }
+
+  if (manager == NULL)
+    {
+      gtk_box_append (GTK_BOX (self->usb_box),
+                      gtk_label_new (error != NULL ? error->message : _("USB redirection needs a SPICE console.")));
+      return;
+    }
+
+  if (devices == NULL || devices->len == 0)
+    gtk_box_append (GTK_BOX (self->usb_box), gtk_label_new (_("No USB devices are plugged into this computer.")));
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      SpiceUsbDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *label = spice_usb_device_get_description (device, NULL);
+      GtkWidget *check = gtk_check_button_new_with_label (label);
+      gboolean connected = spice_usb_device_manager_is_device_connected (manager, device);
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), connected);
+      gtk_widget_set_sensitive (check, connected || free_channels > 0);
+      g_object_set_data_full (G_OBJECT (check), "vireo-usb-device",
+                              g_boxed_copy (spice_usb_device_get_type (), device),
+                              (GDestroyNotify) spice_usb_device_free_cb);
+      g_signal_connect (check, "toggled", G_CALLBACK (usb_toggled_cb), manager);
+      gtk_box_append (GTK_BOX (self->usb_box), check);
+    }
+
+  if (free_channels == 0)
+    gtk_box_append (GTK_BOX (self->usb_box),
+                    gtk_label_new (_("This machine has no free USB redirection channel.")));
+}
+
 static GMenuModel *
 build_send_key_menu (void)
 {
@@ -691,6 +798,9 @@ vireo_console_get_property (GObject    *object,
     case PROP_DISPLAY:
       g_value_set_object (value, self->display);
       break;
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, vireo_console_get_share_clipboard (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -708,6 +818,9 @@ vireo_console_set_property (GObject      *object,
     {
     case PROP_MACHINE:
       vireo_console_set_machine (self, g_value_get_object (value));
+      break;
+    case PROP_SHARE_CLIPBOARD:
+      vireo_console_set_share_clipboard (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -734,6 +847,9 @@ vireo_console_class_init (VireoConsoleClass *klass)
   properties[PROP_DISPLAY] =
     g_param_spec_object ("display", NULL, NULL, VIREO_TYPE_DISPLAY,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_CLIPBOARD] =
+    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "console.send-key", "u", send_key_action);
@@ -751,7 +867,7 @@ vireo_console_init (VireoConsole *self)
 {
   g_autoptr(GMenuModel) send_keys = build_send_key_menu ();
   GtkEventController *motion;
-  GtkWidget *toolbar, *status_inner;
+  GtkWidget *toolbar, *status_inner, *usb_popover;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
@@ -777,7 +893,19 @@ vireo_console_init (VireoConsole *self)
 
   gtk_box_append (GTK_BOX (toolbar), tool_button ("camera-photo-symbolic", _("Save a screenshot"), "console.screenshot"));
 
+  self->clipboard_button = tool_toggle ("edit-paste-symbolic", _("Share the clipboard with the machine"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->clipboard_button), TRUE);
+  g_signal_connect_swapped (self->clipboard_button, "toggled", G_CALLBACK (clipboard_toggled_cb), self);
+  gtk_box_append (GTK_BOX (toolbar), self->clipboard_button);
+
+  self->usb_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->usb_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("USB devices to redirect"), -1);
+  usb_popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (usb_popover), self->usb_box);
+  g_signal_connect_swapped (usb_popover, "show", G_CALLBACK (fill_usb_menu), self);
   self->usb_button = gtk_menu_button_new ();
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->usb_button), usb_popover);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->usb_button), "media-removable-symbolic");
   gtk_widget_set_tooltip_text (self->usb_button, _("USB devices"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->usb_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("USB devices"), -1);
@@ -919,6 +1047,28 @@ vireo_console_set_protocol (VireoConsole *self,
 
   g_free (self->protocol);
   self->protocol = g_strdup (protocol);
+}
+
+gboolean
+vireo_console_get_share_clipboard (VireoConsole *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONSOLE (self), FALSE);
+
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->clipboard_button));
+}
+
+/**
+ * vireo_console_set_share_clipboard:
+ *
+ * Whether the clipboard is shared with this machine; the app keeps it per machine.
+ */
+void
+vireo_console_set_share_clipboard (VireoConsole *self,
+                                   gboolean      share)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE (self));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->clipboard_button), share);
 }
 
 /**

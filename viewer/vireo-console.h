@@ -23,6 +23,9 @@ const char       *vireo_console_get_protocol (VireoConsole     *self);
 void              vireo_console_set_protocol (VireoConsole     *self,
                                               const char       *protocol);
 VireoDisplay     *vireo_console_get_display  (VireoConsole     *self);
+gboolean          vireo_console_get_share_clipboard (VireoConsole *self);
+void              vireo_console_set_share_clipboard (VireoConsole *self,
+                                                     gboolean      share);
 void              vireo_console_connect      (VireoConsole     *self);
 void              vireo_console_disconnect   (VireoConsole     *self);
 

@@ -52,6 +52,7 @@ typedef struct {
   gboolean           resize_guest;
   gboolean           grabbed;
   gboolean           absolute;
+  gboolean           share_clipboard;
   guint              resize_source;
 
   guint8             pressed[N_KEYS / 8 + 1];
@@ -75,6 +76,7 @@ enum {
   PROP_RESIZE_GUEST,
   PROP_GRABBED,
   PROP_ABSOLUTE,
+  PROP_SHARE_CLIPBOARD,
   PROP_FRAMEBUFFER_WIDTH,
   PROP_FRAMEBUFFER_HEIGHT,
   N_PROPS
@@ -971,6 +973,39 @@ vireo_display_get_absolute (VireoDisplay *self)
   return priv->absolute;
 }
 
+gboolean
+vireo_display_get_share_clipboard (VireoDisplay *self)
+{
+  VireoDisplayPrivate *priv;
+
+  g_return_val_if_fail (VIREO_IS_DISPLAY (self), FALSE);
+
+  priv = vireo_display_get_instance_private (self);
+  return priv->share_clipboard;
+}
+
+/**
+ * vireo_display_set_share_clipboard:
+ *
+ * Whether text copied on the host can be pasted in the guest and the other way round.
+ */
+void
+vireo_display_set_share_clipboard (VireoDisplay *self,
+                                   gboolean      share)
+{
+  VireoDisplayPrivate *priv;
+
+  g_return_if_fail (VIREO_IS_DISPLAY (self));
+
+  priv = vireo_display_get_instance_private (self);
+  share = !!share;
+  if (priv->share_clipboard == share)
+    return;
+
+  priv->share_clipboard = share;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
+}
+
 int
 vireo_display_get_framebuffer_width (VireoDisplay *self)
 {
@@ -1132,6 +1167,9 @@ vireo_display_get_property (GObject    *object,
     case PROP_ABSOLUTE:
       g_value_set_boolean (value, priv->absolute);
       break;
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, priv->share_clipboard);
+      break;
     case PROP_FRAMEBUFFER_WIDTH:
       g_value_set_int (value, priv->width);
       break;
@@ -1161,6 +1199,9 @@ vireo_display_set_property (GObject      *object,
       break;
     case PROP_GRABBED:
       vireo_display_set_grabbed (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHARE_CLIPBOARD:
+      vireo_display_set_share_clipboard (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1202,6 +1243,9 @@ vireo_display_class_init (VireoDisplayClass *klass)
   properties[PROP_ABSOLUTE] =
     g_param_spec_boolean ("absolute", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_CLIPBOARD] =
+    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FRAMEBUFFER_WIDTH] =
     g_param_spec_int ("framebuffer-width", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1231,6 +1275,7 @@ vireo_display_init (VireoDisplay *self)
 
   vireo_damage_init (&priv->damage);
   priv->scale = VIREO_DISPLAY_SCALE_FIT;
+  priv->share_clipboard = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);

@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 #include <linux/input-event-codes.h>
 #include <spice-client.h>
+#include <spice/vd_agent.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vireo-display-private.h"
@@ -254,6 +256,118 @@ cursor_hide_cb (SpiceCursorChannel *cursor,
   _vireo_display_set_cursor (VIREO_DISPLAY (self), none);
 }
 
+/* Clipboard, text only, through the guest agent (CONSOLE.md §10). */
+
+static gboolean
+agent_connected (VireoSpiceDisplay *self)
+{
+  gboolean connected = FALSE;
+
+  if (self->main != NULL)
+    g_object_get (self->main, "agent-connected", &connected, NULL);
+  return connected;
+}
+
+static gboolean
+clipboard_grab_cb (SpiceMainChannel  *main,
+                   guint              selection,
+                   guint32           *types,
+                   guint              n_types,
+                   VireoSpiceDisplay *self)
+{
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD
+      || !vireo_display_get_share_clipboard (VIREO_DISPLAY (self)))
+    return TRUE;
+
+  for (guint i = 0; i < n_types; i++)
+    if (types[i] == VD_AGENT_CLIPBOARD_UTF8_TEXT)
+      {
+        spice_main_channel_clipboard_selection_request (main, selection, VD_AGENT_CLIPBOARD_UTF8_TEXT);
+        break;
+      }
+  return TRUE;
+}
+
+static void
+clipboard_selection_cb (SpiceMainChannel  *main,
+                        guint              selection,
+                        guint              type,
+                        const guchar      *data,
+                        guint              size,
+                        VireoSpiceDisplay *self)
+{
+  g_autofree char *text = NULL;
+
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD || type != VD_AGENT_CLIPBOARD_UTF8_TEXT
+      || !vireo_display_get_share_clipboard (VIREO_DISPLAY (self)))
+    return;
+
+  text = g_strndup ((const char *) data, size);
+  if (!g_utf8_validate (text, -1, NULL))
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+}
+
+typedef struct {
+  SpiceMainChannel *main;
+  guint             selection;
+} ClipboardRequest;
+
+static void
+read_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ClipboardRequest *request = user_data;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+
+  /* An empty answer when there is nothing: the agent waits for one either way. */
+  spice_main_channel_clipboard_selection_notify (request->main, request->selection, VD_AGENT_CLIPBOARD_UTF8_TEXT,
+                                                 (const guchar *) (text != NULL ? text : ""),
+                                                 text != NULL ? strlen (text) : 0);
+  g_object_unref (request->main);
+  g_free (request);
+}
+
+static gboolean
+clipboard_request_cb (SpiceMainChannel  *main,
+                      guint              selection,
+                      guint              type,
+                      VireoSpiceDisplay *self)
+{
+  ClipboardRequest *request;
+
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD || type != VD_AGENT_CLIPBOARD_UTF8_TEXT
+      || !vireo_display_get_share_clipboard (VIREO_DISPLAY (self)))
+    return FALSE;
+
+  request = g_new0 (ClipboardRequest, 1);
+  request->main = g_object_ref (main);
+  request->selection = selection;
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), NULL, read_text_cb, request);
+  return TRUE;
+}
+
+/* The host's clipboard changed: offer it to the guest. */
+static void
+host_clipboard_changed_cb (VireoSpiceDisplay *self,
+                           GdkClipboard      *clipboard)
+{
+  guint32 type = VD_AGENT_CLIPBOARD_UTF8_TEXT;
+  GdkContentFormats *formats;
+
+  if (gdk_clipboard_is_local (clipboard))
+    return;   /* our own, from the guest: no echo */
+
+  formats = gdk_clipboard_get_formats (clipboard);
+  if (self->main == NULL || !agent_connected (self) || !vireo_display_get_share_clipboard (VIREO_DISPLAY (self))
+      || !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    return;
+
+  spice_main_channel_clipboard_selection_grab (self->main, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, &type, 1);
+}
+
 static void
 channel_new_cb (SpiceSession      *session,
                 SpiceChannel      *channel,
@@ -269,6 +383,9 @@ channel_new_cb (SpiceSession      *session,
       g_set_object (&self->main, SPICE_MAIN_CHANNEL (channel));
       g_signal_connect (channel, "channel-event", G_CALLBACK (channel_event_cb), self);
       g_signal_connect (channel, "main-mouse-update", G_CALLBACK (mouse_update_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection-grab", G_CALLBACK (clipboard_grab_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection", G_CALLBACK (clipboard_selection_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection-request", G_CALLBACK (clipboard_request_cb), self);
       return;   /* the session connects it */
     }
 
@@ -533,6 +650,8 @@ vireo_spice_display_class_init (VireoSpiceDisplayClass *klass)
 static void
 vireo_spice_display_init (VireoSpiceDisplay *self)
 {
+  g_signal_connect_object (gtk_widget_get_clipboard (GTK_WIDGET (self)), "changed",
+                           G_CALLBACK (host_clipboard_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

@@ -214,6 +214,52 @@ cursor_changed_cb (VncConnection   *conn,
   _vireo_display_set_cursor (VIREO_DISPLAY (self), gdk_cursor);
 }
 
+/* Clipboard: VNC cut text is Latin-1 in gvnc 1.3 (CONSOLE.md §10). */
+static void
+server_cut_text_cb (VncConnection   *conn,
+                    const GString   *text,
+                    VireoVncDisplay *self)
+{
+  g_autofree char *utf8 = NULL;
+
+  if (!vireo_display_get_share_clipboard (VIREO_DISPLAY (self)) || text == NULL)
+    return;
+
+  utf8 = g_convert (text->str, text->len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  if (utf8 != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), utf8);
+}
+
+static void
+host_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVncDisplay) self = user_data;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  g_autofree char *latin1 = NULL;
+  gsize length = 0;
+
+  if (text == NULL || self->conn == NULL)
+    return;
+
+  latin1 = g_convert_with_fallback (text, -1, "ISO-8859-1", "UTF-8", "?", NULL, &length, NULL);
+  if (latin1 != NULL)
+    vnc_connection_client_cut_text (self->conn, latin1, length);
+}
+
+static void
+host_clipboard_changed_cb (VireoVncDisplay *self,
+                           GdkClipboard    *clipboard)
+{
+  if (gdk_clipboard_is_local (clipboard) || self->conn == NULL
+      || vireo_display_get_state (VIREO_DISPLAY (self)) != VIREO_DISPLAY_CONNECTED
+      || !vireo_display_get_share_clipboard (VIREO_DISPLAY (self)))
+    return;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, host_text_cb, g_object_ref (self));
+}
+
 static void
 error_cb (VncConnection   *conn,
           const char      *message,
@@ -362,6 +408,7 @@ vireo_vnc_display_open_fd (VireoVncDisplay  *self,
   g_signal_connect (self->conn, "vnc-pixel-format-changed", G_CALLBACK (pixel_format_changed_cb), self);
   g_signal_connect (self->conn, "vnc-pointer-mode-changed", G_CALLBACK (pointer_mode_changed_cb), self);
   g_signal_connect (self->conn, "vnc-cursor-changed", G_CALLBACK (cursor_changed_cb), self);
+  g_signal_connect (self->conn, "vnc-server-cut-text", G_CALLBACK (server_cut_text_cb), self);
   g_signal_connect (self->conn, "vnc-error", G_CALLBACK (error_cb), self);
   g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (disconnected_cb), self);
 
@@ -419,6 +466,8 @@ vireo_vnc_display_class_init (VireoVncDisplayClass *klass)
 static void
 vireo_vnc_display_init (VireoVncDisplay *self)
 {
+  g_signal_connect_object (gtk_widget_get_clipboard (GTK_WIDGET (self)), "changed",
+                           G_CALLBACK (host_clipboard_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
