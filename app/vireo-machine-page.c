@@ -252,6 +252,16 @@ update (VireoMachinePage *self)
   adw_view_stack_page_set_visible (self->serial_page, vireo_dbus_machine_get_has_serial (machine));
 }
 
+static void
+grab_keys_changed_cb (VireoMachinePage *self)
+{
+  g_autofree char *keys = g_settings_get_string (self->settings, "grab-keys");
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_console_set_grab_keys (self->console, keys, &error))
+    g_warning ("Ignoring grab-keys “%s”: %s", keys, error->message);
+}
+
 /* The clipboard switch is kept per machine. */
 static void
 share_clipboard_cb (VireoMachinePage *self)
@@ -684,6 +694,8 @@ vireo_machine_page_init (VireoMachinePage *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new ("org.vireo.Vireo");
   g_signal_connect_swapped (self->console, "notify::share-clipboard", G_CALLBACK (share_clipboard_cb), self);
+  g_signal_connect_object (self->settings, "changed::grab-keys", G_CALLBACK (grab_keys_changed_cb), self, G_CONNECT_SWAPPED);
+  grab_keys_changed_cb (self);
   self->disk_rows = g_ptr_array_new ();
   self->nic_rows = g_ptr_array_new ();
   update_actions (self);

@@ -31,6 +31,7 @@ struct _VireoConsole {
   VireoMachineSource *source;
   GCancellable       *cancellable;
   char               *protocol;          /* forced, or NULL for the machine's first */
+  char               *grab_keys;         /* "Ctrl+Alt" */
   GtkEventController *grab_controller;   /* on the root while grabbed */
 
   /* Children */
@@ -159,8 +160,8 @@ static void
 update_grab_label (VireoConsole *self)
 {
   gboolean grabbed = self->display != NULL && vireo_display_get_grabbed (self->display);
-  const char *text = grabbed ? _("Keyboard grabbed: press Ctrl+Alt to release")
-                             : _("Press Ctrl+Alt to grab the keyboard");
+  g_autofree char *text = grabbed ? g_strdup_printf (_("Keyboard grabbed: press %s to release"), self->grab_keys)
+                                  : g_strdup_printf (_("Press %s to grab the keyboard"), self->grab_keys);
 
   gtk_label_set_label (GTK_LABEL (self->grab_label), text);
   /* A status region: screen readers announce its changes. */
@@ -270,6 +271,7 @@ set_display (VireoConsole *self,
                                             ? VIREO_DISPLAY_SCALE_ONE_TO_ONE : VIREO_DISPLAY_SCALE_FIT);
   vireo_display_set_resize_guest (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->resize_button)));
   vireo_display_set_share_clipboard (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->clipboard_button)));
+  vireo_display_set_grab_keys (self->display, self->grab_keys, NULL);
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (grabbed_cb), self);
@@ -777,6 +779,7 @@ vireo_console_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->protocol, g_free);
+  g_clear_pointer (&self->grab_keys, g_free);
   g_clear_pointer (&self->display_protocol, g_free);
 
   G_OBJECT_CLASS (vireo_console_parent_class)->finalize (object);
@@ -868,6 +871,8 @@ vireo_console_init (VireoConsole *self)
   g_autoptr(GMenuModel) send_keys = build_send_key_menu ();
   GtkEventController *motion;
   GtkWidget *toolbar, *status_inner, *usb_popover;
+
+  self->grab_keys = g_strdup ("Ctrl+Alt");
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
@@ -1047,6 +1052,34 @@ vireo_console_set_protocol (VireoConsole *self,
 
   g_free (self->protocol);
   self->protocol = g_strdup (protocol);
+}
+
+/**
+ * vireo_console_set_grab_keys:
+ * @combination: keys such as "Ctrl+Alt" (the default)
+ *
+ * Returns: %FALSE, keeping the old keys, when @combination does not parse
+ */
+gboolean
+vireo_console_set_grab_keys (VireoConsole  *self,
+                             const char    *combination,
+                             GError       **error)
+{
+  guint keys[VIREO_KEYMAP_MAX_COMBO_KEYS];
+  guint n_keys;
+
+  g_return_val_if_fail (VIREO_IS_CONSOLE (self), FALSE);
+  g_return_val_if_fail (combination != NULL, FALSE);
+
+  if (!vireo_keymap_parse_combo (combination, keys, &n_keys, error))
+    return FALSE;
+
+  g_free (self->grab_keys);
+  self->grab_keys = g_strdup (combination);
+  if (self->display != NULL)
+    vireo_display_set_grab_keys (self->display, combination, NULL);
+  update_grab_label (self);
+  return TRUE;
 }
 
 gboolean

@@ -23,6 +23,9 @@ const char       *vireo_console_get_protocol (VireoConsole     *self);
 void              vireo_console_set_protocol (VireoConsole     *self,
                                               const char       *protocol);
 VireoDisplay     *vireo_console_get_display  (VireoConsole     *self);
+gboolean          vireo_console_set_grab_keys       (VireoConsole  *self,
+                                                     const char    *combination,
+                                                     GError       **error);
 gboolean          vireo_console_get_share_clipboard (VireoConsole *self);
 void              vireo_console_set_share_clipboard (VireoConsole *self,
                                                      gboolean      share);

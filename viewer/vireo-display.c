@@ -61,7 +61,10 @@ typedef struct {
   double             last_y;
   gboolean           have_last;
 
-  /* The grab combo: Ctrl_L+Alt_L pressed and released with no other key in between. */
+  /* The grab combo (Ctrl_L+Alt_L unless set): all its keys pressed, then all released, with
+   * no other key in between, toggles the grab. The keys reach the guest either way. */
+  guint              combo[VIREO_KEYMAP_MAX_COMBO_KEYS];
+  guint              n_combo;
   gboolean           combo_armed;
   gboolean           combo_spoiled;
 } VireoDisplayPrivate;
@@ -547,6 +550,27 @@ vireo_display_send_keys (VireoDisplay *self,
 }
 
 static gboolean
+in_combo (VireoDisplayPrivate *priv,
+          guint                evdev)
+{
+  for (guint i = 0; i < priv->n_combo; i++)
+    if (priv->combo[i] == evdev)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+combo_pressed (VireoDisplayPrivate *priv)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < priv->n_combo; i++)
+    if (is_pressed (priv, priv->combo[i]))
+      n++;
+  return n;
+}
+
+static gboolean
 key_pressed_cb (VireoDisplay          *self,
                 guint                  keyval,
                 guint                  keycode,
@@ -556,18 +580,17 @@ key_pressed_cb (VireoDisplay          *self,
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
   guint evdev = vireo_keymap_gdk_keycode_to_evdev (keycode);
 
-  if (evdev == KEY_LEFTCTRL || evdev == KEY_LEFTALT)
+  if (in_combo (priv, evdev))
     {
-      gboolean other = evdev == KEY_LEFTCTRL ? is_pressed (priv, KEY_LEFTALT) : is_pressed (priv, KEY_LEFTCTRL);
-
-      if (other)
+      if (combo_pressed (priv) == 0)
+        priv->combo_spoiled = FALSE;   /* a fresh start */
+      send_key (self, TRUE, evdev, keyval);
+      if (combo_pressed (priv) == priv->n_combo)
         priv->combo_armed = TRUE;
-      else
-        priv->combo_spoiled = FALSE;
+      return TRUE;
     }
-  else
-    priv->combo_spoiled = TRUE;
 
+  priv->combo_spoiled = TRUE;
   send_key (self, TRUE, evdev, keyval);
   return TRUE;
 }
@@ -584,9 +607,8 @@ key_released_cb (VireoDisplay          *self,
 
   send_key (self, FALSE, evdev, keyval);
 
-  /* Ctrl+Alt pressed and released alone toggles the grab; the keys reached the guest anyway. */
-  if ((evdev == KEY_LEFTCTRL || evdev == KEY_LEFTALT) && priv->combo_armed
-      && !is_pressed (priv, KEY_LEFTCTRL) && !is_pressed (priv, KEY_LEFTALT))
+  /* The combo pressed and released alone toggles the grab; the keys reached the guest anyway. */
+  if (in_combo (priv, evdev) && priv->combo_armed && combo_pressed (priv) == 0)
     {
       if (!priv->combo_spoiled)
         vireo_display_set_grabbed (self, !priv->grabbed);
@@ -973,6 +995,35 @@ vireo_display_get_absolute (VireoDisplay *self)
   return priv->absolute;
 }
 
+/**
+ * vireo_display_set_grab_keys:
+ * @combination: keys such as "Ctrl+Alt" or "Ctrl+Shift+G"
+ *
+ * Sets the combination that toggles the keyboard grab. Refused, keeping the old one, when
+ * @combination does not parse.
+ */
+gboolean
+vireo_display_set_grab_keys (VireoDisplay  *self,
+                             const char    *combination,
+                             GError       **error)
+{
+  VireoDisplayPrivate *priv;
+  guint keys[VIREO_KEYMAP_MAX_COMBO_KEYS];
+  guint n_keys = 0;
+
+  g_return_val_if_fail (VIREO_IS_DISPLAY (self), FALSE);
+  g_return_val_if_fail (combination != NULL, FALSE);
+
+  if (!vireo_keymap_parse_combo (combination, keys, &n_keys, error))
+    return FALSE;
+
+  priv = vireo_display_get_instance_private (self);
+  memcpy (priv->combo, keys, n_keys * sizeof (guint));
+  priv->n_combo = n_keys;
+  priv->combo_armed = FALSE;
+  return TRUE;
+}
+
 gboolean
 vireo_display_get_share_clipboard (VireoDisplay *self)
 {
@@ -1276,6 +1327,9 @@ vireo_display_init (VireoDisplay *self)
   vireo_damage_init (&priv->damage);
   priv->scale = VIREO_DISPLAY_SCALE_FIT;
   priv->share_clipboard = TRUE;
+  priv->combo[0] = KEY_LEFTCTRL;
+  priv->combo[1] = KEY_LEFTALT;
+  priv->n_combo = 2;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);

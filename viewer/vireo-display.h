@@ -99,6 +99,9 @@ gboolean           vireo_display_get_grabbed          (VireoDisplay       *self)
 void               vireo_display_set_grabbed          (VireoDisplay       *self,
                                                        gboolean            grabbed);
 gboolean           vireo_display_get_absolute         (VireoDisplay       *self);
+gboolean           vireo_display_set_grab_keys        (VireoDisplay       *self,
+                                                       const char         *combination,
+                                                       GError            **error);
 gboolean           vireo_display_get_share_clipboard  (VireoDisplay       *self);
 void               vireo_display_set_share_clipboard  (VireoDisplay       *self,
                                                        gboolean            share);

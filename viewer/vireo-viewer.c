@@ -17,6 +17,7 @@
 
 #include "vireo-console.h"
 #include "vireo-error.h"
+#include "vireo-keymap.h"
 #include "vireo-serial-console.h"
 
 typedef struct {
@@ -24,6 +25,7 @@ typedef struct {
   GDBusObjectManager *client;
   char               *wanted;
   char               *protocol;
+  char               *grab_keys;
   gboolean            serial;
   gboolean            test_commands;
   GtkWindow          *window;
@@ -92,6 +94,8 @@ run_command (Viewer     *viewer,
   else if (g_str_equal (words[0], "size"))
     reply ("%d %d", display ? vireo_display_get_framebuffer_width (display) : 0,
            display ? vireo_display_get_framebuffer_height (display) : 0);
+  else if (g_str_equal (words[0], "grabbed"))
+    reply ("%s", display != NULL && vireo_display_get_grabbed (display) ? "yes" : "no");
   else if (g_str_equal (words[0], "renderer"))
     reply ("%s", display != NULL && vireo_display_get_using_gl (display) ? "gl" : "memory");
   else if (g_str_equal (words[0], "screenshot") && words[1] != NULL)
@@ -193,6 +197,8 @@ open_window (Viewer           *viewer,
     {
       viewer->console = VIREO_CONSOLE (vireo_console_new ());
       vireo_console_set_protocol (viewer->console, viewer->protocol);
+      if (viewer->grab_keys != NULL)
+        vireo_console_set_grab_keys (viewer->console, viewer->grab_keys, NULL);
       vireo_console_set_machine (viewer->console, machine);
       gtk_window_set_child (viewer->window, GTK_WIDGET (viewer->console));
       vireo_console_connect (viewer->console);
@@ -287,6 +293,7 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &viewer.protocol, N_("Use this display protocol: spice or vnc"), N_("PROTOCOL") },
     { "serial", 0, 0, G_OPTION_ARG_NONE, &viewer.serial, N_("Show the serial console instead of the screen"), NULL },
+    { "grab-keys", 0, 0, G_OPTION_ARG_STRING, &viewer.grab_keys, N_("Keys that grab and release the keyboard (default Ctrl+Alt)"), N_("KEYS") },
     { "test-commands", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &viewer.test_commands, "Read test commands from standard input", NULL },
     { NULL }
   };
@@ -302,6 +309,16 @@ main (int   argc,
     {
       g_printerr ("%s\n", error != NULL ? error->message : _("Usage: vireo-viewer [--protocol=spice|vnc] [--serial] MACHINE"));
       return 2;
+    }
+  if (viewer.grab_keys != NULL)
+    {
+      guint keys[8], n_keys;
+
+      if (!vireo_keymap_parse_combo (viewer.grab_keys, keys, &n_keys, &error))
+        {
+          g_printerr ("vireo-viewer: --grab-keys: %s\n", error->message);
+          return 2;
+        }
     }
   if (viewer.protocol != NULL && !g_str_equal (viewer.protocol, "spice") && !g_str_equal (viewer.protocol, "vnc"))
     {
@@ -320,5 +337,6 @@ main (int   argc,
   g_clear_object (&viewer.app);
   g_free (viewer.wanted);
   g_free (viewer.protocol);
+  g_free (viewer.grab_keys);
   return viewer.status;
 }
