@@ -5,7 +5,7 @@
 BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libglib2.0-bin
   libpolkit-gobject-1-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream libglib-testing-0-dev
-  libspice-client-glib-2.0-dev libgvnc-1.0-dev libvte-2.91-gtk4-dev libepoxy-dev"
+  libspice-client-glib-2.0-dev libgvnc-1.0-dev libvte-2.91-gtk4-dev libepoxy-dev libxi-dev"
 RUNTIME_PACKAGES="dbus dbus-daemon dbus-x11 at-spi2-core adwaita-icon-theme polkitd libvirt-daemon-system libvirt-daemon-driver-qemu
   libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iproute2 util-linux"
 TEST_PACKAGES="python3-gi python3-dbusmock python3-dogtail gir1.2-atspi-2.0 xvfb xauth xdotool imagemagick grub-pc-bin grub-common xorriso mtools

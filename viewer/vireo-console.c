@@ -16,6 +16,11 @@
 #include <spice-client.h>
 #include <unistd.h>
 
+#ifdef HAVE_XI2
+#include <X11/extensions/XInput2.h>
+#include <gdk/x11/gdkx.h>
+#endif
+
 #include "vireo-console.h"
 #include "vireo-display-private.h"
 #include "vireo-keymap.h"
@@ -194,6 +199,47 @@ root_key_released_cb (VireoConsole          *self,
     gtk_event_controller_key_forward (controller, GTK_WIDGET (self->display));
 }
 
+/* X11: GTK 4.8's inhibit_system_shortcuts makes no X request; an XI2 grab of the keyboard
+ * keeps the window manager's shortcuts (Alt+Tab) for the guest too, and GTK still gets the
+ * keys (CONSOLE.md §7). */
+static void
+x11_grab_keyboard (VireoConsole *self,
+                   GdkSurface   *surface,
+                   gboolean      grab)
+{
+#ifdef HAVE_XI2
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkDevice *keyboard;
+  Display *xdisplay;
+  int device_id;
+
+  if (!GDK_IS_X11_DISPLAY (display) || surface == NULL)
+    return;
+
+  keyboard = gdk_seat_get_keyboard (gdk_display_get_default_seat (display));
+  if (keyboard == NULL)
+    return;
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  device_id = gdk_x11_device_get_id (keyboard);
+  if (grab)
+    {
+      unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
+      XIEventMask mask = { device_id, sizeof bits, bits };
+
+      XISetMask (bits, XI_KeyPress);
+      XISetMask (bits, XI_KeyRelease);
+      XISetMask (bits, XI_FocusIn);
+      XISetMask (bits, XI_FocusOut);
+      if (XIGrabDevice (xdisplay, device_id, gdk_x11_surface_get_xid (surface), CurrentTime, None,
+                        XIGrabModeAsync, XIGrabModeAsync, False, &mask) != GrabSuccess)
+        g_debug ("The X server refused the keyboard grab");
+    }
+  else
+    XIUngrabDevice (xdisplay, device_id, CurrentTime);
+#endif
+}
+
 static void
 grabbed_cb (VireoConsole *self)
 {
@@ -212,6 +258,7 @@ grabbed_cb (VireoConsole *self)
       /* Wayland: keep the compositor's shortcuts for the guest too. (X11 in GTK 4.8: no-op.) */
       if (GDK_IS_TOPLEVEL (surface))
         gdk_toplevel_inhibit_system_shortcuts (GDK_TOPLEVEL (surface), NULL);
+      x11_grab_keyboard (self, surface, TRUE);
     }
   else if (!grabbed && self->grab_controller != NULL)
     {
@@ -222,6 +269,7 @@ grabbed_cb (VireoConsole *self)
       g_clear_object (&self->grab_controller);
       if (GDK_IS_TOPLEVEL (surface))
         gdk_toplevel_restore_system_shortcuts (GDK_TOPLEVEL (surface));
+      x11_grab_keyboard (self, surface, FALSE);
     }
 
   update_grab_label (self);
