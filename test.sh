@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what Vireo needs, builds it, and runs every test suite: data, unit, D-Bus, the
-# same unit and D-Bus suites under AddressSanitizer and UBSan, and the sandboxed end-to-end
-# suite with real libvirtd and QEMU guests. Ends with one line "N passed, N failed".
+# same unit and D-Bus suites under AddressSanitizer and UBSan, the sandboxed end-to-end
+# suite with real libvirtd and QEMU guests, and the UI suite. Ends with one line
+# "N passed, N failed".
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
@@ -51,8 +52,10 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run_suites build-asan --suite unit --suite dbus
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
-echo "== end-to-end suite (sandbox, real libvirtd and QEMU)"
+echo "== end-to-end suite (sandbox, real libvirtd and QEMU guests, consoles under Xvfb)"
 run_suites build --suite e2e
+echo "== UI suite (the app under Xvfb, driven through AT-SPI)"
+run_suites build --suite ui
 echo "== took $(( $(date +%s) - start )) s"
 
 if [ "$skipped" -gt 0 ]; then
