@@ -77,9 +77,8 @@ update_state (VireoClient *self)
   else if ((owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->object_manager))) == NULL)
     {
       state = VIREO_CLIENT_NO_HELPER;
-      problem = g_strdup (_("The Vireo helper (vireo-hypervisor) is not running. It starts "
-                            "with ./run.sh or with the system service; Vireo connects by itself "
-                            "when it is back."));
+      problem = g_strdup (_("The Vireo helper (vireo-hypervisor) is not running. Start its "
+                            "system service; Vireo connects by itself when it is back."));
     }
   else if (self->manager == NULL)
     state = VIREO_CLIENT_CONNECTING;

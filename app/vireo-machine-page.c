@@ -36,6 +36,7 @@ struct _VireoMachinePage {
   GtkSpinner       *busy_spinner;
   GtkWidget        *pause_button;
   GtkWidget        *resume_button;
+  GtkWidget        *actions_box;
   AdwActionRow     *os_row;
   AdwActionRow     *vcpus_row;
   AdwActionRow     *memory_row;
@@ -494,7 +495,9 @@ ask_delete (VireoMachinePage *self)
       if (path[0] == '\0')
         continue;
 
-      if (size > 0)
+      if (g_strcmp0 (device, "cdrom") == 0)
+        label = g_strdup_printf (_("Also delete the CD/DVD image %s"), path);
+      else if (size > 0)
         {
           g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
           label = g_strdup_printf (_("Also delete %s (%s)"), path, size_text);
@@ -668,6 +671,7 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, actions_box);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, os_row);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, vcpus_row);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, memory_row);
@@ -754,6 +758,29 @@ vireo_machine_page_set_client (VireoMachinePage *self,
   g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
 
   g_set_object (&self->client, client);
+}
+
+/**
+ * vireo_machine_page_focus:
+ *
+ * Moves the keyboard focus to the first action the machine allows now (Start for a machine
+ * that is off, Shut Down for one that runs), so that Enter in the list leads somewhere.
+ */
+void
+vireo_machine_page_focus (VireoMachinePage *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+  for (child = gtk_widget_get_first_child (self->actions_box); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (gtk_widget_get_visible (button) && gtk_widget_is_sensitive (button) && gtk_widget_grab_focus (button))
+        return;
+    }
 }
 
 /**

@@ -22,6 +22,7 @@ void              vireo_machine_page_set_client     (VireoMachinePage *self,
                                                      VireoClient      *client);
 AdwViewStack     *vireo_machine_page_get_view_stack (VireoMachinePage *self);
 void              vireo_machine_page_show_console   (VireoMachinePage *self);
+void              vireo_machine_page_focus          (VireoMachinePage *self);
 VireoConsole     *vireo_machine_page_get_console    (VireoMachinePage *self);
 
 G_END_DECLS

@@ -138,7 +138,7 @@ show_machine (VireoWindow      *self,
   vireo_machine_page_set_machine (self->machine_page, machine);
   gtk_stack_set_visible_child_name (self->content_stack, machine != NULL ? "machine" : "none");
   adw_view_switcher_title_set_title (self->switcher_title,
-                                     machine != NULL ? vireo_dbus_machine_get_name (machine) : _("Vireo"));
+                                     machine != NULL ? vireo_dbus_machine_get_name (machine) : "");
   /* Overview and Console mean nothing without a machine. */
   adw_view_switcher_title_set_stack (self->switcher_title,
                                      machine != NULL ? vireo_machine_page_get_view_stack (self->machine_page) : NULL);
@@ -358,7 +358,7 @@ search_activate_cb (VireoWindow *self)
       if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
         gtk_single_selection_set_selected (self->selection, 0);
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-      gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
+      vireo_machine_page_focus (self->machine_page);
     }
 }
 
@@ -375,7 +375,7 @@ list_activate_cb (VireoWindow *self,
   if (g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "paused") == 0)
     vireo_machine_page_show_console (self->machine_page);
   else
-    gtk_widget_grab_focus (GTK_WIDGET (self->machine_page));
+    vireo_machine_page_focus (self->machine_page);
 }
 
 static void

@@ -1,0 +1,732 @@
+#!/usr/bin/python3
+# UI tests: the real Vireo app under Xvfb, driven through AT-SPI with dogtail.
+#
+# Run through tests/ui/run-ui.sh, which provides the display, the private system bus, the
+# polkit mock and the helper on tests/fixtures/machines.xml:
+#
+#     tests/ui/run-ui.sh tests/ui/test-ui.py [CASE...]
+#
+# CASE is a letter (a-g) or a case's function name; without one, every case runs in order.
+# Every wait polls AT-SPI (or D-Bus) against a deadline; nothing waits by sleeping a fixed time.
+# Screenshots go to $VIREO_UI_ARTIFACTS. The last line is "N passed, N failed".
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+from dogtail.config import config
+
+config.checkForA11y = False      # GTK 4 asks at-spi2-core's bus itself; no GSettings key needed
+config.logDebugToFile = False
+config.defaultDelay = 0          # no sleeps after actions: the test polls instead
+config.actionDelay = 0
+config.typingDelay = 0
+config.searchShowingOnly = False
+
+from dogtail import tree         # noqa: E402
+import pyatspi                   # noqa: E402
+from gi.repository import GLib   # noqa: E402
+
+APP = os.environ.get('VIREO_APP')
+HELPER_CTL = os.environ.get('VIREO_HELPER_CTL')
+ARTIFACTS = os.environ.get('VIREO_UI_ARTIFACTS', 'build/tests/ui-artifacts')
+APP_PIDFILE = os.environ.get('VIREO_UI_APP_PIDFILE')
+
+TIMEOUT = 10.0      # seconds for anything the UI should do at once
+POLL = 0.05
+
+# What the fixture says (tests/fixtures/README.md); the row reads "<title or name>, <State> · …".
+FIXTURE = {
+    'debian-web':         ('Debian web server', 'Running', '2 vCPUs · 2 GiB'),
+    'paused-database':    ('Paused database', 'Paused', '2 vCPUs · 3 GiB'),
+    'saved-build-box':    ('Build box with a saved state', 'Saved', '4 vCPUs · 6 GiB'),
+    'crashed-kernel-dev': ('crashed-kernel-dev', 'Crashed', '1 vCPU · 1 GiB'),
+    'win11-office':       ('Windows 11 for office work', 'Shut Off', '4 vCPUs · 8 GiB'),
+    'suspended-laptop':   ('Suspended to RAM by the guest', 'Suspended', '2 vCPUs · 2 GiB'),
+    'fedora-workstation': ('fedora-workstation', 'Running', '4 vCPUs · 4 GiB'),
+    'tiny':               ('tiny', 'Shut Off', '1 vCPU · 128 MiB'),
+}
+
+# Accessible names GTK 4.8 gives buttons with a mnemonic label ("_Start" → "_Start Start");
+# collected for the report.
+mnemonic_names = set()
+
+
+class Failure(Exception):
+    pass
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def wait_until(fn, what, timeout=TIMEOUT):
+    """Polls fn until it returns something true; returns that. Exceptions count as not yet."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = fn()
+            if value:
+                return value
+            last = value
+        except (Failure, GLib.Error, LookupError, NotImplementedError) as e:
+            last = e
+        if time.monotonic() > deadline:
+            raise Failure(f'timed out after {timeout:.0f} s waiting for {what} (last: {last!r})')
+        time.sleep(POLL)
+
+
+def screenshot(name):
+    path = os.path.join(ARTIFACTS, name + '.png')
+    subprocess.run(['import', '-window', 'root', path], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
+    log(f'  screenshot {path}')
+    return path
+
+
+# AT-SPI helpers
+
+def extents(node):
+    """(x, y, w, h) in its window (GTK 4 knows no screen coordinates), or None for nodes
+    without a Component (GtkStackPage)."""
+    try:
+        ext = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    except (NotImplementedError, GLib.Error):
+        return None
+    return ext.x, ext.y, ext.width, ext.height
+
+
+def shown(node, _depth=0):
+    """Whether NODE is on screen now.
+
+    GTK 4.8 sets no SHOWING state on widgets, and a GtkStack page that was shown once keeps its
+    old extents when it is hidden again. So ask the window what is at the middle of NODE
+    (GetAccessibleAtPoint picks the deepest widget there, as a click would): NODE is shown
+    when the answer is NODE or inside it."""
+    ext = extents(node)
+    if ext is None or ext[2] <= 0 or ext[3] <= 0:
+        return False
+    try:
+        app = node.getApplication()
+        window = node
+        while window.parent is not None and window.parent != app:
+            window = window.parent
+        # The middle of the part inside the window (a list view is as tall as all its rows).
+        wx, wy, ww, wh = extents(window)
+        x0, y0 = max(ext[0], wx), max(ext[1], wy)
+        x1, y1 = min(ext[0] + ext[2], wx + ww), min(ext[1] + ext[3], wy + wh)
+        if x1 <= x0 or y1 <= y0:
+            return False
+        # Where the widget picked has no accessible yet (a row just made, the GtkText inside a
+        # GtkSearchEntry), the answer is empty: try other points, then the parent.
+        xm, ym = (x0 + x1) // 2, (y0 + y1) // 2
+        xq, yq = (x1 - x0) // 4, (y1 - y0) // 4
+        hit = None
+        for x, y in ((xm, ym), (x0 + xq, y0 + yq), (x1 - xq, y1 - yq), (x0 + xq, y1 - yq),
+                     (x1 - xq, y0 + yq), (x0 + 2, y0 + 2)):
+            hit = window.queryComponent().getAccessibleAtPoint(x, y, pyatspi.WINDOW_COORDS)
+            if hit is not None:
+                break
+    except (NotImplementedError, GLib.Error):
+        return False
+    if hit is None:
+        parent = node.parent
+        while parent is not None and extents(parent) is None:
+            parent = parent.parent
+        return parent is not None and _depth < 6 and shown(parent, _depth + 1)
+    for _ in range(64):
+        if hit is None:
+            return False
+        if same(hit, node):
+            return True
+        hit = hit.parent
+    return False
+
+
+def same(a, b):
+    """The same accessible? (Going up through parents can give a second proxy for an object.)"""
+    return a == b or (a is not None and b is not None and a.path == b.path)
+
+
+def walk(node, prune_hidden=False):
+    """Depth-first. With prune_hidden, skips subtrees without a size (never shown yet; a node
+    without a Component interface says nothing about that: its children decide)."""
+    for child in node:
+        if child is None:
+            continue
+        if prune_hidden:
+            ext = extents(child)
+            if ext is not None and (ext[2] <= 0 or ext[3] <= 0):
+                continue
+        yield child
+        yield from walk(child, prune_hidden)
+
+
+def find_all(root, role=None, name=None, pred=None):
+    found = []
+    for node in walk(root):
+        if role is not None and node.getRoleName() != role:
+            continue
+        if name is not None and not name_is(node, name):
+            continue
+        if pred is not None and not pred(node):
+            continue
+        found.append(node)
+    return found
+
+
+def find_one(root, role=None, name=None, pred=None):
+    nodes = find_all(root, role, name, pred)
+    if len(nodes) != 1:
+        raise LookupError(f'{len(nodes)} nodes with role {role!r}, name {name!r}')
+    return nodes[0]
+
+
+def name_is(node, label):
+    name = node.name
+    if name == label:
+        return True
+    # GTK 4.8: a button whose label has a mnemonic is named "<raw label> <label>".
+    if '_' in name and name.replace('_', '') == f'{label} {label}':
+        mnemonic_names.add(name)
+        return True
+    return False
+
+
+def states(node):
+    return node.getState()
+
+
+def sensitive(node):
+    return states(node).contains(pyatspi.STATE_SENSITIVE)
+
+
+def click(node):
+    node.doActionNamed('click')
+
+
+# The app
+
+class Vireo:
+    """The app under test, and its template widgets, found once: they live as long as the
+    window, and walking the whole tree over D-Bus each time would take most of a second."""
+
+    def __init__(self):
+        self.proc = None
+        self.app = None
+        self.win = None
+
+    def start(self):
+        logf = open(os.path.join(ARTIFACTS, 'app.log'), 'w')
+        self.proc = subprocess.Popen([APP], stdout=logf, stderr=subprocess.STDOUT)
+        if APP_PIDFILE:
+            with open(APP_PIDFILE, 'w') as f:
+                f.write(str(self.proc.pid))
+        self.app = wait_until(self._find_app, 'the app on the AT-SPI bus', timeout=20)
+        self.win = wait_until(self._main_window, 'the main window', timeout=20)
+        self._locate()
+        wait_until(lambda: shown(self.list), 'the machine list', timeout=20)
+        self.focus()
+
+    def _find_app(self):
+        check(self.proc.poll() is None, f'the app exited with status {self.proc.returncode}')
+        for app in tree.root:
+            if app is not None and app.name == 'vireo' and app.get_process_id() == self.proc.pid:
+                return app
+        return None
+
+    def _main_window(self):
+        for w in self.app:
+            if w is not None and w.getRoleName() == 'frame' and w.name == 'Vireo':
+                return w
+        return None
+
+    def _locate(self):
+        nodes = [(n, n.getRoleName(), n.name) for n in walk(self.win)]
+
+        def one(role, label, within=None):
+            found = [n for n, r, _ in nodes if (role is None or r in role) and name_is(n, label)
+                     and (within is None or is_inside(n, within))]
+            # Only the sidebar's copy of a header button: the other stack pages have their own.
+            if len(found) != 1:
+                raise Failure(f'{len(found)} accessible {role} named {label!r} in the window'
+                              + (f' (inside {within.name!r})' if within else ''))
+            return found[0]
+
+        self.list = one(('list',), 'Machines')
+        sidebar = self.list
+        while sidebar.getRoleName() != 'filler' or sidebar.name != 'AdwLeaflet':
+            sidebar = sidebar.parent
+        self.leaflet = sidebar
+        self.entry = one(('entry',), 'Search machines')
+        self.search_toggle = one(('toggle button', 'push button'), 'Search Machines', self.leaflet)
+        self.no_results = one(('label',), 'No Results Found')
+        self.problem = one(('label',), 'Cannot Reach the Machines')
+        self.retry = one(('push button',), 'Retry')
+        self.no_machine = one(('label',), 'No Machine Selected')
+        self.actions = one(('table',), 'Machine actions')
+        header = self.actions.parent[0]
+        labels = [n for n in walk(header) if n.getRoleName() == 'label']
+        check(len(labels) == 2, f'the machine page header has labels {[n.name for n in labels]!r}')
+        self.name_label, self.state_label = labels
+        self.buttons = {}
+        for n in walk(self.actions):
+            if n.getRoleName() == 'push button':
+                clean = n.name.replace('_', '')
+                half = clean[:len(clean) // 2]
+                label = half if clean == f'{half} {half}' else n.name
+                name_is(n, label)
+                self.buttons[label] = n
+        # (Resume is not there while it is hidden: GTK leaves invisible widgets out.)
+        for want in ('Start', 'Shut Down', 'Reboot', 'Pause', 'Save', 'Force Off', 'Delete…'):
+            check(want in self.buttons, f'no button {want!r} among {sorted(self.buttons)!r}')
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def focus(self):
+        """No window manager: give the main window X input focus for xdotool's keys."""
+        out = subprocess.run(['xdotool', 'search', '--sync', '--onlyvisible', '--name', '^Vireo$'],
+                             capture_output=True, text=True, timeout=10).stdout.split()
+        check(out, 'xdotool cannot see the main window')
+        subprocess.run(['xdotool', 'windowfocus', '--sync', out[0]], check=False, timeout=10)
+
+    # other windows: dialogs, the shortcuts window
+    def dialogs(self):
+        result = []
+        for w in self.app:
+            if w is None or same(w, self.win):
+                continue
+            st = states(w)
+            ext = extents(w)
+            if st.contains(pyatspi.STATE_VISIBLE) and ext is not None and ext[2] > 0 and ext[3] > 0:
+                result.append(w)
+        return result
+
+    def dialog_with_heading(self, heading):
+        for w in self.dialogs():
+            if find_all(w, 'label', pred=lambda n: n.name == heading):
+                return w
+        return None
+
+    # the list
+    def search(self, text):
+        """Sets the search text through AT-SPI (EditableText). GTK 4.8's GtkSearchEntry does not
+        give its text back through the Text interface, so the effect is what is waited for:
+        first the whole list (the search cleared), then the caller waits for its narrower list,
+        which a stale whole list can never pass for."""
+        if not shown(self.entry):
+            click(self.search_toggle)
+            wait_until(lambda: shown(self.entry), 'the search entry')
+        editable = self.entry.queryEditableText()
+        editable.setTextContents('')
+        wait_until(lambda: self.list.childCount > 10 and shown(self.list), 'the whole list (search cleared)')
+        if text:
+            editable.setTextContents(text)
+
+    def rows(self):
+        """The list's rows: (accessible label, row). The list view has a child for each item it
+        shows (with this fixture, all of them), none for the items filtered out."""
+        result = []
+        for item in self.list:
+            if item is None or item.getRoleName() != 'list item':
+                continue
+            for row in item:
+                if row is not None and row.name:
+                    result.append((row.name, row))
+        return result
+
+    def row_labels(self):
+        return [label for label, _ in self.rows()]
+
+    def wait_rows(self, expected, what):
+        return wait_until(lambda: shown(self.list) and self.row_labels() == expected and self.rows(), what)
+
+    # the machine page
+    def page_name(self):
+        return self.name_label.name if shown(self.actions) else None
+
+    def page_state(self):
+        return self.state_label.name if shown(self.actions) else None
+
+    def button(self, label, root=None):
+        if root is None:
+            if label in self.buttons:
+                return self.buttons[label]
+            root = self.actions
+        # An AdwMessageDialog has its responses twice, side by side and stacked; one is shown.
+        return find_one(root, 'push button', label, pred=shown)
+
+    def select_only_row(self, machine):
+        """Searches for MACHINE (by name), expects one row, selects it, waits for its page."""
+        self.search(machine)
+        display = FIXTURE[machine][0] if machine in FIXTURE else machine
+        rows = wait_until(lambda: [r for r in self.rows() if r[0].startswith(display + ', ')]
+                          if shown(self.list) and len(self.rows()) == 1 else None, f'one row for {machine}')
+        item = rows[0][1].parent
+        self.list.querySelection().selectChild(item.getIndexInParent())
+        wait_until(lambda: self.page_name() == machine, f'the machine page of {machine}')
+        return rows[0][1]
+
+    def close_dialogs(self):
+        for w in self.dialogs():
+            for label in ('Cancel', 'Close'):
+                buttons = find_all(w, 'push button', label, pred=shown)
+                if buttons:
+                    click(buttons[0])
+                    break
+            else:
+                if 'window.close' in w.actions:
+                    w.doActionNamed('window.close')
+        wait_until(lambda: not self.dialogs(), 'dialogs to close')
+
+
+def is_inside(node, ancestor):
+    while node is not None:
+        if same(node, ancestor):
+            return True
+        node = node.parent
+    return False
+
+
+def keys(*combos):
+    subprocess.run(['xdotool', 'key', '--clearmodifiers', *combos], check=True, timeout=10)
+
+
+def type_text(text):
+    subprocess.run(['xdotool', 'type', '--delay', '15', text], check=True, timeout=20)
+
+
+def helper(cmd):
+    out = subprocess.run([HELPER_CTL, cmd], capture_output=True, text=True, timeout=30)
+    check(out.returncode == 0, f'helper-ctl {cmd} failed: {out.stdout}{out.stderr}')
+
+
+def managed_machines():
+    """Machine name → properties, from the helper's GetManagedObjects via gdbus."""
+    out = subprocess.run(['gdbus', 'call', '--system', '--dest', 'org.vireo.Hypervisor1',
+                          '--object-path', '/org/vireo/Hypervisor1',
+                          '--method', 'org.freedesktop.DBus.ObjectManager.GetManagedObjects'],
+                         capture_output=True, text=True, timeout=20)
+    check(out.returncode == 0, f'GetManagedObjects failed: {out.stderr.strip()}')
+    objects = GLib.Variant.parse(GLib.VariantType.new('(a{oa{sa{sv}}})'), out.stdout.strip(),
+                                 None, None).unpack()[0]
+    machines = {}
+    for ifaces in objects.values():
+        props = ifaces.get('org.vireo.Hypervisor1.Machine')
+        if props is not None:
+            machines[props['Name']] = props
+    return machines
+
+
+ROW_RE = re.compile(r'^(?P<title>.*), (?P<state>[^,·]+) · (?P<rest>\d+ vCPUs? · .+)$')
+
+
+def parse_row(label):
+    m = ROW_RE.match(label)
+    check(m, f'row label {label!r} is not "<title>, <State> · N vCPUs · MEM"')
+    return m.group('title'), m.group('state'), m.group('rest')
+
+
+def fmt_size(n):
+    """g_format_size_full (n, G_FORMAT_SIZE_IEC_UNITS), as GLib prints it."""
+    return GLib.format_size_full(n, GLib.FormatSizeFlags.IEC_UNITS)
+
+
+# The cases
+
+vireo = Vireo()
+
+
+def case_a_states():
+    """(a) the list shows machines with their states"""
+    for machine, query in [('debian-web', 'debian-web'), ('debian-web', 'Debian web server'),
+                           ('paused-database', 'paused-database'), ('saved-build-box', 'saved-build'),
+                           ('crashed-kernel-dev', 'crashed-kernel'), ('win11-office', 'win11'),
+                           ('suspended-laptop', 'suspended-laptop'),
+                           ('fedora-workstation', 'fedora-workstation')]:
+        title, state, rest = FIXTURE[machine]
+        vireo.search(query)
+        rows = wait_until(lambda: shown(vireo.list) and len(vireo.rows()) == 1 and vireo.rows(),
+                          f'one row for {query!r}')
+        label, row = rows[0]
+        got = parse_row(label)
+        check(got == (title, state, rest), f'{machine}: row reads {label!r}, want {title}, {state} · {rest}')
+        # The words are there for the eye too: title label, subtitle label and the icon's name.
+        texts = [n.name for n in find_all(row, 'label')]
+        check(title in texts and f'{state} · {rest}' in texts, f'{machine}: row labels {texts!r}')
+        images = [n.name for n in find_all(row, 'image')]
+        check(state in images, f'{machine}: state icon named {images!r}, want {state!r}')
+        log(f'  {query!r}: {label}')
+    vireo.search('')
+    check(len(vireo.rows()) == 27, f'{len(vireo.rows())} rows for the 27 machines of the fixture')
+    screenshot('01-list')
+
+
+def case_b_search():
+    """(b) search narrows the list; nonsense shows No Results Found"""
+    vireo.search('storage-multi')
+    vireo.wait_rows(['File server with three disks, Running · 6 vCPUs · 12 GiB'], 'one row for storage-multi')
+    vireo.search('shared-disk')
+    wait_until(lambda: shown(vireo.list) and sorted(parse_row(label)[0] for label in vireo.row_labels())
+               == ['Shares shared-data.qcow2 with shared-disk-a', 'Shares shared-data.qcow2 with shared-disk-b'],
+               'two rows for shared-disk')
+    vireo.search('虚拟')
+    vireo.wait_rows(['测试虚拟机, Running · 2 vCPUs · 1 GiB'], 'one row for a CJK query')
+    vireo.search('zzqx-no-such-machine')
+    wait_until(lambda: shown(vireo.no_results), '"No Results Found"')
+    check(not shown(vireo.list), 'the list is still on screen')
+    check(not vireo.rows(), f'rows left: {vireo.row_labels()}')
+    check(find_all(vireo.no_results.parent, 'label',
+                   pred=lambda n: n.name == 'No machine’s name or title contains these words.'),
+          'the No Results description is missing')
+    screenshot('04-no-results')
+    vireo.search('')
+    check(not shown(vireo.no_results), '"No Results Found" stays after clearing the search')
+
+
+def case_c_start():
+    """(c) Start on a shut-off machine makes its row say Running"""
+    row = vireo.select_only_row('tiny')
+    check(parse_row(row.name)[1] == 'Shut Off', f'tiny starts as {row.name!r}')
+    check(vireo.page_state() == 'Shut Off', f'page state {vireo.page_state()!r}')
+    start = vireo.button('Start')
+    check(sensitive(start), 'Start is insensitive for a shut-off machine')
+    for label in ('Shut Down', 'Pause', 'Force Off', 'Save'):
+        check(not sensitive(vireo.button(label)), f'{label} is sensitive for a shut-off machine')
+    screenshot('02-machine-page')
+    click(start)
+    wait_until(lambda: parse_row(vireo.rows()[0][0])[1] == 'Running', 'the row of tiny to say Running')
+    wait_until(lambda: vireo.page_state() == 'Running', 'the page of tiny to say Running')
+    wait_until(lambda: managed_machines()['tiny']['State'] == 'running', 'the helper to say running')
+    wait_until(lambda: sensitive(vireo.button('Shut Down')) and not sensitive(vireo.button('Start')),
+               'Shut Down sensitive and Start insensitive once running')
+    log(f'  {vireo.rows()[0][0]}')
+    screenshot('02b-machine-page-running')
+
+
+def case_d_delete():
+    """(d) Delete: dialog with the disks unticked; Cancel keeps it; Delete removes it"""
+    machine = 'win11-office'
+    before = managed_machines()
+    check(machine in before, f'{machine} is not on the bus to begin with')
+    # CD/DVD images are named as such; disks with their size where it is known.
+    want = [f'Also delete the CD/DVD image {path}' if device == 'cdrom'
+            else f'Also delete {path} ({fmt_size(size)})' if size > 0 else f'Also delete {path}'
+            for _, path, device, size in before[machine]['Disks'] if path]
+    check(len(want) >= 1, f'{machine} has no disk files: {before[machine]["Disks"]!r}')
+
+    vireo.select_only_row(machine)
+    heading = f'Delete “{machine}”?'
+
+    click(vireo.button('Delete…'))
+    dialog = wait_until(lambda: vireo.dialog_with_heading(heading), f'the dialog {heading!r}')
+    checks = find_all(dialog, 'check box')
+    names = [c.name for c in checks]
+    check(names == want, f'the dialog lists {names!r}, want {want!r}')
+    ticked = [c.name for c in checks if states(c).contains(pyatspi.STATE_CHECKED)]
+    check(not ticked, f'ticked from the start: {ticked!r}')
+    vireo.button('Cancel', dialog)
+    vireo.button('Delete', dialog)
+    screenshot('03-delete-dialog')
+    log(f'  dialog: role {dialog.getRoleName()!r}, name {dialog.name!r}; lists {names}')
+
+    click(vireo.button('Cancel', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close on Cancel')
+    check(len(vireo.rows()) == 1 and vireo.rows()[0][0].startswith(FIXTURE[machine][0] + ', '),
+          f'after Cancel the list shows {vireo.row_labels()!r}')
+    check(vireo.page_name() == machine, f'after Cancel the page shows {vireo.page_name()!r}')
+    after_cancel = managed_machines()
+    check(machine in after_cancel, f'{machine} is gone from the bus after Cancel')
+    check(after_cancel[machine]['Disks'] == before[machine]['Disks'], 'the disks changed after Cancel')
+
+    click(vireo.button('Delete…'))
+    dialog = wait_until(lambda: vireo.dialog_with_heading(heading), f'the dialog {heading!r} again')
+    check(not [c for c in find_all(dialog, 'check box') if states(c).contains(pyatspi.STATE_CHECKED)],
+          'ticked the second time')
+    click(vireo.button('Delete', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close on Delete')
+    wait_until(lambda: shown(vireo.no_results) and not vireo.rows(), f'{machine} to leave the list')
+    wait_until(lambda: machine not in managed_machines(), f'{machine} to leave GetManagedObjects')
+    check(len(managed_machines()) == len(before) - 1, 'more than one machine went away')
+    wait_until(lambda: shown(vireo.no_machine), '"No Machine Selected" once the machine is gone')
+
+
+def case_e_helper_gone():
+    """(e) without the helper: Cannot Reach the Machines; back by itself when it returns"""
+    vireo.search('')
+    helper('stop')
+    wait_until(lambda: shown(vireo.problem), '"Cannot Reach the Machines"')
+    check(shown(vireo.retry), 'no Retry button on screen')
+    desc = find_all(vireo.problem.parent, 'label', pred=lambda n: 'vireo-hypervisor' in n.name)
+    check(desc, 'the problem page does not say what is missing')
+    log(f'  problem: {desc[0].name}')
+    screenshot('05-helper-gone')
+    helper('start')
+    # (The main stack cross-fades: for a moment both pages are on screen.)
+    wait_until(lambda: shown(vireo.list) and not shown(vireo.problem),
+               'the machine list to come back by itself', timeout=15)
+    # A new helper reads the fixture again: the machine deleted in (d) is back, tiny is shut off.
+    wait_until(lambda: len(vireo.rows()) == 27, 'all 27 machines back')
+    vireo.search('debian-web')
+    vireo.wait_rows(['Debian web server, Running · 2 vCPUs · 2 GiB'], 'debian-web back in the list')
+    vireo.search('tiny')
+    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128 MiB'], 'tiny back in the list, shut off again')
+    vireo.search('')
+    screenshot('05b-helper-back')
+
+
+def case_f_keyboard():
+    """(f) keyboard: Ctrl+F focuses search; Delete asks to delete the selected machine"""
+    vireo.search('')
+    vireo.focus()
+    # Escape in the search ends the search and hides its bar; Ctrl+F brings it back, focused.
+    keys('Escape')
+    wait_until(lambda: not shown(vireo.entry), 'Escape to hide the search')
+    keys('ctrl+f')
+    wait_until(lambda: shown(vireo.entry) and states(vireo.entry).contains(pyatspi.STATE_FOCUSED),
+               'Ctrl+F to show the search entry, focused')
+    type_text('pxe-diskless')
+    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2 GiB'], 'the typed search to leave pxe-diskless')
+    # Delete while typing in the search deletes nothing. (Then an x, so that the test knows the
+    # Delete key has been handled when the x shows: "pxe-disklessx" matches nothing.)
+    keys('Delete')
+    type_text('x')
+    wait_until(lambda: shown(vireo.no_results), 'the x typed after Delete')
+    check(not vireo.dialogs(), 'Delete in the search entry opened a dialog')
+    keys('BackSpace')
+    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2 GiB'], 'BackSpace to bring pxe-diskless back')
+    # Enter opens the first match and moves the focus to the machine page.
+    keys('Return')
+    wait_until(lambda: vireo.page_name() == 'pxe-diskless', 'Enter to open pxe-diskless')
+    wait_until(lambda: not states(vireo.entry).contains(pyatspi.STATE_FOCUSED), 'the focus to leave the search')
+    keys('Delete')
+    heading = 'Delete “pxe-diskless”?'
+    dialog = wait_until(lambda: vireo.dialog_with_heading(heading), f'Delete to ask {heading!r}')
+    check(not find_all(dialog, 'check box'), 'check boxes for a machine without disks')
+    check(find_all(dialog, 'label', pred=lambda n: 'It has no disk files.' in n.name),
+          'the dialog does not say that it has no disk files')
+    screenshot('06-keyboard-delete-dialog')
+    click(vireo.button('Cancel', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
+    check('pxe-diskless' in managed_machines(), 'pxe-diskless was deleted')
+    # Ctrl+N: the New Machine placeholder.
+    vireo.focus()
+    keys('ctrl+n')
+    dialog = wait_until(lambda: vireo.dialog_with_heading('New Machine'), 'Ctrl+N to open New Machine')
+    click(vireo.button('Close', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'New Machine to close')
+    # Ctrl+?: the shortcuts window.
+    vireo.focus()
+    keys('ctrl+question')
+    shortcuts = wait_until(lambda: [w for w in vireo.dialogs()
+                                    if find_all(w, pred=lambda n: n.name == 'Delete the selected machine')],
+                           'Ctrl+? to show the shortcuts')[0]
+    screenshot('07-shortcuts')
+    log(f'  shortcuts window: role {shortcuts.getRoleName()!r}, name {shortcuts.name!r}')
+    vireo.close_dialogs()
+
+
+def case_g_quit():
+    """(g) Ctrl+Q quits"""
+    vireo.focus()
+    keys('ctrl+q')
+    try:
+        status = vireo.proc.wait(TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Failure('the app is still running 10 s after Ctrl+Q')
+    check(status == 0, f'the app exited with status {status}')
+
+
+CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
+         case_f_keyboard, case_g_quit]
+
+
+def reset():
+    """Back to the plain list between cases, whatever the last case left."""
+    if vireo.proc.poll() is not None:
+        return
+    try:
+        if vireo.dialogs():
+            vireo.close_dialogs()
+        if not shown(vireo.problem):
+            vireo.search('')
+    except Exception as e:  # noqa: BLE001
+        log(f'  (reset: {e})')
+
+
+def main(argv):
+    for var in ('VIREO_APP', 'VIREO_HELPER_CTL', 'DISPLAY', 'DBUS_SYSTEM_BUS_ADDRESS'):
+        if not os.environ.get(var):
+            log(f'{var} is not set: run this through tests/ui/run-ui.sh')
+            return 2
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    for old in os.listdir(ARTIFACTS):
+        if old.endswith('.png'):
+            os.unlink(os.path.join(ARTIFACTS, old))
+    wanted = argv[1:]
+    cases = [c for c in CASES if not wanted or any(
+        c.__name__ == w or c.__name__.startswith(f'case_{w}_') for w in wanted)]
+    if not cases:
+        log(f'no case matches {wanted!r}; cases: {[c.__name__ for c in CASES]}')
+        return 2
+
+    t0 = time.monotonic()
+    passed = failed = 0
+    try:
+        vireo.start()
+        log(f'app up in {time.monotonic() - t0:.1f} s')
+        screenshot('00-start')
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        screenshot('fail-startup')
+        vireo.stop()
+        log(f'0 passed, {len(cases)} failed')
+        return 1
+
+    for case in cases:
+        t = time.monotonic()
+        log(f'--- {case.__doc__}')
+        try:
+            if vireo.proc.poll() is not None:
+                raise Failure(f'the app is gone (status {vireo.proc.returncode})')
+            case()
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            log(f'FAIL {case.__name__} ({time.monotonic() - t:.1f} s): {e}')
+            if not isinstance(e, Failure):
+                traceback.print_exc()
+            screenshot(f'fail-{case.__name__}')
+        else:
+            passed += 1
+            log(f'ok   {case.__name__} ({time.monotonic() - t:.1f} s)')
+        reset()
+
+    vireo.stop()
+    if mnemonic_names:
+        log('note: GTK names these buttons with their raw mnemonic label: '
+            + ', '.join(sorted(repr(n) for n in mnemonic_names)))
+    log(f'total {time.monotonic() - t0:.1f} s')
+    log(f'{passed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
