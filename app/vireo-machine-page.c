@@ -778,6 +778,9 @@ vireo_machine_page_focus (VireoMachinePage *self)
     {
       GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
 
+      /* Pause and Resume sit in a box of their own. */
+      if (GTK_IS_BOX (button))
+        button = gtk_widget_get_visible (self->pause_button) ? self->pause_button : self->resume_button;
       if (gtk_widget_get_visible (button) && gtk_widget_is_sensitive (button) && gtk_widget_grab_focus (button))
         return;
     }
