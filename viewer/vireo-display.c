@@ -54,6 +54,8 @@ typedef struct {
   gboolean           absolute;
   gboolean           share_clipboard;
   guint              resize_source;
+  guint              draw_idle;
+  guint              draw_timeout;
 
   guint8             pressed[N_KEYS / 8 + 1];
   VireoButtons       buttons;
@@ -793,7 +795,24 @@ _vireo_display_set_framebuffer (VireoDisplay *self,
     }
 }
 
-/* Damage only: the upload waits for the next frame (snapshot). */
+static gboolean
+draw_cb (gpointer user_data)
+{
+  VireoDisplay *self = user_data;
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+
+  g_clear_handle_id (&priv->draw_idle, g_source_remove);
+  g_clear_handle_id (&priv->draw_timeout, g_source_remove);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Damage only: the upload waits for the next frame (snapshot).
+ *
+ * The backends report one rectangle per main-loop iteration (gvnc and spice-glib emit from
+ * idles). Queuing a redraw for each would paint one frame per rectangle and starve the
+ * decoder: the screen then lags seconds behind the guest. So the redraw waits until the
+ * decoder has nothing left (a low-priority idle), or 30 ms at most while it keeps streaming. */
 void
 _vireo_display_damage (VireoDisplay *self,
                        int           x,
@@ -802,11 +821,13 @@ _vireo_display_damage (VireoDisplay *self,
                        int           height)
 {
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
-  gboolean was_empty = vireo_damage_is_empty (&priv->damage);
 
   vireo_damage_add (&priv->damage, x, y, width, height);
-  if (was_empty)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (priv->draw_idle == 0)
+    {
+      priv->draw_idle = g_idle_add_full (G_PRIORITY_LOW, draw_cb, self, NULL);
+      priv->draw_timeout = g_timeout_add (30, draw_cb, self);
+    }
 }
 
 void
@@ -1171,6 +1192,8 @@ vireo_display_dispose (GObject *object)
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
 
   g_clear_handle_id (&priv->resize_source, g_source_remove);
+  g_clear_handle_id (&priv->draw_idle, g_source_remove);
+  g_clear_handle_id (&priv->draw_timeout, g_source_remove);
   g_clear_object (&priv->texture);
   g_clear_object (&priv->cursor);
 

@@ -327,6 +327,9 @@ main (int   argc,
     }
 
   (void) vireo_error_quark ();
+  /* Test commands answer on stdout: log messages go to stderr, never in between. */
+  if (viewer.test_commands)
+    g_log_writer_default_set_use_stderr (TRUE);
   viewer.wanted = g_strdup (argv[1]);
   viewer.app = gtk_application_new ("org.vireo.Viewer", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (viewer.app, "activate", G_CALLBACK (activate_cb), &viewer);

@@ -32,6 +32,7 @@ struct _VireoVncDisplay {
   int            height;
   int            pointer_x;    /* the last absolute position sent */
   int            pointer_y;
+  guint          request_idle;   /* one update request per batch of rectangles */
   gboolean       failed;
 };
 
@@ -54,6 +55,7 @@ static const VncPixelFormat local_format = {
 static void
 drop_connection (VireoVncDisplay *self)
 {
+  g_clear_handle_id (&self->request_idle, g_source_remove);
   if (self->conn == NULL)
     return;
 
@@ -140,6 +142,17 @@ initialized_cb (VncConnection   *conn,
   _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_CONNECTED, NULL);
 }
 
+static gboolean
+request_update_cb (gpointer user_data)
+{
+  VireoVncDisplay *self = user_data;
+
+  self->request_idle = 0;
+  if (self->conn != NULL)
+    vnc_connection_framebuffer_update_request (self->conn, TRUE, 0, 0, self->width, self->height);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 framebuffer_update_cb (VncConnection   *conn,
                        guint16          x,
@@ -149,7 +162,11 @@ framebuffer_update_cb (VncConnection   *conn,
                        VireoVncDisplay *self)
 {
   _vireo_display_damage (VIREO_DISPLAY (self), x, y, width, height);
-  vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0, self->width, self->height);
+
+  /* gvnc reports each rectangle of an update on its own; ask for the next update once the
+   * rectangles received so far have been taken in, not once per rectangle. */
+  if (self->request_idle == 0)
+    self->request_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, request_update_cb, self, NULL);
 }
 
 static void
