@@ -33,7 +33,7 @@ EOF
 # i386-pc only (-d): no EFI images; no locales, fonts or themes; only the modules a prompt
 # needs: an ISO of about 600 KB, built in under a second.
 grub-mkrescue -d "$platform_dir" --locales= --fonts= --themes= --compress=xz \
-    --install-modules="normal configfile echo ls cat test true reboot halt sleep minicmd" \
+    --install-modules="normal configfile echo ls cat test true reboot halt sleep minicmd part_msdos part_gpt iso9660 biosdisk" \
     -o "$tmp/out.iso" "$tmp/root" -- -volid VIREO_GRUB >"$tmp/log" 2>&1 || {
     cat "$tmp/log" >&2
     exit 1

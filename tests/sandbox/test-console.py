@@ -1,0 +1,853 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test of vireo-viewer's consoles with real guests (ARCHITECTURE.md, "Tests", 3).
+
+Run inside the hermetic sandbox, with the helper started by it:
+
+    VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
+        tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
+
+Cases: vnc, spice, vnc-memory (the graphical console of a GRUB ISO machine, made with
+make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
+make-linux-iso.sh; under TCG it boots in 20 s to a minute). Without CASE, all of them.
+
+The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
+dbus-run-session, and answers commands on its standard input (state, size, renderer,
+screenshot PATH, focus, text, quit). Keys are typed as real X key events with xdotool, so they
+go through GTK's event handling. What the viewer holds is compared pixel for pixel with what
+libvirt sees (`virsh screenshot`); no OCR: the echo of what was typed is recognised by its
+glyphs, which must equal the glyphs of the typed command one text row above. `screenshot`
+saves the framebuffer the backend decodes into, whatever the renderer (VIREO_DISPLAY_UPLOAD);
+that the renderer shows new frames is checked on the X screen, which the frame is scaled to.
+The viewer can lag many seconds behind the guest after a burst of updates (a boot), so
+equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught up with.
+
+Screenshots of the whole X screen and of the viewer's framebuffer are kept in
+$VIREO_TEST_ARTIFACTS (default: $VIREO_BUILD_DIR/tests/console-artifacts) for a human to look
+at. Prints `PASS`/`FAIL` per case, `N passed, N failed` last, and exits non-zero when a case
+failed. Waits poll with deadlines; nothing sleeps for a fixed time to let something happen.
+"""
+
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME = "org.vireo.Hypervisor1"
+MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
+MANAGER_IFACE = "org.vireo.Hypervisor1.Manager"
+MACHINE_IFACE = "org.vireo.Hypervisor1.Machine"
+PROPS_IFACE = "org.freedesktop.DBus.Properties"
+
+IMAGES_DIR = "/var/lib/libvirt/images"
+PREFIX = "e2e-console-"   # every machine this test makes is named so
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.environ.get("VIREO_SANDBOX_WORK", "")
+LOG_DIR = os.environ.get("VIREO_SANDBOX_LOG_DIR", "")
+BUILD_DIR = os.environ.get("VIREO_BUILD_DIR") or os.path.join(HERE, "..", "..", "build")
+VIEWER = os.environ.get("VIREO_VIEWER") or os.path.join(BUILD_DIR, "viewer", "vireo-viewer")
+ARTIFACTS = os.environ.get("VIREO_TEST_ARTIFACTS") or \
+    os.path.join(BUILD_DIR, "tests", "console-artifacts")
+VERBOSE = False
+
+TYPED_WORD = "vireo-123"          # typed as `echo vireo-123` at the grub> prompt
+SERIAL_BANNER = "VIREO-LINUX-READY"
+SERIAL_WORD = "serial-ok"
+# GRUB's text screen: VGA text mode, 80 x 25 cells (QEMU: 9 x 16 pixels each).
+COLUMNS, ROWS = 80, 25
+PROMPT_CELLS = 6                  # "grub> "
+# "(vireo-viewer:123): Gtk-DEBUG: 12:00:00.000: ..." or "Gtk-Message: ...", as GLib logs
+GLIB_LOG_LINE = re.compile(rb"(\([^)\n]*:\d+\): )?[\w-]+-(DEBUG|INFO|Message): ")
+# Differing pixels that a blinking text cursor alone can account for (one 9 x 16 cell is 144).
+CURSOR_PIXELS = 200
+
+
+T0 = time.monotonic()
+
+
+def log(*args):
+    if VERBOSE:
+        print(f"    {time.monotonic() - T0:7.2f}", *args, flush=True)
+
+
+def wait_until(cond, timeout, what, interval=0.1):
+    """Polls cond() until it returns something true; fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = cond()
+        if r:
+            return r
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def virsh(*args, check=True, timeout=60):
+    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
+                       capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def virsh_names():
+    return set(virsh("list", "--all", "--name").split())
+
+
+def images():
+    return set(os.listdir(IMAGES_DIR)) if os.path.isdir(IMAGES_DIR) else set()
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+class Image:
+    """An RGB picture, 8 bits a channel, read through ImageMagick (no PIL here)."""
+
+    def __init__(self, path):
+        r = subprocess.run(["convert", path, "-alpha", "off", "-depth", "8", "ppm:-"],
+                           capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"convert {path}: {r.stderr.decode(errors='replace').strip()}")
+        data = r.stdout
+        fields, pos = [], 0
+        while len(fields) < 4:   # P6 W H MAXVAL, separated by whitespace (no comments here)
+            while data[pos:pos + 1].isspace():
+                pos += 1
+            start = pos
+            while not data[pos:pos + 1].isspace():
+                pos += 1
+            fields.append(data[start:pos])
+        assert fields[0] == b"P6" and fields[3] == b"255", f"{path}: not an 8-bit PPM: {fields}"
+        self.path = path
+        self.width, self.height = int(fields[1]), int(fields[2])
+        self.pixels = data[pos + 1:pos + 1 + self.width * self.height * 3]
+        assert len(self.pixels) == self.width * self.height * 3, f"{path}: short PPM"
+
+    def __eq__(self, other):
+        return (self.width, self.height, self.pixels) == (other.width, other.height, other.pixels)
+
+    def size(self):
+        return (self.width, self.height)
+
+    def count_different(self, other):
+        """How many pixels differ (all of them when the sizes do)."""
+        if self.size() != other.size():
+            return max(self.width * self.height, other.width * other.height)
+        a, b = self.pixels, other.pixels
+        if a == b:
+            return 0
+        # Compare 3-byte pixels in blocks, to stay fast in pure Python.
+        n, step = 0, 3 * 64
+        for i in range(0, len(a), step):
+            if a[i:i + step] != b[i:i + step]:
+                n += sum(1 for j in range(i, min(i + step, len(a)), 3) if a[j:j + 3] != b[j:j + 3])
+        return n
+
+    def dimmed_from(self, other):
+        """How many pixels that are bright in other are at most 60 % as bright here."""
+        if self.size() != other.size():
+            return 0
+        return sum(1 for a, b in zip(other.pixels[1::3], self.pixels[1::3])
+                   if a >= 128 and b * 10 <= a * 6)
+
+    # The text screen, cell by cell.
+    def cell_size(self):
+        cw, ch = self.width // COLUMNS, self.height // ROWS
+        assert cw * COLUMNS == self.width and ch * ROWS == self.height, \
+            f"{self.width}x{self.height} is not an {COLUMNS}x{ROWS} text screen"
+        return cw, ch
+
+    def cell(self, row, col):
+        cw, ch = self.cell_size()
+        stride = self.width * 3
+        return b"".join(self.pixels[(row * ch + y) * stride + col * cw * 3:
+                                    (row * ch + y) * stride + (col + 1) * cw * 3]
+                        for y in range(ch))
+
+    def blank(self, row, col):
+        c = self.cell(row, col)
+        return c.count(0) == len(c)          # GRUB's background is black
+
+    def nonblank_cells(self, row):
+        return {c for c in range(COLUMNS) if not self.blank(row, c)}
+
+    def prompt_row(self):
+        """The row of a `grub> ` prompt at the bottom of the text, or None: the last non-blank
+        row shows five non-blank cells, a blank one, and at most the cursor after them."""
+        try:
+            self.cell_size()
+        except AssertionError:
+            return None
+        for row in range(ROWS - 1, -1, -1):
+            cells = self.nonblank_cells(row)
+            if not cells:
+                continue
+            if set(range(5)) <= cells <= set(range(5)) | {6}:
+                return row
+            return None
+        return None
+
+    def echo_rows(self, word_len):
+        """The rows where `echo WORD` (typed after the prompt) printed WORD: their first
+        word_len cells equal cells 11.. of the row above ("grub> echo " is 11 cells), and the
+        cells after WORD, "grub>" and "echo" are blank."""
+        start = PROMPT_CELLS + len("echo ")
+        try:
+            self.cell_size()
+        except AssertionError:
+            return []
+        return [row for row in range(1, ROWS)
+                if not self.blank(row, 0)
+                and all(not self.blank(row, c)
+                        and self.cell(row, c) == self.cell(row - 1, start + c)
+                        for c in range(word_len))
+                and self.blank(row, word_len) and self.blank(row - 1, start + word_len)
+                and self.blank(row - 1, PROMPT_CELLS - 1) and self.blank(row - 1, start - 1)]
+
+
+def save_artifact(src, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    dst = os.path.join(ARTIFACTS, name)
+    shutil.copyfile(src, dst)
+    return dst
+
+
+# --- the helper -----------------------------------------------------------------------------
+
+class Helper:
+    """The few helper calls this test needs, on the sandbox's system bus."""
+
+    def __init__(self):
+        self.conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+
+    def call(self, path, iface, method, args=None, signature=None, timeout=120):
+        params = GLib.Variant(signature, args) if signature else None
+        try:
+            r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
+                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+        except GLib.Error as e:
+            raise AssertionError(f"{method} failed: {e.message}") from None
+        return r.unpack() if r is not None else ()
+
+    def get(self, path, iface, name):
+        (v,) = self.call(path, PROPS_IFACE, "Get", (iface, name), "(ss)", timeout=10)
+        return v
+
+    def machine(self, path, method):
+        return self.call(path, MACHINE_IFACE, method, ({},), "(a{sv})")
+
+    def state(self, path):
+        return self.get(path, MACHINE_IFACE, "State")
+
+    def create(self, name, iso, memory_mib, graphics=None):
+        spec = {"name": GLib.Variant("s", name),
+                "memory-mib": GLib.Variant("t", memory_mib),
+                "vcpus": GLib.Variant("u", 1),
+                "iso": GLib.Variant("s", iso)}
+        if graphics:
+            spec["graphics"] = GLib.Variant("as", graphics)
+        (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
+        return path
+
+    def start(self, path):
+        self.machine(path, "Start")
+        wait_until(lambda: self.state(path) == "running", 30, f"{path} running")
+
+    def force_off(self, path):
+        self.machine(path, "ForceOff")
+        wait_until(lambda: self.state(path) == "shutoff", 30, f"{path} shut off")
+
+
+# --- X and the viewer -----------------------------------------------------------------------
+
+class Xvfb:
+    """An X server of our own, invisible outside the sandbox: it listens on an abstract socket
+    only (those belong to the sandbox's network namespace), and its lock file goes to a tmpfs
+    on /tmp of its own mount namespace (the real /tmp is shared with the host, where an Xvfb
+    would take another's lock for stale: that one's pid is not in our pid namespace)."""
+
+    def __init__(self):
+        self.proc = None
+        self.display = None
+        last = ""
+        for n in range(99, 110):
+            proc = subprocess.Popen(
+                ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                 'mount -t tmpfs -o mode=1777 tmpfs /tmp && exec "$@"', "sh",
+                 "Xvfb", f":{n}", "-screen", "0", "1024x768x24", "-nolisten", "tcp",
+                 "-nolisten", "unix", "-noreset"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            env = dict(os.environ, DISPLAY=f":{n}")
+            deadline = time.monotonic() + 30
+            while proc.poll() is None and time.monotonic() < deadline:
+                if subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
+                                  capture_output=True).returncode == 0:
+                    self.proc, self.display = proc, f":{n}"
+                    log(f"Xvfb on {self.display}")
+                    return
+                time.sleep(0.05)
+            if proc.poll() is None:
+                proc.terminate()
+            last = proc.communicate(timeout=10)[1].decode(errors="replace")[-500:]
+        raise AssertionError(f"could not start Xvfb: {last}")
+
+    def env(self):
+        return dict(os.environ, DISPLAY=self.display)
+
+    def xdotool(self, *args):
+        subprocess.run(["xdotool", *args], env=self.env(), check=True, timeout=60)
+
+    def screenshot(self, name):
+        """The whole X screen, kept as an artefact. Returns its path."""
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, name)
+        subprocess.run(["import", "-window", "root", path], env=self.env(), check=True,
+                       timeout=60, capture_output=True)
+        log(f"screenshot {path}")
+        return path
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class Viewer:
+    """vireo-viewer --test-commands under dbus-run-session, one reply line per command."""
+
+    def __init__(self, xvfb, machine, args, name, extra_env=None):
+        self.name = name
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.log_path = os.path.join(ARTIFACTS, f"{name}-viewer.log")
+        env = xvfb.env()
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        env["GSETTINGS_BACKEND"] = "memory"
+        env.update(extra_env or {})
+        self.logf = open(self.log_path, "wb")
+        # Only the viewer may write to the pipe of answers: the session bus and the services it
+        # starts (AT-SPI's registry prints "SpiRegistry daemon is running ...") inherit
+        # dbus-run-session's standard output, which goes to the log.
+        answers_r, answers_w = os.pipe()
+        self.proc = subprocess.Popen(
+            ["dbus-run-session", "--", "/bin/bash", "-c", f'exec "$0" "$@" >&{answers_w}',
+             VIEWER, *args, "--test-commands", machine],
+            stdin=subprocess.PIPE, stdout=self.logf, stderr=self.logf, env=env,
+            pass_fds=(answers_w,), bufsize=0)
+        os.close(answers_w)
+        self.answers = os.fdopen(answers_r, "rb", buffering=0)
+        self.buf = b""
+
+    def log_tail(self, n=25):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                lines = [line for line in f if not line.startswith("dbus-daemon[")]
+        except OSError:
+            return ""
+        return "".join("      | " + line for line in lines[-n:]).rstrip()
+
+    def command(self, line, timeout=30):
+        try:
+            self.proc.stdin.write(line.encode() + b"\n")
+        except BrokenPipeError:
+            raise AssertionError(f"the viewer exited ({self.proc.poll()}) before `{line}`:\n"
+                                 + self.log_tail()) from None
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\n" in self.buf and GLIB_LOG_LINE.match(self.buf):
+                # GLib writes debug and info messages to standard output too (with
+                # G_MESSAGES_DEBUG set): not answers.
+                noise, self.buf = self.buf.split(b"\n", 1)
+                self.logf.write(b"[stdout] " + noise + b"\n")
+                self.logf.flush()
+            if b"\n" in self.buf:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no answer to `{line}` within {timeout} s:\n"
+                                     + self.log_tail())
+            ready, _, _ = select.select([self.answers], [], [], remaining)
+            if ready:
+                chunk = os.read(self.answers.fileno(), 65536)
+                if not chunk:
+                    raise AssertionError(f"the viewer exited ({self.proc.wait()}) after "
+                                         f"`{line}`:\n" + self.log_tail())
+                self.buf += chunk
+        answer, self.buf = self.buf.split(b"\n", 1)
+        answer = answer.decode(errors="replace")
+        if line != "text":
+            log(f"{self.name}: {line} -> {answer}")
+        return answer
+
+    def state(self):
+        return self.command("state")
+
+    def wait_state(self, want, timeout):
+        seen = []
+
+        def check():
+            s = self.state()
+            if not seen or seen[-1] != s:
+                seen.append(s)
+            return s == want
+        try:
+            wait_until(check, timeout, f"state {want}", interval=0.2)
+        except AssertionError as e:
+            raise AssertionError(f"{e} (states seen: {' -> '.join(seen)})\n"
+                                 + self.log_tail()) from None
+
+    def framebuffer(self, name="fb.png"):
+        path = os.path.join(WORK, f"{self.name}-{name}")
+        answer = self.command(f"screenshot {path}")
+        if answer != "ok":
+            raise AssertionError(f"screenshot: {answer}")
+        return Image(path)
+
+    def text(self):
+        answer = self.command("text")
+        return answer.replace("\\\\", "\0").replace("\\n", "\n").replace("\0", "\\")
+
+    def quit(self):
+        problems = []
+        if self.proc.poll() is None:
+            try:
+                answer = self.command("quit", timeout=15)
+                if answer != "bye":
+                    problems.append(f"quit answered {answer!r}")
+                self.proc.wait(15)
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                problems.append(f"did not quit: {e}")
+        self.kill()
+        if self.proc.returncode not in (0, None):
+            problems.append(f"exit status {self.proc.returncode}")
+        return problems
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()   # dbus-run-session passes it on to the viewer
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.logf.close()
+        self.answers.close()
+
+    def criticals(self):
+        with open(self.log_path, errors="replace") as f:
+            return [line.rstrip() for line in f
+                    if "CRITICAL" in line or "-WARNING" in line or "ERROR" in line]
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+class ConsoleTest:
+    def __init__(self):
+        self.h = Helper()
+        wait_until(lambda: self.h.get(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30,
+                   "Manager.Connected")
+        self.initial_names = virsh_names()
+        self.initial_images = images()
+        self.xvfb = None
+        self.grub = None     # (name, path) of the GRUB machine
+        self.linux = None
+        os.makedirs(ARTIFACTS, exist_ok=True)
+
+    def clean_artifacts(self, case):
+        """Removes what an earlier run of this case left in ARTIFACTS."""
+        pattern = re.compile(re.escape(case) + r"-(\d|viewer\.log|text\.txt|no-prompt)")
+        for f in os.listdir(ARTIFACTS):
+            if pattern.match(f):
+                os.unlink(os.path.join(ARTIFACTS, f))
+
+    def x(self):
+        if self.xvfb is None:
+            self.xvfb = Xvfb()
+        return self.xvfb
+
+    def grub_machine(self):
+        if self.grub is None:
+            iso = os.path.join(WORK, "console-grub.iso")
+            subprocess.run([os.path.join(HERE, "make-grub-iso.sh"), iso], check=True)
+            name = PREFIX + "grub"
+            self.grub = (name, self.h.create(name, iso, 64, ["spice", "vnc"]))
+        return self.grub
+
+    # --- the graphical console ----------------------------------------------------------
+
+    def libvirt_screen(self, name, tag):
+        path = os.path.join(WORK, f"{tag}-virsh.ppm")
+        virsh("screenshot", name, path)
+        return Image(path)
+
+    def wait_prompt(self, viewer, timeout=90):
+        """Waits until the viewer shows GRUB's prompt at the bottom of its text."""
+        last = []
+
+        def ready():
+            fb = viewer.framebuffer("wait.png")
+            last[:] = [fb]
+            return fb if fb.prompt_row() is not None else None
+        try:
+            return wait_until(ready, timeout, "the grub> prompt in the viewer", interval=0.3)
+        except AssertionError:
+            if last:
+                save_artifact(last[0].path, f"{viewer.name}-no-prompt.png")
+            raise
+
+    def assert_same_as_libvirt(self, viewer, name, tag, timeout=90):
+        """The viewer's framebuffer equals, pixel for pixel, a screenshot libvirt takes at the
+        same moment: it must catch up with a libvirt screenshot within 3 s (the text cursor
+        blinks, so the screen changes about twice a second); libvirt's is taken again until
+        that happens or timeout seconds have passed."""
+        best = None
+        t0 = time.monotonic()
+        deadline = t0 + timeout
+        tries = 0
+        while time.monotonic() < deadline:
+            screen = self.libvirt_screen(name, tag)
+            tries += 1
+            catch_up = time.monotonic() + 3
+            while True:
+                fb = viewer.framebuffer(f"{tag}.png")
+                if fb == screen:
+                    save_artifact(fb.path, f"{tag}-framebuffer.png")
+                    log(f"{tag}: equal to libvirt's screenshot after {time.monotonic() - t0:.2f} s "
+                        f"({tries} screenshots)")
+                    return fb
+                diff = fb.count_different(screen)
+                if best is None or diff <= best[0]:
+                    best = (diff, fb, screen)
+                if time.monotonic() >= catch_up:
+                    break
+            log(f"{tag}: {best[0]} pixels differ from libvirt's screenshot")
+        diff, fb, screen = best
+        a = save_artifact(fb.path, f"{tag}-framebuffer-MISMATCH.png")
+        b = os.path.join(ARTIFACTS, f"{tag}-libvirt-MISMATCH.png")
+        subprocess.run(["convert", screen.path, b], check=False)
+        raise AssertionError(f"the viewer's framebuffer ({fb.width}x{fb.height}) never equalled "
+                             f"libvirt's screenshot ({screen.width}x{screen.height}) in "
+                             f"{timeout} s ({tries} screenshots); closest: {diff} pixels differ "
+                             f"({a}, {b})")
+
+    def type_at_grub(self, viewer):
+        x = self.x()
+        assert viewer.command("focus") == "ok"
+        # `c` first, as a user would to reach GRUB's command line from its menu; this ISO is
+        # at the prompt already, where it types a `c`: BackSpace takes it back, so the line is
+        # exactly `echo vireo-123`.
+        x.xdotool("key", "--delay", "100", "c", "BackSpace")
+        x.xdotool("type", "--delay", "100", f"echo {TYPED_WORD}")
+        x.xdotool("key", "Return")
+
+    def graphical_case(self, tag, protocol, extra_env=None, renderer="gl", power_cycle=True):
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+        viewer = Viewer(x, name, [f"--protocol={protocol}"], tag, extra_env)
+        problems = []
+        try:
+            t = time.monotonic()
+            viewer.wait_state("connected", 60)
+            log(f"{tag}: connected {time.monotonic() - t:.2f} s after the viewer started")
+            r = viewer.command("renderer")
+            if r != renderer:
+                problems.append(f"renderer is {r!r}, expected {renderer!r}")
+
+            # At the prompt, and all of it: the viewer may lag behind the guest (it shows a mix
+            # of older and newer screens while it catches up).
+            self.wait_prompt(viewer)
+            before = self.assert_same_as_libvirt(viewer, name, f"{tag}-1-before")
+            size = viewer.command("size")
+            assert size == f"{before.width} {before.height}", \
+                f"size says {size!r}, the framebuffer is {before.width}x{before.height}"
+            screen = self.libvirt_screen(name, tag)
+            assert screen.size() == before.size(), \
+                f"the viewer's framebuffer is {before.size()}, libvirt's screen {screen.size()}"
+            window_before = Image(x.screenshot(f"{tag}-1-before-window.png"))
+
+            t = time.monotonic()
+            self.type_at_grub(viewer)
+
+            echoes_before = len(before.echo_rows(len(TYPED_WORD)))
+
+            def echoed():
+                fb = viewer.framebuffer("typed.png")
+                return fb if len(fb.echo_rows(len(TYPED_WORD))) > echoes_before else None
+            try:
+                wait_until(echoed, 30, f"`{TYPED_WORD}` echoed on the viewer's screen",
+                           interval=0.3)
+            except AssertionError:
+                last = viewer.framebuffer("typed.png")
+                save_artifact(last.path, f"{tag}-2-not-echoed-framebuffer.png")
+                x.screenshot(f"{tag}-2-not-echoed-window.png")
+                raise
+            log(f"{tag}: echo seen {time.monotonic() - t:.2f} s after typing began")
+            after = self.assert_same_as_libvirt(viewer, name, f"{tag}-2-after")
+            changed = after.count_different(before)
+            assert changed > CURSOR_PIXELS, \
+                f"only {changed} pixels changed after typing (a blinking cursor makes that many)"
+            # On screen too, through the renderer in use (the framebuffer is scaled to the
+            # window, so this compares with the window before, not with libvirt).
+            shown = []
+
+            def drawn():
+                window = Image(x.screenshot(f"{tag}-2-after-window.png"))
+                shown[:] = [window, window.count_different(window_before)]
+                return shown[1] > CURSOR_PIXELS
+            try:
+                wait_until(drawn, 10, "the new frame on screen", interval=0.3)
+            except AssertionError:
+                problems.append(f"the window on screen changed in only {shown[1]} pixels after "
+                                f"typing: the {renderer} renderer did not show the new frame")
+            window_after = shown[0]
+
+            if power_cycle:
+                window_on = window_after
+                self.h.force_off(path)
+                viewer.wait_state("disconnected", 30)
+                # The last frame stays, dimmed, with a status over it: the guest's text (grey
+                # on black) gets darker where the status does not cover it.
+                wait_until(lambda: Image(x.screenshot(f"{tag}-3-off-window.png"))
+                           .dimmed_from(window_on) > 1000, 10, "the last frame to be dimmed",
+                           interval=0.3)
+                self.h.start(path)
+                t = time.monotonic()
+                viewer.wait_state("connected", 60)
+                log(f"{tag}: reconnected {time.monotonic() - t:.2f} s after Start")
+                self.wait_prompt(viewer)
+                self.assert_same_as_libvirt(viewer, name, f"{tag}-4-reconnected")
+                x.screenshot(f"{tag}-4-reconnected-window.png")
+        finally:
+            problems += viewer.quit()
+        bad = viewer.criticals()
+        if bad:
+            problems.append("criticals or warnings in the viewer's log:\n        "
+                            + "\n        ".join(bad[:10]))
+        assert not problems, "; ".join(problems)
+
+    def test_vnc(self):
+        self.graphical_case("vnc", "vnc")
+
+    def test_spice(self):
+        self.graphical_case("spice", "spice")
+
+    def test_vnc_memory(self):
+        self.graphical_case("vnc-memory", "vnc", {"VIREO_DISPLAY_UPLOAD": "memory"},
+                            renderer="memory", power_cycle=False)
+
+    # --- the serial console -------------------------------------------------------------
+
+    def test_serial(self):
+        iso = os.path.join(WORK, "console-linux.iso")
+        t = time.monotonic()
+        subprocess.run([os.path.join(HERE, "make-linux-iso.sh"), iso], check=True)
+        log(f"Linux ISO built in {time.monotonic() - t:.2f} s "
+            f"({os.path.getsize(iso) / 1e6:.1f} MB)")
+        name = PREFIX + "linux"
+        path = self.h.create(name, iso, 256)
+        self.linux = (name, path)
+        assert self.h.get(path, MACHINE_IFACE, "HasSerial") is True, "HasSerial is false"
+        x = self.x()
+        # The viewer first: it opens the serial console by itself when the machine starts,
+        # so nothing the guest prints is missed.
+        viewer = Viewer(x, name, ["--serial"], "serial")
+        problems = []
+        text = ""
+        try:
+            viewer.wait_state("disconnected", 30)
+            t0 = time.monotonic()
+            self.h.start(path)
+            viewer.wait_state("connected", 30)
+            log(f"serial: connected {time.monotonic() - t0:.2f} s after Start")
+
+            def banner():
+                nonlocal text
+                text = viewer.text()
+                return SERIAL_BANNER in text
+            try:
+                wait_until(banner, 240, f"{SERIAL_BANNER} on the serial console", interval=1)
+            except AssertionError as e:
+                raise AssertionError(f"{e}; the terminal shows:\n{text}") from None
+            log(f"serial: banner {time.monotonic() - t0:.2f} s after Start")
+            x.screenshot("serial-1-banner-window.png")
+
+            assert viewer.command("focus") == "ok"
+            x.xdotool("type", "--delay", "100", f"echo {SERIAL_WORD}")
+
+            def lines():
+                nonlocal text
+                text = viewer.text()
+                return [line.rstrip() for line in text.split("\n")]
+            try:
+                # The guest's tty echoes what it got: every key, in order.
+                wait_until(lambda: any(line.endswith(f"# echo {SERIAL_WORD}") for line in lines()),
+                           60, f"`echo {SERIAL_WORD}` echoed after the prompt", interval=0.5)
+            except AssertionError as e:
+                x.screenshot("serial-2-not-typed-window.png")
+                raise AssertionError(f"{e}; the terminal shows:\n{text}") from None
+            typed = Image(x.screenshot("serial-2-typed-window.png"))
+            x.xdotool("key", "Return")
+            try:
+                wait_until(lambda: SERIAL_WORD in lines(), 60, f"`{SERIAL_WORD}` alone on a line",
+                           interval=0.5)
+            except AssertionError as e:
+                x.screenshot("serial-3-not-echoed-window.png")
+                raise AssertionError(f"{e}; the terminal shows:\n{text}") from None
+            with open(os.path.join(ARTIFACTS, "serial-text.txt"), "w") as f:
+                f.write(text)
+            try:   # for the human who looks: the terminal drawn with the answer
+                wait_until(lambda: Image(x.screenshot("serial-3-echoed-window.png"))
+                           .count_different(typed) > CURSOR_PIXELS, 10, "the answer on screen",
+                           interval=0.3)
+            except AssertionError as e:
+                problems.append(f"{e}: the terminal has it, the window does not show it")
+
+            self.h.force_off(path)
+            viewer.wait_state("disconnected", 30)
+            x.screenshot("serial-4-off-window.png")
+            # Started again, it opens the serial console by itself.
+            self.h.start(path)
+            viewer.wait_state("connected", 30)
+        finally:
+            problems += viewer.quit()
+        bad = viewer.criticals()
+        if bad:
+            problems.append("criticals or warnings in the viewer's log:\n        "
+                            + "\n        ".join(bad[:10]))
+        assert not problems, "; ".join(problems)
+
+    # --- teardown -----------------------------------------------------------------------
+
+    def teardown(self):
+        if self.xvfb is not None:
+            self.xvfb.stop()
+        for name in virsh_names() - self.initial_names:
+            virsh("destroy", name, check=False)
+            virsh("undefine", "--managed-save", "--snapshots-metadata", "--nvram", name,
+                  check=False)
+        for f in images() - self.initial_images:
+            p = os.path.join(IMAGES_DIR, f)
+            subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", p],
+                           capture_output=True)
+            if os.path.exists(p):
+                os.unlink(p)
+        for f in ("console-grub.iso", "console-linux.iso"):
+            try:
+                os.unlink(os.path.join(WORK, f))
+            except FileNotFoundError:
+                pass
+
+    def test_teardown_leaves_nothing(self):
+        self.teardown()
+        left = virsh_names() - self.initial_names
+        assert not left, f"domains left: {left}"
+        left = images() - self.initial_images
+        assert not left, f"images left in {IMAGES_DIR}: {left}"
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+        if hv_log and os.path.exists(hv_log):
+            with open(hv_log, errors="replace") as f:
+                bad = [line.rstrip() for line in f
+                       if "CRITICAL" in line or "WARNING" in line or "ERROR" in line]
+            assert not bad, "criticals or warnings in the helper's log:\n        " + \
+                "\n        ".join(bad[:10])
+
+
+CASES = [
+    ("vnc", "test_vnc"),
+    ("spice", "test_spice"),
+    ("vnc-memory", "test_vnc_memory"),
+    ("serial", "test_serial"),
+    ("teardown", "test_teardown_leaves_nothing"),
+]
+
+
+def main():
+    global VERBOSE
+    args = sys.argv[1:]
+    if "-v" in args:
+        VERBOSE = True
+        args.remove("-v")
+    if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
+        print("test-console.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
+              file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    selected = set(args)
+    unknown = selected - {c[0] for c in CASES}
+    if unknown:
+        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
+              file=sys.stderr)
+        return 2
+    missing = [t for t in ("Xvfb", "xdotool", "import", "convert", "dbus-run-session", "virsh")
+               if shutil.which(t) is None]
+    if missing or not os.access(VIEWER, os.X_OK):
+        print(f"FAIL setup: missing {', '.join(missing) or VIEWER} (TEST_PACKAGES in "
+              f".ci/common.sh; VIREO_VIEWER)")
+        print("0 passed, 1 failed")
+        return 1
+
+    start = time.monotonic()
+    passed, failed = 0, 0
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))   # teardown on meson's timeout
+    try:
+        t = ConsoleTest()
+    except Exception as e:
+        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
+            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
+        print(f"FAIL setup: {e}{hint}")
+        print("0 passed, 1 failed")
+        return 1
+    try:
+        for name, method in CASES:
+            if selected and name not in selected and name != "teardown":
+                continue
+            t0 = time.monotonic()
+            t.clean_artifacts(name)
+            try:
+                getattr(t, method)()
+                ok, why = True, ""
+            except Exception as e:
+                ok = False
+                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
+                if VERBOSE or not isinstance(e, AssertionError):
+                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
+            dt = time.monotonic() - t0
+            if ok:
+                passed += 1
+                print(f"PASS {name} ({dt:.2f} s)", flush=True)
+            else:
+                failed += 1
+                print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
+    finally:
+        t.teardown()
+    if failed and LOG_DIR:
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
+        if os.path.exists(hv_log):
+            with open(hv_log, errors="replace") as f:
+                lines = f.readlines()[-30:]
+            print(f"--- last lines of {hv_log}:")
+            print("".join("  | " + line for line in lines).rstrip())
+    print(f"artefacts in {ARTIFACTS}")
+    print(f"total {time.monotonic() - start:.1f} s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
