@@ -308,6 +308,28 @@ refresh_thread (GTask        *task,
   g_task_return_pointer (task, facts, (GDestroyNotify) vireo_domain_facts_free);
 }
 
+/* Starts @func in a worker thread with a job on the current connection (for the domain
+ * @uuid, if any); @done gets it back on the main thread. */
+static void
+run_job (VireoDaemon         *self,
+         const char          *uuid,
+         gpointer             source_tag,
+         GAsyncReadyCallback  done,
+         GTaskThreadFunc      func)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, done, NULL);
+  Job *job = g_new0 (Job, 1);
+
+  job->uuid = g_strdup (uuid);
+  job->conn = self->conn;
+  virConnectRef (job->conn);
+  job->generation = self->generation;
+  job->seq = ++self->seq;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, func);
+}
+
 /* Objects */
 
 static void
@@ -415,9 +437,7 @@ static void
 start_refresh (VireoDaemon *self,
                const char  *uuid)
 {
-  g_autoptr(GTask) task = NULL;
   RefreshState *state;
-  Job *job;
 
   if (self->conn == NULL)
     return;
@@ -431,17 +451,7 @@ start_refresh (VireoDaemon *self,
 
   g_hash_table_insert (self->refreshing, g_strdup (uuid), g_new0 (RefreshState, 1));
 
-  job = g_new0 (Job, 1);
-  job->conn = self->conn;
-  virConnectRef (job->conn);
-  job->generation = self->generation;
-  job->seq = ++self->seq;
-  job->uuid = g_strdup (uuid);
-
-  task = g_task_new (self, NULL, refresh_cb, NULL);
-  g_task_set_source_tag (task, start_refresh);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, refresh_thread);
+  run_job (self, uuid, start_refresh, refresh_cb, refresh_thread);
 }
 
 /* libvirt events: they arrive on the main context through libvirt-glib's event loop. */
@@ -657,19 +667,7 @@ full_sync_cb (GObject      *source,
 static void
 start_full_sync (VireoDaemon *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Job *job;
-
-  job = g_new0 (Job, 1);
-  job->conn = self->conn;
-  virConnectRef (job->conn);
-  job->generation = self->generation;
-  job->seq = ++self->seq;
-
-  task = g_task_new (self, NULL, full_sync_cb, NULL);
-  g_task_set_source_tag (task, start_full_sync);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, full_sync_thread);
+  run_job (self, NULL, start_full_sync, full_sync_cb, full_sync_thread);
 }
 
 static void
