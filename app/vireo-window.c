@@ -34,6 +34,7 @@ struct _VireoWindow {
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
+  GtkSpinner           *loading_spinner;
   AdwStatusPage        *problem_page;
   AdwLeaflet           *leaflet;
   GtkSearchBar         *search_bar;
@@ -109,6 +110,9 @@ update_main_page (VireoWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->main_stack, page);
+  /* A spinner keeps the frame clock ticking even on a hidden page: spin only when shown,
+   * so that an idle window costs no CPU. */
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
 }
 
 static void
@@ -578,6 +582,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_bar);
