@@ -159,8 +159,9 @@ outer_main() {
     trap 'exit 130' INT TERM
     mkdir -p "$WORK/bin"
     # The build may change under us (someone runs ninja): every run uses these copies.
-    cp "$VIREO_VIEWER" "$WORK/bin/vireo-viewer" && cp "$VIREO_HYPERVISOR" "$WORK/bin/vireo-hypervisor" ||
+    if ! cp "$VIREO_VIEWER" "$WORK/bin/vireo-viewer" || ! cp "$VIREO_HYPERVISOR" "$WORK/bin/vireo-hypervisor"; then
         die "cannot copy the binaries"
+    fi
     make_iso "$WORK/guest.iso" || die "cannot build the GRUB ISO"
     local version
     version=$(git -C "$REPO_ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)
@@ -205,6 +206,7 @@ cpu_ticks() { # utime + stime of the whole process (all threads, dead ones inclu
     local stat
     { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo -; return; }
     stat=${stat##*) }
+    # shellcheck disable=SC2086  # split into fields on purpose
     set -- $stat
     echo $((${12} + ${13}))
 }
@@ -258,7 +260,8 @@ setup_guest() {
     path=$(hv /org/vireo/Hypervisor1/Manager org.vireo.Hypervisor1.Manager.CreateMachine \
         "{'name': <'$MACHINE'>, 'memory-mib': <uint64 64>, 'iso': <'$iso'>, 'graphics': <['spice', 'vnc']>}") ||
         return 1
-    path=$(sed "s/.*'\(.*\)'.*/\1/" <<<"$path")
+    path=${path#*\'}
+    path=${path%%\'*}
     hv "$path" org.vireo.Hypervisor1.Machine.Start {} >/dev/null || return 1
     # Until GRUB has cleared the screen to blue and printed its prompt.
     for ((i = 0; i < 120; i++)); do
@@ -301,13 +304,15 @@ run_one() {
     xvfb_pid=$!
     RUN_PIDS+=("$xvfb_pid")
     wait_file 20 "$RUN_DIR/display" || { note "Xvfb did not start"; teardown_run; return 1; }
-    export DISPLAY=":$(head -n1 "$RUN_DIR/display")"
+    DISPLAY=":$(head -n1 "$RUN_DIR/display")"
+    export DISPLAY
 
     dbus-daemon --session --nofork --address="unix:path=$RUN_DIR/session_bus" \
         --print-address=3 3>"$RUN_DIR/session.addr" </dev/null >/dev/null 2>&1 &
     RUN_PIDS+=("$!")
     wait_file 10 "$RUN_DIR/session.addr" || { note "session bus did not start"; teardown_run; return 1; }
-    export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$RUN_DIR/session.addr")
+    DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$RUN_DIR/session.addr")
+    export DBUS_SESSION_BUS_ADDRESS
 
     if [[ $viewer == vireo ]]; then
         [[ $variant == nogl ]] && export GDK_DEBUG=gl-disable
