@@ -265,6 +265,19 @@ client_cb (GObject      *source,
   try_open (viewer);
 }
 
+/* Without a compositor GTK draws the window's shadow itself, again on every frame of the
+ * console: on llvmpipe that was half of each frame. */
+static void
+startup_cb (GtkApplication *app,
+            Viewer         *viewer)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_data (provider, "window.solid-csd { box-shadow: none; }", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 activate_cb (GtkApplication *app,
              Viewer         *viewer)
@@ -332,6 +345,7 @@ main (int   argc,
     g_log_writer_default_set_use_stderr (TRUE);
   viewer.wanted = g_strdup (argv[1]);
   viewer.app = gtk_application_new ("org.vireo.Viewer", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (viewer.app, "startup", G_CALLBACK (startup_cb), &viewer);
   g_signal_connect (viewer.app, "activate", G_CALLBACK (activate_cb), &viewer);
   g_application_run (G_APPLICATION (viewer.app), 1, argv);
 
