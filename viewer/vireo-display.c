@@ -262,10 +262,11 @@ upload_gl (VireoDisplay   *self,
 }
 
 /* A fresh buffer each frame: a GdkMemoryTexture is immutable while GTK holds it. */
-static void
-upload_memory (VireoDisplay *self)
+/* A copy of the backend's pixels, opaque (the X byte is not alpha), in a fresh buffer: a
+ * GdkMemoryTexture is immutable while GTK holds it. */
+static GdkTexture *
+opaque_copy (VireoDisplayPrivate *priv)
 {
-  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
   gsize size = (gsize) priv->width * priv->height * 4;
   guint32 *pixels = g_malloc (size);
   g_autoptr(GBytes) bytes = NULL;
@@ -275,15 +276,22 @@ upload_memory (VireoDisplay *self)
       const guint32 *src = (const guint32 *) (priv->data + (gsize) y * priv->stride);
       guint32 *dst = pixels + (gsize) y * priv->width;
 
-      /* The X byte is not alpha: force it opaque. */
       for (int x = 0; x < priv->width; x++)
         dst[x] = src[x] | 0xff000000;
     }
 
   bytes = g_bytes_new_take (pixels, size);
+  return gdk_memory_texture_new (priv->width, priv->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                 bytes, priv->width * 4);
+}
+
+static void
+upload_memory (VireoDisplay *self)
+{
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+
   g_clear_object (&priv->texture);
-  priv->texture = gdk_memory_texture_new (priv->width, priv->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                          bytes, priv->width * 4);
+  priv->texture = opaque_copy (priv);
 }
 
 static void
@@ -1140,8 +1148,6 @@ vireo_display_save_png (VireoDisplay  *self,
 {
   VireoDisplayPrivate *priv;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  guint32 *pixels;
 
   g_return_val_if_fail (VIREO_IS_DISPLAY (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1154,17 +1160,7 @@ vireo_display_save_png (VireoDisplay  *self,
       return FALSE;
     }
 
-  pixels = g_malloc ((gsize) priv->width * priv->height * 4);
-  for (int y = 0; y < priv->height; y++)
-    {
-      const guint32 *src = (const guint32 *) (priv->data + (gsize) y * priv->stride);
-
-      for (int x = 0; x < priv->width; x++)
-        pixels[(gsize) y * priv->width + x] = src[x] | 0xff000000;
-    }
-  bytes = g_bytes_new_take (pixels, (gsize) priv->width * priv->height * 4);
-  texture = gdk_memory_texture_new (priv->width, priv->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                    bytes, priv->width * 4);
+  texture = opaque_copy (priv);
   if (!gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”."), path);
