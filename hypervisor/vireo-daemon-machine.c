@@ -53,7 +53,7 @@ static const VireoMethodAction machine_actions[] = {
   { "OpenSerial",  VIREO_ACTION_CONSOLE },
 };
 
-static const char *const no_options[] = { NULL };
+static const VireoOptionSpec no_options[] = { { NULL } };
 
 /* Lifecycle methods: one libvirt call each. */
 
@@ -190,7 +190,7 @@ static VireoCall *
 begin_call (VireoDaemonMachine    *self,
             GDBusMethodInvocation *invocation,
             GVariant              *options,
-            const char * const    *known_options,
+            const VireoOptionSpec *known_options,
             VireoCallFunc          func)
 {
   VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
@@ -380,17 +380,10 @@ delete_func (VireoCall  *call,
         add_disk_paths (own_paths, inactive);
     }
 
-  disks = g_variant_lookup_value (call->options, "disks", NULL);
+  /* Its type was checked with the call's options. */
+  disks = g_variant_lookup_value (call->options, "disks", G_VARIANT_TYPE_STRING_ARRAY);
   if (disks != NULL)
     {
-      if (!g_variant_is_of_type (disks, G_VARIANT_TYPE_STRING_ARRAY))
-        {
-          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                       _("“disks” must be a list of strings, not of type “%s”."),
-                       g_variant_get_type_string (disks));
-          g_variant_unref (disks);
-          return FALSE;
-        }
       requested = g_variant_get_strv (disks, NULL);
       g_variant_unref (disks);
     }
@@ -520,7 +513,7 @@ handle_delete (VireoDBusMachine      *machine,
                GDBusMethodInvocation *invocation,
                GVariant              *options)
 {
-  static const char *const known[] = { "disks", NULL };
+  static const VireoOptionSpec known[] = { { "disks", "as", N_("a list of strings") }, { NULL } };
   VireoCall *call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
 
   if (call != NULL)
@@ -563,18 +556,8 @@ handle_get_xml (VireoDBusMachine      *machine,
                 GDBusMethodInvocation *invocation,
                 GVariant              *options)
 {
-  static const char *const known[] = { "inactive", NULL };
+  static const VireoOptionSpec known[] = { { "inactive", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
-  GVariant *inactive = g_variant_lookup_value (options, "inactive", NULL);
-
-  if (inactive != NULL && !g_variant_is_of_type (inactive, G_VARIANT_TYPE_BOOLEAN))
-    {
-      g_variant_unref (inactive);
-      g_dbus_method_invocation_return_error_literal (invocation, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                                                     _("“inactive” must be a boolean."));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  g_clear_pointer (&inactive, g_variant_unref);
 
   call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
   if (call != NULL)
@@ -764,18 +747,8 @@ handle_open_serial (VireoDBusMachine      *machine,
                     GUnixFDList           *fd_list,
                     GVariant              *options)
 {
-  static const char *const known[] = { "force", NULL };
-  GVariant *force = g_variant_lookup_value (options, "force", NULL);
+  static const VireoOptionSpec known[] = { { "force", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
-
-  if (force != NULL && !g_variant_is_of_type (force, G_VARIANT_TYPE_BOOLEAN))
-    {
-      g_variant_unref (force);
-      g_dbus_method_invocation_return_error_literal (invocation, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                                                     _("“force” must be a boolean."));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  g_clear_pointer (&force, g_variant_unref);
 
   call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
   if (call != NULL)

@@ -40,6 +40,13 @@ struct _VireoCall {
   VireoDomainFacts      *out_facts;
 };
 
+/* An option a method understands, and its type. */
+typedef struct {
+  const char *key;
+  const char *type;         /* a GVariant type string */
+  const char *type_words;   /* N_("a boolean") */
+} VireoOptionSpec;
+
 /* Host facts the daemon cached when it connected. */
 typedef struct {
   guint64                   memory_mib;
@@ -66,7 +73,7 @@ VireoDomainFacts   *_vireo_daemon_fetch_facts      (virConnectPtr           conn
 virDomainPtr        _vireo_call_lookup_domain      (VireoCall              *call,
                                                     GError                **error);
 gboolean            _vireo_check_options           (GVariant               *options,
-                                                    const char * const     *known,
+                                                    const VireoOptionSpec  *known,
                                                     GError                **error);
 uid_t               _vireo_call_get_caller_uid     (VireoCall              *call,
                                                     GError                **error);

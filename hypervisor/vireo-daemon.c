@@ -869,25 +869,42 @@ _vireo_call_lookup_domain (VireoCall  *call,
 /**
  * _vireo_check_options:
  * @options: an a{sv} from a caller
- * @known: (array zero-terminated=1): the keys the method understands
+ * @known: the options the method understands, each with its type, ending with { NULL }
  *
- * Refuses options a method does not know, so that a misspelt one never goes unnoticed.
+ * Refuses options a method does not know, so that a misspelt one never goes unnoticed, and
+ * options of the wrong type, so that the method itself can read them without checking.
  */
 gboolean
-_vireo_check_options (GVariant            *options,
-                      const char * const  *known,
-                      GError             **error)
+_vireo_check_options (GVariant                *options,
+                      const VireoOptionSpec   *known,
+                      GError                 **error)
 {
   GVariantIter iter;
   const char *key;
+  GVariant *value;
 
   g_variant_iter_init (&iter, options);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
     {
-      if (!g_strv_contains (known, key))
+      const VireoOptionSpec *spec = known;
+
+      while (spec->key != NULL && !g_str_equal (spec->key, key))
+        spec++;
+
+      if (spec->key == NULL)
         {
           g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                        _("Unknown option “%s”."), g_utf8_validate (key, -1, NULL) ? key : "?");
+          g_variant_unref (value);
+          return FALSE;
+        }
+
+      if (!g_variant_is_of_type (value, G_VARIANT_TYPE (spec->type)))
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” must be %s, not of type “%s”."), key, _(spec->type_words),
+                       g_variant_get_type_string (value));
+          g_variant_unref (value);
           return FALSE;
         }
     }
