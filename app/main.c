@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "vireo-application.h"
+#include "vireo-renderer.h"
 
 int
 main (int   argc,
@@ -20,6 +21,9 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Before GTK starts and before any thread: it may set GSK_RENDERER. */
+  vireo_renderer_choose ();
 
   app = vireo_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -267,27 +267,12 @@ update_thumbnail_cb (gpointer user_data)
   VireoConsole *console = vireo_machine_page_get_console (self->machine_page);
   VireoDBusMachine *machine = vireo_console_get_machine (console);
   VireoDisplay *display = vireo_console_get_display (console);
-  GdkTexture *frame = display != NULL ? vireo_display_get_frame (display) : NULL;
+  g_autoptr(GdkTexture) frame = display != NULL ? vireo_display_copy_frame (display) : NULL;
 
   self->thumbnail_source = 0;
   self->last_thumbnail = g_get_monotonic_time ();
-  if (machine == NULL || frame == NULL)
-    return G_SOURCE_REMOVE;
-
-  /* A copy in memory: the console's own texture changes under it, and may be GL. */
-  {
-    int width = gdk_texture_get_width (frame);
-    int height = gdk_texture_get_height (frame);
-    gsize stride = (gsize) width * 4;
-    g_autofree guchar *pixels = g_malloc (stride * height);
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GdkTexture) copy = NULL;
-
-    gdk_texture_download (frame, pixels, stride);
-    bytes = g_bytes_new_take (g_steal_pointer (&pixels), stride * height);
-    copy = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
-    set_thumbnail (self, machine, copy);
-  }
+  if (machine != NULL && frame != NULL)
+    set_thumbnail (self, machine, frame);   /* a copy: the console's buffer changes under it */
   return G_SOURCE_REMOVE;
 }
 

@@ -111,7 +111,7 @@ void               vireo_display_send_keys            (VireoDisplay       *self,
                                                        const guint        *evdev,
                                                        guint               n_keys);
 void               vireo_display_release_keys         (VireoDisplay       *self);
-GdkTexture        *vireo_display_get_frame            (VireoDisplay       *self);
+GdkTexture        *vireo_display_copy_frame           (VireoDisplay       *self);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);

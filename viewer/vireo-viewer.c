@@ -18,6 +18,7 @@
 #include "vireo-console.h"
 #include "vireo-error.h"
 #include "vireo-keymap.h"
+#include "vireo-renderer.h"
 #include "vireo-serial-console.h"
 
 typedef struct {
@@ -97,7 +98,15 @@ run_command (Viewer     *viewer,
   else if (g_str_equal (words[0], "grabbed"))
     reply ("%s", display != NULL && vireo_display_get_grabbed (display) ? "yes" : "no");
   else if (g_str_equal (words[0], "renderer"))
-    reply ("%s", display != NULL && vireo_display_get_using_gl (display) ? "gl" : "memory");
+    {
+      /* How the console draws (its own GL texture, or a cairo node), then the window's GSK
+       * renderer. */
+      GtkNative *native = display != NULL ? gtk_widget_get_native (GTK_WIDGET (display)) : NULL;
+      GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+      reply ("%s %s", display != NULL && vireo_display_get_using_gl (display) ? "gl" : "cairo",
+             renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "none");
+    }
   else if (g_str_equal (words[0], "screenshot") && words[1] != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -344,6 +353,7 @@ main (int   argc,
   if (viewer.test_commands)
     g_log_writer_default_set_use_stderr (TRUE);
   viewer.wanted = g_strdup (argv[1]);
+  vireo_renderer_choose ();   /* before GTK starts: it may set GSK_RENDERER */
   viewer.app = gtk_application_new ("org.vireo.Viewer", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (viewer.app, "startup", G_CALLBACK (startup_cb), &viewer);
   g_signal_connect (viewer.app, "activate", G_CALLBACK (activate_cb), &viewer);
