@@ -22,7 +22,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Before GTK starts and before any thread: it may set GSK_RENDERER. */
+  /* Before GTK starts and before any thread: it may turn GL off (GDK_DEBUG). */
   vireo_renderer_choose ();
 
   app = vireo_application_new ();

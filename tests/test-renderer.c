@@ -108,12 +108,22 @@ test_probe_reads_environment (void)
   vireo_renderer_choose ();
   g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "ngl");
 
-  /* LIBGL_ALWAYS_SOFTWARE on X11: cairo, set for the process. */
+  /* LIBGL_ALWAYS_SOFTWARE on X11: cairo, by turning GL off for the process; other GDK_DEBUG
+   * flags are kept. */
   g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
   g_setenv ("GDK_BACKEND", "x11", TRUE);
   g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", TRUE);
   vireo_renderer_choose ();
-  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+  g_assert_null (g_getenv ("GSK_RENDERER"));
+
+  g_setenv ("GDK_DEBUG", "interactive", TRUE);
+  vireo_renderer_choose ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "interactive,gl-disable");
+  /* Asked again (a second window, a child process): nothing more is added. */
+  vireo_renderer_choose ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "interactive,gl-disable");
 }
 
 int

@@ -353,7 +353,7 @@ main (int   argc,
   if (viewer.test_commands)
     g_log_writer_default_set_use_stderr (TRUE);
   viewer.wanted = g_strdup (argv[1]);
-  vireo_renderer_choose ();   /* before GTK starts: it may set GSK_RENDERER */
+  vireo_renderer_choose ();   /* before GTK starts: it may turn GL off (GDK_DEBUG) */
   viewer.app = gtk_application_new ("org.vireo.Viewer", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (viewer.app, "startup", G_CALLBACK (startup_cb), &viewer);
   g_signal_connect (viewer.app, "activate", G_CALLBACK (activate_cb), &viewer);
