@@ -7,9 +7,10 @@
  * Pixels (CONSOLE.md §5–6): on the GL renderer one GL texture of our own, with only the
  * damaged rectangles uploaded (glTexSubImage2D, internal format RGB8 so the X byte never
  * counts as alpha). Otherwise a cairo node painting a copy of the frame as a CAIRO_FORMAT_RGB24
- * image (the X byte is ignored, no alpha pass): GTK 4.8's cairo renderer would convert every
- * new memory texture pixel by pixel (gdk_memory_convert, 3.2 ms per 720x400 frame), where the
- * copy is one memcpy and cairo (XRender on X11) scales it.
+ * image (the X byte is ignored, no alpha pass), two copies used in turn and brought up to date
+ * where damaged: GTK 4.8's cairo renderer would convert every new memory texture pixel by pixel
+ * (gdk_memory_convert, 3.2 ms per 720x400 frame), where this copies the damage only, and cairo
+ * (XRender on X11) scales it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,9 +32,15 @@
 #define N_KEYS          (KEY_MAX + 1)
 
 typedef struct {
+  cairo_surface_t *surface;
+  cairo_region_t  *stale;     /* what changed since it was brought up to date */
+} VireoFrame;
+
+typedef struct {
   /* Owned references */
   GdkTexture        *texture;         /* GL path */
-  cairo_surface_t   *frame;           /* cairo path: RGB24 copy of the last frame */
+  VireoFrame         frames[2];       /* cairo path: RGB24 copies, used in turn */
+  int                current;         /* the one drawn last, -1 for none */
   GdkGLContext      *gl_context;
   GdkCursor         *cursor;
   char              *error_message;
@@ -288,32 +295,78 @@ opaque_copy (VireoDisplayPrivate *priv)
                                  bytes, priv->width * 4);
 }
 
-/* The frame for the cairo node, in a new image surface each time: the node painted last
- * time keeps its own (cairo hands a dying surface's memory to the snapshots that still
- * need it, so nothing is copied twice), and the backend may write its buffer again at once. */
 static void
-copy_frame (VireoDisplay *self)
+frame_clear (VireoFrame *frame)
+{
+  g_clear_pointer (&frame->surface, cairo_surface_destroy);
+  g_clear_pointer (&frame->stale, cairo_region_destroy);
+}
+
+static void
+drop_frames (VireoDisplay *self)
 {
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
-  cairo_surface_t *frame = cairo_image_surface_create (CAIRO_FORMAT_RGB24, priv->width, priv->height);
-  guint8 *pixels = cairo_image_surface_get_data (frame);
-  int stride = cairo_image_surface_get_stride (frame);
 
-  if (cairo_surface_status (frame) != CAIRO_STATUS_SUCCESS)
+  for (guint i = 0; i < G_N_ELEMENTS (priv->frames); i++)
+    frame_clear (&priv->frames[i]);
+  priv->current = -1;
+}
+
+static void
+copy_rect (cairo_surface_t             *surface,
+           const VireoDisplayPrivate   *priv,
+           const cairo_rectangle_int_t *r)
+{
+  guint8 *pixels = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  for (int y = r->y; y < r->y + r->height; y++)
+    memcpy (pixels + (gsize) y * stride + (gsize) r->x * 4,
+            priv->data + (gsize) y * priv->stride + (gsize) r->x * 4, (gsize) r->width * 4);
+}
+
+/* The frame for the cairo node: two RGB24 image surfaces in turn. The node of the last frame
+ * still shows one of them while GTK holds it; the other is brought up to date, only where it
+ * is stale. cairo_surface_flush() first: should GTK still hold a node that shows it, cairo
+ * gives that node a copy before we write. */
+static void
+copy_frame (VireoDisplay   *self,
+            cairo_region_t *damage)
+{
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+  VireoFrame *frame = &priv->frames[priv->current == 0 ? 1 : 0];
+
+  for (guint i = 0; i < G_N_ELEMENTS (priv->frames); i++)
+    if (priv->frames[i].stale != NULL)
+      cairo_region_union (priv->frames[i].stale, damage);
+
+  if (frame->surface == NULL ||
+      cairo_image_surface_get_width (frame->surface) != priv->width ||
+      cairo_image_surface_get_height (frame->surface) != priv->height)
     {
-      cairo_surface_destroy (frame);
-      return;
+      frame_clear (frame);
+      frame->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, priv->width, priv->height);
+      if (cairo_surface_status (frame->surface) != CAIRO_STATUS_SUCCESS)
+        {
+          frame_clear (frame);
+          return;
+        }
+      cairo_region_destroy (frame->stale);
+      frame->stale = cairo_region_create_rectangle (&(cairo_rectangle_int_t) { 0, 0, priv->width, priv->height });
     }
 
-  if (stride == priv->stride)
-    memcpy (pixels, priv->data, (gsize) stride * priv->height);
-  else
-    for (int y = 0; y < priv->height; y++)
-      memcpy (pixels + (gsize) y * stride, priv->data + (gsize) y * priv->stride, (gsize) priv->width * 4);
-  cairo_surface_mark_dirty (frame);
+  cairo_surface_flush (frame->surface);
+  for (int i = 0, n = cairo_region_num_rectangles (frame->stale); i < n; i++)
+    {
+      cairo_rectangle_int_t r;
 
-  g_clear_pointer (&priv->frame, cairo_surface_destroy);
-  priv->frame = frame;
+      cairo_region_get_rectangle (frame->stale, i, &r);
+      copy_rect (frame->surface, priv, &r);
+      cairo_surface_mark_dirty_rectangle (frame->surface, r.x, r.y, r.width, r.height);
+    }
+  cairo_region_destroy (frame->stale);
+  frame->stale = cairo_region_create ();
+  priv->current = frame == &priv->frames[0] ? 0 : 1;
 }
 
 static void
@@ -330,8 +383,8 @@ flush_damage (VireoDisplay *self)
     upload_gl (self, region);
   else
     {
+      copy_frame (self, region);
       cairo_region_destroy (region);
-      copy_frame (self);
     }
 
   g_signal_emit (self, signals[FRAME], 0);
@@ -356,10 +409,11 @@ vireo_display_snapshot (GtkWidget   *widget,
                          width, height, priv->scale, gtk_widget_get_scale_factor (widget), &priv->dst);
       gtk_snapshot_append_texture (snapshot, priv->texture, &priv->dst);
     }
-  else if (!priv->use_gl && priv->frame != NULL)
+  else if (!priv->use_gl && priv->current >= 0)
     {
-      int fb_width = cairo_image_surface_get_width (priv->frame);
-      int fb_height = cairo_image_surface_get_height (priv->frame);
+      cairo_surface_t *frame = priv->frames[priv->current].surface;
+      int fb_width = cairo_image_surface_get_width (frame);
+      int fb_height = cairo_image_surface_get_height (frame);
       int scale_factor = gtk_widget_get_scale_factor (widget);
       cairo_t *cr;
       double sx, sy;
@@ -370,7 +424,7 @@ vireo_display_snapshot (GtkWidget   *widget,
       cr = gtk_snapshot_append_cairo (snapshot, &priv->dst);
       cairo_translate (cr, priv->dst.origin.x, priv->dst.origin.y);
       cairo_scale (cr, sx, sy);
-      cairo_set_source_surface (cr, priv->frame, 0, 0);
+      cairo_set_source_surface (cr, frame, 0, 0);
       /* One guest pixel per device pixel: a plain copy. Scaled: bilinear, as GL samples. */
       cairo_pattern_set_filter (cairo_get_source (cr), G_APPROX_VALUE (sx * scale_factor, 1.0, 1e-6) &&
                                                        G_APPROX_VALUE (sy * scale_factor, 1.0, 1e-6)
@@ -505,7 +559,7 @@ vireo_display_realize (GtkWidget *widget)
     }
 
   g_clear_object (&priv->texture);
-  g_clear_pointer (&priv->frame, cairo_surface_destroy);
+  drop_frames (self);
   vireo_damage_add_all (&priv->damage);
 }
 
@@ -1240,7 +1294,7 @@ vireo_display_dispose (GObject *object)
   g_clear_handle_id (&priv->draw_idle, g_source_remove);
   g_clear_handle_id (&priv->draw_timeout, g_source_remove);
   g_clear_object (&priv->texture);
-  g_clear_pointer (&priv->frame, cairo_surface_destroy);
+  drop_frames (self);
   g_clear_object (&priv->cursor);
 
   G_OBJECT_CLASS (vireo_display_parent_class)->dispose (object);
@@ -1394,6 +1448,7 @@ vireo_display_init (VireoDisplay *self)
   GtkGesture *click;
 
   vireo_damage_init (&priv->damage);
+  priv->current = -1;
   priv->scale = VIREO_DISPLAY_SCALE_FIT;
   priv->share_clipboard = TRUE;
   priv->combo[0] = KEY_LEFTCTRL;

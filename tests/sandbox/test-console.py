@@ -156,6 +156,31 @@ class Image:
                 n += sum(1 for j in range(i, min(i + step, len(a)), 3) if a[j:j + 3] != b[j:j + 3])
         return n
 
+    def differences_in(self, screen):
+        """Where this picture appears in screen at 1:1, as (x, y, pixels that differ), found by
+        its first row that is not one colour; None when that row is nowhere on the screen."""
+        stride, sstride = self.width * 3, screen.width * 3
+        key = next((y for y in range(self.height)
+                    if self.pixels[y * stride:(y + 1) * stride] != self.pixels[y * stride:y * stride + 3] * self.width),
+                   None)
+        if key is None or self.width > screen.width or self.height > screen.height:
+            return None
+        row = self.pixels[key * stride:(key + 1) * stride]
+        for sy in range(key, screen.height - (self.height - key) + 1):
+            line = screen.pixels[sy * sstride:(sy + 1) * sstride]
+            sx = line.find(row)
+            while sx >= 0 and sx % 3:
+                sx = line.find(row, sx + 1)
+            if sx < 0:
+                continue
+            x, y = sx // 3, sy - key
+            crop = b"".join(screen.pixels[(y + r) * sstride + x * 3:(y + r) * sstride + x * 3 + stride]
+                            for r in range(self.height))
+            other = Image.__new__(Image)
+            other.width, other.height, other.pixels = self.width, self.height, crop
+            return x, y, self.count_different(other)
+        return None
+
     def dimmed_from(self, other):
         """How many pixels that are bright in other are at most 60 % as bright here."""
         if self.size() != other.size():
@@ -620,6 +645,25 @@ class ConsoleTest:
                 problems.append(f"the window on screen changed in only {shown[1]} pixels after "
                                 f"typing: the {path_kind} path did not show the new frame")
             window_after = shown[0]
+
+            # And what is on screen is the guest's screen itself: the window shows it 1:1 (fit,
+            # and the window is as large as the guest), so the framebuffer appears in the X
+            # screenshot pixel for pixel, but for a blinking cursor.
+            found = []
+
+            def on_screen():
+                fb = viewer.framebuffer("on-screen.png")
+                where = fb.differences_in(Image(x.screenshot(f"{tag}-2-on-screen-window.png")))
+                found[:] = [where]
+                return where is not None and where[2] <= CURSOR_PIXELS
+            try:
+                wait_until(on_screen, 10, "the guest's screen shown 1:1 in the window", interval=0.3)
+                log(f"{tag}: the framebuffer is on screen at {found[0][:2]}, "
+                    f"{found[0][2]} pixels differ")
+            except AssertionError:
+                raise AssertionError(f"the {path_kind} path does not show the guest's screen as it is: "
+                                     + ("its first row is nowhere on screen" if found[0] is None
+                                        else f"{found[0][2]} pixels differ at {found[0][:2]}"))
 
             if power_cycle:
                 window_on = window_after
