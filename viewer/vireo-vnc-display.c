@@ -118,7 +118,11 @@ static void
 initialized_cb (VncConnection   *conn,
                 VireoVncDisplay *self)
 {
+  /* The socket is local (a socket pair from the helper): raw pixels cost the server and us
+   * a copy each, where ZRLE and Hextile cost deflating and inflating every update. The
+   * server sends the first encoding of this list that it knows. */
   gint32 encodings[] = {
+    VNC_CONNECTION_ENCODING_RAW,
     VNC_CONNECTION_ENCODING_ZRLE,
     VNC_CONNECTION_ENCODING_HEXTILE,
     VNC_CONNECTION_ENCODING_EXT_KEY_EVENT,
@@ -133,7 +137,6 @@ initialized_cb (VncConnection   *conn,
     VNC_CONNECTION_ENCODING_XCURSOR,
     VNC_CONNECTION_ENCODING_POINTER_CHANGE,
     VNC_CONNECTION_ENCODING_COPY_RECT,
-    VNC_CONNECTION_ENCODING_RAW,
   };
 
   vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), encodings);
