@@ -21,6 +21,12 @@
   bench-console-probe.py count [--screenshot=FILE]
       One poll: prints "blue PIXELS WIDTHxHEIGHT" (the same count and bounding box).
 
+  bench-console-probe.py frames --seconds=S
+      Counts the frames drawn on the screen over S seconds: a DAMAGE object on the root window
+      (XDamageReportNonEmpty, which covers every window under it) is emptied at each event; an
+      event more than 4 ms after the one before starts a new frame (a viewer's frame can take
+      a few drawing requests). Prints "frames N SECONDS".
+
   bench-console-probe.py summary RESULTS.tsv
       Medians, ratios and each run's figures; ends with one line per protocol.
 
@@ -32,6 +38,7 @@ import argparse
 import ctypes
 import ctypes.util
 import os
+import select
 import statistics
 import sys
 import time
@@ -170,6 +177,55 @@ def first_frame(args):
     return 0
 
 
+def frames(args):
+    x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    xd = ctypes.CDLL(ctypes.util.find_library("Xdamage") or "libXdamage.so.1")
+    x.XOpenDisplay.restype = ctypes.c_void_p
+    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x.XDefaultRootWindow.restype = ctypes.c_ulong
+    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+    x.XPending.argtypes = [ctypes.c_void_p]
+    x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    x.XFlush.argtypes = [ctypes.c_void_p]
+    xd.XDamageQueryExtension.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                                         ctypes.POINTER(ctypes.c_int)]
+    xd.XDamageCreate.restype = ctypes.c_ulong
+    xd.XDamageCreate.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int]
+    xd.XDamageSubtract.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    dpy = x.XOpenDisplay(None)
+    if not dpy:
+        sys.exit("bench-console-probe: cannot open display %s" % os.environ.get("DISPLAY"))
+    event_base, error_base = ctypes.c_int(), ctypes.c_int()
+    if not xd.XDamageQueryExtension(dpy, ctypes.byref(event_base), ctypes.byref(error_base)):
+        sys.exit("bench-console-probe: the X server has no DAMAGE extension")
+    report_non_empty = 3
+    damage = xd.XDamageCreate(dpy, x.XDefaultRootWindow(dpy), report_non_empty)
+    x.XFlush(dpy)
+    fd = x.XConnectionNumber(dpy)
+    event = ctypes.create_string_buffer(192)  # sizeof (XEvent)
+    n, last = 0, None
+    t0 = time.monotonic()
+    end = t0 + args.seconds
+    while True:
+        now = time.monotonic()
+        if now >= end:
+            break
+        if not x.XPending(dpy):
+            select.select([fd], [], [], end - now)
+            continue
+        x.XNextEvent(dpy, event)
+        if ctypes.c_int.from_buffer(event).value == event_base.value:  # DamageNotify
+            xd.XDamageSubtract(dpy, damage, 0, 0)
+            x.XFlush(dpy)
+            now = time.monotonic()
+            if last is None or now - last > 0.004:
+                n += 1
+            last = now
+    print("frames %d %.3f" % (n, time.monotonic() - t0))
+    return 0
+
+
 def count(args):
     scr = Screen()
     data, bpl = scr.grab()
@@ -186,8 +242,8 @@ def count(args):
 #   idle_cpu xvfb_idle_cpu qemu_idle_cpu redraw_cpu xvfb_redraw_cpu qemu_redraw_cpu
 # kind: static (first frame, memory, idle CPU) or redraw (redraw CPU); "-" = not measured.
 COLS = ("protocol viewer variant kind round first polls blue shown rss pss idle xidle qidle "
-        "redraw xredraw qredraw").split()
-VIEWERS = [("vireo", "gl", "vireo (GL)"), ("vireo", "nogl", "vireo (gl-disable)"),
+        "redraw xredraw qredraw fps").split()
+VIEWERS = [("vireo", "default", "vireo (own choice)"), ("vireo", "gl", "vireo (GL)"),
            ("remote-viewer", "-", "remote-viewer")]
 
 
@@ -230,12 +286,13 @@ def summary(args):
         return xs
 
     finals = []
+    rates = []
     for proto in protocols:
         print()
         print("== %s ==" % proto)
-        print("%-20s %9s %9s %9s %10s %11s %11s %10s %11s %11s %s" % (
+        print("%-20s %9s %9s %9s %10s %11s %11s %10s %11s %11s %8s %s" % (
             "viewer", "1st frame", "RSS", "PSS", "idle CPU", "Xvfb idle", "QEMU idle",
-            "redraw CPU", "Xvfb redraw", "QEMU redraw", "guest picture on screen"))
+            "redraw CPU", "Xvfb redraw", "QEMU redraw", "frames/s", "guest picture on screen"))
         m = {}
         for viewer, variant, label in VIEWERS:
             d = {}
@@ -248,23 +305,24 @@ def summary(args):
             d["redraw"] = med(pick(proto, viewer, variant, "redraw", "redraw"))
             d["xredraw"] = med(pick(proto, viewer, variant, "redraw", "xredraw"))
             d["qredraw"] = med(pick(proto, viewer, variant, "redraw", "qredraw"))
+            d["fps"] = med(pick(proto, viewer, variant, "redraw", "fps"))
             shown = [r["shown"] for r in rows if r["protocol"] == proto and r["viewer"] == viewer
                      and r["variant"] == variant and r["shown"] != "-"]
             d["shown"] = max(set(shown), key=shown.count) if shown else "-"
             m[(viewer, variant)] = d
             n_static = len(pick(proto, viewer, variant, "static", "first"))
             n_redraw = len(pick(proto, viewer, variant, "redraw", "redraw"))
-            print("%-20s %9s %9s %9s %10s %11s %11s %10s %11s %11s %s (runs: %d static, %d redraw)" % (
+            print("%-20s %9s %9s %9s %10s %11s %11s %10s %11s %11s %8s %s (runs: %d static, %d redraw)" % (
                 label, fmt(d["first"], ".3f", " s"), fmt(d["rss"], ".0f", " MiB"),
                 fmt(d["pss"], ".0f", " MiB"), fmt(d["idle"], ".2f", "%"), fmt(d["xidle"], ".2f", "%"),
                 fmt(d["qidle"], ".1f", "%"), fmt(d["redraw"], ".1f", "%"),
-                fmt(d["xredraw"], ".1f", "%"), fmt(d["qredraw"], ".1f", "%"), d["shown"],
+                fmt(d["xredraw"], ".1f", "%"), fmt(d["qredraw"], ".1f", "%"), fmt(d["fps"], ".1f"), d["shown"],
                 n_static, n_redraw))
-        v, vn, rv = m[("vireo", "gl")], m[("vireo", "nogl")], m[("remote-viewer", "-")]
-        print("ratios vireo/remote-viewer, default renderer (GL):      first frame %s, RSS %s, PSS %s, "
+        v, vn, rv = m[("vireo", "default")], m[("vireo", "gl")], m[("remote-viewer", "-")]
+        print("ratios vireo/remote-viewer, the renderer Vireo picks:  first frame %s, RSS %s, PSS %s, "
               "idle CPU %s, redraw CPU %s" % tuple(fmt(ratio(v[k], rv[k]), ".2f")
                                                     for k in ("first", "rss", "pss", "idle", "redraw")))
-        print("ratios vireo/remote-viewer, GDK_DEBUG=gl-disable:       first frame %s, RSS %s, PSS %s, "
+        print("ratios vireo/remote-viewer, GSK_RENDERER=gl:           first frame %s, RSS %s, PSS %s, "
               "idle CPU %s, redraw CPU %s" % tuple(fmt(ratio(vn[k], rv[k]), ".2f")
                                                     for k in ("first", "rss", "pss", "idle", "redraw")))
         print("per run (first frame s / RSS MiB / idle CPU %; redraw CPU %):")
@@ -278,6 +336,16 @@ def summary(args):
                 "  ".join("%s/%s/%s" % (fmt(num(r["first"]), ".3f"), fmt(ratio(num(r["rss"]), 1024), ".0f"),
                                          fmt(num(r["idle"]), ".2f")) for r in st),
                 " ".join(fmt(num(r["redraw"]), ".1f") for r in rd)))
+        # CPU per second depends on how many frames a viewer takes in: per frame too.
+        per_frame = {k: (None if d["redraw"] is None or not d["fps"] else d["redraw"] * 10 / d["fps"])
+                     for k, d in m.items()}
+        rates.append("%s redraw: frames/s vireo %s, remote-viewer %s; CPU per frame vireo %s ms, "
+                     "remote-viewer %s ms, ratio %s; Xvfb CPU vireo %s%%, remote-viewer %s%%" % (
+                         proto, fmt(v["fps"], ".1f"), fmt(rv["fps"], ".1f"),
+                         fmt(per_frame[("vireo", "default")], ".2f"),
+                         fmt(per_frame[("remote-viewer", "-")], ".2f"),
+                         fmt(ratio(per_frame[("vireo", "default")], per_frame[("remote-viewer", "-")]), ".2f"),
+                         fmt(v["xredraw"], ".1f"), fmt(rv["xredraw"], ".1f")))
         finals.append(
             "%s first frame: vireo %s s, remote-viewer %s s, ratio %s; RSS vireo %s MiB, "
             "remote-viewer %s MiB, ratio %s; redraw CPU vireo %s%%, remote-viewer %s%%, ratio %s" % (
@@ -285,6 +353,8 @@ def summary(args):
                 fmt(v["rss"], ".0f"), fmt(rv["rss"], ".0f"), fmt(ratio(v["rss"], rv["rss"]), ".2f"),
                 fmt(v["redraw"], ".0f"), fmt(rv["redraw"], ".0f"), fmt(ratio(v["redraw"], rv["redraw"]), ".2f")))
     print()
+    for line in rates:
+        print(line)
     for line in finals:
         print(line)
     return 0
@@ -301,12 +371,14 @@ def main():
     f.add_argument("--min-pixels", type=int, default=20000)
     f.add_argument("--screenshot")
     f.add_argument("--trace", action="store_true", help="print every poll (time, count) on stderr")
+    fr = sub.add_parser("frames")
+    fr.add_argument("--seconds", type=float, required=True)
     c = sub.add_parser("count")
     c.add_argument("--screenshot")
     s = sub.add_parser("summary")
     s.add_argument("results")
     args = ap.parse_args()
-    return {"first-frame": first_frame, "count": count, "summary": summary}[args.cmd](args)
+    return {"first-frame": first_frame, "count": count, "summary": summary, "frames": frames}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@
 #           screen continuously; each viewer, one after the other (QEMU's SPICE server takes one
 #           client at a time), is launched, and SETTLE s after its first frame its CPU is read
 #           over REDRAW s, with the same guest load for every run.
-# Vireo runs with its default renderer (GL: Mesa llvmpipe here) and, in odd rounds, with
-# GDK_DEBUG=gl-disable; remote-viewer is GTK 3 (cairo, no GL).
+# Vireo runs with the renderer it picks itself (cairo where GL would be Mesa's llvmpipe, as
+# under Xvfb: viewer/vireo-renderer.c) and, in odd rounds, with GSK_RENDERER=gl (GTK's default
+# elsewhere, on llvmpipe here); remote-viewer is GTK 3 (cairo, no GL).
 #
 # Usage: sudo tests/bench/bench-console.sh [OPTIONS]
 #   --protocols=LIST   vnc,spice (default both)
@@ -48,7 +49,7 @@
 # The last lines printed are one per protocol:
 #   vnc first frame: vireo X s, remote-viewer Y s, ratio R; RSS vireo A MiB, remote-viewer
 #   B MiB, ratio Q; redraw CPU vireo C%, remote-viewer D%, ratio P
-# (medians; ratios vireo / remote-viewer; vireo with its default renderer).
+# (medians; ratios vireo / remote-viewer; vireo with the renderer it picks).
 
 set -uo pipefail
 
@@ -281,18 +282,19 @@ setup_guest() {
         "qemu pid $QEMU_PID, $VNC_URI, $SPICE_URI"
 }
 
-# run_one PROTOCOL VIEWER VARIANT KIND ROUND: VIEWER vireo|remote-viewer; VARIANT gl|nogl|-;
+# run_one PROTOCOL VIEWER VARIANT KIND ROUND: VIEWER vireo|remote-viewer; VARIANT default|gl|-;
 # KIND warmup (first frame only, not recorded), static or redraw. Appends one line to $RESULTS.
 RUN_N=0
 run_one() {
     local proto=$1 viewer=$2 variant=$3 kind=$4 round=$5
     local out first=- polls=- blue=- shown=- rss=- pss=- idle=- xidle=- qidle=- redraw=- xredraw=- qredraw=-
+    local fps=-
     local viewer_pid xvfb_pid t_start=$EPOCHREALTIME
     RUN_N=$((RUN_N + 1))
     RUN_DIR=$BENCH_WORK/run-$RUN_N
     mkdir -m 700 "$RUN_DIR"
 
-    unset GDK_DEBUG DBUS_SESSION_BUS_ADDRESS DISPLAY
+    unset GDK_DEBUG GSK_RENDERER DBUS_SESSION_BUS_ADDRESS DISPLAY
     export XDG_RUNTIME_DIR=$RUN_DIR GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
     # Caches and settings of the whole benchmark (the warm-up fills Mesa's shader cache).
     export HOME=$BENCH_WORK/home XDG_CONFIG_HOME=$BENCH_WORK/xdg/config
@@ -315,7 +317,7 @@ run_one() {
     export DBUS_SESSION_BUS_ADDRESS
 
     if [[ $viewer == vireo ]]; then
-        [[ $variant == nogl ]] && export GDK_DEBUG=gl-disable
+        [[ $variant == gl ]] && export GSK_RENDERER=gl
         gate viewer.log "$VIREO_VIEWER" --protocol="$proto" "$MACHINE"
     elif [[ $proto == vnc ]]; then
         gate viewer.log remote-viewer "$VNC_URI"
@@ -346,7 +348,14 @@ run_one() {
             window=$REDRAW
         fi
         c0=$(cpu_ticks "$viewer_pid") x0=$(cpu_ticks "$xvfb_pid") q0=$(cpu_ticks "$QEMU_PID")
-        sleep "$window"
+        if [[ $kind == static ]]; then
+            sleep "$window"
+        else
+            # The frames the viewer draws meanwhile (DAMAGE events on the root window).
+            local nframes secs
+            read -r _ nframes secs < <("$PY" "$PROBE" frames --seconds="$window")
+            fps=$(awk -v n="$nframes" -v s="$secs" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "-" }')
+        fi
         c1=$(cpu_ticks "$viewer_pid") x1=$(cpu_ticks "$xvfb_pid") q1=$(cpu_ticks "$QEMU_PID")
         pid_alive "$viewer_pid" || { note "$viewer exited during the run"; teardown_run; return 1; }
         if [[ $kind == static ]]; then
@@ -363,26 +372,26 @@ run_one() {
     if ((VERBOSE)); then
         note "$(printf '%-5s %-13s %-4s %-6s %s: first frame %s s (%s polls, %s px, %s), RSS %s kB, PSS %s kB,' \
             "$proto" "$viewer" "$variant" "$kind" "$round" "$first" "$polls" "$blue" "$shown" "$rss" "$pss")" \
-            "idle CPU $idle% (Xvfb $xidle%, QEMU $qidle%), redraw CPU $redraw% (Xvfb $xredraw%, QEMU $qredraw%);" \
+            "idle CPU $idle% (Xvfb $xidle%, QEMU $qidle%), redraw CPU $redraw% (Xvfb $xredraw%, QEMU $qredraw%), $fps frames/s;" \
             "$(awk -v a="$t_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }')"
     fi
     [[ $kind == warmup ]] && return 0
     printf '%s\t' "$proto" "$viewer" "$variant" "$kind" "$round" "$first" "$polls" "$blue" "$shown" \
         "$rss" "$pss" "$idle" "$xidle" "$qidle" "$redraw" "$xredraw" >>"$RESULTS"
-    printf '%s\n' "$qredraw" >>"$RESULTS"
+    printf '%s\t%s\n' "$qredraw" "$fps" >>"$RESULTS"
 }
 
-# round PROTOCOL KIND ROUND: vireo (GL), vireo (gl-disable, odd rounds only) and remote-viewer,
+# round PROTOCOL KIND ROUND: vireo (its own choice), vireo (GL, odd rounds only) and remote-viewer,
 # vireo first in odd rounds, remote-viewer first in even ones.
 round() {
     local proto=$1 kind=$2 r=$3
     if ((r % 2)); then
-        run_one "$proto" vireo gl "$kind" "$r" || die "vireo failed ($proto, $kind, round $r)"
-        run_one "$proto" vireo nogl "$kind" "$r" || die "vireo (gl-disable) failed ($proto, $kind, round $r)"
+        run_one "$proto" vireo default "$kind" "$r" || die "vireo failed ($proto, $kind, round $r)"
+        run_one "$proto" vireo gl "$kind" "$r" || die "vireo (GSK_RENDERER=gl) failed ($proto, $kind, round $r)"
         run_one "$proto" remote-viewer - "$kind" "$r" || die "remote-viewer failed ($proto, $kind, round $r)"
     else
         run_one "$proto" remote-viewer - "$kind" "$r" || die "remote-viewer failed ($proto, $kind, round $r)"
-        run_one "$proto" vireo gl "$kind" "$r" || die "vireo failed ($proto, $kind, round $r)"
+        run_one "$proto" vireo default "$kind" "$r" || die "vireo failed ($proto, $kind, round $r)"
     fi
 }
 
@@ -406,8 +415,8 @@ inner_main() {
         for proto in "${protos[@]}"; do
             note "static, $proto: warm-up and $RUNS rounds ($(uptime | sed 's/.*load/load/'))"
             if ((WARMUP)); then
-                run_one "$proto" vireo gl warmup 0 || die "vireo failed (warm-up, $proto)"
-                run_one "$proto" vireo nogl warmup 0 || die "vireo (gl-disable) failed (warm-up, $proto)"
+                run_one "$proto" vireo default warmup 0 || die "vireo failed (warm-up, $proto)"
+                run_one "$proto" vireo gl warmup 0 || die "vireo (GSK_RENDERER=gl) failed (warm-up, $proto)"
                 run_one "$proto" remote-viewer - warmup 0 || die "remote-viewer failed (warm-up, $proto)"
             fi
             for ((r = 1; r <= RUNS; r++)); do round "$proto" static "$r"; done
