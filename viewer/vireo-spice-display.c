@@ -140,11 +140,6 @@ channel_event_cb (SpiceChannel      *channel,
   switch (event)
     {
     case SPICE_CHANNEL_OPENED:
-      /* The socket is local (from the helper): uncompressed images cost the server and us a
-       * copy, where the default (auto GLZ) compresses and decompresses every update. Servers
-       * without the capability keep their own choice. */
-      if (SPICE_IS_DISPLAY_CHANNEL (channel))
-        spice_display_channel_change_preferred_compression (channel, SPICE_IMAGE_COMPRESSION_OFF);
       return;
 
     case SPICE_CHANNEL_CLOSED:
