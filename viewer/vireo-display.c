@@ -24,6 +24,11 @@
 #include <linux/input-event-codes.h>
 #include <string.h>
 
+#ifdef HAVE_XI2
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XInput2.h>
+#endif
+
 #include "vireo-damage.h"
 #include "vireo-display-private.h"
 #include "vireo-keymap.h"
@@ -75,6 +80,9 @@ typedef struct {
   double             last_x;
   double             last_y;
   gboolean           have_last;
+  gboolean           holding;         /* X11: pointer grabbed and warped back (relative) */
+  gint64             motion_dx;       /* relative motion sent since connecting */
+  gint64             motion_dy;
 
   /* The grab combo (Ctrl_L+Alt_L unless set): all its keys pressed, then all released, with
    * no other key in between, toggles the grab. The keys reach the guest either way. */
@@ -754,6 +762,109 @@ button_bit (guint button)
     }
 }
 
+/* A relative pointer on X11 (CONSOLE.md §8): GTK 4 can neither confine nor warp the pointer,
+ * so while grabbed the display holds it with an XI2 grab of the pointer (events outside the
+ * window still come here) and puts it back in its middle after every move; the guest's pointer
+ * moves on while the host's never meets a screen edge. Elsewhere (Wayland) the pointer is
+ * only hidden: the pointer-constraints protocol has no GTK 4.8 API. */
+static gboolean
+warp_to_centre (VireoDisplay *self,
+                double       *x,
+                double       *y)
+{
+#ifdef HAVE_XI2
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  graphene_point_t centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2, gtk_widget_get_height (widget) / 2);
+  graphene_point_t p;
+  double tx, ty;
+  int scale;
+
+  if (surface == NULL || !GDK_IS_X11_DISPLAY (display) ||
+      !gtk_widget_compute_point (widget, GTK_WIDGET (native), &centre, &p))
+    return FALSE;
+
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  scale = gdk_surface_get_scale_factor (surface);
+  XWarpPointer (gdk_x11_display_get_xdisplay (display), None, gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                (int) ((p.x + tx) * scale), (int) ((p.y + ty) * scale));
+  XFlush (gdk_x11_display_get_xdisplay (display));
+  *x = centre.x;
+  *y = centre.y;
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static void
+hold_pointer (VireoDisplay *self,
+              gboolean      hold)
+{
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+#ifdef HAVE_XI2
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkDevice *pointer;
+  Display *xdisplay;
+
+  hold = hold && surface != NULL && GDK_IS_X11_DISPLAY (display);
+  if (hold == priv->holding)
+    return;
+
+  pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (display));
+  if (pointer == NULL)
+    return;
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  if (hold)
+    {
+      unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
+      XIEventMask mask = { gdk_x11_device_get_id (pointer), sizeof bits, bits };
+      double x, y;
+
+      XISetMask (bits, XI_Motion);
+      XISetMask (bits, XI_ButtonPress);
+      XISetMask (bits, XI_ButtonRelease);
+      XISetMask (bits, XI_Enter);
+      XISetMask (bits, XI_Leave);
+      if (XIGrabDevice (xdisplay, gdk_x11_device_get_id (pointer), gdk_x11_surface_get_xid (surface), CurrentTime,
+                        None, XIGrabModeAsync, XIGrabModeAsync, True, &mask) != GrabSuccess)
+        {
+          g_debug ("The X server refused the pointer grab");
+          return;
+        }
+      priv->holding = TRUE;
+      if (warp_to_centre (self, &x, &y))
+        {
+          priv->last_x = x;
+          priv->last_y = y;
+          priv->have_last = TRUE;
+        }
+    }
+  else
+    {
+      XIUngrabDevice (xdisplay, gdk_x11_device_get_id (pointer), CurrentTime);
+      XFlush (xdisplay);
+      priv->holding = FALSE;
+    }
+#else
+  priv->holding = FALSE;
+#endif
+}
+
+static void
+update_pointer_hold (VireoDisplay *self)
+{
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+
+  hold_pointer (self, priv->state == VIREO_DISPLAY_CONNECTED && priv->grabbed && !priv->absolute &&
+                      gtk_widget_get_mapped (GTK_WIDGET (self)));
+}
+
 static void
 pointer_to (VireoDisplay *self,
             double        x,
@@ -778,7 +889,19 @@ pointer_to (VireoDisplay *self,
       int dy = (int) ((y - priv->last_y) * ratio);
 
       if (dx != 0 || dy != 0)
-        VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
+        {
+          VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
+          priv->motion_dx += dx;
+          priv->motion_dy += dy;
+        }
+      /* Back to the middle, and the move the warp makes is no motion. */
+      if (priv->holding && warp_to_centre (self, &x, &y))
+        {
+          priv->last_x = x;
+          priv->last_y = y;
+          priv->have_last = TRUE;
+          return;
+        }
     }
 
   priv->last_x = x;
@@ -977,8 +1100,11 @@ _vireo_display_set_state (VireoDisplay      *self,
       priv->data = NULL;   /* the backend's buffer goes with its connection */
     }
 
+  if (state == VIREO_DISPLAY_CONNECTED && priv->state != VIREO_DISPLAY_CONNECTED)
+    priv->motion_dx = priv->motion_dy = 0;
   priv->state = state;
   update_cursor (self);
+  update_pointer_hold (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -994,6 +1120,7 @@ _vireo_display_set_absolute (VireoDisplay *self,
 
   priv->absolute = absolute;
   update_cursor (self);
+  update_pointer_hold (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ABSOLUTE]);
 }
 
@@ -1124,6 +1251,7 @@ vireo_display_set_grabbed (VireoDisplay *self,
   if (!grabbed)
     vireo_display_release_keys (self);
   update_cursor (self);
+  update_pointer_hold (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
 }
 
@@ -1231,6 +1359,27 @@ vireo_display_get_using_gl (VireoDisplay *self)
 
   priv = vireo_display_get_instance_private (self);
   return priv->use_gl && priv->gl_context != NULL;
+}
+
+/**
+ * vireo_display_get_relative_motion:
+ * @dx: (out): the sum of the relative moves sent, across
+ * @dy: (out): and down, in guest pixels
+ *
+ * For diagnostics and tests: the relative pointer motion sent since the display connected.
+ */
+void
+vireo_display_get_relative_motion (VireoDisplay *self,
+                                   gint64       *dx,
+                                   gint64       *dy)
+{
+  VireoDisplayPrivate *priv;
+
+  g_return_if_fail (VIREO_IS_DISPLAY (self));
+
+  priv = vireo_display_get_instance_private (self);
+  *dx = priv->motion_dx;
+  *dy = priv->motion_dy;
 }
 
 /**
@@ -1397,6 +1546,20 @@ vireo_display_set_property (GObject      *object,
 }
 
 static void
+vireo_display_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vireo_display_parent_class)->map (widget);
+  update_pointer_hold (VIREO_DISPLAY (widget));
+}
+
+static void
+vireo_display_unmap (GtkWidget *widget)
+{
+  hold_pointer (VIREO_DISPLAY (widget), FALSE);
+  GTK_WIDGET_CLASS (vireo_display_parent_class)->unmap (widget);
+}
+
+static void
 vireo_display_class_init (VireoDisplayClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1412,6 +1575,8 @@ vireo_display_class_init (VireoDisplayClass *klass)
   widget_class->size_allocate = vireo_display_size_allocate;
   widget_class->realize = vireo_display_realize;
   widget_class->unrealize = vireo_display_unrealize;
+  widget_class->map = vireo_display_map;
+  widget_class->unmap = vireo_display_unmap;
 
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, VIREO_TYPE_DISPLAY_STATE, VIREO_DISPLAY_DISCONNECTED,

@@ -112,6 +112,9 @@ void               vireo_display_send_keys            (VireoDisplay       *self,
                                                        guint               n_keys);
 void               vireo_display_release_keys         (VireoDisplay       *self);
 GdkTexture        *vireo_display_copy_frame           (VireoDisplay       *self);
+void               vireo_display_get_relative_motion  (VireoDisplay       *self,
+                                                       gint64             *dx,
+                                                       gint64             *dy);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);

@@ -95,6 +95,15 @@ run_command (Viewer     *viewer,
   else if (g_str_equal (words[0], "size"))
     reply ("%d %d", display ? vireo_display_get_framebuffer_width (display) : 0,
            display ? vireo_display_get_framebuffer_height (display) : 0);
+  else if (g_str_equal (words[0], "pointer"))
+    {
+      gint64 dx = 0, dy = 0;
+
+      if (display != NULL)
+        vireo_display_get_relative_motion (display, &dx, &dy);
+      reply ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+             display != NULL && vireo_display_get_absolute (display) ? "absolute" : "relative", dx, dy);
+    }
   else if (g_str_equal (words[0], "grabbed"))
     reply ("%s", display != NULL && vireo_display_get_grabbed (display) ? "yes" : "no");
   else if (g_str_equal (words[0], "renderer"))

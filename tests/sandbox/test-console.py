@@ -7,7 +7,7 @@ Run inside the hermetic sandbox, with the helper started by it:
     VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
         tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
 
-Cases: vnc, spice, vnc-gl (the graphical console of a GRUB ISO machine, made with
+Cases: vnc, spice, vnc-gl, vnc-relative (the graphical console of a GRUB ISO machine, made with
 make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
 make-linux-iso.sh; under TCG it boots in 20 s to a minute). Without CASE, all of them.
 
@@ -699,6 +699,94 @@ class ConsoleTest:
         self.graphical_case("vnc-gl", "vnc", {"GSK_RENDERER": "gl"},
                             renderer="gl GskGLRenderer", power_cycle=False)
 
+    def test_vnc_relative(self):
+        """A guest without a tablet: a relative pointer, held in the window and put back in its
+        middle while grabbed, so the host pointer never meets a screen edge."""
+        self.grub_machine()   # builds the ISO
+        iso = os.path.join(WORK, "console-grub.iso")
+        name = PREFIX + "relative"
+        path = self.h.create(name, iso, 64, ["vnc"])
+        xml = virsh("dumpxml", "--inactive", name)
+        no_tablet = re.sub(r"\s*<input type=['\"]tablet['\"][^>]*?(/>|>.*?</input>)", "", xml,
+                           flags=re.S)
+        assert no_tablet != xml, "the machine has no tablet to take away"
+        xml_path = os.path.join(WORK, "relative.xml")
+        with open(xml_path, "w") as f:
+            f.write(no_tablet)
+        virsh("define", xml_path)
+        self.h.start(path)
+        x = self.x()
+        viewer = Viewer(x, name, ["--protocol=vnc"], "vnc-relative")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            wait_until(lambda: viewer.command("pointer").startswith("relative "), 15,
+                       "the VNC server to say the pointer is relative")
+            fb = self.wait_prompt(viewer)
+            where = []
+
+            def located():
+                where[:] = [fb.differences_in(Image(x.screenshot("vnc-relative-1-window.png")))]
+                return where[0] is not None
+            wait_until(located, 10, "the guest's screen in the window", interval=0.3)
+            # The display is as large as the guest's screen here (fit, 1:1), so its middle is
+            # the middle of the framebuffer on screen.
+            cx, cy = where[0][0] + fb.width // 2, where[0][1] + fb.height // 2
+
+            def mouse():
+                r = subprocess.run(["xdotool", "getmouselocation", "--shell"], env=x.env(),
+                                   capture_output=True, text=True, check=True, timeout=30)
+                v = dict(line.split("=", 1) for line in r.stdout.split())
+                return int(v["X"]), int(v["Y"])
+
+            def sent():
+                _, dx, dy = viewer.command("pointer").split()
+                return int(dx), int(dy)
+
+            # A click into a relative console grabs it; the pointer is then put in the middle.
+            x.xdotool("mousemove", str(cx - 100), str(cy - 50))
+            x.xdotool("click", "1")
+            wait_until(lambda: viewer.command("grabbed") == "yes", 10, "the grab after a click")
+            wait_until(lambda: abs(mouse()[0] - cx) <= 2 and abs(mouse()[1] - cy) <= 2, 10,
+                       f"the pointer in the middle of the display ({cx}, {cy})")
+            dx0, dy0 = sent()
+            # 600 px right and 150 down, in steps: beyond the window's edge, had the pointer not
+            # been put back each time.
+            for _ in range(15):
+                x.xdotool("mousemove_relative", "--", "40", "10")
+            try:
+                wait_until(lambda: sent()[0] - dx0 >= 450 and sent()[1] - dy0 >= 110, 10,
+                           "the relative moves sent to the guest")
+            except AssertionError:
+                problems.append(f"sent {sent()[0] - dx0}, {sent()[1] - dy0} for 600, 150")
+            dx1, dy1 = sent()
+            log(f"relative: sent {dx1 - dx0}, {dy1 - dy0} for 600, 150; pointer at {mouse()}")
+            if dx1 - dx0 > 660 or dy1 - dy0 > 180:
+                problems.append(f"sent {dx1 - dx0}, {dy1 - dy0} for 600, 150: too much")
+            px, py = mouse()
+            if abs(px - cx) > 50 or abs(py - cy) > 50:
+                problems.append(f"the host pointer ended at ({px}, {py}), not near the "
+                                f"display's middle ({cx}, {cy})")
+
+            # Ctrl+Alt lets go: the pointer moves freely and nothing more is sent.
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "no", 10, "the grab let go")
+            before = mouse()
+            x.xdotool("mousemove_relative", "--", "60", "0")
+            after = mouse()
+            if after[0] - before[0] != 60:
+                problems.append(f"after the grab the pointer moved {after[0] - before[0]} px "
+                                "for 60: still held")
+            if sent() != (dx1, dy1):
+                problems.append(f"motion sent after the grab ended: {sent()} after {(dx1, dy1)}")
+        finally:
+            problems += viewer.quit()
+        bad = viewer.criticals()
+        if bad:
+            problems.append("criticals or warnings in the viewer's log:\n        "
+                            + "\n        ".join(bad[:10]))
+        assert not problems, "; ".join(problems)
+
     # --- the serial console -------------------------------------------------------------
 
     def test_serial(self):
@@ -820,6 +908,7 @@ CASES = [
     ("vnc", "test_vnc"),
     ("spice", "test_spice"),
     ("vnc-gl", "test_vnc_gl"),
+    ("vnc-relative", "test_vnc_relative"),
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
