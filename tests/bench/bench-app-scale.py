@@ -331,27 +331,27 @@ def summary(args):
         running, paused = size * 4 // 10, size // 10
         series = {
             "v_time": pick(size, "vireo", "gl", ("time",), "shown"),
-            "v_time_nogl": pick(size, "vireo", "nogl", ("full",), "shown"),
+            "v_time_own": pick(size, "vireo", "own", ("full",), "shown"),
             "m_time": pick(size, "virt-manager", "-", ("full",), "shown"),
-            "v_rss": pick(size, "vireo", "nogl", ("full",), "rss", mib),
-            "v_pss": pick(size, "vireo", "nogl", ("full",), "pss", mib),
-            "v_pss_end": pick(size, "vireo", "nogl", ("full",), "pss_end", mib),
-            "v_rss_end": pick(size, "vireo", "nogl", ("full",), "rss_end", mib),
+            "v_rss": pick(size, "vireo", "own", ("full",), "rss", mib),
+            "v_pss": pick(size, "vireo", "own", ("full",), "pss", mib),
+            "v_pss_end": pick(size, "vireo", "own", ("full",), "pss_end", mib),
+            "v_rss_end": pick(size, "vireo", "own", ("full",), "rss_end", mib),
             "m_rss_end": pick(size, "virt-manager", "-", ("full",), "rss_end", mib),
             "vgl_rss": pick(size, "vireo", "gl", ("mem",), "rss", mib),
             "vgl_pss": pick(size, "vireo", "gl", ("mem",), "pss", mib),
             "m_rss": pick(size, "virt-manager", "-", ("full",), "rss", mib),
             "m_pss": pick(size, "virt-manager", "-", ("full",), "pss", mib),
             "m_pss_end": pick(size, "virt-manager", "-", ("full",), "pss_end", mib),
-            "v_cpu": pick(size, "vireo", "nogl", ("full",), "cpu"),
+            "v_cpu": pick(size, "vireo", "own", ("full",), "cpu"),
             "m_cpu": pick(size, "virt-manager", "-", ("full",), "cpu"),
             "h_ready": pick(size, "vireo", "gl", ("time", "mem"), "helper_ready")
-            + pick(size, "vireo", "nogl", ("full",), "helper_ready"),
-            "h_pss": pick(size, "vireo", "nogl", ("full",), "helper_pss", mib),
-            "h_cpu": pick(size, "vireo", "nogl", ("full",), "helper_cpu"),
+            + pick(size, "vireo", "own", ("full",), "helper_ready"),
+            "h_pss": pick(size, "vireo", "own", ("full",), "helper_pss", mib),
+            "h_cpu": pick(size, "vireo", "own", ("full",), "helper_cpu"),
         }
         med = {k: median(v) for k, v in series.items()}
-        v_time, v_time_nogl, m_time = series["v_time"], series["v_time_nogl"], series["m_time"]
+        v_time, v_time_own, m_time = series["v_time"], series["v_time_own"], series["m_time"]
         v_pss, vgl_pss, m_pss = series["v_pss"], series["vgl_pss"], series["m_pss"]
         v_cpu, m_cpu = series["v_cpu"], series["m_cpu"]
 
@@ -360,15 +360,15 @@ def summary(args):
                                          len(v_time), len(m_time)))
         print("  vireo-hypervisor load (exec to Connected with all %d machines exported): %s"
               % (size, fmt(med["h_ready"], "%.2f", " s")))
-        print("  list shown: vireo %s (with GDK_DEBUG=gl-disable %s), virt-manager %s, ratio %s"
-              % (fmt(med["v_time"], "%.2f", " s"), fmt(med["v_time_nogl"], "%.2f", " s"),
-                 fmt(med["m_time"], "%.2f", " s"), fmt(ratio(med["v_time"], med["m_time"]), "%.2f")))
-        print("  RSS %d s after shown: vireo %s (default GL renderer %s), virt-manager %s, ratio %s "
+        print("  list shown: vireo %s (with GSK_RENDERER=gl %s), virt-manager %s, ratio %s"
+              % (fmt(med["v_time_own"], "%.2f", " s"), fmt(med["v_time"], "%.2f", " s"),
+                 fmt(med["m_time"], "%.2f", " s"), fmt(ratio(med["v_time_own"], med["m_time"]), "%.2f")))
+        print("  RSS %d s after shown: vireo %s (GL renderer %s), virt-manager %s, ratio %s "
               "(GL: %s)" % (args.memory_at, fmt(med["v_rss"], "%.0f", " MiB"),
                             fmt(med["vgl_rss"], "%.0f", " MiB"), fmt(med["m_rss"], "%.0f", " MiB"),
                             fmt(ratio(med["v_rss"], med["m_rss"]), "%.2f"),
                             fmt(ratio(med["vgl_rss"], med["m_rss"]), "%.2f")))
-        print("  PSS %d s after shown: vireo %s (default GL renderer %s), virt-manager %s, ratio %s "
+        print("  PSS %d s after shown: vireo %s (GL renderer %s), virt-manager %s, ratio %s "
               "(GL: %s)" % (args.memory_at, fmt(med["v_pss"], "%.0f", " MiB"),
                             fmt(med["vgl_pss"], "%.0f", " MiB"), fmt(med["m_pss"], "%.0f", " MiB"),
                             fmt(ratio(med["v_pss"], med["m_pss"]), "%.2f"),
@@ -381,10 +381,10 @@ def summary(args):
         print("  idle CPU (%s): vireo %s, virt-manager %s; vireo-hypervisor meanwhile %s, PSS %s"
               % (args.idle_window, fmt(med["v_cpu"], "%.1f", "%"), fmt(med["m_cpu"], "%.1f", "%"),
                  fmt(med["h_cpu"], "%.1f", "%"), fmt(med["h_pss"], "%.0f", " MiB")))
-        print("  runs, list shown (s): vireo %s; gl-disable %s; virt-manager %s"
-              % (" ".join("%.2f" % x for x in v_time), " ".join("%.2f" % x for x in v_time_nogl),
+        print("  runs, list shown (s): vireo %s; GL %s; virt-manager %s"
+              % (" ".join("%.2f" % x for x in v_time_own), " ".join("%.2f" % x for x in v_time),
                  " ".join("%.2f" % x for x in m_time)))
-        print("  runs, PSS (MiB): vireo gl-disable %s; GL %s; virt-manager %s"
+        print("  runs, PSS (MiB): vireo %s; GL %s; virt-manager %s"
               % (" ".join("%.0f" % x for x in v_pss), " ".join("%.0f" % x for x in vgl_pss),
                  " ".join("%.0f" % x for x in m_pss)))
         print("  runs, idle CPU (%%): vireo %s; virt-manager %s"
@@ -392,8 +392,8 @@ def summary(args):
         finals.append(
             "%d machines: list shown vireo %s s, virt-manager %s s, ratio %s; PSS vireo %s MiB, "
             "virt-manager %s MiB, ratio %s; idle CPU vireo %s%%, virt-manager %s%%"
-            % (size, fmt(med["v_time"], "%.2f"), fmt(med["m_time"], "%.2f"),
-               fmt(ratio(med["v_time"], med["m_time"]), "%.2f"), fmt(med["v_pss"], "%.0f"),
+            % (size, fmt(med["v_time_own"], "%.2f"), fmt(med["m_time"], "%.2f"),
+               fmt(ratio(med["v_time_own"], med["m_time"]), "%.2f"), fmt(med["v_pss"], "%.0f"),
                fmt(med["m_pss"], "%.0f"), fmt(ratio(med["v_pss"], med["m_pss"]), "%.2f"),
                fmt(med["v_cpu"], "%.1f"), fmt(med["m_cpu"], "%.1f")))
     print()

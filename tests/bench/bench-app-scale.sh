@@ -6,11 +6,13 @@
 # test-driver fixtures of 10, 200 and 1000 machines (40% running, 10% paused, 50% shut off,
 # from tests/fixtures/gen-fixture.py), under Xvfb. For each size: one untimed warm-up of each,
 # then RUNS rounds, interleaved (the order alternates from round to round), each of
-#   - vireo, default (GL) renderer: time from exec to the machine list shown with rows;
-#   - vireo with GDK_DEBUG=gl-disable, and virt-manager: the same time, then RSS and PSS
+#   - vireo with GTK's GL renderer (GSK_RENDERER=gl): time from exec to the machine list shown
+#     with rows;
+#   - vireo with the renderer it picks itself (cairo under Xvfb, where GL would be Mesa's
+#     llvmpipe: viewer/vireo-renderer.c), and virt-manager: the same time, then RSS and PSS
 #     (/proc/PID/smaps_rollup) MEMORY_AT s after shown, and idle CPU (utime+stime from
 #     /proc/PID/stat) over IDLE s starting SETTLE s after shown;
-# and finally one more vireo with the default renderer for its memory. Every run starts its own
+# and finally one more vireo with the GL renderer for its memory. Every run starts its own
 # Xvfb, session bus (with the accessibility bus the probe starts), and for vireo its own system
 # bus, polkit mock and vireo-hypervisor, whose load time (exec to Manager.Connected with every
 # machine exported) is reported but not counted: the window is launched once it is ready.
@@ -36,8 +38,7 @@
 # The last lines printed are one per size:
 #   N machines: list shown vireo X s, virt-manager Y s, ratio R; PSS vireo A MiB,
 #   virt-manager B MiB, ratio Q; idle CPU vireo C%, virt-manager D%
-# (medians; ratios are vireo / virt-manager; vireo's PSS and idle CPU with GDK_DEBUG=gl-disable,
-# its list-shown time with the default renderer).
+# (medians; ratios are vireo / virt-manager; vireo with the renderer it picks).
 
 set -uo pipefail
 
@@ -196,7 +197,7 @@ gate() {
     RUN_PIDS+=("$GATE_PID")
 }
 
-# run_one SIZE APP VARIANT KIND ROUND: APP vireo|virt-manager; VARIANT gl|nogl|- (renderer);
+# run_one SIZE APP VARIANT KIND ROUND: APP vireo|virt-manager; VARIANT gl|own|- (renderer);
 # KIND warmup (time only, not recorded), time, full (time, memory, idle CPU) or mem (time and
 # memory). Appends one line to $RESULTS.
 RUN_N=0
@@ -260,7 +261,7 @@ run_one() {
         helper_ready=${out#ready }
 
         export GSETTINGS_SCHEMA_DIR=$REPO_ROOT/build/data
-        [[ $variant == nogl ]] && export GDK_DEBUG=gl-disable
+        [[ $variant == gl ]] && export GSK_RENDERER=gl
         gate app.log "$VIREO_APP"
     else
         gate app.log virt-manager --connect "test://$fixture" --no-fork
@@ -360,16 +361,16 @@ main() {
         fi
         for ((r = 1; r <= RUNS; r++)); do
             if ((r % 2)); then
-                run_one "$size" vireo gl time "$r" || die "vireo failed"
-                run_one "$size" vireo nogl full "$r" || die "vireo (gl-disable) failed"
+                run_one "$size" vireo gl time "$r" || die "vireo (GSK_RENDERER=gl) failed"
+                run_one "$size" vireo own full "$r" || die "vireo failed"
                 run_one "$size" virt-manager - full "$r" || die "virt-manager failed"
             else
                 run_one "$size" virt-manager - full "$r" || die "virt-manager failed"
-                run_one "$size" vireo nogl full "$r" || die "vireo (gl-disable) failed"
-                run_one "$size" vireo gl time "$r" || die "vireo failed"
+                run_one "$size" vireo own full "$r" || die "vireo failed"
+                run_one "$size" vireo gl time "$r" || die "vireo (GSK_RENDERER=gl) failed"
             fi
         done
-        run_one "$size" vireo gl mem 1 || die "vireo (memory, default renderer) failed"
+        run_one "$size" vireo gl mem 1 || die "vireo (memory, GSK_RENDERER=gl) failed"
     done
     note "end: $(uptime); $((SECONDS - t0)) s"
     [[ -n $KEEP_RESULTS ]] && cp "$RESULTS" "$KEEP_RESULTS"
