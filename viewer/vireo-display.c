@@ -888,12 +888,14 @@ pointer_to (VireoDisplay *self,
       int dx = (int) ((x - priv->last_x) * ratio);
       int dy = (int) ((y - priv->last_y) * ratio);
 
-      if (dx != 0 || dy != 0)
-        {
-          VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
-          priv->motion_dx += dx;
-          priv->motion_dy += dy;
-        }
+      /* Less than a guest pixel (or the warp's own move back): keep the last position, so
+       * small moves add up, and warp nothing. */
+      if (dx == 0 && dy == 0)
+        return;
+
+      VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
+      priv->motion_dx += dx;
+      priv->motion_dy += dy;
       /* Back to the middle, and the move the warp makes is no motion. */
       if (priv->holding && warp_to_centre (self, &x, &y))
         {

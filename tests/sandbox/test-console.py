@@ -755,7 +755,7 @@ class ConsoleTest:
             for _ in range(15):
                 x.xdotool("mousemove_relative", "--", "40", "10")
             try:
-                wait_until(lambda: sent()[0] - dx0 >= 450 and sent()[1] - dy0 >= 110, 10,
+                wait_until(lambda: sent()[0] - dx0 >= 500 and sent()[1] - dy0 >= 110, 10,
                            "the relative moves sent to the guest")
             except AssertionError:
                 problems.append(f"sent {sent()[0] - dx0}, {sent()[1] - dy0} for 600, 150")
