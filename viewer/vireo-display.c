@@ -31,6 +31,7 @@
 
 #include "vireo-damage.h"
 #include "vireo-display-private.h"
+#include "vireo-frames.h"
 #include "vireo-keymap.h"
 
 #define RESIZE_DELAY_MS   500
@@ -38,15 +39,9 @@
 #define N_KEYS            (KEY_MAX + 1)
 
 typedef struct {
-  cairo_surface_t *surface;
-  cairo_region_t  *stale;     /* what changed since it was brought up to date */
-} VireoFrame;
-
-typedef struct {
   /* Owned references */
   GdkTexture        *texture;         /* GL path */
-  VireoFrame         frames[2];       /* cairo path: RGB24 copies, used in turn */
-  int                current;         /* the one drawn last, -1 for none */
+  VireoFrames        frames;          /* cairo path: RGB24 copies, used in turn */
   GdkGLContext      *gl_context;
   GdkCursor         *cursor;
   char              *error_message;
@@ -306,80 +301,6 @@ opaque_copy (VireoDisplayPrivate *priv)
 }
 
 static void
-frame_clear (VireoFrame *frame)
-{
-  g_clear_pointer (&frame->surface, cairo_surface_destroy);
-  g_clear_pointer (&frame->stale, cairo_region_destroy);
-}
-
-static void
-drop_frames (VireoDisplay *self)
-{
-  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
-
-  for (guint i = 0; i < G_N_ELEMENTS (priv->frames); i++)
-    frame_clear (&priv->frames[i]);
-  priv->current = -1;
-}
-
-static void
-copy_rect (cairo_surface_t             *surface,
-           const VireoDisplayPrivate   *priv,
-           const cairo_rectangle_int_t *r)
-{
-  guint8 *pixels = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  for (int y = r->y; y < r->y + r->height; y++)
-    memcpy (pixels + (gsize) y * stride + (gsize) r->x * 4,
-            priv->data + (gsize) y * priv->stride + (gsize) r->x * 4, (gsize) r->width * 4);
-}
-
-/* The frame for the cairo node: two RGB24 image surfaces in turn. The node of the last frame
- * still shows one of them while GTK holds it; the other is brought up to date, only where it
- * is stale. cairo_surface_flush() first: should GTK still hold a node that shows it, cairo
- * gives that node a copy before we write. */
-static void
-copy_frame (VireoDisplay   *self,
-            cairo_region_t *damage)
-{
-  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
-  VireoFrame *frame = &priv->frames[priv->current == 0 ? 1 : 0];
-
-  for (guint i = 0; i < G_N_ELEMENTS (priv->frames); i++)
-    if (priv->frames[i].stale != NULL)
-      cairo_region_union (priv->frames[i].stale, damage);
-
-  if (frame->surface == NULL ||
-      cairo_image_surface_get_width (frame->surface) != priv->width ||
-      cairo_image_surface_get_height (frame->surface) != priv->height)
-    {
-      frame_clear (frame);
-      frame->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, priv->width, priv->height);
-      if (cairo_surface_status (frame->surface) != CAIRO_STATUS_SUCCESS)
-        {
-          frame_clear (frame);
-          return;
-        }
-      cairo_region_destroy (frame->stale);
-      frame->stale = cairo_region_create_rectangle (&(cairo_rectangle_int_t) { 0, 0, priv->width, priv->height });
-    }
-
-  cairo_surface_flush (frame->surface);
-  for (int i = 0, n = cairo_region_num_rectangles (frame->stale); i < n; i++)
-    {
-      cairo_rectangle_int_t r;
-
-      cairo_region_get_rectangle (frame->stale, i, &r);
-      copy_rect (frame->surface, priv, &r);
-      cairo_surface_mark_dirty_rectangle (frame->surface, r.x, r.y, r.width, r.height);
-    }
-  cairo_region_destroy (frame->stale);
-  frame->stale = cairo_region_create ();
-  priv->current = frame == &priv->frames[0] ? 0 : 1;
-}
-
-static void
 flush_damage (VireoDisplay *self)
 {
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
@@ -393,7 +314,7 @@ flush_damage (VireoDisplay *self)
     upload_gl (self, region);
   else
     {
-      copy_frame (self, region);
+      vireo_frames_update (&priv->frames, priv->data, priv->width, priv->height, priv->stride, region);
       cairo_region_destroy (region);
     }
   priv->last_frame = g_get_monotonic_time ();
@@ -420,9 +341,9 @@ vireo_display_snapshot (GtkWidget   *widget,
                          width, height, priv->scale, gtk_widget_get_scale_factor (widget), &priv->dst);
       gtk_snapshot_append_texture (snapshot, priv->texture, &priv->dst);
     }
-  else if (!priv->use_gl && priv->current >= 0)
+  else if (!priv->use_gl && vireo_frames_current (&priv->frames) != NULL)
     {
-      cairo_surface_t *frame = priv->frames[priv->current].surface;
+      cairo_surface_t *frame = vireo_frames_current (&priv->frames);
       int fb_width = cairo_image_surface_get_width (frame);
       int fb_height = cairo_image_surface_get_height (frame);
       int scale_factor = gtk_widget_get_scale_factor (widget);
@@ -570,7 +491,7 @@ vireo_display_realize (GtkWidget *widget)
     }
 
   g_clear_object (&priv->texture);
-  drop_frames (self);
+  vireo_frames_clear (&priv->frames);
   vireo_damage_add_all (&priv->damage);
 }
 
@@ -1459,7 +1380,7 @@ vireo_display_dispose (GObject *object)
   g_clear_handle_id (&priv->draw_idle, g_source_remove);
   g_clear_handle_id (&priv->draw_timeout, g_source_remove);
   g_clear_object (&priv->texture);
-  drop_frames (self);
+  vireo_frames_clear (&priv->frames);
   g_clear_object (&priv->cursor);
 
   G_OBJECT_CLASS (vireo_display_parent_class)->dispose (object);
@@ -1629,7 +1550,7 @@ vireo_display_init (VireoDisplay *self)
   GtkGesture *click;
 
   vireo_damage_init (&priv->damage);
-  priv->current = -1;
+  vireo_frames_init (&priv->frames);
   priv->scale = VIREO_DISPLAY_SCALE_FIT;
   priv->share_clipboard = TRUE;
   priv->combo[0] = KEY_LEFTCTRL;
