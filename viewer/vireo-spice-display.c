@@ -39,11 +39,23 @@ struct _VireoSpiceDisplay {
 
 G_DEFINE_FINAL_TYPE (VireoSpiceDisplay, vireo_spice_display, VIREO_TYPE_DISPLAY)
 
+/* The display channel frees its primary surface when it goes, and the signal saying so
+ * comes after our handlers are gone: the base must stop reading it first. */
+static void
+forget_primary (VireoSpiceDisplay *self)
+{
+  if (!self->have_primary)
+    return;
+  self->have_primary = FALSE;
+  _vireo_display_set_framebuffer (VIREO_DISPLAY (self), NULL, 0, 0, 0);
+}
+
 static void
 drop_session (VireoSpiceDisplay *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  forget_primary (self);
 
   if (self->session != NULL)
     {
@@ -61,7 +73,6 @@ drop_session (VireoSpiceDisplay *self)
   g_clear_object (&self->display);
   g_clear_object (&self->inputs);
   g_clear_object (&self->session);
-  self->have_primary = FALSE;
 }
 
 static void
@@ -193,9 +204,8 @@ static void
 primary_destroy_cb (SpiceChannel      *channel,
                     VireoSpiceDisplay *self)
 {
-  /* The data goes away; the last texture stays until the next surface. */
-  self->have_primary = FALSE;
-  _vireo_display_set_framebuffer (VIREO_DISPLAY (self), NULL, 0, 0, 0);
+  /* The data goes away; the last frame stays until the next surface. */
+  forget_primary (self);
 }
 
 static void
@@ -429,7 +439,11 @@ channel_destroy_cb (SpiceSession      *session,
   if ((gpointer) channel == (gpointer) self->main)
     g_clear_object (&self->main);
   else if (channel == self->display)
-    g_clear_object (&self->display);
+    {
+      g_debug ("The SPICE display channel went away");
+      forget_primary (self);
+      g_clear_object (&self->display);
+    }
   else if ((gpointer) channel == (gpointer) self->inputs)
     g_clear_object (&self->inputs);
 }
