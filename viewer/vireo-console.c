@@ -208,35 +208,11 @@ x11_grab_keyboard (VireoConsole *self,
                    gboolean      grab)
 {
 #ifdef HAVE_XI2
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  GdkDevice *keyboard;
-  Display *xdisplay;
-  int device_id;
+  static const int events[] = { XI_KeyPress, XI_KeyRelease, XI_FocusIn, XI_FocusOut };
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
 
-  if (!GDK_IS_X11_DISPLAY (display) || surface == NULL)
-    return;
-
-  keyboard = gdk_seat_get_keyboard (gdk_display_get_default_seat (display));
-  if (keyboard == NULL)
-    return;
-
-  xdisplay = gdk_x11_display_get_xdisplay (display);
-  device_id = gdk_x11_device_get_id (keyboard);
-  if (grab)
-    {
-      unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
-      XIEventMask mask = { device_id, sizeof bits, bits };
-
-      XISetMask (bits, XI_KeyPress);
-      XISetMask (bits, XI_KeyRelease);
-      XISetMask (bits, XI_FocusIn);
-      XISetMask (bits, XI_FocusOut);
-      if (XIGrabDevice (xdisplay, device_id, gdk_x11_surface_get_xid (surface), CurrentTime, None,
-                        XIGrabModeAsync, XIGrabModeAsync, False, &mask) != GrabSuccess)
-        g_debug ("The X server refused the keyboard grab");
-    }
-  else
-    XIUngrabDevice (xdisplay, device_id, CurrentTime);
+  if (surface != NULL && seat != NULL)
+    _vireo_x11_grab_device (gdk_seat_get_keyboard (seat), surface, grab, FALSE, events, G_N_ELEMENTS (events));
 #endif
 }
 

@@ -1,6 +1,6 @@
 /* vireo-display-private.h
  *
- * What the protocol backends call on their base.
+ * What the protocol backends call on their base, and the XI2 grab the console shares.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,5 +28,12 @@ void _vireo_display_set_absolute    (VireoDisplay      *self,
                                      gboolean           absolute);
 void _vireo_display_set_cursor      (VireoDisplay      *self,
                                      GdkCursor         *cursor);
+
+gboolean _vireo_x11_grab_device (GdkDevice  *device,
+                                 GdkSurface *surface,
+                                 gboolean    grab,
+                                 gboolean    owner_events,
+                                 const int  *events,
+                                 guint       n_events);
 
 G_END_DECLS

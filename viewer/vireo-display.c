@@ -331,19 +331,20 @@ vireo_display_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA black = { 0, 0, 0, 1 };
+  cairo_surface_t *frame;
 
   flush_damage (self);
 
   gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  frame = priv->use_gl ? NULL : vireo_frames_current (&priv->frames);
   if (priv->use_gl && priv->texture != NULL)
     {
       vireo_display_fit (gdk_texture_get_width (priv->texture), gdk_texture_get_height (priv->texture),
                          width, height, priv->scale, gtk_widget_get_scale_factor (widget), &priv->dst);
       gtk_snapshot_append_texture (snapshot, priv->texture, &priv->dst);
     }
-  else if (!priv->use_gl && vireo_frames_current (&priv->frames) != NULL)
+  else if (frame != NULL)
     {
-      cairo_surface_t *frame = vireo_frames_current (&priv->frames);
       int fb_width = cairo_image_surface_get_width (frame);
       int fb_height = cairo_image_surface_get_height (frame);
       int scale_factor = gtk_widget_get_scale_factor (widget);
@@ -683,17 +684,71 @@ button_bit (guint button)
     }
 }
 
+/**
+ * _vireo_x11_grab_device:
+ * @surface: (nullable): the window that gets the events; only needed to grab
+ * @grab: grab, or let go
+ * @owner_events: events for our own windows still go to them (GTK gets them as usual)
+ * @events: the XI2 event types to get while grabbed
+ *
+ * An XI2 grab of @device on X11, which GTK 4 has no API for: the console's keyboard grab
+ * and the display's hold of a relative pointer.
+ *
+ * Returns: %FALSE where there is no X11, nothing to grab, or the server refused
+ */
+gboolean
+_vireo_x11_grab_device (GdkDevice  *device,
+                        GdkSurface *surface,
+                        gboolean    grab,
+                        gboolean    owner_events,
+                        const int  *events,
+                        guint       n_events)
+{
+#ifdef HAVE_XI2
+  GdkDisplay *display = device != NULL ? gdk_device_get_display (device) : NULL;
+  Display *xdisplay;
+  int id;
+
+  if (display == NULL || !GDK_IS_X11_DISPLAY (display) || (grab && surface == NULL))
+    return FALSE;
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  id = gdk_x11_device_get_id (device);
+  if (grab)
+    {
+      unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
+      XIEventMask mask = { id, sizeof bits, bits };
+
+      for (guint i = 0; i < n_events; i++)
+        XISetMask (bits, events[i]);
+      if (XIGrabDevice (xdisplay, id, gdk_x11_surface_get_xid (surface), CurrentTime, None,
+                        XIGrabModeAsync, XIGrabModeAsync, owner_events, &mask) != GrabSuccess)
+        {
+          g_debug ("The X server refused to grab %s", gdk_device_get_name (device));
+          return FALSE;
+        }
+    }
+  else
+    {
+      XIUngrabDevice (xdisplay, id, CurrentTime);
+      XFlush (xdisplay);
+    }
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
 /* A relative pointer on X11 (CONSOLE.md §8): GTK 4 can neither confine nor warp the pointer,
  * so while grabbed the display holds it with an XI2 grab of the pointer (events outside the
  * window still come here) and puts it back in its middle after every move; the guest's pointer
  * moves on while the host's never meets a screen edge. Elsewhere (Wayland) the pointer is
  * only hidden: the pointer-constraints protocol has no GTK 4.8 API. */
 static gboolean
-warp_to_centre (VireoDisplay *self,
-                double       *x,
-                double       *y)
+warp_to_centre (VireoDisplay *self)
 {
 #ifdef HAVE_XI2
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
   GtkWidget *widget = GTK_WIDGET (self);
   GtkNative *native = gtk_widget_get_native (widget);
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
@@ -712,8 +767,10 @@ warp_to_centre (VireoDisplay *self,
   XWarpPointer (gdk_x11_display_get_xdisplay (display), None, gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
                 (int) ((p.x + tx) * scale), (int) ((p.y + ty) * scale));
   XFlush (gdk_x11_display_get_xdisplay (display));
-  *x = centre.x;
-  *y = centre.y;
+  /* The move the warp makes is no motion. */
+  priv->last_x = centre.x;
+  priv->last_y = centre.y;
+  priv->have_last = TRUE;
   return TRUE;
 #else
   return FALSE;
@@ -724,66 +781,22 @@ static void
 hold_pointer (VireoDisplay *self,
               gboolean      hold)
 {
-  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
 #ifdef HAVE_XI2
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkNative *native = gtk_widget_get_native (widget);
+  static const int events[] = { XI_Motion, XI_ButtonPress, XI_ButtonRelease, XI_Enter, XI_Leave };
+  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
-  GdkDisplay *display = gtk_widget_get_display (widget);
-  GdkDevice *pointer;
-  Display *xdisplay;
+  GdkDevice *pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self))));
 
-  hold = hold && surface != NULL && GDK_IS_X11_DISPLAY (display);
+  hold = hold && surface != NULL;
   if (hold == priv->holding)
     return;
-
-  pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (display));
-  if (pointer == NULL)
+  if (!_vireo_x11_grab_device (pointer, surface, hold, TRUE, events, G_N_ELEMENTS (events)))
     return;
-  xdisplay = gdk_x11_display_get_xdisplay (display);
+  priv->holding = hold;
   if (hold)
-    {
-      unsigned char bits[XIMaskLen (XI_LASTEVENT)] = { 0 };
-      XIEventMask mask = { gdk_x11_device_get_id (pointer), sizeof bits, bits };
-      double x, y;
-
-      XISetMask (bits, XI_Motion);
-      XISetMask (bits, XI_ButtonPress);
-      XISetMask (bits, XI_ButtonRelease);
-      XISetMask (bits, XI_Enter);
-      XISetMask (bits, XI_Leave);
-      if (XIGrabDevice (xdisplay, gdk_x11_device_get_id (pointer), gdk_x11_surface_get_xid (surface), CurrentTime,
-                        None, XIGrabModeAsync, XIGrabModeAsync, True, &mask) != GrabSuccess)
-        {
-          g_debug ("The X server refused the pointer grab");
-          return;
-        }
-      priv->holding = TRUE;
-      if (warp_to_centre (self, &x, &y))
-        {
-          priv->last_x = x;
-          priv->last_y = y;
-          priv->have_last = TRUE;
-        }
-    }
-  else
-    {
-      XIUngrabDevice (xdisplay, gdk_x11_device_get_id (pointer), CurrentTime);
-      XFlush (xdisplay);
-      priv->holding = FALSE;
-    }
-#else
-  priv->holding = FALSE;
+    warp_to_centre (self);
 #endif
-}
-
-static void
-update_pointer_hold (VireoDisplay *self)
-{
-  VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
-
-  hold_pointer (self, priv->state == VIREO_DISPLAY_CONNECTED && priv->grabbed && !priv->absolute &&
-                      gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 static void
@@ -817,14 +830,9 @@ pointer_to (VireoDisplay *self,
       VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
       priv->motion_dx += dx;
       priv->motion_dy += dy;
-      /* Back to the middle, and the move the warp makes is no motion. */
-      if (priv->holding && warp_to_centre (self, &x, &y))
-        {
-          priv->last_x = x;
-          priv->last_y = y;
-          priv->have_last = TRUE;
-          return;
-        }
+      /* Back to the middle. */
+      if (priv->holding && warp_to_centre (self))
+        return;
     }
 
   priv->last_x = x;
@@ -903,17 +911,21 @@ scroll_cb (VireoDisplay             *self,
   return TRUE;
 }
 
+/* The cursor, and the hold of a relative pointer, from the state, the grab and the mode. */
 static void
-update_cursor (VireoDisplay *self)
+update_pointer (VireoDisplay *self)
 {
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
+  gboolean relative_grab = priv->state == VIREO_DISPLAY_CONNECTED && !priv->absolute && priv->grabbed;
 
   if (priv->state != VIREO_DISPLAY_CONNECTED)
     gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
-  else if (!priv->absolute && priv->grabbed)
+  else if (relative_grab)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "none");
   else
     gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor);
+
+  hold_pointer (self, relative_grab && gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 /* Backend API */
@@ -1026,8 +1038,7 @@ _vireo_display_set_state (VireoDisplay      *self,
   if (state == VIREO_DISPLAY_CONNECTED && priv->state != VIREO_DISPLAY_CONNECTED)
     priv->motion_dx = priv->motion_dy = 0;
   priv->state = state;
-  update_cursor (self);
-  update_pointer_hold (self);
+  update_pointer (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -1042,8 +1053,7 @@ _vireo_display_set_absolute (VireoDisplay *self,
     return;
 
   priv->absolute = absolute;
-  update_cursor (self);
-  update_pointer_hold (self);
+  update_pointer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ABSOLUTE]);
 }
 
@@ -1054,7 +1064,7 @@ _vireo_display_set_cursor (VireoDisplay *self,
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
 
   g_set_object (&priv->cursor, cursor);
-  update_cursor (self);
+  update_pointer (self);
 }
 
 /* Public API */
@@ -1173,8 +1183,7 @@ vireo_display_set_grabbed (VireoDisplay *self,
   priv->have_last = FALSE;
   if (!grabbed)
     vireo_display_release_keys (self);
-  update_cursor (self);
-  update_pointer_hold (self);
+  update_pointer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
 }
 
@@ -1472,7 +1481,7 @@ static void
 vireo_display_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (vireo_display_parent_class)->map (widget);
-  update_pointer_hold (VIREO_DISPLAY (widget));
+  update_pointer (VIREO_DISPLAY (widget));
 }
 
 static void
