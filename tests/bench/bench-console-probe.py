@@ -178,12 +178,9 @@ def first_frame(args):
 
 
 def frames(args):
-    x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    scr = Screen()
+    x, dpy = scr.x, scr.dpy
     xd = ctypes.CDLL(ctypes.util.find_library("Xdamage") or "libXdamage.so.1")
-    x.XOpenDisplay.restype = ctypes.c_void_p
-    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x.XDefaultRootWindow.restype = ctypes.c_ulong
-    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
     x.XConnectionNumber.argtypes = [ctypes.c_void_p]
     x.XPending.argtypes = [ctypes.c_void_p]
     x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
@@ -193,14 +190,11 @@ def frames(args):
     xd.XDamageCreate.restype = ctypes.c_ulong
     xd.XDamageCreate.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int]
     xd.XDamageSubtract.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    dpy = x.XOpenDisplay(None)
-    if not dpy:
-        sys.exit("bench-console-probe: cannot open display %s" % os.environ.get("DISPLAY"))
     event_base, error_base = ctypes.c_int(), ctypes.c_int()
     if not xd.XDamageQueryExtension(dpy, ctypes.byref(event_base), ctypes.byref(error_base)):
         sys.exit("bench-console-probe: the X server has no DAMAGE extension")
     report_non_empty = 3
-    damage = xd.XDamageCreate(dpy, x.XDefaultRootWindow(dpy), report_non_empty)
+    damage = xd.XDamageCreate(dpy, scr.root, report_non_empty)
     x.XFlush(dpy)
     fd = x.XConnectionNumber(dpy)
     event = ctypes.create_string_buffer(192)  # sizeof (XEvent)

@@ -479,6 +479,15 @@ class Viewer:
             return [line.rstrip() for line in f
                     if "CRITICAL" in line or "-WARNING" in line or "ERROR" in line]
 
+    def assert_clean(self, problems):
+        """Fails with the problems a case noted, and with any critical or warning the viewer
+        logged; call once the viewer has quit."""
+        bad = self.criticals()
+        if bad:
+            problems.append("criticals or warnings in the viewer's log:\n        "
+                            + "\n        ".join(bad[:10]))
+        assert not problems, "; ".join(problems)
+
 
 # --- the cases ------------------------------------------------------------------------------
 
@@ -683,11 +692,7 @@ class ConsoleTest:
                 x.screenshot(f"{tag}-4-reconnected-window.png")
         finally:
             problems += viewer.quit()
-        bad = viewer.criticals()
-        if bad:
-            problems.append("criticals or warnings in the viewer's log:\n        "
-                            + "\n        ".join(bad[:10]))
-        assert not problems, "; ".join(problems)
+        viewer.assert_clean(problems)
 
     def test_vnc(self):
         self.graphical_case("vnc", "vnc")
@@ -781,11 +786,7 @@ class ConsoleTest:
                 problems.append(f"motion sent after the grab ended: {sent()} after {(dx1, dy1)}")
         finally:
             problems += viewer.quit()
-        bad = viewer.criticals()
-        if bad:
-            problems.append("criticals or warnings in the viewer's log:\n        "
-                            + "\n        ".join(bad[:10]))
-        assert not problems, "; ".join(problems)
+        viewer.assert_clean(problems)
 
     # --- the serial console -------------------------------------------------------------
 
@@ -862,11 +863,7 @@ class ConsoleTest:
             viewer.wait_state("connected", 30)
         finally:
             problems += viewer.quit()
-        bad = viewer.criticals()
-        if bad:
-            problems.append("criticals or warnings in the viewer's log:\n        "
-                            + "\n        ".join(bad[:10]))
-        assert not problems, "; ".join(problems)
+        viewer.assert_clean(problems)
 
     # --- teardown -----------------------------------------------------------------------
 
