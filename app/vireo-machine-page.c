@@ -71,18 +71,17 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const struct {
-  const char          *action;
-  const char          *method;
-  VireoMachineActions  flag;
+  const char         *name;
+  VireoMachineAction  action;
 } actions[] = {
-  { "machine.start",     "Start",    VIREO_ACTION_START },
-  { "machine.shutdown",  "Shutdown", VIREO_ACTION_SHUTDOWN },
-  { "machine.reboot",    "Reboot",   VIREO_ACTION_REBOOT },
-  { "machine.force-off", "ForceOff", VIREO_ACTION_FORCE_OFF },
-  { "machine.pause",     "Pause",    VIREO_ACTION_PAUSE },
-  { "machine.resume",    "Resume",   VIREO_ACTION_RESUME },
-  { "machine.save",      "Save",     VIREO_ACTION_SAVE },
-  { "machine.delete",    "Delete",   VIREO_ACTION_DELETE },
+  { "machine.start",     VIREO_MACHINE_ACTION_START },
+  { "machine.shutdown",  VIREO_MACHINE_ACTION_SHUTDOWN },
+  { "machine.reboot",    VIREO_MACHINE_ACTION_REBOOT },
+  { "machine.force-off", VIREO_MACHINE_ACTION_FORCE_OFF },
+  { "machine.pause",     VIREO_MACHINE_ACTION_PAUSE },
+  { "machine.resume",    VIREO_MACHINE_ACTION_RESUME },
+  { "machine.save",      VIREO_MACHINE_ACTION_SAVE },
+  { "machine.delete",    VIREO_MACHINE_ACTION_DELETE },
 };
 
 static void
@@ -95,21 +94,23 @@ set_row_value (AdwActionRow *row,
 static void
 update_actions (VireoMachinePage *self)
 {
-  VireoMachineActions allowed = 0;
-  const char *state = NULL;
+  VireoMachineState state = VIREO_MACHINE_STATE_UNKNOWN;
+  gboolean persistent = FALSE;
+  gboolean idle = self->machine != NULL && self->n_busy == 0;
 
-  if (self->machine != NULL && self->n_busy == 0)
+  if (self->machine != NULL)
     {
-      state = vireo_dbus_machine_get_state (self->machine);
-      allowed = vireo_state_actions (state, vireo_dbus_machine_get_persistent (self->machine));
+      state = vireo_machine_get_state (self->machine);
+      persistent = vireo_dbus_machine_get_persistent (self->machine);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].action, (allowed & actions[i].flag) != 0);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].name,
+                                   idle && vireo_machine_state_allows (state, persistent, actions[i].action));
 
   /* Pause and Resume share a place: show the one that applies. */
-  gtk_widget_set_visible (self->resume_button, g_strcmp0 (state, "paused") == 0);
-  gtk_widget_set_visible (self->pause_button, g_strcmp0 (state, "paused") != 0);
+  gtk_widget_set_visible (self->resume_button, state == VIREO_MACHINE_STATE_PAUSED);
+  gtk_widget_set_visible (self->pause_button, state != VIREO_MACHINE_STATE_PAUSED);
 }
 
 static void
@@ -217,14 +218,14 @@ update (VireoMachinePage *self)
   g_autofree char *graphics = NULL;
   const char *const *graphics_types;
   const char *title;
-  const char *state;
+  VireoMachineState state;
 
   update_actions (self);
   if (machine == NULL)
     return;
 
   title = vireo_dbus_machine_get_title (machine);
-  state = vireo_dbus_machine_get_state (machine);
+  state = vireo_machine_get_state (machine);
   gtk_label_set_label (self->name_label, vireo_dbus_machine_get_name (machine));
   gtk_label_set_label (self->state_label, vireo_state_label (state));
   gtk_image_set_from_icon_name (self->state_image, vireo_state_icon_name (state));
@@ -310,9 +311,9 @@ machine_notify_cb (VireoMachinePage *self,
 /* Calls and their errors */
 
 typedef struct {
-  VireoMachinePage *page;
-  char             *name;
-  char             *method;
+  VireoMachinePage   *page;
+  char               *name;
+  VireoMachineAction  action;
 } CallData;
 
 static void
@@ -320,7 +321,6 @@ call_data_free (CallData *data)
 {
   g_object_unref (data->page);
   g_free (data->name);
-  g_free (data->method);
   g_free (data);
 }
 
@@ -333,10 +333,10 @@ show_error (VireoMachinePage *self,
   GtkWidget *box, *label;
   AdwToast *toast;
 
-  if (vireo_client_error_is_silent (error))
+  if (vireo_error_is_silent (error))
     return;
 
-  vireo_client_error_get_text (error, &sentence, &detail);
+  vireo_error_get_text (error, &sentence, &detail);
 
   /* The sentence first, libvirt's words under it. */
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -370,9 +370,9 @@ call_cb (GObject      *source,
   VireoMachinePage *self = data->page;
   g_autoptr(GError) error = NULL;
 
-  if (!vireo_client_call_finish (VIREO_CLIENT (source), result, &error))
+  if (!vireo_machine_run_finish (VIREO_DBUS_MACHINE (source), result, &error))
     {
-      g_debug ("%s on %s failed: %s", data->method, data->name, error->message);
+      g_debug ("%s on %s failed: %s", vireo_machine_action_get_method (data->action), data->name, error->message);
       show_error (self, error);
     }
 
@@ -384,9 +384,9 @@ call_cb (GObject      *source,
 }
 
 static void
-call (VireoMachinePage *self,
-      const char       *method,
-      GVariant         *options)
+call (VireoMachinePage   *self,
+      VireoMachineAction  action,
+      GVariant           *options)
 {
   CallData *data;
 
@@ -395,7 +395,7 @@ call (VireoMachinePage *self,
   data = g_new0 (CallData, 1);
   data->page = g_object_ref (self);
   data->name = g_strdup (vireo_dbus_machine_get_name (self->machine));
-  data->method = g_strdup (method);
+  data->action = action;
 
   /* State changes arrive as PropertiesChanged; meanwhile the page shows that it works. */
   self->n_busy++;
@@ -403,7 +403,7 @@ call (VireoMachinePage *self,
   gtk_spinner_set_spinning (self->busy_spinner, TRUE);
   update_actions (self);
 
-  vireo_client_call_async (self->client, self->machine, method, options, self->cancellable, call_cb, data);
+  vireo_machine_run_async (self->machine, action, options, self->cancellable, call_cb, data);
 }
 
 /* Confirmations */
@@ -414,7 +414,7 @@ force_off_response_cb (VireoMachinePage *self,
                        AdwMessageDialog *dialog)
 {
   if (g_str_equal (response, "force-off") && self->machine != NULL)
-    call (self, "ForceOff", NULL);
+    call (self, VIREO_MACHINE_ACTION_FORCE_OFF, NULL);
 }
 
 static void
@@ -467,7 +467,7 @@ delete_response_cb (AdwMessageDialog *dialog,
   g_variant_dict_init (&options, NULL);
   if (paths[0] != NULL)
     g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) paths, -1));
-  call (self, "Delete", g_variant_dict_end (&options));
+  call (self, VIREO_MACHINE_ACTION_DELETE, g_variant_dict_end (&options));
 }
 
 static void
@@ -565,8 +565,8 @@ machine_action_cb (GtkWidget  *widget,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (g_str_equal (actions[i].action, action_name))
-      call (self, actions[i].method, NULL);
+    if (g_str_equal (actions[i].name, action_name))
+      call (self, actions[i].action, NULL);
 }
 
 /* GObject */
@@ -688,7 +688,7 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_class_install_action (widget_class, actions[i].action, NULL, machine_action_cb);
+    gtk_widget_class_install_action (widget_class, actions[i].name, NULL, machine_action_cb);
 }
 
 static void

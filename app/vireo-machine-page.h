@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "vireo-client.h"
+#include "vireo.h"
 #include "vireo-console.h"
 
 G_BEGIN_DECLS

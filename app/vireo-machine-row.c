@@ -49,15 +49,13 @@ update (VireoMachineRow *self)
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
   const char *title;
-  const char *state;
+  VireoMachineState state;
 
   if (machine == NULL)
     return;
 
-  title = vireo_dbus_machine_get_title (machine);
-  if (title == NULL || title[0] == '\0')
-    title = vireo_dbus_machine_get_name (machine);
-  state = vireo_dbus_machine_get_state (machine);
+  title = vireo_machine_get_display_name (machine);
+  state = vireo_machine_get_state (machine);
   memory = vireo_format_memory (vireo_dbus_machine_get_memory_mib (machine));
   subtitle = g_strdup_printf (ngettext ("%s · %u vCPU · %s", "%s · %u vCPUs · %s",
                                         vireo_dbus_machine_get_vcpus (machine)),

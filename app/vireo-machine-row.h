@@ -7,7 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "vireo-dbus-generated.h"
+#include "vireo.h"
 
 G_BEGIN_DECLS
 

@@ -11,87 +11,49 @@
 #include "vireo-machine-util.h"
 
 typedef struct {
-  const char *state;
   const char *label;
   const char *icon_name;
   const char *css_class;
 } StateInfo;
 
 static const StateInfo states[] = {
-  { "running",       N_("Running"),       "media-playback-start-symbolic", "state-running" },
-  { "blocked",       N_("Running"),       "media-playback-start-symbolic", "state-running" },
-  { "paused",        N_("Paused"),        "media-playback-pause-symbolic", "state-paused" },
-  { "shutoff",       N_("Shut Off"),      "system-shutdown-symbolic",      "state-shutoff" },
-  { "saved",         N_("Saved"),         "document-save-symbolic",        "state-saved" },
-  { "crashed",       N_("Crashed"),       "dialog-error-symbolic",         "state-crashed" },
-  { "suspended",     N_("Suspended"),     "weather-clear-night-symbolic",  "state-paused" },
-  { "shutting-down", N_("Shutting Down"), "system-shutdown-symbolic",      "state-running" },
+  [VIREO_MACHINE_STATE_UNKNOWN]       = { N_("Unknown"),       "dialog-question-symbolic",      "state-unknown" },
+  [VIREO_MACHINE_STATE_RUNNING]       = { N_("Running"),       "media-playback-start-symbolic", "state-running" },
+  [VIREO_MACHINE_STATE_BLOCKED]       = { N_("Running"),       "media-playback-start-symbolic", "state-running" },
+  [VIREO_MACHINE_STATE_PAUSED]        = { N_("Paused"),        "media-playback-pause-symbolic", "state-paused" },
+  [VIREO_MACHINE_STATE_SHUTTING_DOWN] = { N_("Shutting Down"), "system-shutdown-symbolic",      "state-running" },
+  [VIREO_MACHINE_STATE_SHUTOFF]       = { N_("Shut Off"),      "system-shutdown-symbolic",      "state-shutoff" },
+  [VIREO_MACHINE_STATE_SAVED]         = { N_("Saved"),         "document-save-symbolic",        "state-saved" },
+  [VIREO_MACHINE_STATE_CRASHED]       = { N_("Crashed"),       "dialog-error-symbolic",         "state-crashed" },
+  [VIREO_MACHINE_STATE_SUSPENDED]     = { N_("Suspended"),     "weather-clear-night-symbolic",  "state-paused" },
 };
 
-static const StateInfo unknown = { "unknown", N_("Unknown"), "dialog-question-symbolic", "state-unknown" };
-
 static const StateInfo *
-lookup (const char *state)
+lookup (VireoMachineState state)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_strcmp0 (states[i].state, state) == 0)
-      return &states[i];
-  return &unknown;
+  return (guint) state < G_N_ELEMENTS (states) ? &states[state] : &states[VIREO_MACHINE_STATE_UNKNOWN];
 }
 
 /**
  * vireo_state_label:
- * @state: a Machine.State value
- *
- * Returns: the state in words, translated
+ * Returns: @state in words, translated
  */
 const char *
-vireo_state_label (const char *state)
+vireo_state_label (VireoMachineState state)
 {
   return _(lookup (state)->label);
 }
 
 const char *
-vireo_state_icon_name (const char *state)
+vireo_state_icon_name (VireoMachineState state)
 {
   return lookup (state)->icon_name;
 }
 
 const char *
-vireo_state_css_class (const char *state)
+vireo_state_css_class (VireoMachineState state)
 {
   return lookup (state)->css_class;
-}
-
-/**
- * vireo_state_actions:
- * @state: a Machine.State value
- * @persistent: whether the machine has a persistent definition
- *
- * Returns: the actions that make sense in @state; the helper checks again
- */
-VireoMachineActions
-vireo_state_actions (const char *state,
-                     gboolean    persistent)
-{
-  VireoMachineActions actions = VIREO_ACTION_DELETE;
-
-  if (g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "blocked") == 0)
-    actions |= VIREO_ACTION_SHUTDOWN | VIREO_ACTION_REBOOT | VIREO_ACTION_FORCE_OFF
-               | VIREO_ACTION_PAUSE | VIREO_ACTION_SAVE;
-  else if (g_strcmp0 (state, "paused") == 0)
-    actions |= VIREO_ACTION_RESUME | VIREO_ACTION_FORCE_OFF | VIREO_ACTION_SAVE;
-  else if (g_strcmp0 (state, "shutoff") == 0 || g_strcmp0 (state, "saved") == 0)
-    actions |= VIREO_ACTION_START;
-  else if (g_strcmp0 (state, "crashed") == 0 || g_strcmp0 (state, "suspended") == 0
-           || g_strcmp0 (state, "shutting-down") == 0)
-    actions |= VIREO_ACTION_FORCE_OFF;
-
-  /* libvirt keeps a saved image only for a persistent machine. */
-  if (!persistent)
-    actions &= ~VIREO_ACTION_SAVE;
-
-  return actions;
 }
 
 /**

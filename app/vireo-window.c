@@ -64,21 +64,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Sorts by what the row shows: the title where there is one, else the name. */
-static const char *
-display_name (VireoDBusMachine *machine)
-{
-  const char *title = vireo_dbus_machine_get_title (machine);
-
-  return title != NULL && title[0] != '\0' ? title : vireo_dbus_machine_get_name (machine);
-}
-
 static int
 compare_machines (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  int cmp = g_utf8_collate (display_name ((VireoDBusMachine *) a), display_name ((VireoDBusMachine *) b));
+  /* By what the row shows: the title where there is one, else the name. */
+  int cmp = g_utf8_collate (vireo_machine_get_display_name ((VireoDBusMachine *) a),
+                            vireo_machine_get_display_name ((VireoDBusMachine *) b));
 
   return cmp != 0 ? cmp : g_strcmp0 (vireo_dbus_machine_get_name ((VireoDBusMachine *) a),
                                      vireo_dbus_machine_get_name ((VireoDBusMachine *) b));
@@ -307,9 +300,7 @@ machine_stopped_cb (VireoWindow      *self,
                     GParamSpec       *pspec,
                     VireoDBusMachine *machine)
 {
-  const char *state = vireo_dbus_machine_get_state (machine);
-
-  if (g_strcmp0 (state, "running") != 0 && g_strcmp0 (state, "paused") != 0)
+  if (!vireo_machine_state_is_active (vireo_machine_get_state (machine)))
     set_thumbnail (self, machine, NULL);
 }
 
@@ -356,12 +347,11 @@ list_activate_cb (VireoWindow *self,
                   guint        position)
 {
   g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  const char *state = machine != NULL ? vireo_dbus_machine_get_state (machine) : NULL;
 
   gtk_single_selection_set_selected (self->selection, position);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   /* Enter or a double click on a running machine opens its screen. */
-  if (g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "paused") == 0)
+  if (machine != NULL && vireo_machine_state_is_active (vireo_machine_get_state (machine)))
     vireo_machine_page_show_console (self->machine_page);
   else
     vireo_machine_page_focus (self->machine_page);

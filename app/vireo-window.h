@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "vireo-client.h"
+#include "vireo.h"
 
 G_BEGIN_DECLS
 

@@ -15,9 +15,7 @@
 #include <locale.h>
 
 #include "vireo-daemon.h"
-#include "vireo-error.h"
-
-#define BUS_NAME "org.vireo.Hypervisor1"
+#include "vireo.h"
 
 static GMainLoop *main_loop;
 static int exit_status = 0;
@@ -146,7 +144,7 @@ main (int   argc,
 
   if (opt_replace)
     flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
-  owner_id = g_bus_own_name_on_connection (connection, BUS_NAME, flags,
+  owner_id = g_bus_own_name_on_connection (connection, VIREO_BUS_NAME, flags,
                                            name_acquired_cb, name_lost_cb, NULL, NULL);
 
   g_main_loop_run (main_loop);

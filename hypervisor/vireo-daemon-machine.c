@@ -861,7 +861,7 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_name (machine, facts->name);
   vireo_dbus_machine_set_title (machine, facts->title != NULL ? facts->title : "");
   vireo_dbus_machine_set_description (machine, facts->description != NULL ? facts->description : "");
-  vireo_dbus_machine_set_state (machine, facts->state);
+  vireo_dbus_machine_set_state (machine, vireo_machine_state_to_string (facts->state));
   vireo_dbus_machine_set_os_id (machine, facts->os_id != NULL ? facts->os_id : "");
   vireo_dbus_machine_set_vcpus (machine, facts->vcpus);
   vireo_dbus_machine_set_memory_mib (machine, facts->memory_mib);

@@ -224,7 +224,7 @@ create_machine_done (VireoCall *call)
   g_autofree char *uuid = g_strdup (call->out_facts->uuid);
 
   _vireo_daemon_apply_facts (call->daemon, uuid, call->out_facts, call->seq);
-  path = _vireo_daemon_machine_path (uuid);
+  path = vireo_machine_path_for_uuid (uuid);
   g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
                                          g_variant_new ("(o)", path));
 }

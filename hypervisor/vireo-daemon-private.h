@@ -66,7 +66,6 @@ void                _vireo_daemon_apply_facts      (VireoDaemon            *self
                                                     const char             *uuid,
                                                     VireoDomainFacts       *facts,
                                                     guint64                 seq);
-char               *_vireo_daemon_machine_path     (const char             *uuid);
 VireoDomainFacts   *_vireo_daemon_fetch_facts      (virConnectPtr           conn,
                                                     virDomainPtr            dom,
                                                     GError                **error);

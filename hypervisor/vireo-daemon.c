@@ -60,14 +60,6 @@ static void schedule_reconnect (VireoDaemon *self);
 static void start_connect      (VireoDaemon *self);
 static void start_full_sync    (VireoDaemon *self);
 
-char *
-_vireo_daemon_machine_path (const char *uuid)
-{
-  g_autofree char *escaped = g_dbus_escape_object_path (uuid);
-
-  return g_strdup_printf (VIREO_MACHINES_PATH "/%s", escaped);
-}
-
 const VireoHostLimits *
 _vireo_daemon_get_limits (VireoDaemon *self)
 {
@@ -122,7 +114,7 @@ _vireo_daemon_fetch_facts (virConnectPtr   conn,
     facts->autostart = autostart != 0;
   if (state == VIR_DOMAIN_SHUTOFF)
     managed_save = virDomainHasManagedSaveImage (dom, 0) == 1;
-  facts->state = vireo_libvirt_state_to_string (state, managed_save);
+  facts->state = vireo_libvirt_state (state, managed_save);
 
   for (guint i = 0; i < facts->disks->len; i++)
     {
@@ -336,7 +328,7 @@ static void
 unexport_machine (VireoDaemon *self,
                   const char  *uuid)
 {
-  g_autofree char *path = _vireo_daemon_machine_path (uuid);
+  g_autofree char *path = vireo_machine_path_for_uuid (uuid);
 
   vireo_object_manager_unexport (self->object_manager, path);
   g_hash_table_remove (self->machines, uuid);
@@ -382,14 +374,14 @@ _vireo_daemon_apply_facts (VireoDaemon      *self,
 
   if (machine != NULL)
     {
-      g_autofree char *path = _vireo_daemon_machine_path (uuid);
+      g_autofree char *path = vireo_machine_path_for_uuid (uuid);
 
       vireo_daemon_machine_update (machine, facts, seq);
       vireo_object_manager_changed (self->object_manager, path);
     }
   else
     {
-      g_autofree char *path = _vireo_daemon_machine_path (uuid);
+      g_autofree char *path = vireo_machine_path_for_uuid (uuid);
 
       machine = vireo_daemon_machine_new (self, uuid);
       vireo_daemon_machine_update (machine, facts, seq);
@@ -554,7 +546,7 @@ set_disconnected (VireoDaemon *self,
   uuids = g_hash_table_get_keys (self->machines);
   for (GList *l = uuids; l != NULL; l = l->next)
     {
-      g_autofree char *path = _vireo_daemon_machine_path (l->data);
+      g_autofree char *path = vireo_machine_path_for_uuid (l->data);
 
       vireo_object_manager_unexport (self->object_manager, path);
     }

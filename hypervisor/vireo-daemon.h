@@ -8,15 +8,12 @@
 #include <gio/gio.h>
 
 #include "vireo-host.h"
+#include "vireo.h"
 
 G_BEGIN_DECLS
 
 #define VIREO_TYPE_DAEMON (vireo_daemon_get_type ())
 G_DECLARE_FINAL_TYPE (VireoDaemon, vireo_daemon, VIREO, DAEMON, GObject)
-
-#define VIREO_OBJECT_MANAGER_PATH "/org/vireo/Hypervisor1"
-#define VIREO_MANAGER_PATH        "/org/vireo/Hypervisor1/Manager"
-#define VIREO_MACHINES_PATH       "/org/vireo/Hypervisor1/machines"
 
 VireoDaemon *vireo_daemon_new   (GDBusConnection *connection,
                                  const char      *libvirt_uri,

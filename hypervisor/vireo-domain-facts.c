@@ -195,7 +195,7 @@ vireo_domain_facts_new_from_xml (const char  *xml,
   facts->memory_mib = gvir_config_domain_get_memory (config) / 1024;
   facts->disks = g_ptr_array_new_with_free_func (disk_facts_free);
   facts->nics = g_ptr_array_new_with_free_func (nic_facts_free);
-  facts->state = "unknown";
+  facts->state = VIREO_MACHINE_STATE_UNKNOWN;
 
   if (facts->name == NULL || facts->uuid == NULL)
     {

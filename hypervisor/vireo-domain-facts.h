@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "vireo-machine-state.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -39,7 +41,7 @@ typedef struct {
   gboolean    has_serial;
   gboolean    persistent;
   gboolean    autostart;
-  const char *state;      /* static string */
+  VireoMachineState state;
 } VireoDomainFacts;
 
 VireoDomainFacts *vireo_domain_facts_new_from_xml (const char       *xml,

@@ -166,34 +166,34 @@ vireo_libvirt_set_error (GError     **error,
 }
 
 /**
- * vireo_libvirt_state_to_string:
+ * vireo_libvirt_state:
  * @state: a virDomainState
  * @has_managed_save: whether a shut off domain has a saved memory image
  *
- * Returns: the Machine.State value for @state.
+ * Returns: the machine state for @state.
  */
-const char *
-vireo_libvirt_state_to_string (int      state,
-                               gboolean has_managed_save)
+VireoMachineState
+vireo_libvirt_state (int      state,
+                     gboolean has_managed_save)
 {
   switch (state)
     {
     case VIR_DOMAIN_RUNNING:
-      return "running";
+      return VIREO_MACHINE_STATE_RUNNING;
     case VIR_DOMAIN_BLOCKED:
-      return "blocked";
+      return VIREO_MACHINE_STATE_BLOCKED;
     case VIR_DOMAIN_PAUSED:
-      return "paused";
+      return VIREO_MACHINE_STATE_PAUSED;
     case VIR_DOMAIN_SHUTDOWN:
-      return "shutting-down";
+      return VIREO_MACHINE_STATE_SHUTTING_DOWN;
     case VIR_DOMAIN_SHUTOFF:
-      return has_managed_save ? "saved" : "shutoff";
+      return has_managed_save ? VIREO_MACHINE_STATE_SAVED : VIREO_MACHINE_STATE_SHUTOFF;
     case VIR_DOMAIN_CRASHED:
-      return "crashed";
+      return VIREO_MACHINE_STATE_CRASHED;
     case VIR_DOMAIN_PMSUSPENDED:
-      return "suspended";
+      return VIREO_MACHINE_STATE_SUSPENDED;
     case VIR_DOMAIN_NOSTATE:
     default:
-      return "unknown";
+      return VIREO_MACHINE_STATE_UNKNOWN;
     }
 }

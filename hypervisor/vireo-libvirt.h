@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include "vireo-error.h"
+#include "vireo.h"
 #include "vireo-libvirt-compat.h"
 
 G_BEGIN_DECLS
@@ -21,7 +21,7 @@ void        vireo_libvirt_set_error_full  (GError     **error,
 void        vireo_libvirt_set_error       (GError     **error,
                                            const char  *format,
                                            ...) G_GNUC_PRINTF (2, 3);
-const char *vireo_libvirt_state_to_string (int          state,
+VireoMachineState vireo_libvirt_state     (int          state,
                                            gboolean     has_managed_save);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* test-client.c: the app's client model against mocked helpers
+/* test-client.c: libvireo's client and typed calls against mocked helpers
  *
  * Two mocks: libglib-testing's GtDBusQueue, which answers each call the way a test says
  * (method calls, errors, the helper's name coming and going); and skeletons exported on a
@@ -14,15 +14,13 @@
 #include <locale.h>
 #include <string.h>
 
-#include "vireo-client.h"
-#include "vireo-error.h"
-#include "vireo-machine-util.h"
+#include "vireo.h"
 
-#define BUS_NAME     "org.vireo.Hypervisor1"
-#define ROOT         "/org/vireo/Hypervisor1"
-#define MANAGER_PATH "/org/vireo/Hypervisor1/Manager"
-#define MACHINE_A    "/org/vireo/Hypervisor1/machines/a"
-#define MACHINE_B    "/org/vireo/Hypervisor1/machines/b"
+#define BUS_NAME     VIREO_BUS_NAME
+#define ROOT         VIREO_OBJECT_MANAGER_PATH
+#define MANAGER_PATH VIREO_MANAGER_PATH
+#define MACHINE_A    VIREO_MACHINES_PATH "/a"
+#define MACHINE_B    VIREO_MACHINES_PATH "/b"
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -192,7 +190,8 @@ test_queue_calls (void)
   g_assert_nonnull (vireo_client_get_manager (client));
 
   /* A call that libvirt refuses: the error arrives typed, with sentence and detail apart. */
-  vireo_client_call_async (client, machine_at (client, MACHINE_A), "Start", NULL, NULL, call_done_cb, &result);
+  vireo_machine_run_async (machine_at (client, MACHINE_A), VIREO_MACHINE_ACTION_START, NULL, NULL,
+                           call_done_cb, &result);
   invocation = gt_dbus_queue_assert_pop_message (queue, MACHINE_A, "org.vireo.Hypervisor1.Machine", "Start",
                                                  "(@a{sv})", &options);
   g_assert_cmpuint (g_variant_n_children (options), ==, 0);
@@ -203,10 +202,10 @@ test_queue_calls (void)
                                                  "Could not start “a”. The machine is not in a state that allows this.\n"
                                                  "libvirt: Requested operation is not valid: domain is already running");
   g_assert_true (wait_until (result_arrived, &result));
-  g_assert_false (vireo_client_call_finish (client, result, &error));
+  g_assert_false (vireo_machine_run_finish (machine_at (client, MACHINE_A), result, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
-  g_assert_false (vireo_client_error_is_silent (error));
-  vireo_client_error_get_text (error, &sentence, &detail);
+  g_assert_false (vireo_error_is_silent (error));
+  vireo_error_get_text (error, &sentence, &detail);
   g_assert_cmpstr (sentence, ==, "Could not start “a”. The machine is not in a state that allows this.");
   g_assert_cmpstr (detail, ==, "Requested operation is not valid: domain is already running");
   g_clear_error (&error);
@@ -214,7 +213,7 @@ test_queue_calls (void)
   g_clear_pointer (&options, g_variant_unref);
 
   /* Options travel as given; a dismissed password dialog needs no message. */
-  vireo_client_call_async (client, machine_at (client, MACHINE_A), "Delete",
+  vireo_machine_run_async (machine_at (client, MACHINE_A), VIREO_MACHINE_ACTION_DELETE,
                            g_variant_new_parsed ("{'disks': <['/var/lib/libvirt/images/a.qcow2']>}"),
                            NULL, call_done_cb, &result);
   invocation = gt_dbus_queue_assert_pop_message (queue, MACHINE_A, "org.vireo.Hypervisor1.Machine", "Delete",
@@ -223,8 +222,8 @@ test_queue_calls (void)
   g_dbus_method_invocation_return_error_literal (g_steal_pointer (&invocation), VIREO_ERROR,
                                                  VIREO_ERROR_NOT_AUTHORIZED_DISMISSED, "dismissed");
   g_assert_true (wait_until (result_arrived, &result));
-  g_assert_false (vireo_client_call_finish (client, result, &error));
-  g_assert_true (vireo_client_error_is_silent (error));
+  g_assert_false (vireo_machine_run_finish (machine_at (client, MACHINE_A), result, &error));
+  g_assert_true (vireo_error_is_silent (error));
   g_clear_error (&error);
   g_clear_object (&result);
 
@@ -368,41 +367,58 @@ test_signals (void)
   g_test_dbus_down (bus);
 }
 
-static void
-test_util (void)
+/* The actions a state allows, as a mask, for short assertions. */
+static guint
+allowed (const char *state,
+         gboolean    persistent)
 {
-  g_autofree char *m512 = vireo_format_memory (512);
-  g_autofree char *m2048 = vireo_format_memory (2048);
-  g_autofree char *m1536 = vireo_format_memory (1536);
-  g_autofree char *debian = vireo_os_name_from_id ("http://debian.org/debian/12");
-  g_autofree char *windows = vireo_os_name_from_id ("http://microsoft.com/win/11");
-  g_autofree char *other = vireo_os_name_from_id ("http://example.org/plan9/4");
+  guint mask = 0;
 
-  g_assert_cmpstr (m512, ==, "512 MiB");
-  g_assert_cmpstr (m2048, ==, "2 GiB");
-  g_assert_cmpstr (m1536, ==, "1.5 GiB");
-  g_assert_cmpstr (debian, ==, "Debian 12");
-  g_assert_cmpstr (windows, ==, "Windows 11");
-  g_assert_cmpstr (other, ==, "plan9 4");
-  g_assert_null (vireo_os_name_from_id (""));
-  g_assert_null (vireo_os_name_from_id (NULL));
+  for (guint a = 0; a < VIREO_MACHINE_N_ACTIONS; a++)
+    if (vireo_machine_state_allows (vireo_machine_state_from_string (state), persistent, a))
+      mask |= 1u << a;
+  return mask;
+}
 
-  g_assert_cmpstr (vireo_state_label ("running"), ==, "Running");
-  g_assert_cmpstr (vireo_state_label ("shutoff"), ==, "Shut Off");
-  g_assert_cmpstr (vireo_state_label ("saved"), ==, "Saved");
-  g_assert_cmpstr (vireo_state_label ("nonsense"), ==, "Unknown");
+#define A(x) (1u << VIREO_MACHINE_ACTION_##x)
+
+static void
+test_state (void)
+{
+  /* Every Machine.State value goes both ways; anything else is unknown. */
+  for (guint s = VIREO_MACHINE_STATE_UNKNOWN; s <= VIREO_MACHINE_STATE_SUSPENDED; s++)
+    g_assert_cmpint (vireo_machine_state_from_string (vireo_machine_state_to_string (s)), ==, s);
+  g_assert_cmpint (vireo_machine_state_from_string ("nonsense"), ==, VIREO_MACHINE_STATE_UNKNOWN);
+  g_assert_cmpint (vireo_machine_state_from_string (NULL), ==, VIREO_MACHINE_STATE_UNKNOWN);
+  g_assert_cmpstr (vireo_machine_state_to_string (VIREO_MACHINE_STATE_SHUTTING_DOWN), ==, "shutting-down");
+
+  g_assert_true (vireo_machine_state_is_active (VIREO_MACHINE_STATE_PAUSED));
+  g_assert_true (vireo_machine_state_is_active (VIREO_MACHINE_STATE_BLOCKED));
+  g_assert_false (vireo_machine_state_is_active (VIREO_MACHINE_STATE_SAVED));
+  g_assert_false (vireo_machine_state_is_active (VIREO_MACHINE_STATE_UNKNOWN));
+  g_assert_true (vireo_machine_state_can_start (VIREO_MACHINE_STATE_SAVED));
+  g_assert_false (vireo_machine_state_can_start (VIREO_MACHINE_STATE_CRASHED));
 
   /* Each action only where it applies. */
-  g_assert_cmpint (vireo_state_actions ("shutoff", TRUE), ==, VIREO_ACTION_START | VIREO_ACTION_DELETE);
-  g_assert_cmpint (vireo_state_actions ("saved", TRUE), ==, VIREO_ACTION_START | VIREO_ACTION_DELETE);
-  g_assert_cmpint (vireo_state_actions ("running", TRUE), ==,
-                   VIREO_ACTION_SHUTDOWN | VIREO_ACTION_REBOOT | VIREO_ACTION_FORCE_OFF
-                   | VIREO_ACTION_PAUSE | VIREO_ACTION_SAVE | VIREO_ACTION_DELETE);
-  g_assert_cmpint (vireo_state_actions ("running", FALSE) & VIREO_ACTION_SAVE, ==, 0);
-  g_assert_cmpint (vireo_state_actions ("paused", TRUE), ==,
-                   VIREO_ACTION_RESUME | VIREO_ACTION_FORCE_OFF | VIREO_ACTION_SAVE | VIREO_ACTION_DELETE);
-  g_assert_cmpint (vireo_state_actions ("crashed", TRUE), ==, VIREO_ACTION_FORCE_OFF | VIREO_ACTION_DELETE);
-  g_assert_cmpint (vireo_state_actions ("unknown", TRUE), ==, VIREO_ACTION_DELETE);
+  g_assert_cmphex (allowed ("shutoff", TRUE), ==, A (START) | A (DELETE));
+  g_assert_cmphex (allowed ("saved", TRUE), ==, A (START) | A (DELETE));
+  g_assert_cmphex (allowed ("running", TRUE), ==,
+                   A (SHUTDOWN) | A (REBOOT) | A (FORCE_OFF) | A (RESET) | A (PAUSE) | A (SAVE) | A (DELETE));
+  g_assert_cmphex (allowed ("running", FALSE) & A (SAVE), ==, 0);
+  g_assert_cmphex (allowed ("paused", TRUE), ==, A (RESUME) | A (FORCE_OFF) | A (RESET) | A (SAVE) | A (DELETE));
+  g_assert_cmphex (allowed ("crashed", TRUE), ==, A (FORCE_OFF) | A (DELETE));
+  g_assert_cmphex (allowed ("unknown", TRUE), ==, A (DELETE));
+
+  g_assert_cmpstr (vireo_machine_action_get_method (VIREO_MACHINE_ACTION_FORCE_OFF), ==, "ForceOff");
+}
+
+static void
+test_paths (void)
+{
+  g_autofree char *path = vireo_machine_path_for_uuid ("8f0c1b56-5c1e-4bb9-9a1e-0a1b2c3d4e5f");
+
+  g_assert_true (g_variant_is_object_path (path));
+  g_assert_true (g_str_has_prefix (path, VIREO_MACHINES_PATH "/"));
 }
 
 int
@@ -412,9 +428,10 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/app/client/calls-and-name-owner", test_queue_calls);
-  g_test_add_func ("/app/client/signals", test_signals);
-  g_test_add_func ("/app/util", test_util);
+  g_test_add_func ("/lib/client/calls-and-name-owner", test_queue_calls);
+  g_test_add_func ("/lib/client/signals", test_signals);
+  g_test_add_func ("/lib/machine-state", test_state);
+  g_test_add_func ("/lib/paths", test_paths);
 
   return g_test_run ();
 }

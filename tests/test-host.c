@@ -215,12 +215,12 @@ test_errors (void)
     g_assert_cmpstr (name, ==, "org.vireo.Hypervisor1.Error.NotAuthorized");
   }
 
-  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_RUNNING, FALSE), ==, "running");
-  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_SHUTOFF, FALSE), ==, "shutoff");
-  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_SHUTOFF, TRUE), ==, "saved");
-  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_PMSUSPENDED, FALSE), ==, "suspended");
-  g_assert_cmpstr (vireo_libvirt_state_to_string (VIR_DOMAIN_CRASHED, FALSE), ==, "crashed");
-  g_assert_cmpstr (vireo_libvirt_state_to_string (42, FALSE), ==, "unknown");
+  g_assert_cmpint (vireo_libvirt_state (VIR_DOMAIN_RUNNING, FALSE), ==, VIREO_MACHINE_STATE_RUNNING);
+  g_assert_cmpint (vireo_libvirt_state (VIR_DOMAIN_SHUTOFF, FALSE), ==, VIREO_MACHINE_STATE_SHUTOFF);
+  g_assert_cmpint (vireo_libvirt_state (VIR_DOMAIN_SHUTOFF, TRUE), ==, VIREO_MACHINE_STATE_SAVED);
+  g_assert_cmpint (vireo_libvirt_state (VIR_DOMAIN_PMSUSPENDED, FALSE), ==, VIREO_MACHINE_STATE_SUSPENDED);
+  g_assert_cmpint (vireo_libvirt_state (VIR_DOMAIN_CRASHED, FALSE), ==, VIREO_MACHINE_STATE_CRASHED);
+  g_assert_cmpint (vireo_libvirt_state (42, FALSE), ==, VIREO_MACHINE_STATE_UNKNOWN);
 }
 
 static const char facts_xml[] =

@@ -109,10 +109,7 @@ choose_protocol (VireoConsole *self)
 static gboolean
 machine_running (VireoConsole *self)
 {
-  const char *state = self->machine != NULL ? vireo_dbus_machine_get_state (self->machine) : NULL;
-
-  return g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "paused") == 0
-         || g_strcmp0 (state, "blocked") == 0;
+  return self->machine != NULL && vireo_machine_state_is_active (vireo_machine_get_state (self->machine));
 }
 
 /* Status: what the overlay says when there is no picture to show */

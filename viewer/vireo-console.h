@@ -7,7 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "vireo-dbus-generated.h"
+#include "vireo.h"
 #include "vireo-display.h"
 
 G_BEGIN_DECLS

@@ -10,8 +10,6 @@
 
 #include "config.h"
 
-#include <gio/gunixfdlist.h>
-
 #include "vireo-machine-source.h"
 
 struct _VireoMachineSource {
@@ -34,20 +32,10 @@ open_console_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GUnixFDList) fd_list = NULL;
-  g_autoptr(GVariant) fd_index = NULL;
   GError *error = NULL;
   int fd;
 
-  if (!vireo_dbus_machine_call_open_console_finish (VIREO_DBUS_MACHINE (source), &fd_index, &fd_list,
-                                                    result, &error))
-    {
-      g_dbus_error_strip_remote_error (error);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  fd = g_unix_fd_list_get (fd_list, g_variant_get_handle (fd_index), &error);
+  fd = vireo_machine_open_console_finish (VIREO_DBUS_MACHINE (source), result, &error);
   if (fd < 0)
     g_task_return_error (task, error);
   else
@@ -65,9 +53,7 @@ vireo_machine_source_open_fd_async (VireoConsoleSource  *source,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, vireo_machine_source_open_fd_async);
-  vireo_dbus_machine_call_open_console (self->machine, protocol, g_variant_new ("a{sv}", NULL),
-                                        G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, G_MAXINT, NULL,
-                                        cancellable, open_console_cb, g_steal_pointer (&task));
+  vireo_machine_open_console_async (self->machine, protocol, cancellable, open_console_cb, g_steal_pointer (&task));
 }
 
 static int

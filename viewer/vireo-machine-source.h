@@ -6,7 +6,7 @@
 #pragma once
 
 #include "vireo-console-source.h"
-#include "vireo-dbus-generated.h"
+#include "vireo.h"
 
 G_BEGIN_DECLS
 

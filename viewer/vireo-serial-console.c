@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include <gio/gunixfdlist.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <vte/vte.h>
 
@@ -49,9 +49,7 @@ static GParamSpec *properties[N_PROPS];
 static gboolean
 machine_running (VireoSerialConsole *self)
 {
-  const char *state = self->machine != NULL ? vireo_dbus_machine_get_state (self->machine) : NULL;
-
-  return g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "paused") == 0 || g_strcmp0 (state, "blocked") == 0;
+  return self->machine != NULL && vireo_machine_state_is_active (vireo_machine_get_state (self->machine));
 }
 
 static void
@@ -138,24 +136,16 @@ open_serial_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(VireoSerialConsole) self = user_data;
-  g_autoptr(GUnixFDList) fd_list = NULL;
-  g_autoptr(GVariant) fd_index = NULL;
   g_autoptr(GError) error = NULL;
   int fd;
 
-  if (!vireo_dbus_machine_call_open_serial_finish (VIREO_DBUS_MACHINE (source), &fd_index, &fd_list, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_dbus_error_strip_remote_error (error);
-          close_socket (self, error->message);
-        }
-      return;
-    }
-
-  fd = g_unix_fd_list_get (fd_list, g_variant_get_handle (fd_index), &error);
+  fd = vireo_machine_open_serial_finish (VIREO_DBUS_MACHINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (fd < 0 || (self->socket = g_socket_new_from_fd (fd, &error)) == NULL)
     {
+      if (fd >= 0)
+        close (fd);
       close_socket (self, error->message);
       return;
     }
@@ -194,9 +184,7 @@ vireo_serial_console_connect (VireoSerialConsole *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  vireo_dbus_machine_call_open_serial (self->machine, g_variant_new ("a{sv}", NULL),
-                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, G_MAXINT, NULL,
-                                       self->cancellable, open_serial_cb, g_object_ref (self));
+  vireo_machine_open_serial_async (self->machine, FALSE, self->cancellable, open_serial_cb, g_object_ref (self));
 }
 
 void

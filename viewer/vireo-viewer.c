@@ -16,14 +16,13 @@
 #include <stdio.h>
 
 #include "vireo-console.h"
-#include "vireo-error.h"
 #include "vireo-keymap.h"
 #include "vireo-renderer.h"
 #include "vireo-serial-console.h"
 
 typedef struct {
   GtkApplication     *app;
-  GDBusObjectManager *client;
+  VireoClient        *client;
   char               *wanted;
   char               *protocol;
   char               *grab_keys;
@@ -172,24 +171,6 @@ read_command (Viewer *viewer)
   g_data_input_stream_read_line_async (viewer->commands, G_PRIORITY_DEFAULT, NULL, command_cb, viewer);
 }
 
-static VireoDBusMachine *
-find_machine (Viewer *viewer)
-{
-  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (viewer->client);
-
-  for (GList *l = objects; l != NULL; l = l->next)
-    {
-      VireoDBusMachine *machine = vireo_dbus_object_peek_machine (VIREO_DBUS_OBJECT (l->data));
-
-      if (machine != NULL
-          && (g_strcmp0 (vireo_dbus_machine_get_name (machine), viewer->wanted) == 0
-              || g_ascii_strcasecmp (vireo_dbus_machine_get_uuid (machine), viewer->wanted) == 0))
-        return g_object_ref (machine);
-    }
-
-  return NULL;
-}
-
 static void
 open_window (Viewer           *viewer,
              VireoDBusMachine *machine)
@@ -233,54 +214,68 @@ open_window (Viewer           *viewer,
     }
 }
 
-static void
-try_open (Viewer *viewer)
-{
-  g_autoptr(VireoDBusMachine) machine = NULL;
-
-  if (viewer->window != NULL || viewer->client == NULL)
-    return;
-
-  machine = find_machine (viewer);
-  if (machine == NULL)
-    return;
-
-  g_clear_handle_id (&viewer->timeout_id, g_source_remove);
-  open_window (viewer, machine);
-  g_application_release (G_APPLICATION (viewer->app));
-}
+static void give_up (Viewer     *viewer,
+                     const char *message);
 
 static gboolean
-not_found_cb (gpointer user_data)
+not_ready_cb (gpointer user_data)
 {
   Viewer *viewer = user_data;
+  const char *problem = vireo_client_get_problem (viewer->client);
 
   viewer->timeout_id = 0;
-  g_printerr (_("vireo-viewer: no machine named “%s”, or the Vireo helper is not running.\n"), viewer->wanted);
-  viewer->status = 1;
-  g_application_release (G_APPLICATION (viewer->app));
+  give_up (viewer, problem != NULL ? problem : _("The Vireo helper did not answer."));
   return G_SOURCE_REMOVE;
 }
 
 static void
-client_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+give_up (Viewer     *viewer,
+         const char *message)
 {
-  Viewer *viewer = user_data;
-  g_autoptr(GError) error = NULL;
+  g_printerr ("vireo-viewer: %s\n", message);
+  viewer->status = 1;
+  g_clear_handle_id (&viewer->timeout_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (viewer->client, viewer);
+  g_application_release (G_APPLICATION (viewer->app));
+}
 
-  viewer->client = vireo_dbus_object_manager_client_new_for_bus_finish (result, &error);
-  if (viewer->client == NULL)
+/* Waits for the helper's answer, then opens the window or says at once why not. */
+static void
+client_state_cb (Viewer *viewer)
+{
+  VireoDBusMachine *machine;
+
+  if (viewer->window != NULL)
+    return;
+
+  switch (vireo_client_get_state (viewer->client))
     {
-      g_printerr ("vireo-viewer: %s\n", error->message);
-      viewer->status = 1;
-      g_application_release (G_APPLICATION (viewer->app));
+    case VIREO_CLIENT_CONNECTING:
+    case VIREO_CLIENT_NO_LIBVIRT:   /* the helper is (re)connecting to libvirtd: wait */
+      return;
+
+    case VIREO_CLIENT_NO_HELPER:
+      give_up (viewer, vireo_client_get_problem (viewer->client));
+      return;
+
+    case VIREO_CLIENT_READY:
+    default:
+      break;
+    }
+
+  machine = vireo_client_find_machine (viewer->client, viewer->wanted);
+  if (machine == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no machine named “%s”."), viewer->wanted);
+
+      give_up (viewer, message);
       return;
     }
 
-  g_signal_connect_swapped (viewer->client, "object-added", G_CALLBACK (try_open), viewer);
-  try_open (viewer);
+  g_clear_handle_id (&viewer->timeout_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (viewer->client, viewer);
+  open_window (viewer, machine);
+  g_application_release (G_APPLICATION (viewer->app));
 }
 
 /* Without a compositor GTK draws the window's shadow itself, again on every frame of the
@@ -308,10 +303,10 @@ activate_cb (GtkApplication *app,
 
   /* Held until the window exists or the machine is known not to. */
   g_application_hold (G_APPLICATION (app));
-  viewer->timeout_id = g_timeout_add_seconds (15, not_found_cb, viewer);
-  vireo_dbus_object_manager_client_new_for_bus (G_BUS_TYPE_SYSTEM, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                                "org.vireo.Hypervisor1", "/org/vireo/Hypervisor1",
-                                                NULL, client_cb, viewer);
+  viewer->timeout_id = g_timeout_add_seconds (30, not_ready_cb, viewer);
+  viewer->client = vireo_client_new (G_BUS_TYPE_SYSTEM);
+  g_signal_connect_swapped (viewer->client, "notify::state", G_CALLBACK (client_state_cb), viewer);
+  vireo_client_start (viewer->client);
 }
 
 int

@@ -43,10 +43,14 @@ typedef enum {
 
 #define VIREO_ERROR_N_ERRORS (VIREO_ERROR_LIBVIRT + 1)
 
-GQuark vireo_error_quark (void);
+GQuark   vireo_error_quark         (void);
 
-void   vireo_error_split_message (const char  *message,
-                                  char       **sentence,
-                                  char       **detail);
+void     vireo_error_split_message (const char    *message,
+                                    char         **sentence,
+                                    char         **detail);
+gboolean vireo_error_is_silent     (const GError  *error);
+void     vireo_error_get_text      (const GError  *error,
+                                    char         **sentence,
+                                    char         **detail);
 
 G_END_DECLS

@@ -13,12 +13,10 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-bus.h"
 #include "vireo-client.h"
+#include "vireo-enum-types.h"
 #include "vireo-error.h"
-
-#define BUS_NAME     "org.vireo.Hypervisor1"
-#define ROOT_PATH    "/org/vireo/Hypervisor1"
-#define MANAGER_PATH "/org/vireo/Hypervisor1/Manager"
 
 struct _VireoClient {
   GObject             parent_instance;
@@ -47,23 +45,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-GType
-vireo_client_state_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { VIREO_CLIENT_CONNECTING, "VIREO_CLIENT_CONNECTING", "connecting" },
-    { VIREO_CLIENT_READY, "VIREO_CLIENT_READY", "ready" },
-    { VIREO_CLIENT_NO_HELPER, "VIREO_CLIENT_NO_HELPER", "no-helper" },
-    { VIREO_CLIENT_NO_LIBVIRT, "VIREO_CLIENT_NO_LIBVIRT", "no-libvirt" },
-    { 0, NULL, NULL },
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("VireoClientState", values));
-  return type;
-}
 
 static void
 update_state (VireoClient *self)
@@ -283,7 +264,7 @@ vireo_client_start (VireoClient *self)
   if (self->connection != NULL)
     g_dbus_object_manager_client_new (self->connection,
                                       G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                      BUS_NAME, ROOT_PATH,
+                                      VIREO_BUS_NAME, VIREO_OBJECT_MANAGER_PATH,
                                       get_proxy_type_cb, NULL, NULL,
                                       self->cancellable, object_manager_cb, g_object_ref (self));
   else
@@ -325,100 +306,9 @@ vireo_client_retry (VireoClient *self)
 
   g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "StartServiceByName",
-                          g_variant_new ("(su)", BUS_NAME, 0), G_VARIANT_TYPE ("(u)"),
+                          g_variant_new ("(su)", VIREO_BUS_NAME, 0), G_VARIANT_TYPE ("(u)"),
                           G_DBUS_CALL_FLAGS_NONE, 30000, self->cancellable,
                           start_service_cb, g_object_ref (self));
-}
-
-static void
-call_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  GError *error = NULL;
-
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
-  if (reply == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * vireo_client_call_async:
- * @machine: the machine
- * @method: "Start", "Shutdown", …
- * @options: (nullable): the a{sv} options, floating references are sunk
- *
- * Calls a Machine method. A polkit password prompt may take minutes, so there is no time
- * limit; cancel @cancellable to give up.
- */
-void
-vireo_client_call_async (VireoClient         *self,
-                         VireoDBusMachine    *machine,
-                         const char          *method,
-                         GVariant            *options,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (VIREO_IS_CLIENT (self));
-  g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vireo_client_call_async);
-  if (options == NULL)
-    options = g_variant_new ("a{sv}", NULL);
-
-  g_dbus_proxy_call (G_DBUS_PROXY (machine), method, g_variant_new_tuple (&options, 1),
-                     G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                     G_MAXINT, cancellable, call_cb, g_steal_pointer (&task));
-}
-
-gboolean
-vireo_client_call_finish (VireoClient   *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (VIREO_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * vireo_client_error_is_silent:
- *
- * Returns: whether @error needs no message: the user cancelled, or dismissed the password
- *   dialog.
- */
-gboolean
-vireo_client_error_is_silent (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-         || g_error_matches (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED_DISMISSED);
-}
-
-/**
- * vireo_client_error_get_text:
- * @sentence: (out): what to tell the user
- * @detail: (out) (nullable): libvirt's words, for a second line
- */
-void
-vireo_client_error_get_text (const GError  *error,
-                             char         **sentence,
-                             char         **detail)
-{
-  g_autoptr(GError) copy = g_error_copy (error);
-
-  g_dbus_error_strip_remote_error (copy);
-  vireo_error_split_message (copy->message, sentence, detail);
 }
 
 VireoClientState
@@ -458,6 +348,12 @@ vireo_client_get_manager (VireoClient *self)
   return self->manager;
 }
 
+/**
+ * vireo_client_lookup_machine:
+ * @object_path: a machine's object path
+ *
+ * Returns: (transfer none) (nullable): the machine at @object_path
+ */
 VireoDBusMachine *
 vireo_client_lookup_machine (VireoClient *self,
                              const char  *object_path)
@@ -466,6 +362,35 @@ vireo_client_lookup_machine (VireoClient *self,
   g_return_val_if_fail (object_path != NULL, NULL);
 
   return g_hash_table_lookup (self->positions, object_path);
+}
+
+/**
+ * vireo_client_find_machine:
+ * @name_or_uuid: a machine's name, or its UUID
+ *
+ * Returns: (transfer none) (nullable): the machine so named; a name wins over a UUID
+ */
+VireoDBusMachine *
+vireo_client_find_machine (VireoClient *self,
+                           const char  *name_or_uuid)
+{
+  VireoDBusMachine *by_uuid = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (name_or_uuid != NULL, NULL);
+
+  g_hash_table_iter_init (&iter, self->positions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (g_strcmp0 (vireo_dbus_machine_get_name (value), name_or_uuid) == 0)
+        return value;
+      if (by_uuid == NULL && vireo_machine_matches (value, name_or_uuid))
+        by_uuid = value;
+    }
+
+  return by_uuid;
 }
 
 static void

@@ -66,3 +66,36 @@ vireo_error_split_message (const char  *message,
   *sentence = g_strndup (message, nl - message);
   *detail = g_strdup (nl + strlen ("\nlibvirt: "));
 }
+
+/**
+ * vireo_error_is_silent:
+ *
+ * Returns: whether @error needs no message: the user cancelled, or dismissed the password
+ *   dialog
+ */
+gboolean
+vireo_error_is_silent (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         || g_error_matches (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED_DISMISSED);
+}
+
+/**
+ * vireo_error_get_text:
+ * @error: an error from a helper call
+ * @sentence: (out): what to tell the user
+ * @detail: (out) (nullable): libvirt's words, for a second line
+ */
+void
+vireo_error_get_text (const GError  *error,
+                      char         **sentence,
+                      char         **detail)
+{
+  g_autoptr(GError) copy = NULL;
+
+  g_return_if_fail (error != NULL);
+
+  copy = g_error_copy (error);
+  g_dbus_error_strip_remote_error (copy);
+  vireo_error_split_message (copy->message, sentence, detail);
+}

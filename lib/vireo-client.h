@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "vireo-dbus-generated.h"
+#include "vireo-machine.h"
 
 G_BEGIN_DECLS
 
@@ -28,9 +29,6 @@ typedef enum {
   VIREO_CLIENT_NO_LIBVIRT,
 } VireoClientState;
 
-GType vireo_client_state_get_type (void) G_GNUC_CONST;
-#define VIREO_TYPE_CLIENT_STATE (vireo_client_state_get_type ())
-
 VireoClient        *vireo_client_new                 (GBusType              bus_type);
 VireoClient        *vireo_client_new_for_connection  (GDBusConnection      *connection);
 void                vireo_client_start               (VireoClient          *self);
@@ -41,19 +39,7 @@ GListModel         *vireo_client_get_machines        (VireoClient          *self
 VireoDBusManager   *vireo_client_get_manager         (VireoClient          *self);
 VireoDBusMachine   *vireo_client_lookup_machine      (VireoClient          *self,
                                                       const char           *object_path);
-void                vireo_client_call_async          (VireoClient          *self,
-                                                      VireoDBusMachine     *machine,
-                                                      const char           *method,
-                                                      GVariant             *options,
-                                                      GCancellable         *cancellable,
-                                                      GAsyncReadyCallback   callback,
-                                                      gpointer              user_data);
-gboolean            vireo_client_call_finish         (VireoClient          *self,
-                                                      GAsyncResult         *result,
-                                                      GError              **error);
-gboolean            vireo_client_error_is_silent     (const GError         *error);
-void                vireo_client_error_get_text      (const GError         *error,
-                                                      char                **sentence,
-                                                      char                **detail);
+VireoDBusMachine   *vireo_client_find_machine        (VireoClient          *self,
+                                                      const char           *name_or_uuid);
 
 G_END_DECLS

@@ -1,0 +1,62 @@
+/* test-machine-util.c: how the app words a machine's facts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "vireo-machine-util.h"
+
+static void
+test_memory (void)
+{
+  g_autofree char *m512 = vireo_format_memory (512);
+  g_autofree char *m2048 = vireo_format_memory (2048);
+  g_autofree char *m1536 = vireo_format_memory (1536);
+
+  g_assert_cmpstr (m512, ==, "512 MiB");
+  g_assert_cmpstr (m2048, ==, "2 GiB");
+  g_assert_cmpstr (m1536, ==, "1.5 GiB");
+}
+
+static void
+test_os_names (void)
+{
+  g_autofree char *debian = vireo_os_name_from_id ("http://debian.org/debian/12");
+  g_autofree char *windows = vireo_os_name_from_id ("http://microsoft.com/win/11");
+  g_autofree char *other = vireo_os_name_from_id ("http://example.org/plan9/4");
+
+  g_assert_cmpstr (debian, ==, "Debian 12");
+  g_assert_cmpstr (windows, ==, "Windows 11");
+  g_assert_cmpstr (other, ==, "plan9 4");
+  g_assert_null (vireo_os_name_from_id (""));
+  g_assert_null (vireo_os_name_from_id (NULL));
+}
+
+static void
+test_states (void)
+{
+  g_assert_cmpstr (vireo_state_label (VIREO_MACHINE_STATE_RUNNING), ==, "Running");
+  g_assert_cmpstr (vireo_state_label (VIREO_MACHINE_STATE_SHUTOFF), ==, "Shut Off");
+  g_assert_cmpstr (vireo_state_label (VIREO_MACHINE_STATE_SAVED), ==, "Saved");
+  g_assert_cmpstr (vireo_state_label (vireo_machine_state_from_string ("nonsense")), ==, "Unknown");
+  g_assert_cmpstr (vireo_state_label (42), ==, "Unknown");
+  g_assert_cmpstr (vireo_state_icon_name (VIREO_MACHINE_STATE_PAUSED), ==, "media-playback-pause-symbolic");
+  g_assert_cmpstr (vireo_state_css_class (VIREO_MACHINE_STATE_CRASHED), ==, "state-crashed");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/util/memory", test_memory);
+  g_test_add_func ("/app/util/os-names", test_os_names);
+  g_test_add_func ("/app/util/states", test_states);
+
+  return g_test_run ();
+}
