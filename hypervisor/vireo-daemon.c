@@ -653,6 +653,8 @@ full_sync_cb (GObject      *source,
     if (!g_hash_table_contains (seen, l->data))
       _vireo_daemon_apply_facts (self, l->data, NULL, job->seq);
 
+  vireo_dbus_manager_set_connection_error (VIREO_DBUS_MANAGER (self->manager), "");
+  vireo_dbus_manager_set_connected (VIREO_DBUS_MANAGER (self->manager), TRUE);
   g_message ("Serving %u machines from %s", g_hash_table_size (self->machines), self->uri);
 }
 
@@ -716,9 +718,8 @@ connect_cb (GObject      *source,
   vireo_dbus_manager_set_memory_mib (manager, self->limits.memory_mib);
   vireo_dbus_manager_set_libvirt_version (manager, job->libvirt_version != NULL ? job->libvirt_version : "");
   vireo_dbus_manager_set_hypervisor_version (manager, job->hypervisor_version != NULL ? job->hypervisor_version : "");
-  vireo_dbus_manager_set_connection_error (manager, "");
-  vireo_dbus_manager_set_connected (manager, TRUE);
 
+  /* Connected once the machines are on the bus: a client that sees Connected sees them all. */
   g_message ("Connected to %s", self->uri);
   start_full_sync (self);
 }
