@@ -67,6 +67,7 @@ vireo_machine_matches (VireoDBusMachine *machine,
          || (uuid != NULL && g_ascii_strcasecmp (uuid, name_or_uuid) == 0);
 }
 
+/* On failure, returns @error (set by the _finish call that gave @ok) through @task. */
 static gboolean
 finish_call (gboolean   ok,
              GError    *error,
@@ -210,9 +211,9 @@ get_xml_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   char *xml = NULL;
+  gboolean ok = vireo_dbus_machine_call_get_xml_finish (VIREO_DBUS_MACHINE (source), &xml, result, &error);
 
-  if (finish_call (vireo_dbus_machine_call_get_xml_finish (VIREO_DBUS_MACHINE (source), &xml, result, &error),
-                   error, task))
+  if (finish_call (ok, error, task))
     g_task_return_pointer (task, xml, g_free);
 }
 
@@ -308,10 +309,10 @@ open_console_cb (GObject      *source,
   g_autoptr(GVariant) handle = NULL;
   g_autoptr(GUnixFDList) fd_list = NULL;
   GError *error = NULL;
+  gboolean ok = vireo_dbus_machine_call_open_console_finish (VIREO_DBUS_MACHINE (source), &handle, &fd_list,
+                                                             result, &error);
 
-  if (finish_call (vireo_dbus_machine_call_open_console_finish (VIREO_DBUS_MACHINE (source), &handle, &fd_list,
-                                                                result, &error),
-                   error, task))
+  if (finish_call (ok, error, task))
     return_fd (task, handle, fd_list);
 }
 
@@ -365,10 +366,10 @@ open_serial_cb (GObject      *source,
   g_autoptr(GVariant) handle = NULL;
   g_autoptr(GUnixFDList) fd_list = NULL;
   GError *error = NULL;
+  gboolean ok = vireo_dbus_machine_call_open_serial_finish (VIREO_DBUS_MACHINE (source), &handle, &fd_list,
+                                                            result, &error);
 
-  if (finish_call (vireo_dbus_machine_call_open_serial_finish (VIREO_DBUS_MACHINE (source), &handle, &fd_list,
-                                                               result, &error),
-                   error, task))
+  if (finish_call (ok, error, task))
     return_fd (task, handle, fd_list);
 }
 
