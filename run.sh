@@ -78,7 +78,7 @@ nohup build/hypervisor/vireo-hypervisor --system --replace >"$LOG_DIR/vireo-hype
 wait_for 20 vireo-hypervisor name_has_owner org.vireo.Hypervisor1
 
 # What the helper sees, on the terminal too.
-build/app/vireo-list || true
+build/app/vireoctl list || true
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     echo

@@ -1,0 +1,1048 @@
+/* vireoctl.c
+ *
+ * vireoctl: every method of the Vireo helper from a shell, in the manner of udisksctl. It
+ * talks to the helper through libvireo's typed client only; the helper decides, with polkit,
+ * what the caller may do. A polkit text agent asks for a password on the terminal when one
+ * is needed (unless --no-user-interaction).
+ *
+ * Exit status: 0 done, 1 the helper refused or failed (its sentence on stderr), 2 a usage
+ * error.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireoctl"
+#define POLKIT_AGENT_I_KNOW_API_IS_SUBJECT_TO_CHANGE
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <polkitagent/polkitagent.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "vireo.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE  2
+
+/* How long to wait for the helper to come back to libvirtd before giving up. */
+#define READY_TIMEOUT_S 15
+
+typedef struct _Command Command;
+
+typedef struct {
+  const Command *command;
+  VireoClient   *client;
+  GMainLoop     *loop;
+  GCancellable  *cancellable;
+  gboolean       json;
+  gboolean       no_interaction;
+  int            status;
+  gpointer       agent;     /* the polkit text agent's registration, or NULL */
+} Ctl;
+
+typedef int (*CommandFunc) (Ctl   *ctl,
+                            int    argc,
+                            char **argv);
+
+struct _Command {
+  const char         *name;
+  const char         *args;         /* for the usage line */
+  const char         *summary;
+  CommandFunc         func;
+  VireoMachineAction  action;       /* for the action commands */
+  gboolean            prints;       /* takes --json */
+};
+
+/* Output */
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void G_GNUC_PRINTF (2, 3)
+fail (Ctl        *ctl,
+      const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("vireoctl: %s\n", message);
+  ctl->status = EXIT_FAILED;
+}
+
+/* The helper's sentence, on one line; libvirt's words after it, in parentheses. */
+static void
+fail_with_error (Ctl          *ctl,
+                 const GError *error)
+{
+  g_autofree char *sentence = NULL;
+  g_autofree char *detail = NULL;
+
+  vireo_error_get_text (error, &sentence, &detail);
+  g_strdelimit (sentence, "\n", ' ');
+  if (detail != NULL)
+    {
+      g_strdelimit (detail, "\n", ' ');
+      fail (ctl, "%s (libvirt: %s)", sentence, detail);
+    }
+  else
+    fail (ctl, "%s", sentence);
+}
+
+/* A value on one line: "key: value" output keeps one key per line. */
+static char *
+one_line (const char *value)
+{
+  g_autoptr(GString) text = g_string_new (value);
+
+  g_string_replace (text, "\\", "\\\\", 0);
+  g_string_replace (text, "\n", "\\n", 0);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+yes_no (gboolean value)
+{
+  return value ? "yes" : "no";
+}
+
+/* Waiting for the helper */
+
+static gboolean
+ready_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates until the client knows where it stands. A helper that is (re)connecting to
+ * libvirtd gets READY_TIMEOUT_S to finish. With @need_libvirt FALSE, a helper without
+ * libvirtd is good enough (for `host`, which says why). */
+static gboolean
+wait_ready (Ctl      *ctl,
+            gboolean  need_libvirt)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  vireo_client_start (ctl->client);
+  timeout_id = g_timeout_add_seconds (READY_TIMEOUT_S, ready_timeout_cb, &timed_out);
+  while (!timed_out && !g_cancellable_is_cancelled (ctl->cancellable))
+    {
+      VireoClientState state = vireo_client_get_state (ctl->client);
+
+      if (state == VIREO_CLIENT_READY || state == VIREO_CLIENT_NO_HELPER
+          || (state == VIREO_CLIENT_NO_LIBVIRT && !need_libvirt))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  switch (vireo_client_get_state (ctl->client))
+    {
+    case VIREO_CLIENT_READY:
+      return TRUE;
+
+    case VIREO_CLIENT_NO_LIBVIRT:
+      if (!need_libvirt)
+        return TRUE;
+      G_GNUC_FALLTHROUGH;
+    case VIREO_CLIENT_NO_HELPER:
+      fail (ctl, "%s", vireo_client_get_problem (ctl->client));
+      return FALSE;
+
+    case VIREO_CLIENT_CONNECTING:
+    default:
+      fail (ctl, "%s", _("The Vireo helper did not answer."));
+      return FALSE;
+    }
+}
+
+static VireoDBusMachine *
+find_machine (Ctl        *ctl,
+              const char *name)
+{
+  VireoDBusMachine *machine = vireo_client_find_machine (ctl->client, name);
+
+  if (machine == NULL)
+    fail (ctl, _("There is no machine named “%s”."), name);
+  return machine;
+}
+
+/* Waits for one async call. */
+typedef struct {
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (Wait *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return wait->result;
+}
+
+/* Machines, sorted by name */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  VireoDBusMachine *ma = *(VireoDBusMachine **) a;
+  VireoDBusMachine *mb = *(VireoDBusMachine **) b;
+
+  return g_strcmp0 (vireo_dbus_machine_get_name (ma), vireo_dbus_machine_get_name (mb));
+}
+
+static GPtrArray *
+sorted_machines (Ctl *ctl)
+{
+  GListModel *model = vireo_client_get_machines (ctl->client);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *machines = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (machines, g_list_model_get_item (model, i));
+  g_ptr_array_sort (machines, compare_names);
+  return machines;
+}
+
+/* Commands */
+
+static int
+cmd_list (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  g_autoptr(GPtrArray) machines = NULL;
+  gboolean names_only = FALSE;
+  const GOptionEntry entries[] = {
+    { "names", 0, 0, G_OPTION_ARG_NONE, &names_only, N_("Print only the names, one per line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+    return EXIT_USAGE;
+
+  if (!wait_ready (ctl, TRUE))
+    return ctl->status;
+
+  machines = sorted_machines (ctl);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < machines->len; i++)
+        {
+          VireoDBusMachine *machine = g_ptr_array_index (machines, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, vireo_dbus_machine_get_name (machine));
+          json_builder_set_member_name (builder, "uuid");
+          json_builder_add_string_value (builder, vireo_dbus_machine_get_uuid (machine));
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, vireo_dbus_machine_get_title (machine));
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder, vireo_dbus_machine_get_state (machine));
+          json_builder_set_member_name (builder, "vcpus");
+          json_builder_add_int_value (builder, vireo_dbus_machine_get_vcpus (machine));
+          json_builder_set_member_name (builder, "memory-mib");
+          json_builder_add_int_value (builder, (gint64) vireo_dbus_machine_get_memory_mib (machine));
+          json_builder_set_member_name (builder, "persistent");
+          json_builder_add_boolean_value (builder, vireo_dbus_machine_get_persistent (machine));
+          json_builder_set_member_name (builder, "autostart");
+          json_builder_add_boolean_value (builder, vireo_dbus_machine_get_autostart (machine));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      print_json (builder);
+      return 0;
+    }
+
+  if (names_only)
+    {
+      for (guint i = 0; i < machines->len; i++)
+        g_print ("%s\n", vireo_dbus_machine_get_name (g_ptr_array_index (machines, i)));
+      return 0;
+    }
+
+  if (machines->len == 0)
+    {
+      g_print ("%s\n", _("No machines."));
+      return 0;
+    }
+
+  /* Column headers are not translated: scripts read this output. */
+  g_print ("%-32s %-14s %5s %10s\n", "NAME", "STATE", "VCPUS", "MEMORY");
+  for (guint i = 0; i < machines->len; i++)
+    {
+      VireoDBusMachine *machine = g_ptr_array_index (machines, i);
+
+      g_print ("%-32s %-14s %5u %6" G_GUINT64_FORMAT " MiB\n",
+               vireo_dbus_machine_get_name (machine), vireo_dbus_machine_get_state (machine),
+               vireo_dbus_machine_get_vcpus (machine), vireo_dbus_machine_get_memory_mib (machine));
+    }
+  return 0;
+}
+
+static int
+cmd_info (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  VireoDBusMachine *machine;
+  const char *const *graphics;
+  GVariant *disks;
+  GVariant *nics;
+
+  if (argc != 2)
+    return EXIT_USAGE;
+  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+    return ctl->status;
+
+  graphics = vireo_dbus_machine_get_graphics_types (machine);
+  disks = vireo_dbus_machine_get_disks (machine);
+  nics = vireo_dbus_machine_get_nics (machine);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+#define STRING_MEMBER(key, value)                              \
+      json_builder_set_member_name (builder, key);             \
+      json_builder_add_string_value (builder, value)
+      STRING_MEMBER ("name", vireo_dbus_machine_get_name (machine));
+      STRING_MEMBER ("uuid", vireo_dbus_machine_get_uuid (machine));
+      STRING_MEMBER ("title", vireo_dbus_machine_get_title (machine));
+      STRING_MEMBER ("description", vireo_dbus_machine_get_description (machine));
+      STRING_MEMBER ("state", vireo_dbus_machine_get_state (machine));
+      STRING_MEMBER ("os-id", vireo_dbus_machine_get_os_id (machine));
+      json_builder_set_member_name (builder, "vcpus");
+      json_builder_add_int_value (builder, vireo_dbus_machine_get_vcpus (machine));
+      json_builder_set_member_name (builder, "memory-mib");
+      json_builder_add_int_value (builder, (gint64) vireo_dbus_machine_get_memory_mib (machine));
+      json_builder_set_member_name (builder, "persistent");
+      json_builder_add_boolean_value (builder, vireo_dbus_machine_get_persistent (machine));
+      json_builder_set_member_name (builder, "autostart");
+      json_builder_add_boolean_value (builder, vireo_dbus_machine_get_autostart (machine));
+      json_builder_set_member_name (builder, "serial");
+      json_builder_add_boolean_value (builder, vireo_dbus_machine_get_has_serial (machine));
+      json_builder_set_member_name (builder, "graphics");
+      json_builder_begin_array (builder);
+      for (guint i = 0; graphics != NULL && graphics[i] != NULL; i++)
+        json_builder_add_string_value (builder, graphics[i]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "disks");
+      json_builder_begin_array (builder);
+      for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
+        {
+          const char *target, *path, *device;
+          guint64 size;
+
+          g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+          json_builder_begin_object (builder);
+          STRING_MEMBER ("target", target);
+          STRING_MEMBER ("path", path);
+          STRING_MEMBER ("device", device);
+          json_builder_set_member_name (builder, "size");
+          json_builder_add_int_value (builder, (gint64) size);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "nics");
+      json_builder_begin_array (builder);
+      for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+        {
+          const char *mac, *type, *source, *model;
+
+          g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
+          json_builder_begin_object (builder);
+          STRING_MEMBER ("mac", mac);
+          STRING_MEMBER ("type", type);
+          STRING_MEMBER ("source", source);
+          STRING_MEMBER ("model", model);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+#undef STRING_MEMBER
+      json_builder_end_object (builder);
+      print_json (builder);
+      return 0;
+    }
+
+  {
+    g_autofree char *graphics_text = graphics != NULL ? g_strjoinv (", ", (char **) graphics) : g_strdup ("");
+    g_autofree char *title = one_line (vireo_dbus_machine_get_title (machine));
+    g_autofree char *description = one_line (vireo_dbus_machine_get_description (machine));
+
+    /* One "key: value" per line; keys are not translated, scripts read them. */
+    g_print ("name: %s\n", vireo_dbus_machine_get_name (machine));
+    g_print ("uuid: %s\n", vireo_dbus_machine_get_uuid (machine));
+    g_print ("title: %s\n", title);
+    g_print ("description: %s\n", description);
+    g_print ("state: %s\n", vireo_dbus_machine_get_state (machine));
+    g_print ("os-id: %s\n", vireo_dbus_machine_get_os_id (machine));
+    g_print ("vcpus: %u\n", vireo_dbus_machine_get_vcpus (machine));
+    g_print ("memory-mib: %" G_GUINT64_FORMAT "\n", vireo_dbus_machine_get_memory_mib (machine));
+    g_print ("persistent: %s\n", yes_no (vireo_dbus_machine_get_persistent (machine)));
+    g_print ("autostart: %s\n", yes_no (vireo_dbus_machine_get_autostart (machine)));
+    g_print ("graphics: %s\n", graphics_text);
+    g_print ("serial: %s\n", yes_no (vireo_dbus_machine_get_has_serial (machine)));
+  }
+  for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
+    {
+      const char *target, *path, *device;
+      guint64 size;
+      g_autofree char *size_text = NULL;
+
+      g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+      size_text = size > 0 ? g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS) : g_strdup ("-");
+      g_print ("disk: %s, %s, %s, %s\n", target, device, size_text, path[0] != '\0' ? path : "-");
+    }
+  for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+    {
+      const char *mac, *type, *source, *model;
+
+      g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
+      g_print ("nic: %s, %s, %s, %s\n", mac, type, source[0] != '\0' ? source : "-", model[0] != '\0' ? model : "-");
+    }
+  return 0;
+}
+
+static int
+run_action (Ctl                *ctl,
+            const char         *name,
+            VireoMachineAction  action,
+            GVariant           *options)
+{
+  g_autoptr(GVariant) owned = options != NULL ? g_variant_ref_sink (options) : NULL;
+  g_autoptr(GError) error = NULL;
+  VireoDBusMachine *machine;
+  Wait wait = { NULL };
+
+  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, name)) == NULL)
+    return ctl->status;
+
+  vireo_machine_run_async (machine, action, owned, ctl->cancellable, wait_cb, &wait);
+  if (!vireo_machine_run_finish (machine, wait_for_result (&wait), &error))
+    fail_with_error (ctl, error);
+  g_clear_object (&wait.result);
+  return ctl->status;
+}
+
+static int
+cmd_action (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  if (argc != 2)
+    return EXIT_USAGE;
+  return run_action (ctl, argv[1], ctl->command->action, NULL);
+}
+
+static int
+cmd_delete (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_auto(GStrv) disks = NULL;
+  const GOptionEntry entries[] = {
+    { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disks,
+      N_("Also delete this disk (its path or target, e.g. vda); repeat for more"), N_("DISK") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantDict options;
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    return EXIT_USAGE;
+
+  g_variant_dict_init (&options, NULL);
+  if (disks != NULL)
+    g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) disks, -1));
+  return run_action (ctl, argv[1], VIREO_MACHINE_ACTION_DELETE, g_variant_dict_end (&options));
+}
+
+static int
+cmd_xml (Ctl   *ctl,
+         int    argc,
+         char **argv)
+{
+  gboolean inactive = FALSE;
+  const GOptionEntry entries[] = {
+    { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, N_("The definition used at the next start, not the live one"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  VireoDBusMachine *machine;
+  Wait wait = { NULL };
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    return EXIT_USAGE;
+
+  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+    return ctl->status;
+
+  vireo_machine_get_xml_async (machine, inactive, ctl->cancellable, wait_cb, &wait);
+  xml = vireo_machine_get_xml_finish (machine, wait_for_result (&wait), &error);
+  g_clear_object (&wait.result);
+  if (xml == NULL)
+    {
+      fail_with_error (ctl, error);
+      return ctl->status;
+    }
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "xml");
+      json_builder_add_string_value (builder, xml);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print ("%s%s", xml, g_str_has_suffix (xml, "\n") ? "" : "\n");
+  return 0;
+}
+
+/* vireo-viewer: beside vireoctl when installed, in the build tree's viewer/ when not. */
+static char *
+find_viewer (void)
+{
+  const char *env = g_getenv ("VIREO_VIEWER");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self != NULL ? g_path_get_dirname (self) : NULL;
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (dir != NULL)
+    {
+      g_autofree char *sibling = g_build_filename (dir, "vireo-viewer", NULL);
+      g_autofree char *build_tree = g_build_filename (dir, "..", "viewer", "vireo-viewer", NULL);
+
+      if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&sibling);
+      if (g_file_test (build_tree, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&build_tree);
+    }
+  return g_find_program_in_path ("vireo-viewer");
+}
+
+static int
+cmd_console (Ctl   *ctl,
+             int    argc,
+             char **argv)
+{
+  g_autofree char *protocol = NULL;
+  const GOptionEntry entries[] = {
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol, N_("spice or vnc (default: the machine’s first)"), N_("PROTOCOL") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *viewer = NULL;
+  g_autofree char *protocol_arg = NULL;
+  const char *viewer_argv[4];
+  guint n = 0;
+  VireoDBusMachine *machine;
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    return EXIT_USAGE;
+  if (protocol != NULL && !g_str_equal (protocol, "spice") && !g_str_equal (protocol, "vnc"))
+    return EXIT_USAGE;
+
+  /* Say here what is wrong, rather than in a window. */
+  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+    return ctl->status;
+  if (!vireo_machine_state_is_active (vireo_machine_get_state (machine)))
+    {
+      fail (ctl, _("“%s” is not running: start it to see its screen."), vireo_dbus_machine_get_name (machine));
+      return ctl->status;
+    }
+
+  viewer = find_viewer ();
+  if (viewer == NULL)
+    {
+      fail (ctl, "%s", _("vireo-viewer is not installed."));
+      return ctl->status;
+    }
+
+  viewer_argv[n++] = viewer;
+  if (protocol != NULL)
+    viewer_argv[n++] = protocol_arg = g_strdup_printf ("--protocol=%s", protocol);
+  viewer_argv[n++] = vireo_dbus_machine_get_uuid (machine);
+  viewer_argv[n] = NULL;
+  execv (viewer, (char **) viewer_argv);
+  fail (ctl, _("vireo-viewer could not be started: %s"), g_strerror (errno));
+  return ctl->status;
+}
+
+/* serial: the guest's serial console on this terminal, until Ctrl+] */
+
+#define ESCAPE_CHAR 0x1d   /* Ctrl+], as virsh console */
+
+typedef struct {
+  Ctl           *ctl;
+  GSocket       *socket;
+  GOutputStream *out;
+  GInputStream  *in;
+  GCancellable  *cancellable;
+  guint8         buffer[4096];
+  gboolean       done;
+} Serial;
+
+static void read_terminal (Serial *serial);
+
+static void
+terminal_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Serial *serial = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  const guint8 *escape;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* @serial is gone */
+  if (n <= 0)
+    {
+      serial->done = TRUE;
+      return;
+    }
+
+  escape = memchr (serial->buffer, ESCAPE_CHAR, n);
+  if (escape != NULL)
+    n = escape - serial->buffer;
+  if (n > 0 && g_socket_send_with_blocking (serial->socket, (const char *) serial->buffer, n, TRUE, NULL, &error) < 0)
+    {
+      fail (serial->ctl, "%s", error->message);
+      serial->done = TRUE;
+      return;
+    }
+  if (escape != NULL)
+    serial->done = TRUE;
+  else
+    read_terminal (serial);
+}
+
+static void
+read_terminal (Serial *serial)
+{
+  g_input_stream_read_async (serial->in, serial->buffer, sizeof serial->buffer, G_PRIORITY_DEFAULT,
+                             serial->cancellable, terminal_read_cb, serial);
+}
+
+static gboolean
+socket_readable_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  Serial *serial = user_data;
+  char buffer[4096];
+  gssize n = g_socket_receive_with_blocking (socket, buffer, sizeof buffer, FALSE, NULL, NULL);
+
+  if (n <= 0)
+    {
+      g_printerr ("\r\n%s\r\n", _("The serial console was closed."));
+      serial->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  g_output_stream_write_all (serial->out, buffer, n, NULL, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serial (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Take the serial console over from another program"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) source = NULL;
+  VireoDBusMachine *machine;
+  Serial serial = { ctl };
+  struct termios saved, raw;
+  gboolean is_tty = isatty (STDIN_FILENO);
+  Wait wait = { NULL };
+  int fd;
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    return EXIT_USAGE;
+
+  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+    return ctl->status;
+
+  vireo_machine_open_serial_async (machine, force, ctl->cancellable, wait_cb, &wait);
+  fd = vireo_machine_open_serial_finish (machine, wait_for_result (&wait), &error);
+  g_clear_object (&wait.result);
+  if (fd < 0 || (serial.socket = g_socket_new_from_fd (fd, &error)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      fail_with_error (ctl, error);
+      return ctl->status;
+    }
+
+  g_printerr (_("Connected to the serial console of “%s”. Press Ctrl+] to leave.\n"),
+              vireo_dbus_machine_get_name (machine));
+
+  if (is_tty && tcgetattr (STDIN_FILENO, &saved) == 0)
+    {
+      raw = saved;
+      cfmakeraw (&raw);
+      tcsetattr (STDIN_FILENO, TCSANOW, &raw);
+    }
+  else
+    is_tty = FALSE;
+
+  serial.in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  serial.cancellable = g_cancellable_new ();
+  serial.out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_socket_set_blocking (serial.socket, FALSE);
+  source = g_socket_create_source (serial.socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, (GSourceFunc) (GCallback) socket_readable_cb, &serial, NULL);
+  g_source_attach (source, NULL);
+  read_terminal (&serial);
+
+  while (!serial.done && !g_cancellable_is_cancelled (ctl->cancellable))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_cancellable_cancel (serial.cancellable);
+  if (is_tty)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+  g_source_destroy (source);
+  g_socket_close (serial.socket, NULL);
+  g_clear_object (&serial.socket);
+  g_clear_object (&serial.in);
+  g_clear_object (&serial.out);
+  g_clear_object (&serial.cancellable);
+  g_printerr ("\n");
+  return ctl->status;
+}
+
+static int
+cmd_host (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  VireoDBusManager *manager;
+
+  if (argc != 1)
+    return EXIT_USAGE;
+  if (!wait_ready (ctl, FALSE))
+    return ctl->status;
+
+  manager = vireo_client_get_manager (ctl->client);
+  if (manager == NULL)
+    {
+      fail (ctl, "%s", _("The Vireo helper did not answer."));
+      return ctl->status;
+    }
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+#define STRING_MEMBER(key, value)                  \
+      json_builder_set_member_name (builder, key); \
+      json_builder_add_string_value (builder, value)
+      STRING_MEMBER ("version", vireo_dbus_manager_get_version (manager));
+      STRING_MEMBER ("libvirt-uri", vireo_dbus_manager_get_libvirt_uri (manager));
+      json_builder_set_member_name (builder, "connected");
+      json_builder_add_boolean_value (builder, vireo_dbus_manager_get_connected (manager));
+      STRING_MEMBER ("connection-error", vireo_dbus_manager_get_connection_error (manager));
+      STRING_MEMBER ("hostname", vireo_dbus_manager_get_hostname (manager));
+      STRING_MEMBER ("cpu-model", vireo_dbus_manager_get_cpu_model (manager));
+      json_builder_set_member_name (builder, "cpu-count");
+      json_builder_add_int_value (builder, vireo_dbus_manager_get_cpu_count (manager));
+      json_builder_set_member_name (builder, "memory-mib");
+      json_builder_add_int_value (builder, (gint64) vireo_dbus_manager_get_memory_mib (manager));
+      STRING_MEMBER ("libvirt-version", vireo_dbus_manager_get_libvirt_version (manager));
+      STRING_MEMBER ("hypervisor-version", vireo_dbus_manager_get_hypervisor_version (manager));
+      json_builder_set_member_name (builder, "kvm-usable");
+      json_builder_add_boolean_value (builder, vireo_dbus_manager_get_kvm_usable (manager));
+      STRING_MEMBER ("accelerator", vireo_dbus_manager_get_accelerator (manager));
+      STRING_MEMBER ("accelerator-reason", vireo_dbus_manager_get_accelerator_reason (manager));
+#undef STRING_MEMBER
+      json_builder_end_object (builder);
+      print_json (builder);
+      return 0;
+    }
+
+  g_print ("version: %s\n", vireo_dbus_manager_get_version (manager));
+  g_print ("libvirt-uri: %s\n", vireo_dbus_manager_get_libvirt_uri (manager));
+  g_print ("connected: %s\n", yes_no (vireo_dbus_manager_get_connected (manager)));
+  g_print ("connection-error: %s\n", vireo_dbus_manager_get_connection_error (manager));
+  g_print ("hostname: %s\n", vireo_dbus_manager_get_hostname (manager));
+  g_print ("cpu-model: %s\n", vireo_dbus_manager_get_cpu_model (manager));
+  g_print ("cpu-count: %u\n", vireo_dbus_manager_get_cpu_count (manager));
+  g_print ("memory-mib: %" G_GUINT64_FORMAT "\n", vireo_dbus_manager_get_memory_mib (manager));
+  g_print ("libvirt-version: %s\n", vireo_dbus_manager_get_libvirt_version (manager));
+  g_print ("hypervisor-version: %s\n", vireo_dbus_manager_get_hypervisor_version (manager));
+  g_print ("kvm-usable: %s\n", yes_no (vireo_dbus_manager_get_kvm_usable (manager)));
+  g_print ("accelerator: %s\n", vireo_dbus_manager_get_accelerator (manager));
+  g_print ("accelerator-reason: %s\n", vireo_dbus_manager_get_accelerator_reason (manager));
+  return 0;
+}
+
+static int cmd_help (Ctl *ctl, int argc, char **argv);
+
+static const Command commands[] = {
+  { "list",      "[--names]",                N_("List the machines"),                              cmd_list,    0, TRUE },
+  { "info",      "MACHINE",                  N_("Show everything the helper knows of a machine"), cmd_info,    0, TRUE },
+  { "start",     "MACHINE",                  N_("Start a machine, or restore it when it was saved"), cmd_action, VIREO_MACHINE_ACTION_START, FALSE },
+  { "shutdown",  "MACHINE",                  N_("Ask a machine to shut down"),                     cmd_action,  VIREO_MACHINE_ACTION_SHUTDOWN, FALSE },
+  { "reboot",    "MACHINE",                  N_("Ask a machine to reboot"),                        cmd_action,  VIREO_MACHINE_ACTION_REBOOT, FALSE },
+  { "force-off", "MACHINE",                  N_("Stop a machine at once, like pulling the plug"),  cmd_action,  VIREO_MACHINE_ACTION_FORCE_OFF, FALSE },
+  { "reset",     "MACHINE",                  N_("Reset a machine at once, like the reset button"), cmd_action,  VIREO_MACHINE_ACTION_RESET, FALSE },
+  { "pause",     "MACHINE",                  N_("Pause a machine’s CPUs"),                         cmd_action,  VIREO_MACHINE_ACTION_PAUSE, FALSE },
+  { "resume",    "MACHINE",                  N_("Resume a paused machine"),                        cmd_action,  VIREO_MACHINE_ACTION_RESUME, FALSE },
+  { "save",      "MACHINE",                  N_("Save a machine’s memory to disk and stop it"),    cmd_action,  VIREO_MACHINE_ACTION_SAVE, FALSE },
+  { "delete",    "MACHINE [--disk DISK]...", N_("Delete a machine, and the disks named"),          cmd_delete,  0, FALSE },
+  { "xml",       "MACHINE [--inactive]",     N_("Print a machine’s libvirt definition"),           cmd_xml,     0, TRUE },
+  { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE },
+  { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE },
+  { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
+  { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
+};
+
+static const Command *
+lookup_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: vireoctl [--json] [--no-user-interaction] COMMAND [ARGUMENTS...]"));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %-26s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("A machine is named by its name or its UUID. --json prints JSON where a command prints."));
+  fprintf (out, "%s\n", _("Run “vireoctl COMMAND --help” for a command’s options."));
+}
+
+static void
+print_command_help (const Command *command,
+                    FILE          *out)
+{
+  fprintf (out, _("Usage: vireoctl %s %s\n"), command->name, command->args);
+  fprintf (out, "\n%s\n", _(command->summary));
+  if (command->prints)
+    fprintf (out, "\n%s\n", _("--json prints the result as JSON."));
+}
+
+static int
+cmd_help (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  const Command *command;
+
+  if (argc == 1)
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (argc != 2 || (command = lookup_command (argv[1])) == NULL)
+    return EXIT_USAGE;
+  print_command_help (command, stdout);
+  return 0;
+}
+
+/* polkit: a text agent on the terminal, for password prompts, as udisksctl has. */
+static void
+setup_agent (Ctl *ctl)
+{
+  g_autoptr(PolkitSubject) subject = NULL;
+  g_autoptr(PolkitAgentListener) listener = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ctl->no_interaction || !isatty (STDIN_FILENO))
+    return;
+
+  subject = polkit_unix_process_new_for_owner (getpid (), 0, getuid ());
+  listener = polkit_agent_text_listener_new (NULL, &error);
+  if (listener == NULL)
+    {
+      g_debug ("No polkit text agent: %s", error->message);
+      return;
+    }
+  ctl->agent = polkit_agent_listener_register (listener, POLKIT_AGENT_REGISTER_FLAGS_RUN_IN_THREAD,
+                                               subject, NULL, NULL, &error);
+  if (ctl->agent == NULL)
+    g_debug ("Cannot register a polkit text agent: %s", error->message);
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  g_cancellable_cancel (ctl->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean opt_version = FALSE;
+  gboolean opt_help = FALSE;
+  gboolean opt_command_help = FALSE;
+  Ctl ctl = { NULL };
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &ctl.json, N_("Print JSON"), NULL },
+    { "no-user-interaction", 0, 0, G_OPTION_ARG_NONE, &ctl.no_interaction, N_("Never ask for a password"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, N_("Show help"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options anywhere on the line; the command's own after its name. */
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("vireoctl: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (opt_version)
+    {
+      g_print ("vireoctl %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (argc < 2)
+    {
+      print_usage (opt_help ? stdout : stderr);
+      return opt_help ? 0 : EXIT_USAGE;
+    }
+
+  ctl.command = lookup_command (argv[1]);
+  if (ctl.command == NULL)
+    {
+      g_printerr (_("vireoctl: unknown command “%s”\n"), argv[1]);
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  for (int i = 2; i < argc; i++)
+    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+      opt_command_help = TRUE;
+  if (opt_help || opt_command_help)
+    {
+      print_command_help (ctl.command, stdout);
+      return 0;
+    }
+  if (ctl.json && !ctl.command->prints)
+    {
+      g_printerr (_("vireoctl: %s prints nothing to put in JSON\n"), ctl.command->name);
+      return EXIT_USAGE;
+    }
+
+  (void) vireo_error_quark ();
+  ctl.cancellable = g_cancellable_new ();
+  g_unix_signal_add (SIGINT, interrupt_cb, &ctl);
+  g_unix_signal_add (SIGTERM, interrupt_cb, &ctl);
+  if (ctl.command->func != cmd_help)
+    {
+      ctl.client = vireo_client_new (G_BUS_TYPE_SYSTEM);
+      setup_agent (&ctl);
+    }
+
+  status = ctl.command->func (&ctl, argc - 1, argv + 1);
+  if (status == EXIT_USAGE)
+    {
+      g_printerr (_("Usage: vireoctl %s %s\n"), ctl.command->name, ctl.command->args);
+      g_printerr ("%s\n", _("Run “vireoctl help” for the list of commands."));
+    }
+
+  if (ctl.agent != NULL)
+    polkit_agent_listener_unregister (ctl.agent);
+  g_clear_object (&ctl.client);
+  g_clear_object (&ctl.cancellable);
+  return status;
+}

@@ -1,0 +1,328 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""vireoctl against the real vireo-hypervisor on a private bus, over libvirt's test driver.
+
+The helper serves a copy of tests/fixtures/machines.xml whose disk paths point into a
+temporary directory of this test (so that `delete --disk` removes only files made here);
+polkit is python3-dbusmock's polkitd template. Each case runs the vireoctl binary as a user
+would and checks its output, its exit status and what the helper says afterwards.
+
+    VIREOCTL=build/app/vireoctl VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor \
+        /usr/bin/python3 tests/test-vireoctl.py [CASE...]
+
+Prints TAP.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import dbus
+import dbusmock
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "fixtures", "machines.xml")
+IMAGES = "/var/lib/libvirt/images"
+N_FIXTURE = 27
+ALL_ACTIONS = ["org.vireo.hypervisor1." + a for a in ("read", "console", "lifecycle", "modify", "host-network")]
+TIMEOUT = 20 * float(os.environ.get("VIREO_TEST_TIMEOUT_SCALE", "1"))
+
+VIREOCTL = os.environ.get("VIREOCTL", "")
+HYPERVISOR = os.environ.get("VIREO_HYPERVISOR", "")
+
+
+class Env:
+    """A private system bus with the polkit mock and the helper on the test driver."""
+
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="vireo-ctl-test.")
+        self.images = os.path.join(self.tmp, "images")
+        os.makedirs(self.images)
+        with open(FIXTURE, encoding="utf-8") as f:
+            text = f.read().replace(IMAGES, self.images)
+        self.fixture = os.path.join(self.tmp, "machines.xml")
+        with open(self.fixture, "w", encoding="utf-8") as f:
+            f.write(text)
+
+        dbusmock.DBusTestCase.start_system_bus()
+        self.address = os.environ["DBUS_SYSTEM_BUS_ADDRESS"]
+        self.polkit, self.polkit_obj = dbusmock.DBusTestCase.spawn_server_template(
+            "polkitd", {}, stdout=subprocess.DEVNULL)
+        self.allow(ALL_ACTIONS)
+        self.helper = None
+        self.start_helper()
+
+    def allow(self, actions):
+        self.polkit_obj.SetAllowed(dbus.Array(actions, signature="s"))
+
+    def start_helper(self):
+        self.helper_log = open(os.path.join(self.tmp, "helper.log"), "ab")
+        self.helper = subprocess.Popen(
+            [HYPERVISOR, "--address=" + self.address, "--libvirt-uri=test://" + self.fixture, "--replace"],
+            stdout=self.helper_log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            r = ctl("host", "--json", check=False)
+            if r.returncode == 0 and json.loads(r.stdout)["connected"]:
+                return
+            time.sleep(0.05)
+        raise AssertionError("the helper did not connect to the test driver")
+
+    def restart_helper(self):
+        """A fresh helper: the test driver starts from the fixture again."""
+        self.stop_helper()
+        self.start_helper()
+
+    def stop_helper(self):
+        if self.helper is not None:
+            self.helper.terminate()
+            self.helper.wait(timeout=TIMEOUT)
+            self.helper = None
+            self.helper_log.close()
+
+    def close(self):
+        self.stop_helper()
+        self.polkit.terminate()
+        self.polkit.wait()
+        dbusmock.DBusTestCase.stop_dbus(dbusmock.DBusTestCase.system_bus_pid)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def ctl(*args, check=True, env=None, stdin=None):
+    r = subprocess.run([VIREOCTL, *args], capture_output=True, text=True, timeout=TIMEOUT,
+                       env=env, stdin=stdin if stdin is not None else subprocess.DEVNULL)
+    if check and r.returncode != 0:
+        raise AssertionError(f"vireoctl {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+    return r
+
+
+def ctl_json(*args):
+    return json.loads(ctl(*args, "--json").stdout)
+
+
+def machine(name):
+    return ctl_json("info", name)
+
+
+def expect_failure(args, status, words):
+    r = ctl(*args, check=False)
+    assert r.returncode == status, f"vireoctl {' '.join(args)}: exit {r.returncode}, wanted {status}: {r.stderr}"
+    for w in words:
+        assert w in r.stderr, f"vireoctl {' '.join(args)}: {w!r} not in {r.stderr!r}"
+    # One line of error from the helper's sentence (usage errors add the usage line).
+    if status == 1:
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("vireoctl: "), r.stderr
+    return r
+
+
+# --- cases ------------------------------------------------------------------------------
+
+def case_usage(env):
+    r = ctl("--help")
+    for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
+                    "resume", "save", "delete", "xml", "console", "serial", "host"):
+        assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
+    assert ctl("help").stdout == r.stdout
+    r = ctl("start", "--help")
+    assert "Usage: vireoctl start MACHINE" in r.stdout
+    r = ctl("delete", "--help")
+    assert "--disk" in r.stdout
+    expect_failure(["frobnicate"], 2, ["unknown command"])
+    expect_failure(["start"], 2, ["Usage: vireoctl start MACHINE"])
+    expect_failure(["start", "a", "b"], 2, ["Usage"])
+    expect_failure(["start", "tiny", "--json"], 2, ["prints nothing"])
+    expect_failure(["list", "--bogus"], 2, ["Usage"])
+    assert ctl("--version").stdout.startswith("vireoctl ")
+
+
+def case_list(env):
+    rows = ctl_json("list")
+    assert len(rows) == N_FIXTURE, len(rows)
+    names = [m["name"] for m in rows]
+    assert names == sorted(names), names
+    web = next(m for m in rows if m["name"] == "debian-web")
+    assert web["state"] == "running" and web["vcpus"] == 2 and web["memory-mib"] == 2048, web
+    assert web["uuid"] == "5e1f0a00-0000-4000-8000-000000000001", web
+    assert web["persistent"] is True
+    assert next(m for m in rows if m["name"] == "transient-scratch")["persistent"] is False
+    assert ctl("list", "--names").stdout.splitlines() == names
+    table = ctl("list").stdout.splitlines()
+    assert table[0].split() == ["NAME", "STATE", "VCPUS", "MEMORY"], table[0]
+    assert len(table) == N_FIXTURE + 1
+    line = next(l for l in table if l.startswith("debian-web "))
+    assert line.split() == ["debian-web", "running", "2", "2048", "MiB"], line
+
+
+def case_info(env):
+    info = machine("debian-web")
+    assert info["os-id"] == "http://debian.org/debian/12", info
+    assert info["graphics"] == ["spice", "vnc"], info
+    assert [d["target"] for d in info["disks"]] == ["vda", "hdc"], info["disks"]
+    assert info["disks"][0]["path"] == os.path.join(env.images, "debian-web.qcow2")
+    assert info["disks"][0]["size"] == 20 * 1024 ** 3, info["disks"][0]
+    # By UUID, in any case; the CJK name as given.
+    assert machine("5E1F0A00-0000-4000-8000-000000000001")["name"] == "debian-web"
+    assert machine("虚拟机")["title"] != ""
+    text = ctl("info", "debian-web").stdout.splitlines()
+    assert "name: debian-web" in text and "state: running" in text and "graphics: spice, vnc" in text, text
+    assert "description: nginx and PostgreSQL for the intranet.\\nSecond line of the description." in text, text
+    assert f"disk: vda, disk, 20.0\u00a0GiB, {env.images}/debian-web.qcow2" in text, text
+    assert "nic: 52:54:00:0a:00:01, network, default, virtio" in text, text
+    expect_failure(["info", "no-such-machine"], 1, ["There is no machine named “no-such-machine”."])
+
+
+def case_host(env):
+    host = ctl_json("host")
+    assert host["connected"] is True and host["connection-error"] == "", host
+    assert host["libvirt-uri"] == "test://" + env.fixture, host
+    assert host["cpu-count"] == 8 and host["memory-mib"] == 32 * 1024, host
+    assert host["accelerator"] in ("kvm", "tcg") and host["accelerator-reason"] != "", host
+    text = ctl("host").stdout.splitlines()
+    assert "connected: yes" in text and "cpu-count: 8" in text, text
+
+
+def state(name):
+    return machine(name)["state"]
+
+
+def case_lifecycle(env):
+    # Each command, and what the helper says after it.
+    ctl("start", "tiny")
+    assert state("tiny") == "running"
+    expect_failure(["start", "tiny"], 1, ["“tiny” is already running."])
+    ctl("pause", "tiny")
+    assert state("tiny") == "paused"
+    expect_failure(["pause", "tiny"], 1, ["already paused"])
+    ctl("resume", "tiny")
+    assert state("tiny") == "running"
+    ctl("reset", "tiny")
+    assert state("tiny") == "running"
+    ctl("reboot", "tiny")
+    ctl("save", "tiny")
+    assert state("tiny") == "saved"
+    ctl("start", "tiny")
+    assert state("tiny") == "running"
+    ctl("shutdown", "tiny")
+    assert state("tiny") == "shutoff", state("tiny")
+    expect_failure(["shutdown", "tiny"], 1, ["“tiny” is not running."])
+    ctl("start", "5e1f0a00-0000-4000-8000-000000000016")   # tiny, by UUID
+    ctl("force-off", "tiny")
+    assert state("tiny") == "shutoff"
+    expect_failure(["force-off", "no-such-machine"], 1, ["There is no machine named"])
+
+
+def case_xml(env):
+    xml = ctl("xml", "debian-web").stdout
+    assert xml.lstrip().startswith("<domain") and "<name>debian-web</name>" in xml, xml[:200]
+    inactive = ctl("xml", "debian-web", "--inactive").stdout
+    assert "<name>debian-web</name>" in inactive
+    assert ctl_json("xml", "debian-web")["xml"] == xml.rstrip("\n") or \
+        ctl_json("xml", "debian-web")["xml"] == xml
+    expect_failure(["xml", "nope"], 1, ["There is no machine named"])
+
+
+def case_delete(env):
+    disk = os.path.join(env.images, "big-compute.qcow2")
+    with open(disk, "w") as f:
+        f.write("disk")
+    # A disk that is not the machine's: refused, nothing deleted.
+    expect_failure(["delete", "big-compute", "--disk", "/etc/hostname"], 1, ["is not a disk of “big-compute”"])
+    assert os.path.exists(disk) and "big-compute" in ctl("list", "--names").stdout.split()
+    # By target: the machine and its named disk go; another machine's file stays.
+    other = os.path.join(env.images, "balloon-memory.qcow2")
+    with open(other, "w") as f:
+        f.write("disk")
+    ctl("delete", "big-compute", "--disk", "vda")
+    assert "big-compute" not in ctl("list", "--names").stdout.split()
+    assert not os.path.exists(disk) and os.path.exists(other)
+    # Without --disk: the disks are kept.
+    ctl("delete", "balloon-memory")
+    assert "balloon-memory" not in ctl("list", "--names").stdout.split()
+    assert os.path.exists(other)
+    env.restart_helper()
+
+
+def case_console(env):
+    stub = os.path.join(env.tmp, "fake-viewer")
+    out = os.path.join(env.tmp, "viewer-args")
+    with open(stub, "w") as f:
+        f.write(f"#!/bin/sh\necho \"$@\" > {out}\n")
+    os.chmod(stub, 0o755)
+    e = dict(os.environ, VIREO_VIEWER=stub)
+    r = subprocess.run([VIREOCTL, "console", "debian-web", "--protocol=vnc"], env=e,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0, r.stderr
+    with open(out) as f:
+        assert f.read().split() == ["--protocol=vnc", "5e1f0a00-0000-4000-8000-000000000001"]
+    r = subprocess.run([VIREOCTL, "console", "tiny"], env=e, capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 1 and "is not running" in r.stderr, r.stderr
+    expect_failure(["console", "debian-web", "--protocol=rdp"], 2, ["Usage"])
+
+
+def case_serial(env):
+    # The test driver has no serial consoles to open: the helper's sentence, one line.
+    r = ctl("serial", "headless-router", check=False)
+    assert r.returncode == 1 and r.stderr.startswith("vireoctl: ") and "serial console" in r.stderr, r.stderr
+    expect_failure(["serial", "nope"], 1, ["There is no machine named"])
+
+
+def case_refused(env):
+    env.allow([])
+    try:
+        expect_failure(["start", "tiny"], 1, ["You are not allowed"])
+        expect_failure(["delete", "tiny"], 1, ["You are not allowed"])
+        expect_failure(["xml", "tiny"], 1, ["You are not allowed"])
+        assert state("tiny") == "shutoff"
+    finally:
+        env.allow(ALL_ACTIONS)
+
+
+def case_no_helper(env):
+    env.stop_helper()
+    try:
+        start = time.monotonic()
+        r = ctl("list", check=False)
+        assert r.returncode == 1 and "helper" in r.stderr and "not running" in r.stderr, r.stderr
+        assert time.monotonic() - start < 5, "vireoctl waited for a helper that is not there"
+        r = ctl("host", check=False)
+        assert r.returncode == 1, r.stderr
+    finally:
+        env.start_helper()
+
+
+CASES = [case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
+         case_console, case_serial, case_refused, case_no_helper]
+
+
+def main():
+    wanted = sys.argv[1:]
+    cases = [c for c in CASES if not wanted or c.__name__[5:] in wanted]
+    if not VIREOCTL or not HYPERVISOR:
+        print("Bail out! VIREOCTL and VIREO_HYPERVISOR must be set")
+        return 1
+    print(f"1..{len(cases)}", flush=True)
+    env = Env()
+    failed = 0
+    try:
+        for i, case in enumerate(cases, 1):
+            try:
+                case(env)
+                print(f"ok {i} - {case.__name__[5:]}", flush=True)
+            except Exception:  # noqa: BLE001 - a failed case is reported, the next one runs
+                failed += 1
+                print(f"not ok {i} - {case.__name__[5:]}", flush=True)
+                for line in traceback.format_exc().splitlines():
+                    print("# " + line, flush=True)
+    finally:
+        env.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
