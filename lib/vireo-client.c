@@ -169,9 +169,15 @@ object_removed_cb (VireoClient        *self,
   if (vireo_dbus_object_peek_manager (VIREO_DBUS_OBJECT (object)) != NULL)
     set_manager (self, NULL);
 
-  if (machine != NULL && g_list_store_find (self->machines, machine, &position))
-    g_list_store_remove (self->machines, position);
-  g_hash_table_remove (self->positions, path);
+  /* Out of the table first: whoever hears items-changed finds the machine gone. */
+  if (machine != NULL)
+    {
+      g_autoptr(VireoDBusMachine) removed = g_object_ref (machine);
+
+      g_hash_table_remove (self->positions, path);
+      if (g_list_store_find (self->machines, removed, &position))
+        g_list_store_remove (self->machines, position);
+    }
   update_state (self);
 }
 
