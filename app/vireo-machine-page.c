@@ -1,6 +1,7 @@
 /* vireo-machine-page.c
  *
- * The selected machine: what it is, and what can be done with it now.
+ * The selected machine: what it is, and its consoles. What can be done with it is in
+ * vireo-machine-page-actions.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,47 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "vireo-console.h"
-#include "vireo-machine-page.h"
+#include "vireo-machine-page-private.h"
 #include "vireo-machine-util.h"
-#include "vireo-serial-console.h"
-
-struct _VireoMachinePage {
-  AdwBin            parent_instance;
-
-  /* Owned references */
-  VireoClient      *client;
-  VireoDBusMachine *machine;
-  GCancellable     *cancellable;
-  GSettings        *settings;
-  GPtrArray        *disk_rows;
-  GPtrArray        *nic_rows;
-
-  /* Template widgets */
-  AdwViewStack     *view_stack;
-  GtkImage         *os_image;
-  GtkLabel         *name_label;
-  GtkImage         *state_image;
-  GtkLabel         *state_label;
-  GtkSpinner       *busy_spinner;
-  GtkWidget        *pause_button;
-  GtkWidget        *resume_button;
-  GtkWidget        *actions_box;
-  AdwActionRow     *os_row;
-  AdwActionRow     *vcpus_row;
-  AdwActionRow     *memory_row;
-  AdwActionRow     *graphics_row;
-  AdwActionRow     *kind_row;
-  AdwActionRow     *title_row;
-  AdwActionRow     *description_row;
-  AdwActionRow     *uuid_row;
-  AdwPreferencesGroup *disks_group;
-  AdwPreferencesGroup *nics_group;
-  VireoConsole        *console;
-  VireoSerialConsole  *serial_console;
-  AdwViewStackPage    *serial_page;
-
-  guint             n_busy;
-};
 
 G_DEFINE_FINAL_TYPE (VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
 
@@ -62,55 +24,14 @@ enum {
   N_PROPS
 };
 
-enum {
-  TOAST,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
-
-static const struct {
-  const char         *name;
-  VireoMachineAction  action;
-} actions[] = {
-  { "machine.start",     VIREO_MACHINE_ACTION_START },
-  { "machine.shutdown",  VIREO_MACHINE_ACTION_SHUTDOWN },
-  { "machine.reboot",    VIREO_MACHINE_ACTION_REBOOT },
-  { "machine.force-off", VIREO_MACHINE_ACTION_FORCE_OFF },
-  { "machine.pause",     VIREO_MACHINE_ACTION_PAUSE },
-  { "machine.resume",    VIREO_MACHINE_ACTION_RESUME },
-  { "machine.save",      VIREO_MACHINE_ACTION_SAVE },
-  { "machine.delete",    VIREO_MACHINE_ACTION_DELETE },
-};
+guint _vireo_machine_page_signals[VIREO_MACHINE_PAGE_N_SIGNALS];
 
 static void
 set_row_value (AdwActionRow *row,
                const char   *value)
 {
   adw_action_row_set_subtitle (row, value != NULL && value[0] != '\0' ? value : "—");
-}
-
-static void
-update_actions (VireoMachinePage *self)
-{
-  VireoMachineState state = VIREO_MACHINE_STATE_UNKNOWN;
-  gboolean persistent = FALSE;
-  gboolean idle = self->machine != NULL && self->n_busy == 0;
-
-  if (self->machine != NULL)
-    {
-      state = vireo_machine_get_state (self->machine);
-      persistent = vireo_dbus_machine_get_persistent (self->machine);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].name,
-                                   idle && vireo_machine_state_allows (state, persistent, actions[i].action));
-
-  /* Pause and Resume share a place: show the one that applies. */
-  gtk_widget_set_visible (self->resume_button, state == VIREO_MACHINE_STATE_PAUSED);
-  gtk_widget_set_visible (self->pause_button, state != VIREO_MACHINE_STATE_PAUSED);
 }
 
 static void
@@ -220,7 +141,7 @@ update (VireoMachinePage *self)
   const char *title;
   VireoMachineState state;
 
-  update_actions (self);
+  _vireo_machine_page_update_actions (self);
   if (machine == NULL)
     return;
 
@@ -251,6 +172,8 @@ update (VireoMachinePage *self)
   set_row_value (self->description_row, vireo_dbus_machine_get_description (machine));
   set_row_value (self->uuid_row, vireo_dbus_machine_get_uuid (machine));
   update_devices (self);
+  /* A tab only for the consoles the machine has. */
+  adw_view_stack_page_set_visible (self->console_page, graphics_types != NULL && graphics_types[0] != NULL);
   adw_view_stack_page_set_visible (self->serial_page, vireo_dbus_machine_get_has_serial (machine));
 }
 
@@ -308,267 +231,6 @@ machine_notify_cb (VireoMachinePage *self,
   update (self);
 }
 
-/* Calls and their errors */
-
-typedef struct {
-  VireoMachinePage   *page;
-  char               *name;
-  VireoMachineAction  action;
-} CallData;
-
-static void
-call_data_free (CallData *data)
-{
-  g_object_unref (data->page);
-  g_free (data->name);
-  g_free (data);
-}
-
-static void
-show_error (VireoMachinePage *self,
-            const GError     *error)
-{
-  g_autofree char *sentence = NULL;
-  g_autofree char *detail = NULL;
-  GtkWidget *box, *label;
-  AdwToast *toast;
-
-  if (vireo_error_is_silent (error))
-    return;
-
-  vireo_error_get_text (error, &sentence, &detail);
-
-  /* The sentence first, libvirt's words under it. */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  label = gtk_label_new (sentence);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_box_append (GTK_BOX (box), label);
-  if (detail != NULL)
-    {
-      label = gtk_label_new (detail);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
-  toast = adw_toast_new (sentence);
-  adw_toast_set_custom_title (toast, box);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_emit (self, signals[TOAST], 0, toast);
-}
-
-static void
-call_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  CallData *data = user_data;
-  VireoMachinePage *self = data->page;
-  g_autoptr(GError) error = NULL;
-
-  if (!vireo_machine_run_finish (VIREO_DBUS_MACHINE (source), result, &error))
-    {
-      g_debug ("%s on %s failed: %s", vireo_machine_action_get_method (data->action), data->name, error->message);
-      show_error (self, error);
-    }
-
-  self->n_busy--;
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), self->n_busy > 0);
-  gtk_spinner_set_spinning (self->busy_spinner, self->n_busy > 0);
-  update_actions (self);
-  call_data_free (data);
-}
-
-static void
-call (VireoMachinePage   *self,
-      VireoMachineAction  action,
-      GVariant           *options)
-{
-  CallData *data;
-
-  g_return_if_fail (self->client != NULL && self->machine != NULL);
-
-  data = g_new0 (CallData, 1);
-  data->page = g_object_ref (self);
-  data->name = g_strdup (vireo_dbus_machine_get_name (self->machine));
-  data->action = action;
-
-  /* State changes arrive as PropertiesChanged; meanwhile the page shows that it works. */
-  self->n_busy++;
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), TRUE);
-  gtk_spinner_set_spinning (self->busy_spinner, TRUE);
-  update_actions (self);
-
-  vireo_machine_run_async (self->machine, action, options, self->cancellable, call_cb, data);
-}
-
-/* Confirmations */
-
-static void
-force_off_response_cb (VireoMachinePage *self,
-                       const char       *response,
-                       AdwMessageDialog *dialog)
-{
-  if (g_str_equal (response, "force-off") && self->machine != NULL)
-    call (self, VIREO_MACHINE_ACTION_FORCE_OFF, NULL);
-}
-
-static void
-ask_force_off (VireoMachinePage *self)
-{
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Force “%s” Off?"),
-                                     vireo_dbus_machine_get_name (self->machine));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("This stops the machine at once, like pulling the plug: whatever it "
-                                 "has not written to its disks is lost."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "force-off", _("_Force Off"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (force_off_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    VireoMachinePage *self)
-{
-  GPtrArray *checks = g_object_get_data (G_OBJECT (dialog), "vireo-disk-checks");
-  VireoDBusMachine *machine = g_object_get_data (G_OBJECT (dialog), "vireo-machine");
-  g_autoptr(GStrvBuilder) disks = g_strv_builder_new ();
-  g_auto(GStrv) paths = NULL;
-  GVariantDict options;
-
-  if (!g_str_equal (response, "delete") || machine != self->machine)
-    return;
-
-  for (guint i = 0; i < checks->len; i++)
-    {
-      GtkCheckButton *check = g_ptr_array_index (checks, i);
-
-      if (gtk_check_button_get_active (check))
-        g_strv_builder_add (disks, g_object_get_data (G_OBJECT (check), "vireo-path"));
-    }
-  paths = g_strv_builder_end (disks);
-
-  g_variant_dict_init (&options, NULL);
-  if (paths[0] != NULL)
-    g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) paths, -1));
-  call (self, VIREO_MACHINE_ACTION_DELETE, g_variant_dict_end (&options));
-}
-
-static void
-ask_delete (VireoMachinePage *self)
-{
-  GVariant *disks = vireo_dbus_machine_get_disks (self->machine);
-  GPtrArray *checks = g_ptr_array_new ();
-  GtkWidget *dialog;
-  GtkWidget *box;
-  guint n_files = 0;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
-                                     vireo_dbus_machine_get_name (self->machine));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
-    {
-      const char *target, *path, *device;
-      guint64 size;
-      g_autofree char *label = NULL;
-      GtkWidget *check;
-
-      g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
-      if (path[0] == '\0')
-        continue;
-
-      if (g_strcmp0 (device, "cdrom") == 0)
-        label = g_strdup_printf (_("Also delete the CD/DVD image %s"), path);
-      else if (size > 0)
-        {
-          g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
-          label = g_strdup_printf (_("Also delete %s (%s)"), path, size_text);
-        }
-      else
-        label = g_strdup_printf (_("Also delete %s"), path);
-
-      /* Unticked: nothing is deleted unless asked for by name. */
-      check = gtk_check_button_new_with_label (label);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
-      g_object_set_data_full (G_OBJECT (check), "vireo-path", g_strdup (path), g_free);
-      gtk_box_append (GTK_BOX (box), check);
-      g_ptr_array_add (checks, check);
-      n_files++;
-    }
-
-  if (n_files > 0)
-    {
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                                   _("The machine’s definition, saved state and snapshots are removed. "
-                                     "Its disks are kept unless you tick them below."));
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-    }
-  else
-    {
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                                   _("The machine’s definition, saved state and snapshots are removed. "
-                                     "It has no disk files."));
-      g_object_ref_sink (box);
-      g_object_unref (box);
-    }
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-disk-checks", checks, (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-machine", g_object_ref (self->machine), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-machine_action_cb (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  VireoMachinePage *self = VIREO_MACHINE_PAGE (widget);
-
-  if (self->machine == NULL)
-    return;
-
-  if (g_str_equal (action_name, "machine.force-off"))
-    {
-      ask_force_off (self);
-      return;
-    }
-  if (g_str_equal (action_name, "machine.delete"))
-    {
-      ask_delete (self);
-      return;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (g_str_equal (actions[i].name, action_name))
-      call (self, actions[i].action, NULL);
-}
-
 /* GObject */
 
 static void
@@ -578,6 +240,7 @@ vireo_machine_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   vireo_machine_page_set_machine (self, NULL);
+  _vireo_machine_page_actions_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_MACHINE_PAGE);
   g_clear_object (&self->client);
 
@@ -657,13 +320,14 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
    *
    * A call failed; the window shows @toast.
    */
-  signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                 NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
+  _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+    NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   g_type_ensure (VIREO_TYPE_CONSOLE);
   g_type_ensure (VIREO_TYPE_SERIAL_CONSOLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-machine-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, overview_scroller);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, os_image);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, name_label);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, state_image);
@@ -684,11 +348,11 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, nics_group);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, console);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, serial_console);
+  gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, console_page);
   gtk_widget_class_bind_template_child (widget_class, VireoMachinePage, serial_page);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
 
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_class_install_action (widget_class, actions[i].name, NULL, machine_action_cb);
+  _vireo_machine_page_class_actions_init (klass);
 }
 
 static void
@@ -702,7 +366,12 @@ vireo_machine_page_init (VireoMachinePage *self)
   grab_keys_changed_cb (self);
   self->disk_rows = g_ptr_array_new ();
   self->nic_rows = g_ptr_array_new ();
-  update_actions (self);
+  _vireo_machine_page_actions_init (self);
+
+  /* Tab stops on the buttons, not also on the flow box's cells around them. */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->actions_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 }
 
 VireoDBusMachine *
@@ -745,6 +414,7 @@ vireo_machine_page_set_machine (VireoMachinePage *self,
       vireo_console_set_machine (self->console, machine);
       vireo_serial_console_set_machine (self->serial_console, machine);
       adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->overview_scroller), 0);
     }
 
   update (self);
@@ -760,21 +430,11 @@ vireo_machine_page_set_client (VireoMachinePage *self,
   g_set_object (&self->client, client);
 }
 
-/**
- * vireo_machine_page_focus:
- *
- * Moves the keyboard focus to the first action the machine allows now (Start for a machine
- * that is off, Shut Down for one that runs), so that Enter in the list leads somewhere.
- */
-void
-vireo_machine_page_focus (VireoMachinePage *self)
+static gboolean
+focus_first_action (VireoMachinePage *self)
 {
-  GtkWidget *child;
-
-  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
-
-  adw_view_stack_set_visible_child_name (self->view_stack, "overview");
-  for (child = gtk_widget_get_first_child (self->actions_box); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (self->actions_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
 
@@ -782,8 +442,78 @@ vireo_machine_page_focus (VireoMachinePage *self)
       if (GTK_IS_BOX (button))
         button = gtk_widget_get_visible (self->pause_button) ? self->pause_button : self->resume_button;
       if (gtk_widget_get_visible (button) && gtk_widget_is_sensitive (button) && gtk_widget_grab_focus (button))
-        return;
+        return TRUE;
     }
+  return FALSE;
+}
+
+/**
+ * vireo_machine_page_focus:
+ *
+ * Shows the overview and moves the keyboard focus to the first action the machine allows now
+ * (Start for a machine that is off, Shut Down for one that runs), so that Enter in the list
+ * leads somewhere.
+ */
+void
+vireo_machine_page_focus (VireoMachinePage *self)
+{
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+  focus_first_action (self);
+}
+
+/**
+ * vireo_machine_page_focus_view:
+ *
+ * Moves the keyboard focus into the tab shown now: its first action, or the console. For Tab
+ * from outside: GTK 4.8 and libadwaita 1.2 do not move the focus into the view stack by
+ * themselves.
+ *
+ * Returns: whether something took the focus
+ */
+gboolean
+vireo_machine_page_focus_view (VireoMachinePage *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (VIREO_IS_MACHINE_PAGE (self), FALSE);
+
+  if (self->machine == NULL)
+    return FALSE;
+  name = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (name, "console") == 0)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->console));
+  if (g_strcmp0 (name, "serial") == 0)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->serial_console));
+  return focus_first_action (self);
+}
+
+/**
+ * vireo_machine_page_show_view:
+ * @name: "overview", "console" or "serial"
+ *
+ * Shows that tab, if the machine has it, and gives it the keyboard focus; a console connects
+ * if the machine runs.
+ */
+void
+vireo_machine_page_show_view (VireoMachinePage *self,
+                              const char       *name)
+{
+  AdwViewStackPage *page;
+
+  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
+  g_return_if_fail (name != NULL);
+
+  page = g_str_equal (name, "console") ? self->console_page : g_str_equal (name, "serial") ? self->serial_page : NULL;
+  if (page == NULL || !adw_view_stack_page_get_visible (page))
+    {
+      vireo_machine_page_focus (self);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  gtk_widget_grab_focus (page == self->console_page ? GTK_WIDGET (self->console) : GTK_WIDGET (self->serial_console));
 }
 
 /**
@@ -794,10 +524,7 @@ vireo_machine_page_focus (VireoMachinePage *self)
 void
 vireo_machine_page_show_console (VireoMachinePage *self)
 {
-  g_return_if_fail (VIREO_IS_MACHINE_PAGE (self));
-
-  adw_view_stack_set_visible_child_name (self->view_stack, "console");
-  gtk_widget_grab_focus (GTK_WIDGET (self->console));
+  vireo_machine_page_show_view (self, "console");
 }
 
 /**

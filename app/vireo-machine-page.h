@@ -22,7 +22,10 @@ void              vireo_machine_page_set_client     (VireoMachinePage *self,
                                                      VireoClient      *client);
 AdwViewStack     *vireo_machine_page_get_view_stack (VireoMachinePage *self);
 void              vireo_machine_page_show_console   (VireoMachinePage *self);
+void              vireo_machine_page_show_view      (VireoMachinePage *self,
+                                                     const char       *name);
 void              vireo_machine_page_focus          (VireoMachinePage *self);
+gboolean          vireo_machine_page_focus_view     (VireoMachinePage *self);
 VireoConsole     *vireo_machine_page_get_console    (VireoMachinePage *self);
 
 G_END_DECLS
