@@ -22,12 +22,21 @@ struct _VireoApplication {
 
 G_DEFINE_FINAL_TYPE (VireoApplication, vireo_application, ADW_TYPE_APPLICATION)
 
+/* Closes every window, as their close buttons would (the main window saves its size then);
+ * the application ends with the last one. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *copy = g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) (GCallback) g_object_ref, NULL);
+
+  /* Closing one window may destroy others (its dialogs): close only those still there. */
+  for (GList *l = copy; l != NULL; l = l->next)
+    if (g_list_find (gtk_application_get_windows (app), l->data) != NULL)
+      gtk_window_close (l->data);
+  g_list_free_full (copy, g_object_unref);
 }
 
 static void

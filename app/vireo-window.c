@@ -25,9 +25,11 @@ struct _VireoWindow {
   GtkSingleSelection   *selection;
   GtkEveryFilter       *filter;
   char                 *wanted_uuid;   /* the selection to restore when it appears */
+  char                 *wanted_view;   /* and the tab to show then: "console", "serial" */
+  guint                 restore_source;
   GHashTable           *thumbnails;    /* machine object path → GdkTexture */
   GHashTable           *rows;          /* bound VireoMachineRow, for thumbnail updates */
-  VireoDisplay         *watched_display;
+  VireoDisplay         *watched_display; /* the console's display, for thumbnails */
   gint64                last_thumbnail;
   guint                 thumbnail_source;
 
@@ -41,9 +43,13 @@ struct _VireoWindow {
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
   GtkListView          *list_view;
+  GtkWidget            *sidebar_header;
+  GtkWidget            *content_box;
   GtkStack             *content_stack;
   VireoMachinePage     *machine_page;
-  AdwViewSwitcherTitle *switcher_title;
+  GtkStack             *title_stack;
+  AdwWindowTitle       *page_title;
+  AdwViewSwitcher      *view_switcher;
   AdwViewSwitcherBar   *switcher_bar;
 };
 
@@ -117,6 +123,29 @@ update_sidebar_page (VireoWindow *self)
   gtk_stack_set_visible_child_name (self->sidebar_stack, empty && text[0] != '\0' ? "no-results" : "list");
 }
 
+/* The machine's tabs in the header when there is room and more than one tab; in the bar at
+ * the bottom when the window is narrow; its name otherwise. */
+static void
+update_header (VireoWindow *self)
+{
+  AdwViewStack *stack = vireo_machine_page_get_view_stack (self->machine_page);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+  gboolean has_machine = vireo_machine_page_get_machine (self->machine_page) != NULL;
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  guint n_tabs = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      if (adw_view_stack_page_get_visible (page))
+        n_tabs++;
+    }
+
+  gtk_stack_set_visible_child_name (self->title_stack, has_machine && !folded && n_tabs > 1 ? "switcher" : "title");
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, has_machine && folded && n_tabs > 1);
+}
+
 static void
 show_machine (VireoWindow      *self,
               VireoDBusMachine *machine)
@@ -134,51 +163,102 @@ show_machine (VireoWindow      *self,
 
   vireo_machine_page_set_machine (self->machine_page, machine);
   gtk_stack_set_visible_child_name (self->content_stack, machine != NULL ? "machine" : "none");
-  adw_view_switcher_title_set_title (self->switcher_title,
-                                     machine != NULL ? vireo_dbus_machine_get_name (machine) : "");
-  /* Overview and Console mean nothing without a machine. */
-  adw_view_switcher_title_set_stack (self->switcher_title,
-                                     machine != NULL ? vireo_machine_page_get_view_stack (self->machine_page) : NULL);
-  adw_view_switcher_bar_set_stack (self->switcher_bar,
-                                   machine != NULL ? vireo_machine_page_get_view_stack (self->machine_page) : NULL);
+  adw_window_title_set_title (self->page_title, machine != NULL ? vireo_dbus_machine_get_name (machine) : "");
+  update_header (self);
+}
+
+static void
+want_machine (VireoWindow      *self,
+              VireoDBusMachine *machine,
+              const char       *view)
+{
+  g_free (self->wanted_uuid);
+  self->wanted_uuid = g_strdup (vireo_dbus_machine_get_uuid (machine));
+  g_free (self->wanted_view);
+  self->wanted_view = g_strdup (view);
 }
 
 static void
 selection_changed_cb (VireoWindow *self)
 {
   VireoDBusMachine *machine = gtk_single_selection_get_selected_item (self->selection);
+  VireoDBusMachine *shown = vireo_machine_page_get_machine (self->machine_page);
+
+  if (machine == NULL && shown != NULL)
+    {
+      const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (shown));
+      const char *view = adw_view_stack_get_visible_child_name (vireo_machine_page_get_view_stack (self->machine_page));
+
+      /* Hidden by the search: the page stays, and the row is selected again when it shows. */
+      if (vireo_client_lookup_machine (self->client, path) == shown)
+        {
+          want_machine (self, shown, NULL);
+          return;
+        }
+
+      /* Gone, maybe only while the helper restarts: selected again, on the same tab, if a
+       * machine with its UUID comes back. */
+      want_machine (self, shown, g_strcmp0 (view, "overview") != 0 ? view : NULL);
+    }
 
   show_machine (self, machine);
   if (machine != NULL)
     {
       g_clear_pointer (&self->wanted_uuid, g_free);
+      g_clear_pointer (&self->wanted_view, g_free);
       g_settings_set_string (self->settings, "last-machine", vireo_dbus_machine_get_uuid (machine));
     }
 }
 
-/* Selects the machine remembered from the last run once it shows up in the list. */
-static void
-restore_selection (VireoWindow *self)
+/* Selects the wanted machine (the one remembered from the last run, hidden by a search, or
+ * gone with the helper) once it shows up in the list. Never from inside items-changed: the
+ * models below the selection may not have caught up yet. */
+static gboolean
+restore_selection_cb (gpointer user_data)
 {
+  VireoWindow *self = user_data;
   GListModel *model = G_LIST_MODEL (self->selection);
+  g_autofree char *view = NULL;
   guint n;
 
+  self->restore_source = 0;
   if (self->wanted_uuid == NULL || self->wanted_uuid[0] == '\0'
       || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
-    return;
+    return G_SOURCE_REMOVE;
 
   n = g_list_model_get_n_items (model);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
 
-      if (g_strcmp0 (vireo_dbus_machine_get_uuid (machine), self->wanted_uuid) == 0)
+      if (g_strcmp0 (vireo_dbus_machine_get_uuid (machine), self->wanted_uuid) != 0)
+        continue;
+
+      view = g_steal_pointer (&self->wanted_view);
+      if (vireo_machine_page_get_machine (self->machine_page) == machine)
         {
+          /* Shown all along (the search hid it): select it without touching the page. */
+          g_signal_handlers_block_by_func (self->selection, selection_changed_cb, self);
           gtk_single_selection_set_selected (self->selection, i);
-          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
-          break;
+          g_signal_handlers_unblock_by_func (self->selection, selection_changed_cb, self);
+          g_clear_pointer (&self->wanted_uuid, g_free);
         }
+      else
+        gtk_single_selection_set_selected (self->selection, i);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+      if (view != NULL)
+        vireo_machine_page_show_view (self->machine_page, view);
+      break;
     }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_restore (VireoWindow *self)
+{
+  if (self->restore_source == 0 && self->wanted_uuid != NULL)
+    self->restore_source = g_idle_add (restore_selection_cb, self);
 }
 
 static void
@@ -186,7 +266,7 @@ machines_changed_cb (VireoWindow *self)
 {
   update_main_page (self);
   update_sidebar_page (self);
-  restore_selection (self);
+  schedule_restore (self);
 }
 
 static void
@@ -289,8 +369,8 @@ console_display_cb (VireoWindow *self)
   if (self->watched_display == display)
     return;
   if (self->watched_display != NULL)
-    g_signal_handlers_disconnect_by_data (self->watched_display, self);
-  self->watched_display = display;
+    g_signal_handlers_disconnect_by_func (self->watched_display, console_frame_cb, self);
+  g_set_object (&self->watched_display, display);
   if (display != NULL)
     g_signal_connect_object (display, "frame", G_CALLBACK (console_frame_cb), self, G_CONNECT_SWAPPED);
 }
@@ -355,6 +435,65 @@ list_activate_cb (VireoWindow *self,
     vireo_machine_page_show_console (self->machine_page);
   else
     vireo_machine_page_focus (self->machine_page);
+}
+
+/* GTK 4.8's list view moves the focus from row to row on Tab, so that leaving a list of a
+ * hundred machines takes a hundred Tabs. Tab leaves it for what comes next (the machine's
+ * page, or round to the top when the page is folded away); Shift+Tab for what comes before.
+ * The arrow keys still move between rows. */
+static gboolean
+list_key_pressed_cb (VireoWindow           *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (backward)
+    return gtk_widget_child_focus (gtk_widget_get_visible (GTK_WIDGET (self->search_bar))
+                                   && gtk_search_bar_get_search_mode (self->search_bar)
+                                   ? GTK_WIDGET (self->search_bar) : self->sidebar_header,
+                                   GTK_DIR_TAB_BACKWARD);
+
+  if (gtk_widget_get_mapped (self->content_box))
+    {
+      /* The machine's tabs first, where they show; else into its page. */
+      if (g_str_equal (gtk_stack_get_visible_child_name (self->title_stack), "switcher")
+          && gtk_widget_child_focus (GTK_WIDGET (self->view_switcher), GTK_DIR_TAB_FORWARD))
+        return TRUE;
+      if (vireo_machine_page_focus_view (self->machine_page))
+        return TRUE;
+    }
+  return gtk_widget_child_focus (self->sidebar_header, GTK_DIR_TAB_FORWARD);
+}
+
+/* Tab on the last of the machine's tabs kept the focus there: libadwaita 1.2 does not move it
+ * into the page below by itself. Tab goes on into the page, Shift+Tab back to the list. (Left
+ * and Right move between the tabs.) */
+static gboolean
+switcher_key_pressed_cb (VireoWindow           *self,
+                         guint                  keyval,
+                         guint                  keycode,
+                         GdkModifierType        state,
+                         GtkEventControllerKey *controller)
+{
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+
+  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  if (vireo_machine_page_focus_view (self->machine_page))
+    return TRUE;
+  return gtk_widget_child_focus (self->sidebar_header, GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -458,6 +597,7 @@ vireo_window_constructed (GObject *object)
   VireoWindow *self = (VireoWindow *) object;
   GtkSortListModel *sorted;
   GtkCustomSorter *sorter;
+  GtkEventController *controller;
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (vireo_window_parent_class)->constructed (object);
@@ -489,7 +629,34 @@ vireo_window_constructed (GObject *object)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (list_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), controller);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (switcher_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->view_switcher), controller);
+
+  /* Narrow, the list is a page of its own: one click (or tap) opens a machine. */
+  g_object_bind_property (self->leaflet, "folded", self->list_view, "single-click-activate", G_BINDING_SYNC_CREATE);
+
   vireo_machine_page_set_client (self->machine_page, self->client);
+  {
+    AdwViewStack *stack = vireo_machine_page_get_view_stack (self->machine_page);
+    g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+
+    adw_view_switcher_set_stack (self->view_switcher, stack);
+    adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+      {
+        g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+        g_signal_connect_object (page, "notify::visible", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+      }
+    g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+  }
   g_signal_connect_object (vireo_machine_page_get_console (self->machine_page), "notify::display",
                            G_CALLBACK (console_display_cb), self, G_CONNECT_SWAPPED);
   update_main_page (self);
@@ -509,7 +676,12 @@ vireo_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->wanted_uuid, g_free);
+  g_clear_pointer (&self->wanted_view, g_free);
+  g_clear_handle_id (&self->restore_source, g_source_remove);
   g_clear_handle_id (&self->thumbnail_source, g_source_remove);
+  if (self->watched_display != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_display, console_frame_cb, self);
+  g_clear_object (&self->watched_display);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
 
@@ -564,9 +736,13 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, sidebar_header);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, machine_page);
-  gtk_widget_class_bind_template_child (widget_class, VireoWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, title_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, page_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
