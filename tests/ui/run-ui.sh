@@ -19,7 +19,8 @@
 #   VIREO_UI_APP_PIDFILE                          the test writes the app's pid here; it is
 #                                                 ended at teardown if the test could not
 #   VIREO_UI_ARTIFACTS                            screenshots and logs (kept)
-#   DISPLAY, DBUS_SYSTEM_BUS_ADDRESS, GSETTINGS_SCHEMA_DIR, GSETTINGS_BACKEND=memory,
+#   DISPLAY, DBUS_SYSTEM_BUS_ADDRESS, GSETTINGS_SCHEMA_DIR, GSETTINGS_BACKEND=dconf with a
+#   private XDG_CONFIG_HOME (settings kept between launches of the app in one run),
 #   XDG_RUNTIME_DIR (private), LC_ALL=C.UTF-8
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -234,7 +235,11 @@ export VIREO_UI_APP_PIDFILE=$RUNDIR/app.pid
 export VIREO_HELPER_CTL=$RUNDIR/helper-ctl
 export VIREO_HELPER_STOP="$RUNDIR/helper-ctl stop"
 export VIREO_HELPER_START="$RUNDIR/helper-ctl start"
-export GSETTINGS_BACKEND=memory
+# Settings in a real backend (dconf, started on the session bus), kept from one launch of the
+# app to the next within this run, and starting empty for each run.
+export GSETTINGS_BACKEND=dconf
+export XDG_CONFIG_HOME=$RUNDIR/config
+mkdir -p "$XDG_CONFIG_HOME"
 export GDK_BACKEND=x11
 export LC_ALL=C.UTF-8
 # A runtime dir of our own: the AT-SPI bus launcher puts its socket there (at-spi/bus_N)

@@ -50,6 +50,9 @@ FIXTURE = {
     'suspended-laptop':   ('Suspended to RAM by the guest', 'Suspended', '2 vCPUs · 2 GiB'),
     'fedora-workstation': ('fedora-workstation', 'Running', '4 vCPUs · 4 GiB'),
     'tiny':               ('tiny', 'Shut Off', '1 vCPU · 128 MiB'),
+    'storage-multi-disk': ('File server with three disks', 'Running', '6 vCPUs · 12 GiB'),
+    'headless-router':    ('Router (serial console only)', 'Running', '1 vCPU · 256 MiB'),
+    'shared-disk-a':      ('Shares shared-data.qcow2 with shared-disk-b', 'Shut Off', '1 vCPU · 1 GiB'),
 }
 
 # Accessible names GTK 4.8 gives buttons with a mnemonic label ("_Start" → "_Start Start");
@@ -226,10 +229,19 @@ class Vireo:
         self.proc = None
         self.app = None
         self.win = None
+        self.launches = 0
+        self.log_path = None
+        self.log_seen = 0
 
     def start(self):
-        logf = open(os.path.join(ARTIFACTS, 'app.log'), 'w')
-        self.proc = subprocess.Popen([APP], stdout=logf, stderr=subprocess.STDOUT)
+        """Starts the app. A GLib critical aborts it (G_DEBUG=fatal-criticals); warnings are
+        read from its log after each case (log_problems)."""
+        self.launches += 1
+        self.log_path = os.path.join(ARTIFACTS, f'app-{self.launches}.log')
+        self.log_seen = 0
+        logf = open(self.log_path, 'w')
+        env = dict(os.environ, G_DEBUG='fatal-criticals')
+        self.proc = subprocess.Popen([APP], stdout=logf, stderr=subprocess.STDOUT, env=env)
         if APP_PIDFILE:
             with open(APP_PIDFILE, 'w') as f:
                 f.write(str(self.proc.pid))
@@ -292,6 +304,46 @@ class Vireo:
         for want in ('Start', 'Shut Down', 'Reboot', 'Pause', 'Save', 'Force Off', 'Delete…'):
             check(want in self.buttons, f'no button {want!r} among {sorted(self.buttons)!r}')
 
+    def log_problems(self):
+        """CRITICAL and WARNING lines the app logged since the last look (GLib, GObject, GTK,
+        libadwaita, Vireo's own), and how it ended if it did."""
+        problems = []
+        if self.log_path is not None and os.path.exists(self.log_path):
+            with open(self.log_path, errors='replace') as f:
+                lines = f.read().splitlines()
+            for line in lines[self.log_seen:]:
+                if '-CRITICAL **' in line or '-WARNING **' in line or 'AddressSanitizer' in line:
+                    problems.append(line)
+            self.log_seen = len(lines)
+        if self.proc is not None and self.proc.poll() is not None and self.proc.returncode != 0:
+            problems.append(f'the app ended with status {self.proc.returncode}')
+        return problems
+
+    def window_id(self):
+        out = subprocess.run(['xdotool', 'search', '--sync', '--onlyvisible', '--name', '^Vireo$'],
+                             capture_output=True, text=True, timeout=10).stdout.split()
+        check(out, 'xdotool cannot see the main window')
+        return out[0]
+
+    def window_size(self):
+        out = subprocess.run(['xdotool', 'getwindowgeometry', self.window_id()],
+                             capture_output=True, text=True, timeout=10).stdout
+        m = re.search(r'Geometry: (\d+)x(\d+)', out)
+        check(m, f'no geometry in {out!r}')
+        return int(m.group(1)), int(m.group(2))
+
+    def resize(self, width, height):
+        """Asks for WIDTHxHEIGHT and returns the size the window took: GTK keeps it at least as
+        large as its content's minimum, borders included."""
+        subprocess.run(['xdotool', 'windowsize', self.window_id(), str(width), str(height)],
+                       check=False, timeout=10)
+        sizes = []
+
+        def settled():
+            sizes.append(self.window_size())
+            return len(sizes) >= 4 and sizes[-1] == sizes[-2] == sizes[-3] == sizes[-4] and sizes[-1]
+        return wait_until(settled, f'the window to settle near {width}x{height}')
+
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -303,10 +355,7 @@ class Vireo:
 
     def focus(self):
         """No window manager: give the main window X input focus for xdotool's keys."""
-        out = subprocess.run(['xdotool', 'search', '--sync', '--onlyvisible', '--name', '^Vireo$'],
-                             capture_output=True, text=True, timeout=10).stdout.split()
-        check(out, 'xdotool cannot see the main window')
-        subprocess.run(['xdotool', 'windowfocus', '--sync', out[0]], check=False, timeout=10)
+        subprocess.run(['xdotool', 'windowfocus', '--sync', self.window_id()], check=False, timeout=10)
 
     # other windows: dialogs, the shortcuts window
     def dialogs(self):
@@ -374,16 +423,66 @@ class Vireo:
         # An AdwMessageDialog has its responses twice, side by side and stacked; one is shown.
         return find_one(root, 'push button', label, pred=shown)
 
-    def select_only_row(self, machine):
-        """Searches for MACHINE (by name), expects one row, selects it, waits for its page."""
-        self.search(machine)
+    def shown_machine(self):
+        """The machine whose page is open, on whichever tab: its name in the page, or in the
+        header when the page shows a console."""
+        name = self.page_name()
+        if name is not None:
+            return name
+        if self.current_tab() is None and not shown(find_one(self.win, 'push button', 'Back')):
+            return None
+        # The page's title in the header (shown instead of the tabs when the window is narrow):
+        # the AdwWindowTitle that is not the sidebar's "Vireo".
+        titles = [n.name for n in find_all(self.win, 'label') if n.parent is not None
+                  and n.parent.parent is not None and n.parent.parent.name == 'AdwWindowTitle'
+                  and n.name not in ('Vireo', '')]
+        return titles[-1] if titles else None
+
+    def select_only_row(self, machine, query=None):
+        """Searches for MACHINE (by name, or QUERY), expects one row, selects it, waits for its
+        page, on the Overview tab."""
+        self.search(query or machine)
         display = FIXTURE[machine][0] if machine in FIXTURE else machine
         rows = wait_until(lambda: [r for r in self.rows() if r[0].startswith(display + ', ')]
                           if shown(self.list) and len(self.rows()) == 1 else None, f'one row for {machine}')
         item = rows[0][1].parent
         self.list.querySelection().selectChild(item.getIndexInParent())
-        wait_until(lambda: self.page_name() == machine, f'the machine page of {machine}')
+        wait_until(lambda: self.shown_machine() == machine, f'the machine page of {machine}')
+        if self.current_tab() not in (None, 'Overview'):
+            self.show_tab('Overview')
+        wait_until(lambda: self.page_name() == machine, f'the overview of {machine}')
         return rows[0][1]
+
+    def tabs(self):
+        """The machine page's tabs in the header (AdwViewSwitcher's page tabs), name → node."""
+        return {n.name: n for n in find_all(self.win, 'page tab', pred=shown)}
+
+    def show_tab(self, name):
+        tab = wait_until(lambda: self.tabs().get(name), f'the {name} tab')
+        click(tab)
+        wait_until(lambda: self.current_tab() == name, f'the {name} tab to show')
+
+    def current_tab(self):
+        for name, tab in self.tabs().items():
+            st = states(tab)
+            if st.contains(pyatspi.STATE_SELECTED) or st.contains(pyatspi.STATE_CHECKED):
+                return name
+        return None
+
+    def selected_rows(self):
+        """The labels of the rows selected in the list (whether on screen or not)."""
+        result = []
+        for item in self.list:
+            if item is not None and item.getRoleName() == 'list item' and states(item).contains(pyatspi.STATE_SELECTED):
+                result.extend(row.name for row in item if row is not None and row.name)
+        return result
+
+    def focused(self):
+        """The focused widget, from the window down (None when nothing has the focus)."""
+        for n in walk(self.win, prune_hidden=True):
+            if states(n).contains(pyatspi.STATE_FOCUSED):
+                return n
+        return None
 
     def close_dialogs(self):
         for w in self.dialogs():
@@ -500,6 +599,15 @@ def case_b_search():
     screenshot('04-no-results')
     vireo.search('')
     check(not shown(vireo.no_results), '"No Results Found" stays after clearing the search')
+    # The sidebar keeps its width whatever the rows say and whichever is selected.
+    widths = set()
+    for machine in ('a-machine-with-a-very-long-name-to-check-that-lists-ellipsize-it-properly', 'tiny',
+                    'debian-web'):
+        vireo.select_only_row(machine)
+        widths.add(extents(vireo.list)[2])
+    vireo.search('')
+    widths.add(extents(vireo.list)[2])
+    check(len(widths) == 1, f'the list changes its width: {sorted(widths)} px')
 
 
 def case_c_start():
@@ -640,12 +748,216 @@ def case_f_keyboard():
                                     if find_all(w, pred=lambda n: n.name == 'Delete the selected machine')],
                            'Ctrl+? to show the shortcuts')[0]
     screenshot('07-shortcuts')
+    odd = [n.name for n in find_all(shortcuts, 'label') if re.fullmatch(r'(Alt|Ctrl|Control|Shift)\W*L', n.name)]
+    check(not odd, f'the shortcuts window names keys {odd!r}')
     log(f'  shortcuts window: role {shortcuts.getRoleName()!r}, name {shortcuts.name!r}')
     vireo.close_dialogs()
 
 
-def case_g_quit():
-    """(g) Ctrl+Q quits"""
+def case_g_second_day():
+    """(g) Ctrl+Q keeps the window size and the selection; the next launch restores both"""
+    vireo.select_only_row('debian-web')
+    vireo.search('')
+    check(vireo.resize(1100, 720) == (1100, 720), f'the window is {vireo.window_size()}, not 1100x720')
+    vireo.focus()
+    keys('ctrl+q')
+    try:
+        status = vireo.proc.wait(TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Failure('the app is still running 10 s after Ctrl+Q')
+    check(status == 0, f'the app exited with status {status}')
+    problems = vireo.log_problems()
+    check(not problems, f'the first launch logged: {problems!r}')
+
+    # The second launch, with the settings the first one left in dconf.
+    vireo.start()
+    wait_until(lambda: vireo.page_name() == 'debian-web', 'the second launch to show debian-web again')
+    wait_until(lambda: any(label.startswith('Debian web server, ') for label in vireo.selected_rows()),
+               'the debian-web row to be selected again')
+    check(vireo.window_size() == (1100, 720), f'the window is {vireo.window_size()}, not 1100x720')
+    screenshot('08-second-launch')
+    # And a third: nothing in the settings makes the app fall over.
+    vireo.stop()
+    vireo.start()
+    wait_until(lambda: vireo.page_name() == 'debian-web', 'the third launch to show debian-web')
+
+
+def case_h_consoles():
+    """(h) back and forth between machines and their consoles"""
+    for _ in range(3):
+        for machine in ('debian-web', 'fedora-workstation'):
+            vireo.select_only_row(machine)
+            vireo.show_tab('Console')
+            # The test driver has no screens to open: the console says why, and nothing breaks.
+            wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: n.name in ('Disconnected', 'Connecting…') and shown(n)),
+                       f'the console of {machine} to say where it stands')
+            vireo.show_tab('Overview')
+            vireo.show_tab('Console')
+    screenshot('09-console')
+    check(vireo.proc.poll() is None, 'the app is gone')
+
+
+def case_i_search_cleared():
+    """(i) a search that hides the open machine keeps it open; clearing it selects its row again"""
+    vireo.select_only_row('storage-multi-disk')
+    vireo.search('fedora')
+    wait_until(lambda: len(vireo.rows()) == 1, 'the search to hide storage-multi-disk')
+    check(vireo.page_name() == 'storage-multi-disk', f'the page shows {vireo.page_name()!r} while the search hides it')
+    check(not shown(vireo.no_machine), '"No Machine Selected" while the machine is still open')
+    vireo.search('')
+    wait_until(lambda: any(label.startswith('File server with three disks, ') for label in vireo.selected_rows()),
+               'the row of storage-multi-disk to be selected again')
+    row = [r for label, r in vireo.rows() if label.startswith('File server with three disks, ')][0]
+    wait_until(lambda: shown(row), 'the row of storage-multi-disk to be scrolled into view')
+    check(vireo.page_name() == 'storage-multi-disk', f'the page shows {vireo.page_name()!r}')
+    screenshot('10-search-cleared')
+
+
+def case_j_helper_restart():
+    """(j) after the helper restarts, the same machine and tab come back"""
+    vireo.select_only_row('debian-web')
+    vireo.search('')
+    vireo.show_tab('Console')
+    helper('stop')
+    wait_until(lambda: shown(vireo.problem), '"Cannot Reach the Machines"')
+    helper('start')
+    wait_until(lambda: shown(vireo.list) and not shown(vireo.problem), 'the list to come back', timeout=15)
+    wait_until(lambda: vireo.shown_machine() == 'debian-web', 'debian-web to be open again')
+    wait_until(lambda: vireo.current_tab() == 'Console', 'its Console tab to be shown again')
+    check(any(label.startswith('Debian web server, ') for label in vireo.selected_rows()),
+          f'selected rows: {vireo.selected_rows()!r}')
+    screenshot('11-helper-restarted')
+
+
+def case_k_keyboard_only():
+    """(k) keyboard only: an action keeps the focus among the actions; Tab goes round"""
+    vireo.select_only_row('debian-web')
+    vireo.focus()
+    keys('ctrl+f')
+    wait_until(lambda: states(vireo.entry).contains(pyatspi.STATE_FOCUSED), 'Ctrl+F to focus the search')
+    keys('ctrl+a')
+    type_text('tiny')
+    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128 MiB'], 'the typed search to leave tiny')
+    keys('Return')
+    wait_until(lambda: vireo.page_name() == 'tiny', 'Enter to open tiny')
+    wait_until(lambda: same(vireo.focused(), vireo.button('Start')), 'the focus on Start')
+    keys('space')
+    wait_until(lambda: vireo.page_state() == 'Running', 'Space on Start to start tiny')
+    wait_until(lambda: same(vireo.focused(), vireo.button('Shut Down')), 'the focus to move on to Shut Down')
+    # Force Off from the keyboard: the dialog, then the focus back among the actions.
+    keys('Tab')
+    focus = vireo.focused()
+    check(focus is not None and is_inside(focus, vireo.actions), f'Tab from Shut Down went to {focus and focus.name!r}')
+    # Tab goes all the way round the window and back to the actions, through the list and the
+    # page's tabs, never stuck on one widget, each button once.
+    seen = []
+    for _ in range(80):
+        keys('Tab')
+        focus = wait_until(lambda: vireo.focused(), 'a focused widget after Tab')
+        seen.append((focus.getRoleName() if not is_inside(focus, vireo.list) else 'in the list', focus.name))
+        if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
+            raise Failure(f'Tab is stuck on {seen[-1]!r}: {seen!r}')
+        if is_inside(focus, vireo.actions) and len(seen) > 5:
+            break
+    else:
+        raise Failure(f'80 Tabs never came back to the actions: {seen!r}')
+    log(f'  Tab order: {[f"{r}:{n}" for r, n in seen]!r}')
+    # (tiny has no console: no tabs, the header shows its name.)
+    check(not vireo.tabs() or any(r == 'page tab' for r, _ in seen), 'Tab never reached the tabs')
+    check(any(r == 'in the list' for r, _ in seen), 'Tab never reached the list')
+    check(not any(r == 'table cell' for r, _ in seen), 'Tab stops on the cells around the action buttons')
+
+
+def case_l_narrow():
+    """(l) a window 360 px wide: one click on a row opens the machine; Back returns"""
+    vireo.search('')
+    width, _ = vireo.resize(360, 640)
+    check(width <= 380, f'the window cannot be narrower than {width} px')
+    # Folded, it shows the open machine, or the list when none is open.
+    wait_until(lambda: shown(vireo.list) != shown(vireo.actions), 'the narrow window to show one page')
+    if not shown(vireo.list):
+        click(find_one(vireo.win, 'push button', 'Back', pred=shown))
+    wait_until(lambda: shown(vireo.list) and not shown(vireo.actions), 'the narrow window to show the list alone')
+    vireo.search('paused-database')
+    rows = wait_until(lambda: len(vireo.rows()) == 1 and vireo.rows(), 'one row for paused-database')
+    x, y, w, h = extents(rows[0][1])
+    win = vireo.window_id()
+    subprocess.run(['xdotool', 'mousemove', '--window', win, str(x + w // 2), str(y + h // 2), 'click', '1'],
+                   check=True, timeout=10)
+    wait_until(lambda: vireo.shown_machine() == 'paused-database', 'one click to open paused-database')
+    screenshot('12-narrow')
+    back = find_one(vireo.win, 'push button', 'Back', pred=shown)
+    click(back)
+    wait_until(lambda: shown(vireo.list), 'Back to show the list')
+    # The same row again (still selected): one click opens it again.
+    subprocess.run(['xdotool', 'mousemove', '--window', win, str(x + w // 2), str(y + h // 2), 'click', '1'],
+                   check=True, timeout=10)
+    wait_until(lambda: vireo.shown_machine() == 'paused-database', 'one click on the selected row to open it again')
+    click(find_one(vireo.win, 'push button', 'Back', pred=shown))
+    vireo.resize(1100, 720)
+
+
+def case_m_delete_running_shared():
+    """(m) deleting a running machine says it stops it; a disk another machine uses is kept"""
+    vireo.select_only_row('fedora-workstation')
+    click(vireo.button('Delete…'))
+    dialog = wait_until(lambda: vireo.dialog_with_heading('Delete “fedora-workstation”?'), 'the delete dialog')
+    check(find_all(dialog, 'label', pred=lambda n: 'It is running: it is stopped at once' in n.name),
+          'the dialog does not say that the running machine is stopped')
+    click(vireo.button('Cancel', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
+
+    vireo.select_only_row('shared-disk-a', 'with shared-disk-b')
+    click(vireo.button('Delete…'))
+    dialog = wait_until(lambda: vireo.dialog_with_heading('Delete “shared-disk-a”?'), 'the delete dialog')
+    boxes = {c.name: c for c in find_all(dialog, 'check box')}
+    shared = [name for name in boxes if 'shared-data.qcow2' in name]
+    check(len(shared) == 1 and 'Kept: “shared-disk-b” uses it too.' in shared[0], f'check boxes {list(boxes)!r}')
+    check(not sensitive(boxes[shared[0]]), 'the shared disk can be ticked')
+    own = [name for name in boxes if 'shared-disk-a.qcow2' in name]
+    check(len(own) == 1 and sensitive(boxes[own[0]]), f'its own disk: {list(boxes)!r}')
+    screenshot('13-delete-shared')
+    click(vireo.button('Cancel', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
+
+
+def case_n_tabs():
+    """(n) a machine without graphics has no Console tab; one with a serial port has Serial"""
+    vireo.select_only_row('headless-router')
+    tabs = wait_until(lambda: vireo.tabs() or None, 'the tabs of headless-router')
+    check('Console' not in tabs, f'headless-router has tabs {sorted(tabs)!r}')
+    check('Serial' in tabs, f'headless-router has tabs {sorted(tabs)!r}')
+    vireo.select_only_row('debian-web')
+    tabs = wait_until(lambda: 'Console' in vireo.tabs() and vireo.tabs(), 'the Console tab of debian-web')
+    check('Serial' not in tabs, f'debian-web has tabs {sorted(tabs)!r}')
+
+
+def polkit(method, *args):
+    out = subprocess.run(['gdbus', 'call', '--system', '-d', 'org.freedesktop.PolicyKit1',
+                          '-o', '/org/freedesktop/PolicyKit1/Authority',
+                          '-m', f'org.freedesktop.DBus.Mock.{method}', *args],
+                         capture_output=True, text=True, timeout=10)
+    check(out.returncode == 0, f'polkit mock {method}: {out.stderr}')
+
+
+def case_o_refused_toast():
+    """(o) a refused call shows a toast that reads as a sentence, not a narrow column"""
+    vireo.select_only_row('pxe-diskless')
+    polkit('AllowUnknown', 'false')
+    try:
+        click(vireo.button('Start'))
+        label = wait_until(lambda: [n for n in find_all(vireo.win, 'label', pred=shown)
+                                    if n.name.startswith('You are not allowed')], 'the toast')[0]
+        screenshot('14-toast')
+        x, y, w, h = extents(label)
+        check(w >= 250, f'the toast is {w} px wide: {label.name!r}')
+        check(vireo.page_state() == 'Shut Off', 'pxe-diskless started anyway')
+    finally:
+        polkit('AllowUnknown', 'true')
+
+
+def case_p_quit():
+    """(p) Ctrl+Q quits"""
     vireo.focus()
     keys('ctrl+q')
     try:
@@ -656,7 +968,9 @@ def case_g_quit():
 
 
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
-         case_f_keyboard, case_g_quit]
+         case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
+         case_j_helper_restart, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
+         case_n_tabs, case_o_refused_toast, case_p_quit]
 
 
 def reset():
@@ -664,6 +978,9 @@ def reset():
     if vireo.proc.poll() is not None:
         return
     try:
+        vireo.log_problems()   # (counted against the case that logged them)
+        if vireo.window_size()[0] < 800:
+            vireo.resize(1100, 720)
         if vireo.dialogs():
             vireo.close_dialogs()
         if not shown(vireo.problem):
@@ -706,8 +1023,12 @@ def main(argv):
         log(f'--- {case.__doc__}')
         try:
             if vireo.proc.poll() is not None:
-                raise Failure(f'the app is gone (status {vireo.proc.returncode})')
+                if vireo.proc.returncode != 0 or case is not CASES[-1]:
+                    vireo.start()
             case()
+            problems = vireo.log_problems()
+            if problems:
+                raise Failure('the app logged:\n    ' + '\n    '.join(problems))
         except Exception as e:  # noqa: BLE001
             failed += 1
             log(f'FAIL {case.__name__} ({time.monotonic() - t:.1f} s): {e}')
