@@ -26,25 +26,27 @@ equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught
 
 Screenshots of the whole X screen and of the viewer's framebuffer are kept in
 $VIREO_TEST_ARTIFACTS (default: $VIREO_BUILD_DIR/tests/console-artifacts) for a human to look
-at. Prints `PASS`/`FAIL` per case, `N passed, N failed` last, and exits non-zero when a case
-failed. Waits poll with deadlines; nothing sleeps for a fixed time to let something happen.
+at. Speaks TAP (tests/vireotest.py). Waits poll with deadlines; nothing sleeps for a fixed time
+to let something happen.
 """
 
 import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import traceback
 
 import gi
 
 gi.require_version("Gio", "2.0")
 gi.require_version("GLib", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import vireotest  # noqa: E402
+from vireotest import log, wait_until  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
@@ -61,7 +63,6 @@ BUILD_DIR = os.environ.get("VIREO_BUILD_DIR") or os.path.join(HERE, "..", "..", 
 VIEWER = os.environ.get("VIREO_VIEWER") or os.path.join(BUILD_DIR, "viewer", "vireo-viewer")
 ARTIFACTS = os.environ.get("VIREO_TEST_ARTIFACTS") or \
     os.path.join(BUILD_DIR, "tests", "console-artifacts")
-VERBOSE = False
 
 TYPED_WORD = "vireo-123"          # typed as `echo vireo-123` at the grub> prompt
 SERIAL_BANNER = "VIREO-LINUX-READY"
@@ -73,26 +74,6 @@ PROMPT_CELLS = 6                  # "grub> "
 GLIB_LOG_LINE = re.compile(rb"(\([^)\n]*:\d+\): )?[\w-]+-(DEBUG|INFO|Message): ")
 # Differing pixels that a blinking text cursor alone can account for (one 9 x 16 cell is 144).
 CURSOR_PIXELS = 200
-
-
-T0 = time.monotonic()
-
-
-def log(*args):
-    if VERBOSE:
-        print(f"    {time.monotonic() - T0:7.2f}", *args, flush=True)
-
-
-def wait_until(cond, timeout, what, interval=0.1):
-    """Polls cond() until it returns something true; fails after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = cond()
-        if r:
-            return r
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def virsh(*args, check=True, timeout=60):
@@ -901,87 +882,55 @@ class ConsoleTest:
                 "\n        ".join(bad[:10])
 
 
-CASES = [
-    ("vnc", "test_vnc"),
-    ("spice", "test_spice"),
-    ("vnc-gl", "test_vnc_gl"),
-    ("vnc-relative", "test_vnc_relative"),
-    ("serial", "test_serial"),
-    ("teardown", "test_teardown_leaves_nothing"),
-]
+suite = vireotest.Suite("e2e-console")
 
 
-def main():
-    global VERBOSE
-    args = sys.argv[1:]
-    if "-v" in args:
-        VERBOSE = True
-        args.remove("-v")
+def add_case(name, method, **kwargs):
+    """A case that first removes what an earlier run of it left in ARTIFACTS."""
+    def run(t):
+        t.clean_artifacts(name)
+        method(t)
+    suite.add(name, run, **kwargs)
+
+
+add_case("vnc", ConsoleTest.test_vnc)
+add_case("spice", ConsoleTest.test_spice)
+add_case("vnc-gl", ConsoleTest.test_vnc_gl)
+add_case("vnc-relative", ConsoleTest.test_vnc_relative)
+add_case("serial", ConsoleTest.test_serial)
+add_case("teardown", ConsoleTest.test_teardown_leaves_nothing, always=True)
+
+
+def helper_log_tail():
+    hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+    if not hv_log or not os.path.exists(hv_log):
+        return ""
+    with open(hv_log, errors="replace") as f:
+        lines = f.readlines()[-30:]
+    return (f"artefacts in {ARTIFACTS}; last lines of {hv_log}:\n"
+            + "".join("  | " + line for line in lines))
+
+
+suite.on_failure.append(helper_log_tail)
+
+
+def setup():
     if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
-        print("test-console.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
-              file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
-    selected = set(args)
-    unknown = selected - {c[0] for c in CASES}
-    if unknown:
-        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
-              file=sys.stderr)
-        return 2
+        raise RuntimeError("test-console.py runs inside tests/sandbox/sandbox.sh "
+                           "(with VIREO_HYPERVISOR set)")
     missing = [t for t in ("Xvfb", "xdotool", "import", "convert", "dbus-run-session", "virsh")
                if shutil.which(t) is None]
     if missing or not os.access(VIEWER, os.X_OK):
-        print(f"FAIL setup: missing {', '.join(missing) or VIEWER} (TEST_PACKAGES in "
-              f".ci/common.sh; VIREO_VIEWER)")
-        print("0 passed, 1 failed")
-        return 1
-
-    start = time.monotonic()
-    passed, failed = 0, 0
-    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))   # teardown on meson's timeout
+        raise RuntimeError(f"missing {', '.join(missing) or VIEWER} (TEST_PACKAGES in "
+                           ".ci/common.sh; VIREO_VIEWER)")
     try:
-        t = ConsoleTest()
+        return ConsoleTest()
     except Exception as e:
-        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
-            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
-        print(f"FAIL setup: {e}{hint}")
-        print("0 passed, 1 failed")
-        return 1
-    try:
-        for name, method in CASES:
-            if selected and name not in selected and name != "teardown":
-                continue
-            t0 = time.monotonic()
-            t.clean_artifacts(name)
-            try:
-                getattr(t, method)()
-                ok, why = True, ""
-            except Exception as e:
-                ok = False
-                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
-                if VERBOSE or not isinstance(e, AssertionError):
-                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
-            dt = time.monotonic() - t0
-            if ok:
-                passed += 1
-                print(f"PASS {name} ({dt:.2f} s)", flush=True)
-            else:
-                failed += 1
-                print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
-    finally:
-        t.teardown()
-    if failed and LOG_DIR:
-        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
-        if os.path.exists(hv_log):
-            with open(hv_log, errors="replace") as f:
-                lines = f.readlines()[-30:]
-            print(f"--- last lines of {hv_log}:")
-            print("".join("  | " + line for line in lines).rstrip())
-    print(f"artefacts in {ARTIFACTS}")
-    print(f"total {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        if not os.environ.get("VIREO_HYPERVISOR_PID"):
+            raise RuntimeError(f"{e} (the sandbox started no helper: set VIREO_HYPERVISOR "
+                               "to vireo-hypervisor's path)") from e
+        raise
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main(sys.argv[1:], setup=setup, cleanup=ConsoleTest.teardown))

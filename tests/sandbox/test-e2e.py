@@ -9,9 +9,8 @@ Run inside the hermetic sandbox, with the helper started by it:
 
 Talks to the helper on the sandbox's system bus with Gio, as the app would; uses virsh only
 to arrange or check things behind the helper's back. Guests run under TCG from a GRUB rescue
-ISO built at test time (make-grub-iso.sh). Prints `N passed, N failed` last and exits non-zero
-when a case failed. Every case waits for D-Bus signals with a bounded main-loop wait, never a
-fixed sleep.
+ISO built at test time (make-grub-iso.sh). Speaks TAP (tests/vireotest.py). Every case waits
+for D-Bus signals with a bounded main-loop wait, never a fixed sleep.
 """
 
 import json
@@ -21,7 +20,6 @@ import struct
 import subprocess
 import sys
 import time
-import traceback
 import uuid as uuidlib
 
 import gi
@@ -29,6 +27,10 @@ import gi
 gi.require_version("Gio", "2.0")
 gi.require_version("GLib", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import vireotest  # noqa: E402
+from vireotest import log  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 ROOT_PATH = "/org/vireo/Hypervisor1"
@@ -48,12 +50,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.environ.get("VIREO_SANDBOX_WORK", "")
 SANDBOX_DIR = os.environ.get("VIREO_SANDBOX_DIR", "")
 LOG_DIR = os.environ.get("VIREO_SANDBOX_LOG_DIR", "")
-VERBOSE = False
-
-
-def log(*args):
-    if VERBOSE:
-        print("   ", *args, flush=True)
 
 
 def virsh(*args, check=True):
@@ -690,96 +686,48 @@ class E2E:
         assert not left, f"machine objects left on the bus: {left}"
 
 
-CASES = [
-    ("manager", "test_manager", []),
-    ("create-machine", "test_create_machine", []),
-    ("start", "test_start", ["create-machine"]),
-    ("vnc-console", "test_vnc_console", ["start"]),
-    ("spice-console", "test_spice_console", ["start"]),
-    ("force-off", "test_force_off", ["start"]),
-    ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
-    ("bad-input", "test_bad_input", ["create-machine"]),
-    ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
-    ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
-    ("delete-with-disks", "test_delete_with_disks", []),
-    ("external-define", "test_external_define", []),
-    ("libvirtd-restart", "test_libvirtd_restart", []),
-    ("helper-survived", "test_helper_survived", []),
-    ("teardown", "test_teardown_leaves_nothing", []),
-]
+suite = vireotest.Suite("e2e-hypervisor")
+suite.add("manager", E2E.test_manager)
+suite.add("create-machine", E2E.test_create_machine)
+suite.add("start", E2E.test_start, needs=["create-machine"])
+suite.add("vnc-console", E2E.test_vnc_console, needs=["start"])
+suite.add("spice-console", E2E.test_spice_console, needs=["start"])
+suite.add("force-off", E2E.test_force_off, needs=["start"])
+suite.add("unprivileged-refused", E2E.test_unprivileged_refused, needs=["create-machine"])
+suite.add("bad-input", E2E.test_bad_input, needs=["create-machine"])
+suite.add("libvirt-group-allowed", E2E.test_libvirt_group_allowed, needs=["create-machine"])
+suite.add("delete-keeps-disks", E2E.test_delete_keeps_disks, needs=["create-machine"])
+suite.add("delete-with-disks", E2E.test_delete_with_disks)
+suite.add("external-define", E2E.test_external_define)
+suite.add("libvirtd-restart", E2E.test_libvirtd_restart)
+suite.add("helper-survived", E2E.test_helper_survived, always=True)
+suite.add("teardown", E2E.test_teardown_leaves_nothing, always=True)
 
 
-def main():
-    global VERBOSE
-    args = sys.argv[1:]
-    if "-v" in args:
-        VERBOSE = True
-        args.remove("-v")
+def helper_log_tail():
+    hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+    if not hv_log or not os.path.exists(hv_log):
+        return ""
+    with open(hv_log, errors="replace") as f:
+        lines = f.readlines()[-40:]
+    return f"last lines of {hv_log}:\n" + "".join("  | " + line for line in lines)
+
+
+suite.on_failure.append(helper_log_tail)
+
+
+def setup():
     if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
-        print("test-e2e.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
-              file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
-    selected = set(args)
-    unknown = selected - {c[0] for c in CASES}
-    if unknown:
-        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
-              file=sys.stderr)
-        return 2
-
-    deps_of = {c[0]: c[2] for c in CASES}
-    pending = list(selected)
-    while pending:   # a selected case brings the cases it needs
-        for d in deps_of[pending.pop()]:
-            if d not in selected:
-                selected.add(d)
-                pending.append(d)
-
-    start = time.monotonic()
-    passed, failed, results = 0, 0, {}
+        raise RuntimeError("test-e2e.py runs inside tests/sandbox/sandbox.sh "
+                           "(with VIREO_HYPERVISOR set)")
     try:
-        t = E2E()
+        return E2E()
     except Exception as e:
-        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
-            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
-        print(f"FAIL setup: {e}{hint}")
-        print("0 passed, 1 failed")
-        return 1
-    for name, method, deps in CASES:
-        if selected and name not in selected and name not in ("helper-survived", "teardown"):
-            continue
-        missing = [d for d in deps if results.get(d) is False]
-        t0 = time.monotonic()
-        if missing:
-            ok, why = False, f"not run: {', '.join(missing)} failed"
-        else:
-            try:
-                getattr(t, method)()
-                ok, why = True, ""
-            except Exception as e:
-                ok = False
-                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
-                if VERBOSE or not isinstance(e, (AssertionError, DBusFailure)):
-                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
-        results[name] = ok
-        dt = time.monotonic() - t0
-        if ok:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f} s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
-    if failed and LOG_DIR:
-        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
-        if os.path.exists(hv_log):
-            with open(hv_log, errors="replace") as f:
-                lines = f.readlines()[-40:]
-            print(f"--- last lines of {hv_log}:")
-            print("".join("  | " + line for line in lines).rstrip())
-    print(f"total {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        if not os.environ.get("VIREO_HYPERVISOR_PID"):
+            raise RuntimeError(f"{e} (the sandbox started no helper: set VIREO_HYPERVISOR "
+                               "to vireo-hypervisor's path)") from e
+        raise
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main(sys.argv[1:], setup=setup, cleanup=E2E.teardown))
