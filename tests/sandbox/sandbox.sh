@@ -20,6 +20,9 @@
 #                            removed after a successful run unless VIREO_SANDBOX_KEEP_LOGS=1)
 #   VIREO_SANDBOX_TIMEOUT    seconds to wait for each daemon (default 30)
 #   VIREO_SANDBOX_HYPERVISOR_TIMEOUT  seconds to wait for the helper to own its name (default 20)
+#   VIREO_TEST_TIMEOUT_SCALE, VIREO_TEST_SANITIZED  every wait above is multiplied by the
+#                            scale (default 1), and by 3 more when VIREO_TEST_SANITIZED=1: the
+#                            one multiplier of the test suites (tests/vireotest.py)
 #   VIREO_SANDBOX_QUIET=1    don't print progress on stderr
 #
 # Environment given to COMMAND:
@@ -45,12 +48,21 @@ REPO_ROOT=$(cd "$SANDBOX_SRC/../.." && pwd)
 : "${VIREO_BUILD_DIR:=$REPO_ROOT/build}"
 : "${VIREO_SANDBOX_TIMEOUT:=30}"
 
+# scaled SECONDS: SECONDS times the suites' one time multiplier, rounded up.
+scaled() {
+    awk -v t="$1" -v s="${VIREO_TEST_TIMEOUT_SCALE:-1}" -v z="${VIREO_TEST_SANITIZED:-0}" 'BEGIN {
+        if (!(s + 0 > 0)) { print "VIREO_TEST_TIMEOUT_SCALE must be a positive number, not \"" s "\"" > "/dev/stderr"; exit 1 }
+        v = t * s * (z == 1 ? 3 : 1); printf "%d\n", (v == int(v)) ? v : int(v) + 1 }'
+}
+
 log() { [[ ${VIREO_SANDBOX_QUIET:-} == 1 ]] || echo "sandbox: $*" >&2; }
 die() { echo "sandbox: error: $*" >&2; exit 1; }
 
 # wait_for TIMEOUT DESCRIPTION COMMAND...: polls COMMAND every 50 ms until it succeeds.
 wait_for() {
-    local timeout=$1 what=$2; shift 2
+    local timeout what=$2
+    timeout=$(scaled "$1") || exit 1
+    shift 2
     local deadline=$((SECONDS + timeout)) start=$EPOCHREALTIME
     while ! "$@" >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then
@@ -65,7 +77,9 @@ wait_for() {
 # wait_daemon PID LOGFILE TIMEOUT DESCRIPTION COMMAND...: like wait_for, but gives up at once
 # when the daemon PID exits, and shows the end of its log on failure.
 wait_daemon() {
-    local pid=$1 logfile=$2 timeout=$3 what=$4; shift 4
+    local pid=$1 logfile=$2 timeout what=$4
+    timeout=$(scaled "$3") || exit 1
+    shift 4
     local deadline=$((SECONDS + timeout)) start=$EPOCHREALTIME why=
     while :; do
         if "$@" >/dev/null 2>&1; then

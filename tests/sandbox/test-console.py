@@ -46,7 +46,7 @@ from gi.repository import Gio, GLib  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import vireotest  # noqa: E402
-from vireotest import log, wait_until  # noqa: E402
+from vireotest import log, scaled, wait_until  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
@@ -76,9 +76,13 @@ GLIB_LOG_LINE = re.compile(rb"(\([^)\n]*:\d+\): )?[\w-]+-(DEBUG|INFO|Message): "
 CURSOR_PIXELS = 200
 
 
+# virsh's words and numbers are parsed: always in the C locale.
+C_LOCALE = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
+
+
 def virsh(*args, check=True, timeout=60):
     r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
-                       capture_output=True, text=True, timeout=timeout)
+                       capture_output=True, text=True, timeout=scaled(timeout), env=C_LOCALE)
     if check and r.returncode != 0:
         raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
     return r.stdout.strip()
@@ -99,7 +103,7 @@ class Image:
 
     def __init__(self, path):
         r = subprocess.run(["convert", path, "-alpha", "off", "-depth", "8", "ppm:-"],
-                           capture_output=True, timeout=60)
+                           capture_output=True, timeout=scaled(60))
         if r.returncode != 0:
             raise AssertionError(f"convert {path}: {r.stderr.decode(errors='replace').strip()}")
         data = r.stdout
@@ -243,7 +247,7 @@ class Helper:
         params = GLib.Variant(signature, args) if signature else None
         try:
             r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
-                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+                                    Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000), None)
         except GLib.Error as e:
             raise AssertionError(f"{method} failed: {e.message}") from None
         return r.unpack() if r is not None else ()
@@ -297,7 +301,7 @@ class Xvfb:
                  "-nolisten", "unix", "-noreset"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             env = dict(os.environ, DISPLAY=f":{n}")
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + scaled(30)
             while proc.poll() is None and time.monotonic() < deadline:
                 if subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
                                   capture_output=True).returncode == 0:
@@ -307,21 +311,21 @@ class Xvfb:
                 time.sleep(0.05)
             if proc.poll() is None:
                 proc.terminate()
-            last = proc.communicate(timeout=10)[1].decode(errors="replace")[-500:]
+            last = proc.communicate(timeout=scaled(10))[1].decode(errors="replace")[-500:]
         raise AssertionError(f"could not start Xvfb: {last}")
 
     def env(self):
         return dict(os.environ, DISPLAY=self.display)
 
     def xdotool(self, *args):
-        subprocess.run(["xdotool", *args], env=self.env(), check=True, timeout=60)
+        subprocess.run(["xdotool", *args], env=self.env(), check=True, timeout=scaled(60))
 
     def screenshot(self, name):
         """The whole X screen, kept as an artefact. Returns its path."""
         os.makedirs(ARTIFACTS, exist_ok=True)
         path = os.path.join(ARTIFACTS, name)
         subprocess.run(["import", "-window", "root", path], env=self.env(), check=True,
-                       timeout=60, capture_output=True)
+                       timeout=scaled(60), capture_output=True)
         log(f"screenshot {path}")
         return path
 
@@ -329,7 +333,7 @@ class Xvfb:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(scaled(10))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -369,6 +373,7 @@ class Viewer:
         return "".join("      | " + line for line in lines[-n:]).rstrip()
 
     def command(self, line, timeout=30):
+        timeout = scaled(timeout)
         try:
             self.proc.stdin.write(line.encode() + b"\n")
         except BrokenPipeError:
@@ -386,7 +391,7 @@ class Viewer:
                 break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no answer to `{line}` within {timeout} s:\n"
+                raise AssertionError(f"no answer to `{line}` within {timeout:g} s:\n"
                                      + self.log_tail())
             ready, _, _ = select.select([self.answers], [], [], remaining)
             if ready:
@@ -436,7 +441,7 @@ class Viewer:
                 answer = self.command("quit", timeout=15)
                 if answer != "bye":
                     problems.append(f"quit answered {answer!r}")
-                self.proc.wait(15)
+                self.proc.wait(scaled(15))
             except (AssertionError, subprocess.TimeoutExpired) as e:
                 problems.append(f"did not quit: {e}")
         self.kill()
@@ -448,7 +453,7 @@ class Viewer:
         if self.proc.poll() is None:
             self.proc.terminate()   # dbus-run-session passes it on to the viewer
             try:
-                self.proc.wait(10)
+                self.proc.wait(scaled(10))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -530,7 +535,8 @@ class ConsoleTest:
         """The viewer's framebuffer equals, pixel for pixel, a screenshot libvirt takes at the
         same moment: it must catch up with a libvirt screenshot within 3 s (the text cursor
         blinks, so the screen changes about twice a second); libvirt's is taken again until
-        that happens or timeout seconds have passed."""
+        that happens or timeout seconds have passed (both scaled)."""
+        timeout = scaled(timeout)
         best = None
         t0 = time.monotonic()
         deadline = t0 + timeout
@@ -538,7 +544,7 @@ class ConsoleTest:
         while time.monotonic() < deadline:
             screen = self.libvirt_screen(name, tag)
             tries += 1
-            catch_up = time.monotonic() + 3
+            catch_up = time.monotonic() + scaled(3)
             while True:
                 fb = viewer.framebuffer(f"{tag}.png")
                 if fb == screen:
@@ -558,7 +564,7 @@ class ConsoleTest:
         subprocess.run(["convert", screen.path, b], check=False)
         raise AssertionError(f"the viewer's framebuffer ({fb.width}x{fb.height}) never equalled "
                              f"libvirt's screenshot ({screen.width}x{screen.height}) in "
-                             f"{timeout} s ({tries} screenshots); closest: {diff} pixels differ "
+                             f"{timeout:g} s ({tries} screenshots); closest: {diff} pixels differ "
                              f"({a}, {b})")
 
     def type_at_grub(self, viewer):
@@ -721,7 +727,8 @@ class ConsoleTest:
 
             def mouse():
                 r = subprocess.run(["xdotool", "getmouselocation", "--shell"], env=x.env(),
-                                   capture_output=True, text=True, check=True, timeout=30)
+                                   capture_output=True, text=True, check=True,
+                                   timeout=scaled(30))
                 v = dict(line.split("=", 1) for line in r.stdout.split())
                 return int(v["X"]), int(v["Y"])
 
@@ -857,8 +864,7 @@ class ConsoleTest:
                   check=False)
         for f in images() - self.initial_images:
             p = os.path.join(IMAGES_DIR, f)
-            subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", p],
-                           capture_output=True)
+            virsh("vol-delete", p, check=False)
             if os.path.exists(p):
                 os.unlink(p)
         for f in ("console-grub.iso", "console-linux.iso"):

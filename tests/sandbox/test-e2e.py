@@ -30,7 +30,7 @@ from gi.repository import Gio, GLib  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import vireotest  # noqa: E402
-from vireotest import log  # noqa: E402
+from vireotest import log, scaled  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 ROOT_PATH = "/org/vireo/Hypervisor1"
@@ -52,9 +52,13 @@ SANDBOX_DIR = os.environ.get("VIREO_SANDBOX_DIR", "")
 LOG_DIR = os.environ.get("VIREO_SANDBOX_LOG_DIR", "")
 
 
+# virsh's words ("shut off") and numbers are parsed: always in the C locale.
+C_LOCALE = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
+
+
 def virsh(*args, check=True):
     r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=scaled(60), env=C_LOCALE)
     if check and r.returncode != 0:
         raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
     return r.stdout.strip()
@@ -124,7 +128,7 @@ class Helper:
             (owner,) = self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
                                            "org.freedesktop.DBus", "GetNameOwner",
                                            GLib.Variant("(s)", (BUS_NAME,)), None,
-                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()
+                                           Gio.DBusCallFlags.NONE, int(scaled(5000)), None).unpack()
             return owner
         except GLib.Error:
             return None
@@ -159,7 +163,8 @@ class Helper:
 
     # --- waiting ------------------------------------------------------------------------
     def wait(self, cond, timeout, what):
-        """Iterates the main context until cond() is true; fails after timeout seconds."""
+        """Iterates the main context until cond() is true; fails after scaled(timeout) s."""
+        timeout = scaled(timeout)
         ctx = GLib.MainContext.default()
         deadline = time.monotonic() + timeout
         while True:
@@ -170,7 +175,7 @@ class Helper:
                 return r
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+                raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
             source = GLib.timeout_source_new(max(1, int(remaining * 1000)))
             source.set_callback(lambda *a: False)
             source.attach(ctx)
@@ -181,7 +186,7 @@ class Helper:
         """Dispatches whatever has arrived, via a round trip to the bus."""
         self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
                             "org.freedesktop.DBus", "GetId", None, None,
-                            Gio.DBusCallFlags.NONE, 5000, None)
+                            Gio.DBusCallFlags.NONE, int(scaled(5000)), None)
         ctx = GLib.MainContext.default()
         while ctx.pending():
             ctx.iteration(False)
@@ -195,7 +200,7 @@ class Helper:
         try:
             params = GLib.Variant(signature, args) if signature else None
             r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
-                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+                                    Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000), None)
         except GLib.Error as e:
             raise to_dbus_failure(e) from None
         return r.unpack() if r is not None else ()
@@ -204,7 +209,8 @@ class Helper:
         try:
             r, fds = self.conn.call_with_unix_fd_list_sync(
                 BUS_NAME, path, iface, method, GLib.Variant(signature, args),
-                GLib.VariantType("(h)"), Gio.DBusCallFlags.NONE, timeout * 1000, None, None)
+                GLib.VariantType("(h)"), Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000),
+                None, None)
         except GLib.Error as e:
             raise to_dbus_failure(e) from None
         (index,) = r.unpack()
@@ -263,9 +269,8 @@ def run_as(uid, gid, init_groups, code, args):
     cmd = ["setpriv", f"--reuid={uid}", f"--regid={gid}"]
     cmd += ["--init-groups"] if init_groups else ["--clear-groups"]
     cmd += ["/usr/bin/python3", "-c", code, json.dumps(args)]
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
-    env["HOME"] = WORK
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    env = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8", "HOME": WORK}
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(120), env=env)
     if r.returncode != 0:
         raise AssertionError(f"client as uid {uid} failed ({r.returncode}): {r.stderr.strip()}")
     return json.loads(r.stdout)
@@ -385,7 +390,7 @@ class E2E:
         assert self.machine, "no machine (create failed)"
         fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("vnc", {}), "(sa{sv})")
         with socket.socket(fileno=fd) as s:
-            s.settimeout(15)
+            s.settimeout(scaled(15))
             greeting = recv_exactly(s, 12)
             assert greeting[:8] == b"RFB 003." and greeting[11:] == b"\n", \
                 f"not an RFB greeting: {greeting!r}"
@@ -436,7 +441,7 @@ class E2E:
         fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("spice", {}),
                             "(sa{sv})")
         with socket.socket(fileno=fd) as s:
-            s.settimeout(15)
+            s.settimeout(scaled(15))
             # SpiceLinkMess: connection_id, channel_type 1 (main), channel_id 0, no caps.
             mess = struct.pack("<IBBIII", 0, 1, 0, 0, 0, 18)
             s.sendall(b"REDQ" + struct.pack("<III", 2, 2, len(mess)) + mess)
@@ -665,8 +670,7 @@ class E2E:
         for d in self.leftover_disks | {os.path.join(IMAGES_DIR, f)
                                         for f in images() - self.initial_images}:
             if os.path.exists(d):
-                subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", d],
-                               capture_output=True)
+                virsh("vol-delete", d, check=False)
             if os.path.exists(d):
                 os.unlink(d)
         for f in ("grub.iso", "root-only.iso"):
