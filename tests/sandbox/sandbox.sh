@@ -6,7 +6,8 @@
 # Runs COMMAND in a hermetic host for Vireo's end-to-end tests (ARCHITECTURE.md, "Tests"):
 # new mount, network and pid namespaces; a private tmpfs on /run; private /etc/libvirt,
 # /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt; private /etc/passwd and /etc/group
-# with unprivileged test users; Vireo's bus policy and polkit policy/rules installed privately;
+# with unprivileged test users, and with the groups kvm and libvirt and the user libvirt-qemu
+# added when the host lacks them; Vireo's bus policy and polkit policy/rules installed privately;
 # its own system dbus-daemon, polkitd, virtlogd, libvirtd and, when VIREO_HYPERVISOR is set,
 # the helper (`$VIREO_HYPERVISOR --system`). COMMAND's exit status is the script's.
 #
@@ -159,29 +160,88 @@ libvirtd_ctl() {
 # ---------------------------------------------------------------------------------------------
 # Inside the namespaces: pid 1 of the new pid namespace.
 
+# The private /etc/passwd and /etc/group: the host's, plus whatever the sandbox needs that the
+# host lacks (a host without libvirt-daemon-system's postinst run, or a container image, has no
+# libvirt, kvm or libvirt-qemu), plus the test users. Ids are taken from the private files, so
+# a new one never collides with one the host uses.
+PRIVATE_ETC=
+
+# next_free_id FIRST [FILE...]: the first id from FIRST up that no entry of the FILEs (default:
+# both) uses.
+next_free_id() {
+    local id=$1
+    shift
+    (($# > 0)) || set -- passwd group
+    while awk -F: -v id="$id" '$3 == id { found = 1 } END { exit !found }' "${@/#/$PRIVATE_ETC/}"; do
+        id=$((id + 1))
+    done
+    echo "$id"
+}
+
+# ensure_group NAME FIRST_GID: NAME's gid, after adding NAME when it is missing.
+ensure_group() {
+    local name=$1 gid
+    gid=$(awk -F: -v n="$name" '$1 == n { print $3; exit }' "$PRIVATE_ETC/group")
+    if [[ -z $gid ]]; then
+        gid=$(next_free_id "$2" group)
+        echo "$name:x:$gid:" >>"$PRIVATE_ETC/group"
+        log "group $name did not exist: created it in the sandbox (gid $gid)"
+    fi
+    echo "$gid"
+}
+
+# ensure_user NAME FIRST_UID GID GECOS HOME: NAME's uid, after adding NAME when it is missing.
+ensure_user() {
+    local name=$1 uid
+    uid=$(awk -F: -v n="$name" '$1 == n { print $3; exit }' "$PRIVATE_ETC/passwd")
+    if [[ -z $uid ]]; then
+        uid=$(next_free_id "$2" passwd)
+        echo "$name:x:$uid:$3:$4:$5:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
+        log "user $name did not exist: created it in the sandbox (uid $uid)"
+    fi
+    echo "$uid"
+}
+
+# add_member GROUP USER: USER in GROUP's member list (once).
+add_member() {
+    awk -F: -v OFS=: -v g="$1" -v u="$2" '
+        $1 == g { n = split($4, m, ","); found = 0
+                  for (i = 1; i <= n; i++) if (m[i] == u) found = 1
+                  if (!found) $4 = ($4 == "" ? u : $4 "," u) }
+        { print }' "$PRIVATE_ETC/group" >"$PRIVATE_ETC/group.new"
+    mv "$PRIVATE_ETC/group.new" "$PRIVATE_ETC/group"
+}
+
 write_private_etc() {
-    local dir=$1 uid gid lvgid
-    mkdir -p "$dir"
-    cp /etc/passwd "$dir/passwd"
-    cp /etc/group "$dir/group"
-    lvgid=$(getent group libvirt | cut -d: -f3) || die "group libvirt does not exist"
+    local uid gid kvm_gid
+    PRIVATE_ETC=$1
+    mkdir -p "$PRIVATE_ETC"
+    cp /etc/passwd "$PRIVATE_ETC/passwd"
+    cp /etc/group "$PRIVATE_ETC/group"
+
+    # What Debian's libvirt-daemon-system and qemu packages make: groups kvm and libvirt, and
+    # the user QEMU runs as (libvirt-qemu, in group kvm, with a group of its own).
+    kvm_gid=$(ensure_group kvm 100)
+    VIREO_LIBVIRT_GID=$(ensure_group libvirt 100)
+    ensure_group libvirt-qemu 64055 >/dev/null
+    ensure_user libvirt-qemu 64055 "$kvm_gid" "Libvirt Qemu" /var/lib/libvirt >/dev/null
+    add_member libvirt-qemu libvirt-qemu
+
     # Two unprivileged users, each with its own group: one plain (polkit refuses it), one
     # in group libvirt (polkit allows it; polkitd reads membership from /etc/group).
-    uid=4242
-    while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+    uid=$(next_free_id 4242)
     gid=$uid
-    echo "vireo-test:x:$uid:$gid:Vireo test user:/nonexistent:/usr/sbin/nologin" >>"$dir/passwd"
-    echo "vireo-test:x:$gid:" >>"$dir/group"
+    echo "vireo-test:x:$gid:" >>"$PRIVATE_ETC/group"
+    echo "vireo-test:x:$uid:$gid:Vireo test user:/nonexistent:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
     export VIREO_TEST_USER=vireo-test VIREO_TEST_UID=$uid VIREO_TEST_GID=$gid
-    uid=$((uid + 1))
-    while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+    uid=$(next_free_id "$((uid + 1))")
     gid=$uid
-    echo "vireo-test-libvirt:x:$uid:$gid:Vireo test user in group libvirt:/nonexistent:/usr/sbin/nologin" >>"$dir/passwd"
-    echo "vireo-test-libvirt:x:$gid:" >>"$dir/group"
-    sed -i -E "s/^(libvirt:[^:]*:$lvgid:)(.*)\$/\1\2,vireo-test-libvirt/; s/^(libvirt:[^:]*:$lvgid:),/\1/" "$dir/group"
+    echo "vireo-test-libvirt:x:$gid:" >>"$PRIVATE_ETC/group"
+    echo "vireo-test-libvirt:x:$uid:$gid:Vireo test user in group libvirt:/nonexistent:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
+    add_member libvirt vireo-test-libvirt
     export VIREO_TEST_LIBVIRT_USER=vireo-test-libvirt VIREO_TEST_LIBVIRT_UID=$uid
-    export VIREO_TEST_LIBVIRT_GID=$gid VIREO_LIBVIRT_GID=$lvgid
-    chmod 0644 "$dir/passwd" "$dir/group"
+    export VIREO_TEST_LIBVIRT_GID=$gid VIREO_LIBVIRT_GID
+    chmod 0644 "$PRIVATE_ETC/passwd" "$PRIVATE_ETC/group"
 }
 
 policy_file() {
@@ -219,6 +279,11 @@ inner_main() {
         mount --bind "$dir/dev-kvm" /dev/kvm
     fi
 
+    # Users and groups first: what follows gives files to libvirt-qemu and kvm.
+    write_private_etc "$dir/etc"
+    mount --bind "$dir/etc/passwd" /etc/passwd
+    mount --bind "$dir/etc/group" /etc/group
+
     mkdir -p "$dir/etc-libvirt" "$dir/var-lib-libvirt" "$dir/var-log-libvirt" "$dir/var-cache-libvirt"
     cp -a /etc/libvirt/. "$dir/etc-libvirt/"
     # Forget whatever the host defined; keep configuration files and nwfilters.
@@ -241,10 +306,6 @@ inner_main() {
     mount --bind "$dir/var-lib-libvirt" /var/lib/libvirt
     mount --bind "$dir/var-log-libvirt" /var/log/libvirt
     mount --bind "$dir/var-cache-libvirt" /var/cache/libvirt
-
-    write_private_etc "$dir/etc"
-    mount --bind "$dir/etc/passwd" /etc/passwd
-    mount --bind "$dir/etc/group" /etc/group
 
     # polkit: the real actions plus Vireo's policy; the real rules plus Vireo's rules.
     policy=$(policy_file)
