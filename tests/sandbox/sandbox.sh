@@ -25,11 +25,17 @@
 #                            scale (default 1), and by 3 more when VIREO_TEST_SANITIZED=1: the
 #                            one multiplier of the test suites (tests/vireotest.py)
 #   VIREO_SANDBOX_QUIET=1    don't print progress on stderr
+#   VIREO_SANDBOX_HOST       the kind of host to look like: real (default), no-kvm, kvm-intel,
+#                            kvm-amd or kvm-pvm: /dev/kvm and /sys/module are faked in the
+#                            sandbox (see host.sh)
+#   VIREO_SANDBOX_ACCEL      the helper's --accel (default tcg: guests boot the same, and fast
+#                            enough, on every kind of host; auto lets the helper choose)
 #
 # Environment given to COMMAND:
 #   VIREO_SANDBOX=1, VIREO_SANDBOX_DIR (per-run dir, mode 0755), VIREO_SANDBOX_WORK (scratch
 #   dir, mode 1777, traversable by every user), VIREO_SANDBOX_LOG_DIR, VIREO_REPO_ROOT,
-#   VIREO_BUILD_DIR, VIREO_TEST_USER/UID/GID (unprivileged, in no extra group: polkit refuses
+#   VIREO_BUILD_DIR, VIREO_SANDBOX_HOST, VIREO_SANDBOX_ACCEL, VIREO_SANDBOX_KVM_DEVICE (host,
+#   stand-in or none: see host.sh), VIREO_TEST_USER/UID/GID (unprivileged, in no extra group: polkit refuses
 #   it), VIREO_TEST_LIBVIRT_USER/UID/GID (unprivileged, member of group libvirt: polkit allows
 #   it via data/50-org.vireo.hypervisor1.rules), VIREO_LIBVIRT_GID, VIREO_HYPERVISOR_PID.
 #   Control scripts in $VIREO_SANDBOX_DIR: stop-libvirtd.sh [SIGNAL] (kills it by pid, TERM by
@@ -46,6 +52,8 @@ set -euo pipefail
 SANDBOX_SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
 SANDBOX_SRC=$(dirname "$SANDBOX_SCRIPT")
 REPO_ROOT=$(cd "$SANDBOX_SRC/../.." && pwd)
+# shellcheck source=host.sh
+. "$SANDBOX_SRC/host.sh"
 : "${VIREO_BUILD_DIR:=$REPO_ROOT/build}"
 : "${VIREO_SANDBOX_TIMEOUT:=30}"
 
@@ -268,21 +276,22 @@ inner_main() {
     # (Unmount the old one first: shadowed mounts below it would stay in /proc/mounts.)
     umount -R -l /sys
     mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
-    # /dev/kvm: guests here run under TCG (<domain type='qemu'>), but libvirtd still looks at
-    # /dev/kvm. Without udev it is root-only (0600), so libvirtd finds it "not usable" by the
-    # qemu user while its capability probe (run as root) used it, and it re-probes QEMU about
-    # 15 times (~13 s) on every domain start. Give the sandbox a node with a distribution's
-    # usual udev permissions (root:kvm 0660) instead; the host's node is not touched.
-    if [[ -c /dev/kvm ]]; then
-        mknod -m 0660 "$dir/dev-kvm" c "$((16#$(stat -c %t /dev/kvm)))" "$((16#$(stat -c %T /dev/kvm)))"
-        chown root:kvm "$dir/dev-kvm" 2>/dev/null || true
-        mount --bind "$dir/dev-kvm" /dev/kvm
-    fi
+    # The kvm modules of the kind of host asked for (host.sh).
+    host_fake_sys_module "$dir"
 
     # Users and groups first: what follows gives files to libvirt-qemu and kvm.
     write_private_etc "$dir/etc"
     mount --bind "$dir/etc/passwd" /etc/passwd
     mount --bind "$dir/etc/group" /etc/group
+
+    # A /dev of its own, with /dev/kvm as the kind of host has it (host.sh). Guests here run
+    # under TCG, but libvirtd still looks at /dev/kvm: without udev the host's node may be
+    # root-only (0600), and libvirtd would find it "not usable" by the qemu user while its
+    # capability probe (run as root) used it, and re-probe QEMU about 15 times (~13 s) on
+    # every domain start. The private node has a distribution's udev permissions (root:kvm
+    # 0660); the host's node is not touched.
+    host_make_dev "$dir"
+    log "$(host_describe)"
 
     mkdir -p "$dir/etc-libvirt" "$dir/var-lib-libvirt" "$dir/var-log-libvirt" "$dir/var-cache-libvirt"
     cp -a /etc/libvirt/. "$dir/etc-libvirt/"
@@ -349,6 +358,9 @@ EOF
 
     # --- daemons ------------------------------------------------------------------------
     unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR DISPLAY WAYLAND_DISPLAY
+    # The daemons' messages, virsh's words, the helper's sentences: the same on every host.
+    export LANG=C.UTF-8 LC_ALL=C.UTF-8
+    unset LANGUAGE
     export VIREO_SANDBOX=1 VIREO_REPO_ROOT=$REPO_ROOT VIREO_BUILD_DIR
     export VIREO_SANDBOX_WORK=$dir/work
 
@@ -371,7 +383,7 @@ EOF
     if [[ -n ${VIREO_HYPERVISOR:-} ]]; then
         local hv_pid hv_timeout=${VIREO_SANDBOX_HYPERVISOR_TIMEOUT:-20}
         [[ -x $VIREO_HYPERVISOR ]] || die "VIREO_HYPERVISOR=$VIREO_HYPERVISOR is not an executable"
-        "$VIREO_HYPERVISOR" --system </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
+        "$VIREO_HYPERVISOR" --system --accel="$VIREO_SANDBOX_ACCEL" </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
         hv_pid=$!
         export VIREO_HYPERVISOR_PID=$hv_pid
         wait_daemon "$hv_pid" "$logs/vireo-hypervisor.log" "$hv_timeout" \
@@ -395,6 +407,11 @@ outer_main() {
     local status=0 sandbox_dir log_dir keep_logs=${VIREO_SANDBOX_KEEP_LOGS:-0} own_log_dir=0
     [[ $EUID == 0 ]] || die "needs root"
     (($# > 0)) || die "usage: $0 COMMAND [ARGS...]"
+    host_kind_check || exit 2
+    case ${VIREO_SANDBOX_ACCEL:=tcg} in
+    auto | tcg | kvm) export VIREO_SANDBOX_ACCEL ;;
+    *) die "VIREO_SANDBOX_ACCEL=$VIREO_SANDBOX_ACCEL: use auto, tcg or kvm" ;;
+    esac
     for t in unshare dbus-daemon gdbus libvirtd virtlogd virsh ip /usr/lib/polkit-1/polkitd; do
         command -v "$t" >/dev/null || die "missing $t"
     done
