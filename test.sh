@@ -2,12 +2,15 @@
 # Installs what Vireo needs, builds it, and runs every test suite: data, unit, D-Bus, the
 # same unit and D-Bus suites under AddressSanitizer and UBSan, the sandboxed end-to-end
 # suite with real libvirtd and QEMU guests (its console cases once more under ASan+UBSan),
-# and the UI suite. Ends with one line
+# and the UI suite. The D-Bus and end-to-end suites run once as each kind of host
+# (tests/sandbox/host.sh): this one as it is, one without /dev/kvm, one with kvm_intel, one
+# with kvm_pvm, and their accelerator cases with kvm_amd. Ends with one line
 # "N passed, N failed": a test that was skipped counts as failed, since every suite can run
 # once what this script installs is there.
 #
 # Environment: VIREO_TEST_TIMEOUT_SCALE multiplies every time limit of the suites (default 1;
-#              3 more under ASan).
+#              3 more under ASan); VIREO_TEST_HOSTS the kinds of host to run as (default:
+#              "real no-kvm kvm-intel kvm-pvm kvm-amd").
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
@@ -80,8 +83,19 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run_suites "ASan" build-asan --suite unit --suite dbus
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 
-phase "D-Bus and end-to-end suites (sandbox, real libvirtd and QEMU guests, consoles under Xvfb)"
-run_suites "this host" build --suite dbus --suite e2e
+# The D-Bus and end-to-end suites as each kind of host. kvm-amd differs from kvm-intel only
+# by the module's name: its accelerator cases are enough.
+for kind in ${VIREO_TEST_HOSTS:-real no-kvm kvm-intel kvm-pvm kvm-amd}; do
+    export VIREO_SANDBOX_HOST=$kind
+    if [[ $kind == kvm-amd ]]; then
+        phase "as a $kind host: D-Bus suite, e2e accelerator cases"
+        run_suites "$kind host" build hypervisor-dbus e2e-hypervisor e2e-accel-auto
+    else
+        phase "as a $kind host: D-Bus and end-to-end suites (sandbox, real libvirtd and QEMU guests, consoles under Xvfb)"
+        run_suites "$kind host" build --suite dbus --suite e2e
+    fi
+done
+unset VIREO_SANDBOX_HOST
 
 # The consoles copy guest pixels around in C: their e2e cases once more with vireo-viewer and the
 # helper under ASan+UBSan (no leak check: GTK's and spice-glib's caches are not leaks).
