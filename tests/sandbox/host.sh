@@ -18,10 +18,11 @@
 #                (and any other mount below /dev) bound in, a /dev/shm of its own, and
 #                /dev/kvm only for kinds that have one. That /dev/kvm is a copy of the host's
 #                node (root:kvm 0660, as udev makes it, whatever the host's mode) when the host
-#                has one; on a host without it, a kvm-* kind gets a stand-in: an empty regular
-#                file, root:root 0600. The helper (root) can open it, so it sees a usable
-#                /dev/kvm as it would there; libvirtd finds it unusable by its qemu user and
-#                probes QEMU without KVM, so it never re-probes, and guests run under TCG.
+#                has one; on a host without it, a kvm-* kind gets a stand-in: a node with
+#                /dev/null's numbers, root:root 0600. The helper (root) can open it, so it sees
+#                a usable /dev/kvm as it would there; libvirtd finds it unusable by its qemu
+#                user, and QEMU finds no KVM behind it when libvirtd probes it, so libvirtd
+#                never re-probes and guests run under TCG.
 #   /sys/module  (only for kinds other than real) a tmpfs with a symlink to each of the host's
 #                modules but kvm and kvm_*, and empty directories for the kvm modules of the
 #                kind. Only the names matter: the helper looks for /sys/module/kvm_intel,
@@ -90,8 +91,9 @@ host_make_dev() {
         if getent group kvm >/dev/null; then chown root:kvm "$dev/kvm"; fi
         VIREO_SANDBOX_KVM_DEVICE=host
     elif ((want_kvm)); then
-        : >"$dev/kvm"
-        chmod 0600 "$dev/kvm"
+        # /dev/null's numbers: a device node (libvirt gives each guest's private /dev a copy of
+        # /dev/kvm, and refuses a plain file there), root-only.
+        mknod -m 0600 "$dev/kvm" c 1 3
         VIREO_SANDBOX_KVM_DEVICE=stand-in
     else
         VIREO_SANDBOX_KVM_DEVICE=none
