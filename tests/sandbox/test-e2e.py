@@ -789,23 +789,31 @@ class E2E:
         assert not left, f"machine objects left on the bus: {left}"
 
 
+CASES = [
+    ("manager", "test_manager", []),
+    ("accelerator", "test_accelerator", []),
+    ("create-machine", "test_create_machine", []),
+    ("start", "test_start", ["create-machine"]),
+    ("vnc-console", "test_vnc_console", ["start"]),
+    ("spice-console", "test_spice_console", ["start"]),
+    ("force-off", "test_force_off", ["start"]),
+    ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
+    ("bad-input", "test_bad_input", ["create-machine"]),
+    ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
+    ("delete-with-disks", "test_delete_with_disks", []),
+    ("external-define", "test_external_define", []),
+    ("libvirtd-restart", "test_libvirtd_restart", []),
+    ("helper-survived", "test_helper_survived", []),
+    ("teardown", "test_teardown_leaves_nothing", []),
+]
+# (name, method of E2E, the cases it needs), in the order they run; these two run whatever
+# cases were asked for.
+ALWAYS = ("helper-survived", "teardown")
+
 suite = vireotest.Suite("e2e-hypervisor")
-suite.add("manager", E2E.test_manager)
-suite.add("accelerator", E2E.test_accelerator)
-suite.add("create-machine", E2E.test_create_machine)
-suite.add("start", E2E.test_start, needs=["create-machine"])
-suite.add("vnc-console", E2E.test_vnc_console, needs=["start"])
-suite.add("spice-console", E2E.test_spice_console, needs=["start"])
-suite.add("force-off", E2E.test_force_off, needs=["start"])
-suite.add("unprivileged-refused", E2E.test_unprivileged_refused, needs=["create-machine"])
-suite.add("bad-input", E2E.test_bad_input, needs=["create-machine"])
-suite.add("libvirt-group-allowed", E2E.test_libvirt_group_allowed, needs=["create-machine"])
-suite.add("delete-keeps-disks", E2E.test_delete_keeps_disks, needs=["create-machine"])
-suite.add("delete-with-disks", E2E.test_delete_with_disks)
-suite.add("external-define", E2E.test_external_define)
-suite.add("libvirtd-restart", E2E.test_libvirtd_restart)
-suite.add("helper-survived", E2E.test_helper_survived, always=True)
-suite.add("teardown", E2E.test_teardown_leaves_nothing, always=True)
+for _name, _method, _needs in CASES:
+    suite.add(_name, getattr(E2E, _method), needs=_needs, always=_name in ALWAYS)
 
 
 def helper_log_tail():
