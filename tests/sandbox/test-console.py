@@ -888,6 +888,18 @@ class ConsoleTest:
                 "\n        ".join(bad[:10])
 
 
+CASES = [
+    ("vnc", "test_vnc"),
+    ("spice", "test_spice"),
+    ("vnc-gl", "test_vnc_gl"),
+    ("vnc-relative", "test_vnc_relative"),
+    ("serial", "test_serial"),
+    ("teardown", "test_teardown_leaves_nothing"),
+]
+# (name, method of ConsoleTest), in the order they run; teardown runs whatever cases were
+# asked for.
+ALWAYS = ("teardown",)
+
 suite = vireotest.Suite("e2e-console")
 
 
@@ -899,12 +911,8 @@ def add_case(name, method, **kwargs):
     suite.add(name, run, **kwargs)
 
 
-add_case("vnc", ConsoleTest.test_vnc)
-add_case("spice", ConsoleTest.test_spice)
-add_case("vnc-gl", ConsoleTest.test_vnc_gl)
-add_case("vnc-relative", ConsoleTest.test_vnc_relative)
-add_case("serial", ConsoleTest.test_serial)
-add_case("teardown", ConsoleTest.test_teardown_leaves_nothing, always=True)
+for _name, _method in CASES:
+    add_case(_name, getattr(ConsoleTest, _method), always=_name in ALWAYS)
 
 
 def helper_log_tail():
