@@ -34,12 +34,15 @@ install_packages() {
     apt-get install -y -q --no-install-recommends $missing >/dev/null || die "apt-get install failed:$missing"
 }
 
-# Configures (once) and builds into $1 with the remaining arguments for meson setup.
+# Configures and builds into $1 with the remaining arguments for meson setup. An existing
+# build dir is configured again every time: it may predate a package installed since (a
+# program or module found missing then stays missing for meson until it looks again).
 build_tree() {
     local dir=$1
     shift
-    if [ ! -f "$dir/build.ninja" ]; then
-        meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; die "meson setup $dir failed"; }
+    if [ -f "$dir/build.ninja" ]; then
+        set -- --reconfigure "$@"
     fi
+    meson setup "$@" "$dir" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; die "meson setup $dir failed"; }
     ninja -C "$dir" >"$dir.ninja.log" 2>&1 || { tail -50 "$dir.ninja.log"; die "build in $dir failed"; }
 }

@@ -885,7 +885,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *fixture = NULL;
+  const char *fixture;
   int ret;
 
   setlocale (LC_ALL, "C.UTF-8");
@@ -894,7 +894,15 @@ main (int   argc,
   /* The client needs the error names before the first reply. */
   (void) vireo_error_quark ();
 
-  fixture = g_build_filename (g_getenv ("VIREO_FIXTURES"), "machines.xml", NULL);
+  /* A copy whose disks live in a temporary directory: the helper runs as root here, and
+   * the fixture's own paths are the host's (tests/fixtures/with-fixture.py). */
+  fixture = g_getenv ("VIREO_FIXTURE");
+  if (fixture == NULL || !g_path_is_absolute (fixture))
+    {
+      g_printerr ("VIREO_FIXTURE must be the absolute path of a copy of machines.xml; "
+                  "run me as tests/fixtures/with-fixture.py %s\n", argv[0]);
+      return 1;
+    }
   fixture_uri = g_strdup_printf ("test://%s", fixture);
 
   test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);

@@ -42,10 +42,9 @@
 
 set -uo pipefail
 
-SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
-BENCH_DIR=$(dirname "$SCRIPT")
-REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
-PY=/usr/bin/python3
+BENCH_NAME=bench-app-scale
+# shellcheck source=common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 PROBE=$BENCH_DIR/bench-app-scale.py
 VIREO_APP=${VIREO_APP:-$REPO_ROOT/build/app/vireo}
 VIREO_HYPERVISOR=${VIREO_HYPERVISOR:-$REPO_ROOT/build/hypervisor/vireo-hypervisor}
@@ -61,27 +60,10 @@ POLL_INTERVAL=0.05
 KEEP_RESULTS=
 VERBOSE=0
 
-die() { echo "bench-app-scale: error: $*" >&2; exit 1; }
-note() { echo "bench-app-scale: $*" >&2; }
-
 parse_args() {
-    local a
-    for a in "$@"; do
-        case $a in
-        --sizes=*) SIZES=${a#*=} ;;
-        --runs=*) RUNS=${a#*=} ;;
-        --settle=*) SETTLE=${a#*=} ;;
-        --idle=*) IDLE=${a#*=} ;;
-        --memory-at=*) MEMORY_AT=${a#*=} ;;
-        --no-warmup) WARMUP=0 ;;
-        --screenshots=*) SHOTS=$(readlink -f "${a#*=}") ;;
-        --poll-interval=*) POLL_INTERVAL=${a#*=} ;;
-        --results=*) KEEP_RESULTS=$(readlink -f "${a#*=}") ;;
-        --verbose) VERBOSE=1 ;;
-        -h | --help) sed -n '4,/^$/s/^# \{0,1\}//p' "$SCRIPT"; exit 0 ;;
-        *) die "unknown option $a (see --help)" ;;
-        esac
-    done
+    bench_parse_args --sizes=SIZES --runs=RUNS --settle=SETTLE --idle=IDLE --memory-at=MEMORY_AT \
+        --no-warmup:WARMUP=0 --screenshots=@SHOTS --poll-interval=POLL_INTERVAL \
+        --results=@KEEP_RESULTS --verbose:VERBOSE=1 -- "$@"
     [[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes must be numbers separated by commas"
     [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be at least 1"
     [[ $SETTLE =~ ^[0-9]+$ && $IDLE =~ ^[1-9][0-9]*$ && $MEMORY_AT =~ ^[0-9]+$ ]] ||
@@ -105,26 +87,10 @@ check_tools() {
 # ---------------------------------------------------------------------------------------------
 # Processes: every one is started here, recorded, and ended by its pid.
 
-pid_alive() { [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-
-stop_pid() { # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL
-    local pid=$1 i
-    [[ -n $pid ]] && pid_alive "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 500; i++)); do pid_alive "$pid" || break; sleep 0.01; done
-    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-    # Not our child (activated by a bus): give its parent a moment to reap it before the parent
-    # goes too; an orphaned zombie would stay, as pid 1 may not reap.
-    for ((i = 0; i < 40; i++)); do [[ -e /proc/$pid ]] || break; sleep 0.025; done
-}
-
 # teardown_run: ends this run's processes, last started first, each after what it started
 # (what a bus daemon activated: the accessibility bus launcher, its dbus-daemon, the registry),
 # deepest first, so that every process is reaped by its own parent.
-RUN_PIDS=() # in start order
-
-teardown_run() {
+teardown_run() { # replaces common.sh's: the whole tree of each process
     local i p line rest c
     local -A kids=()
     for p in /proc/[0-9]*/stat; do # one snapshot of the process tree
@@ -151,29 +117,9 @@ cleanup() {
 # ---------------------------------------------------------------------------------------------
 # One run.
 
-wait_file() { # wait_file SECONDS FILE: until FILE is not empty
-    local deadline=$((SECONDS + $1))
-    while [[ ! -s $2 ]]; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.02
-    done
-}
-
 name_owned() { # name_owned ADDRESS NAME
     gdbus call --address "$1" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
         --method org.freedesktop.DBus.NameHasOwner "$2" 2>/dev/null | grep -q true
-}
-
-cpu_ticks() { # utime + stime of the whole process (all threads, dead ones included)
-    local stat
-    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo -; return; }
-    stat=${stat##*) }
-    set -- $stat
-    echo $((${12} + ${13}))
-}
-
-smaps() { # smaps PID FIELD: kB
-    awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/smaps_rollup" 2>/dev/null || echo -
 }
 
 sleep_until() { # sleep_until EPOCH (from $EPOCHREALTIME)
@@ -184,18 +130,6 @@ sleep_until() { # sleep_until EPOCH (from $EPOCHREALTIME)
 }
 
 at() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
-
-# gate LOG PROGRAM...: forks a subshell that waits on a fifo, then execs PROGRAM with the
-# current environment, output to $RUN_DIR/LOG; sets GATE and GATE_PID. The probe opens the gate.
-gate() {
-    local log=$RUN_DIR/$1
-    shift
-    GATE=$RUN_DIR/gate.$RANDOM
-    mkfifo "$GATE"
-    ( read -r _ <"$GATE"; exec "$@" ) </dev/null >>"$log" 2>&1 &
-    GATE_PID=$!
-    RUN_PIDS+=("$GATE_PID")
-}
 
 # run_one SIZE APP VARIANT KIND ROUND: APP vireo|virt-manager; VARIANT gl|own|- (renderer);
 # KIND warmup (time only, not recorded), time, full (time, memory, idle CPU) or mem (time and
@@ -218,18 +152,7 @@ run_one() {
     export XDG_CONFIG_HOME=$WORK/xdg/config XDG_CACHE_HOME=$WORK/xdg/cache
     export XDG_DATA_HOME=$WORK/xdg/data XDG_STATE_HOME=$WORK/xdg/state
 
-    Xvfb -displayfd 9 -screen 0 1280x800x24 -nolisten tcp -noreset 9>"$RUN_DIR/display" \
-        </dev/null >"$RUN_DIR/xvfb.log" 2>&1 &
-    RUN_PIDS+=("$!")
-    wait_file 20 "$RUN_DIR/display" || { note "Xvfb did not start"; teardown_run; return 1; }
-    export DISPLAY=":$(head -n1 "$RUN_DIR/display")"
-
-    dbus-daemon --session --nofork --address="unix:path=$RUN_DIR/session_bus" \
-        --print-address=3 3>"$RUN_DIR/session.addr" </dev/null >/dev/null 2>&1 &
-    RUN_PIDS+=("$!")
-    wait_file 10 "$RUN_DIR/session.addr" ||
-        { note "session bus did not start"; teardown_run; return 1; }
-    export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$RUN_DIR/session.addr")
+    bench_start_x "$RUN_DIR" || { teardown_run; return 1; }
 
     if [[ $app == vireo ]]; then
         dbus-daemon --session --nofork --address="unix:path=$RUN_DIR/system_bus" \

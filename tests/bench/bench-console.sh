@@ -53,10 +53,9 @@
 
 set -uo pipefail
 
-SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
-BENCH_DIR=$(dirname "$SCRIPT")
-REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
-PY=/usr/bin/python3
+BENCH_NAME=bench-console
+# shellcheck source=common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 PROBE=$BENCH_DIR/bench-console-probe.py
 VIREO_VIEWER=${VIREO_VIEWER:-$REPO_ROOT/build/viewer/vireo-viewer}
 VIREO_HYPERVISOR=${VIREO_HYPERVISOR:-$REPO_ROOT/build/hypervisor/vireo-hypervisor}
@@ -74,28 +73,10 @@ SHOTS=
 KEEP_RESULTS=
 VERBOSE=0
 
-die() { echo "bench-console: error: $*" >&2; exit 1; }
-note() { echo "bench-console: $*" >&2; }
-
 parse_args() {
-    local a
-    for a in "$@"; do
-        case $a in
-        --protocols=*) PROTOCOLS=${a#*=} ;;
-        --phases=*) PHASES=${a#*=} ;;
-        --runs=*) RUNS=${a#*=} ;;
-        --settle=*) SETTLE=${a#*=} ;;
-        --idle=*) IDLE=${a#*=} ;;
-        --redraw=*) REDRAW=${a#*=} ;;
-        --static-guest=*) STATIC_GUEST=${a#*=} ;;
-        --no-warmup) WARMUP=0 ;;
-        --results=*) KEEP_RESULTS=$(readlink -f "${a#*=}") ;;
-        --screenshots=*) SHOTS=$(readlink -f "${a#*=}") ;;
-        --verbose) VERBOSE=1 ;;
-        -h | --help) sed -n '4,/^$/s/^# \{0,1\}//p' "$SCRIPT"; exit 0 ;;
-        *) die "unknown option $a (see --help)" ;;
-        esac
-    done
+    bench_parse_args --protocols=PROTOCOLS --phases=PHASES --runs=RUNS --settle=SETTLE \
+        --idle=IDLE --redraw=REDRAW --static-guest=STATIC_GUEST --no-warmup:WARMUP=0 \
+        --results=@KEEP_RESULTS --screenshots=@SHOTS --verbose:VERBOSE=1 -- "$@"
     [[ $PROTOCOLS =~ ^(vnc|spice)(,(vnc|spice))*$ ]] || die "--protocols takes vnc and/or spice"
     [[ $PHASES =~ ^(static|redraw)(,(static|redraw))*$ ]] || die "--phases takes static and/or redraw"
     [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be at least 1"
@@ -170,67 +151,16 @@ outer_main() {
     note "start: $(uptime)"
     BENCH_WORK=$WORK BENCH_VERSION=$version VIREO_SANDBOX_QUIET=1 \
         VIREO_HYPERVISOR=$WORK/bin/vireo-hypervisor VIREO_VIEWER=$WORK/bin/vireo-viewer \
-        "$REPO_ROOT/tests/sandbox/sandbox.sh" "$SCRIPT" --inside-sandbox "$@"
+        bench_in_sandbox "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
-# Inside the sandbox. Processes: every one is started here, recorded, and ended by its pid.
-
-pid_alive() { [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-
-stop_pid() { # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL
-    local pid=$1 i
-    [[ -n $pid ]] && pid_alive "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.05; done
-    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-}
-
-RUN_PIDS=() # in start order; torn down in reverse
-
-teardown_run() {
-    local i
-    for ((i = ${#RUN_PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${RUN_PIDS[i]}"; done
-    RUN_PIDS=()
-}
-
-wait_file() { # wait_file SECONDS FILE: until FILE is not empty
-    local deadline=$((SECONDS + $1))
-    while [[ ! -s $2 ]]; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.02
-    done
-}
-
-cpu_ticks() { # utime + stime of the whole process (all threads, dead ones included)
-    local stat
-    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo -; return; }
-    stat=${stat##*) }
-    # shellcheck disable=SC2086  # split into fields on purpose
-    set -- $stat
-    echo $((${12} + ${13}))
-}
-
-smaps() { # smaps PID FIELD: kB
-    awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/smaps_rollup" 2>/dev/null || echo -
-}
+# Inside the sandbox. Processes: every one is started here, recorded (RUN_PIDS), and ended by
+# its pid (teardown_run, common.sh).
 
 percent() { # percent TICKS0 TICKS1 SECONDS: CPU in percent of one CPU
     [[ $1 == - || $2 == - ]] && { echo -; return; }
     awk -v a="$1" -v b="$2" -v hz="$CLK_TCK" -v s="$3" 'BEGIN { printf "%.3f", (b - a) / hz / s * 100 }'
-}
-
-# gate LOG PROGRAM...: forks a subshell that waits on a fifo, then execs PROGRAM with the
-# current environment, output to $RUN_DIR/LOG; sets GATE and GATE_PID. The probe opens the gate.
-gate() {
-    local log=$RUN_DIR/$1
-    shift
-    GATE=$RUN_DIR/gate
-    mkfifo "$GATE"
-    ( read -r _ <"$GATE"; exec "$@" ) </dev/null >>"$log" 2>&1 &
-    GATE_PID=$!
-    RUN_PIDS+=("$GATE_PID")
 }
 
 hv() { # hv OBJECT-PATH METHOD ARGS...: a call to the helper
@@ -301,20 +231,8 @@ run_one() {
     export XDG_CACHE_HOME=$BENCH_WORK/xdg/cache XDG_DATA_HOME=$BENCH_WORK/xdg/data
     export XDG_STATE_HOME=$BENCH_WORK/xdg/state
 
-    Xvfb -displayfd 9 -screen 0 1280x800x24 -nolisten tcp -noreset 9>"$RUN_DIR/display" \
-        </dev/null >"$RUN_DIR/xvfb.log" 2>&1 &
-    xvfb_pid=$!
-    RUN_PIDS+=("$xvfb_pid")
-    wait_file 20 "$RUN_DIR/display" || { note "Xvfb did not start"; teardown_run; return 1; }
-    DISPLAY=":$(head -n1 "$RUN_DIR/display")"
-    export DISPLAY
-
-    dbus-daemon --session --nofork --address="unix:path=$RUN_DIR/session_bus" \
-        --print-address=3 3>"$RUN_DIR/session.addr" </dev/null >/dev/null 2>&1 &
-    RUN_PIDS+=("$!")
-    wait_file 10 "$RUN_DIR/session.addr" || { note "session bus did not start"; teardown_run; return 1; }
-    DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$RUN_DIR/session.addr")
-    export DBUS_SESSION_BUS_ADDRESS
+    bench_start_x "$RUN_DIR" || { teardown_run; return 1; }
+    xvfb_pid=$XVFB_PID
 
     if [[ $viewer == vireo ]]; then
         [[ $variant == gl ]] && export GSK_RENDERER=gl
@@ -447,7 +365,7 @@ inner_main() {
     "$PY" "$PROBE" summary "$RESULTS"
 }
 
-if [[ ${1:-} == --inside-sandbox ]]; then
+if bench_inside_sandbox "$@"; then
     shift
     inner_main "$@"
 else

@@ -14,7 +14,15 @@
 # has the 8250 serial driver, devtmpfs and gzip initramfs support built in. About 10 MB; under
 # TCG it reaches the shell in about a minute. Nothing is downloaded. Needs no root.
 #
-# Environment: VIREO_LINUX_KERNEL   the kernel image (default: the newest /boot/vmlinuz-*)
+# The kernel: the newest /boot/vmlinuz-VERSION that can boot this ISO, not simply the newest
+# one. /boot may hold kernels that cannot: a custom or cloud build without the 8250 serial
+# console or devtmpfs built in, a kernel of another architecture, or one left behind by a
+# removed package. So a kernel is taken only when /boot/config-VERSION (its build
+# configuration, shipped beside every Debian kernel) says the options below are built in
+# (=y, not =m: the initramfs has no modules), and /lib/modules/VERSION exists (its package is
+# installed, not a leftover). The kernel this machine runs is never needed.
+#
+# Environment: VIREO_LINUX_KERNEL   the kernel image (default: chosen as above; no check)
 #              VIREO_LINUX_CMDLINE  extra kernel arguments (default: quiet)
 
 set -euo pipefail
@@ -45,11 +53,43 @@ if ! [[ -x $busybox ]] || ! is_static "$busybox"; then
     echo "$0: missing a static $busybox ($need)" >&2
     exit 1
 fi
+# What /init and the boot need built in: a 64-bit kernel, an initramfs (gzip, a #! script as
+# /init), devtmpfs, /proc and /sys, and the console on the 8250 serial line.
+REQUIRED_CONFIG="CONFIG_X86_64 CONFIG_BLK_DEV_INITRD CONFIG_RD_GZIP CONFIG_BINFMT_SCRIPT
+    CONFIG_DEVTMPFS CONFIG_PROC_FS CONFIG_SYSFS CONFIG_TTY CONFIG_SERIAL_8250
+    CONFIG_SERIAL_8250_CONSOLE"
+
+# kernel_unfit VERSION: why /boot/vmlinuz-VERSION cannot boot this ISO; nothing when it can.
+kernel_unfit() {
+    local version=$1 option missing=""
+    [[ -r /boot/vmlinuz-$version ]] || { echo "not readable"; return; }
+    [[ -d /lib/modules/$version ]] || { echo "no /lib/modules/$version (no installed package)"; return; }
+    [[ -r /boot/config-$version ]] || { echo "no /boot/config-$version"; return; }
+    for option in $REQUIRED_CONFIG; do
+        grep -qx "$option=y" "/boot/config-$version" || missing="$missing $option"
+    done
+    [[ -z $missing ]] || echo "not built in:$missing"
+}
+
 kernel=${VIREO_LINUX_KERNEL:-}
 if [[ -z $kernel ]]; then
-    kernel=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -readable 2>/dev/null | sort -V | tail -n 1)
+    rejected=""
+    while read -r version; do
+        [[ -n $version ]] || continue
+        why=$(kernel_unfit "$version")
+        if [[ -z $why ]]; then
+            kernel=/boot/vmlinuz-$version
+            break
+        fi
+        rejected="$rejected
+  /boot/vmlinuz-$version: $why"
+    done < <(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' 2>/dev/null | sed 's/^vmlinuz-//' | sort -V -r)
+    if [[ -z $kernel ]]; then
+        echo "$0: no kernel in /boot can boot the test ISO ($need)${rejected:-; there is none}" >&2
+        exit 1
+    fi
 fi
-[[ -n $kernel && -r $kernel ]] || { echo "$0: no readable kernel in /boot ($need)" >&2; exit 1; }
+[[ -r $kernel ]] || { echo "$0: cannot read the kernel $kernel" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -6,7 +6,8 @@
 # Runs COMMAND in a hermetic host for Vireo's end-to-end tests (ARCHITECTURE.md, "Tests"):
 # new mount, network and pid namespaces; a private tmpfs on /run; private /etc/libvirt,
 # /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt; private /etc/passwd and /etc/group
-# with unprivileged test users; Vireo's bus policy and polkit policy/rules installed privately;
+# with unprivileged test users, and with the groups kvm and libvirt and the user libvirt-qemu
+# added when the host lacks them; Vireo's bus policy and polkit policy/rules installed privately;
 # its own system dbus-daemon, polkitd, virtlogd, libvirtd and, when VIREO_HYPERVISOR is set,
 # the helper (`$VIREO_HYPERVISOR --system`). COMMAND's exit status is the script's.
 #
@@ -20,12 +21,21 @@
 #                            removed after a successful run unless VIREO_SANDBOX_KEEP_LOGS=1)
 #   VIREO_SANDBOX_TIMEOUT    seconds to wait for each daemon (default 30)
 #   VIREO_SANDBOX_HYPERVISOR_TIMEOUT  seconds to wait for the helper to own its name (default 20)
+#   VIREO_TEST_TIMEOUT_SCALE, VIREO_TEST_SANITIZED  every wait above is multiplied by the
+#                            scale (default 1), and by 3 more when VIREO_TEST_SANITIZED=1: the
+#                            one multiplier of the test suites (tests/vireotest.py)
 #   VIREO_SANDBOX_QUIET=1    don't print progress on stderr
+#   VIREO_SANDBOX_HOST       the kind of host to look like: real (default), no-kvm, kvm-intel,
+#                            kvm-amd or kvm-pvm: /dev/kvm and /sys/module are faked in the
+#                            sandbox (see host.sh)
+#   VIREO_SANDBOX_ACCEL      the helper's --accel (default tcg: guests boot the same, and fast
+#                            enough, on every kind of host; auto lets the helper choose)
 #
 # Environment given to COMMAND:
 #   VIREO_SANDBOX=1, VIREO_SANDBOX_DIR (per-run dir, mode 0755), VIREO_SANDBOX_WORK (scratch
 #   dir, mode 1777, traversable by every user), VIREO_SANDBOX_LOG_DIR, VIREO_REPO_ROOT,
-#   VIREO_BUILD_DIR, VIREO_TEST_USER/UID/GID (unprivileged, in no extra group: polkit refuses
+#   VIREO_BUILD_DIR, VIREO_SANDBOX_HOST, VIREO_SANDBOX_ACCEL, VIREO_SANDBOX_KVM_DEVICE (host,
+#   stand-in or none: see host.sh), VIREO_TEST_USER/UID/GID (unprivileged, in no extra group: polkit refuses
 #   it), VIREO_TEST_LIBVIRT_USER/UID/GID (unprivileged, member of group libvirt: polkit allows
 #   it via data/50-org.vireo.hypervisor1.rules), VIREO_LIBVIRT_GID, VIREO_HYPERVISOR_PID.
 #   Control scripts in $VIREO_SANDBOX_DIR: stop-libvirtd.sh [SIGNAL] (kills it by pid, TERM by
@@ -42,15 +52,26 @@ set -euo pipefail
 SANDBOX_SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
 SANDBOX_SRC=$(dirname "$SANDBOX_SCRIPT")
 REPO_ROOT=$(cd "$SANDBOX_SRC/../.." && pwd)
+# shellcheck source=host.sh
+. "$SANDBOX_SRC/host.sh"
 : "${VIREO_BUILD_DIR:=$REPO_ROOT/build}"
 : "${VIREO_SANDBOX_TIMEOUT:=30}"
+
+# scaled SECONDS: SECONDS times the suites' one time multiplier, rounded up.
+scaled() {
+    awk -v t="$1" -v s="${VIREO_TEST_TIMEOUT_SCALE:-1}" -v z="${VIREO_TEST_SANITIZED:-0}" 'BEGIN {
+        if (!(s + 0 > 0)) { print "VIREO_TEST_TIMEOUT_SCALE must be a positive number, not \"" s "\"" > "/dev/stderr"; exit 1 }
+        v = t * s * (z == 1 ? 3 : 1); printf "%d\n", (v == int(v)) ? v : int(v) + 1 }'
+}
 
 log() { [[ ${VIREO_SANDBOX_QUIET:-} == 1 ]] || echo "sandbox: $*" >&2; }
 die() { echo "sandbox: error: $*" >&2; exit 1; }
 
 # wait_for TIMEOUT DESCRIPTION COMMAND...: polls COMMAND every 50 ms until it succeeds.
 wait_for() {
-    local timeout=$1 what=$2; shift 2
+    local timeout what=$2
+    timeout=$(scaled "$1") || exit 1
+    shift 2
     local deadline=$((SECONDS + timeout)) start=$EPOCHREALTIME
     while ! "$@" >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then
@@ -65,7 +86,9 @@ wait_for() {
 # wait_daemon PID LOGFILE TIMEOUT DESCRIPTION COMMAND...: like wait_for, but gives up at once
 # when the daemon PID exits, and shows the end of its log on failure.
 wait_daemon() {
-    local pid=$1 logfile=$2 timeout=$3 what=$4; shift 4
+    local pid=$1 logfile=$2 timeout what=$4
+    timeout=$(scaled "$3") || exit 1
+    shift 4
     local deadline=$((SECONDS + timeout)) start=$EPOCHREALTIME why=
     while :; do
         if "$@" >/dev/null 2>&1; then
@@ -145,29 +168,88 @@ libvirtd_ctl() {
 # ---------------------------------------------------------------------------------------------
 # Inside the namespaces: pid 1 of the new pid namespace.
 
+# The private /etc/passwd and /etc/group: the host's, plus whatever the sandbox needs that the
+# host lacks (a host without libvirt-daemon-system's postinst run, or a container image, has no
+# libvirt, kvm or libvirt-qemu), plus the test users. Ids are taken from the private files, so
+# a new one never collides with one the host uses.
+PRIVATE_ETC=
+
+# next_free_id FIRST [FILE...]: the first id from FIRST up that no entry of the FILEs (default:
+# both) uses.
+next_free_id() {
+    local id=$1
+    shift
+    (($# > 0)) || set -- passwd group
+    while awk -F: -v id="$id" '$3 == id { found = 1 } END { exit !found }' "${@/#/$PRIVATE_ETC/}"; do
+        id=$((id + 1))
+    done
+    echo "$id"
+}
+
+# ensure_group NAME FIRST_GID: NAME's gid, after adding NAME when it is missing.
+ensure_group() {
+    local name=$1 gid
+    gid=$(awk -F: -v n="$name" '$1 == n { print $3; exit }' "$PRIVATE_ETC/group")
+    if [[ -z $gid ]]; then
+        gid=$(next_free_id "$2" group)
+        echo "$name:x:$gid:" >>"$PRIVATE_ETC/group"
+        log "group $name did not exist: created it in the sandbox (gid $gid)"
+    fi
+    echo "$gid"
+}
+
+# ensure_user NAME FIRST_UID GID GECOS HOME: NAME's uid, after adding NAME when it is missing.
+ensure_user() {
+    local name=$1 uid
+    uid=$(awk -F: -v n="$name" '$1 == n { print $3; exit }' "$PRIVATE_ETC/passwd")
+    if [[ -z $uid ]]; then
+        uid=$(next_free_id "$2" passwd)
+        echo "$name:x:$uid:$3:$4:$5:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
+        log "user $name did not exist: created it in the sandbox (uid $uid)"
+    fi
+    echo "$uid"
+}
+
+# add_member GROUP USER: USER in GROUP's member list (once).
+add_member() {
+    awk -F: -v OFS=: -v g="$1" -v u="$2" '
+        $1 == g { n = split($4, m, ","); found = 0
+                  for (i = 1; i <= n; i++) if (m[i] == u) found = 1
+                  if (!found) $4 = ($4 == "" ? u : $4 "," u) }
+        { print }' "$PRIVATE_ETC/group" >"$PRIVATE_ETC/group.new"
+    mv "$PRIVATE_ETC/group.new" "$PRIVATE_ETC/group"
+}
+
 write_private_etc() {
-    local dir=$1 uid gid lvgid
-    mkdir -p "$dir"
-    cp /etc/passwd "$dir/passwd"
-    cp /etc/group "$dir/group"
-    lvgid=$(getent group libvirt | cut -d: -f3) || die "group libvirt does not exist"
+    local uid gid kvm_gid
+    PRIVATE_ETC=$1
+    mkdir -p "$PRIVATE_ETC"
+    cp /etc/passwd "$PRIVATE_ETC/passwd"
+    cp /etc/group "$PRIVATE_ETC/group"
+
+    # What Debian's libvirt-daemon-system and qemu packages make: groups kvm and libvirt, and
+    # the user QEMU runs as (libvirt-qemu, in group kvm, with a group of its own).
+    kvm_gid=$(ensure_group kvm 100)
+    VIREO_LIBVIRT_GID=$(ensure_group libvirt 100)
+    ensure_group libvirt-qemu 64055 >/dev/null
+    ensure_user libvirt-qemu 64055 "$kvm_gid" "Libvirt Qemu" /var/lib/libvirt >/dev/null
+    add_member libvirt-qemu libvirt-qemu
+
     # Two unprivileged users, each with its own group: one plain (polkit refuses it), one
     # in group libvirt (polkit allows it; polkitd reads membership from /etc/group).
-    uid=4242
-    while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+    uid=$(next_free_id 4242)
     gid=$uid
-    echo "vireo-test:x:$uid:$gid:Vireo test user:/nonexistent:/usr/sbin/nologin" >>"$dir/passwd"
-    echo "vireo-test:x:$gid:" >>"$dir/group"
+    echo "vireo-test:x:$gid:" >>"$PRIVATE_ETC/group"
+    echo "vireo-test:x:$uid:$gid:Vireo test user:/nonexistent:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
     export VIREO_TEST_USER=vireo-test VIREO_TEST_UID=$uid VIREO_TEST_GID=$gid
-    uid=$((uid + 1))
-    while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+    uid=$(next_free_id "$((uid + 1))")
     gid=$uid
-    echo "vireo-test-libvirt:x:$uid:$gid:Vireo test user in group libvirt:/nonexistent:/usr/sbin/nologin" >>"$dir/passwd"
-    echo "vireo-test-libvirt:x:$gid:" >>"$dir/group"
-    sed -i -E "s/^(libvirt:[^:]*:$lvgid:)(.*)\$/\1\2,vireo-test-libvirt/; s/^(libvirt:[^:]*:$lvgid:),/\1/" "$dir/group"
+    echo "vireo-test-libvirt:x:$gid:" >>"$PRIVATE_ETC/group"
+    echo "vireo-test-libvirt:x:$uid:$gid:Vireo test user in group libvirt:/nonexistent:/usr/sbin/nologin" >>"$PRIVATE_ETC/passwd"
+    add_member libvirt vireo-test-libvirt
     export VIREO_TEST_LIBVIRT_USER=vireo-test-libvirt VIREO_TEST_LIBVIRT_UID=$uid
-    export VIREO_TEST_LIBVIRT_GID=$gid VIREO_LIBVIRT_GID=$lvgid
-    chmod 0644 "$dir/passwd" "$dir/group"
+    export VIREO_TEST_LIBVIRT_GID=$gid VIREO_LIBVIRT_GID
+    chmod 0644 "$PRIVATE_ETC/passwd" "$PRIVATE_ETC/group"
 }
 
 policy_file() {
@@ -194,16 +276,22 @@ inner_main() {
     # (Unmount the old one first: shadowed mounts below it would stay in /proc/mounts.)
     umount -R -l /sys
     mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
-    # /dev/kvm: guests here run under TCG (<domain type='qemu'>), but libvirtd still looks at
-    # /dev/kvm. Without udev it is root-only (0600), so libvirtd finds it "not usable" by the
-    # qemu user while its capability probe (run as root) used it, and it re-probes QEMU about
-    # 15 times (~13 s) on every domain start. Give the sandbox a node with a distribution's
-    # usual udev permissions (root:kvm 0660) instead; the host's node is not touched.
-    if [[ -c /dev/kvm ]]; then
-        mknod -m 0660 "$dir/dev-kvm" c "$((16#$(stat -c %t /dev/kvm)))" "$((16#$(stat -c %T /dev/kvm)))"
-        chown root:kvm "$dir/dev-kvm" 2>/dev/null || true
-        mount --bind "$dir/dev-kvm" /dev/kvm
-    fi
+    # The kvm modules of the kind of host asked for (host.sh).
+    host_fake_sys_module "$dir"
+
+    # Users and groups first: what follows gives files to libvirt-qemu and kvm.
+    write_private_etc "$dir/etc"
+    mount --bind "$dir/etc/passwd" /etc/passwd
+    mount --bind "$dir/etc/group" /etc/group
+
+    # A /dev of its own, with /dev/kvm as the kind of host has it (host.sh). Guests here run
+    # under TCG, but libvirtd still looks at /dev/kvm: without udev the host's node may be
+    # root-only (0600), and libvirtd would find it "not usable" by the qemu user while its
+    # capability probe (run as root) used it, and re-probe QEMU about 15 times (~13 s) on
+    # every domain start. The private node has a distribution's udev permissions (root:kvm
+    # 0660); the host's node is not touched.
+    host_make_dev "$dir"
+    log "$(host_describe)"
 
     mkdir -p "$dir/etc-libvirt" "$dir/var-lib-libvirt" "$dir/var-log-libvirt" "$dir/var-cache-libvirt"
     cp -a /etc/libvirt/. "$dir/etc-libvirt/"
@@ -227,10 +315,6 @@ inner_main() {
     mount --bind "$dir/var-lib-libvirt" /var/lib/libvirt
     mount --bind "$dir/var-log-libvirt" /var/log/libvirt
     mount --bind "$dir/var-cache-libvirt" /var/cache/libvirt
-
-    write_private_etc "$dir/etc"
-    mount --bind "$dir/etc/passwd" /etc/passwd
-    mount --bind "$dir/etc/group" /etc/group
 
     # polkit: the real actions plus Vireo's policy; the real rules plus Vireo's rules.
     policy=$(policy_file)
@@ -274,6 +358,9 @@ EOF
 
     # --- daemons ------------------------------------------------------------------------
     unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR DISPLAY WAYLAND_DISPLAY
+    # The daemons' messages, virsh's words, the helper's sentences: the same on every host.
+    export LANG=C.UTF-8 LC_ALL=C.UTF-8
+    unset LANGUAGE
     export VIREO_SANDBOX=1 VIREO_REPO_ROOT=$REPO_ROOT VIREO_BUILD_DIR
     export VIREO_SANDBOX_WORK=$dir/work
 
@@ -296,7 +383,7 @@ EOF
     if [[ -n ${VIREO_HYPERVISOR:-} ]]; then
         local hv_pid hv_timeout=${VIREO_SANDBOX_HYPERVISOR_TIMEOUT:-20}
         [[ -x $VIREO_HYPERVISOR ]] || die "VIREO_HYPERVISOR=$VIREO_HYPERVISOR is not an executable"
-        "$VIREO_HYPERVISOR" --system </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
+        "$VIREO_HYPERVISOR" --system --accel="$VIREO_SANDBOX_ACCEL" </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
         hv_pid=$!
         export VIREO_HYPERVISOR_PID=$hv_pid
         wait_daemon "$hv_pid" "$logs/vireo-hypervisor.log" "$hv_timeout" \
@@ -320,6 +407,11 @@ outer_main() {
     local status=0 sandbox_dir log_dir keep_logs=${VIREO_SANDBOX_KEEP_LOGS:-0} own_log_dir=0
     [[ $EUID == 0 ]] || die "needs root"
     (($# > 0)) || die "usage: $0 COMMAND [ARGS...]"
+    host_kind_check || exit 2
+    case ${VIREO_SANDBOX_ACCEL:=tcg} in
+    auto | tcg | kvm) export VIREO_SANDBOX_ACCEL ;;
+    *) die "VIREO_SANDBOX_ACCEL=$VIREO_SANDBOX_ACCEL: use auto, tcg or kvm" ;;
+    esac
     for t in unshare dbus-daemon gdbus libvirtd virtlogd virsh ip /usr/lib/polkit-1/polkitd; do
         command -v "$t" >/dev/null || die "missing $t"
     done

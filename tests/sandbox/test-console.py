@@ -26,25 +26,27 @@ equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught
 
 Screenshots of the whole X screen and of the viewer's framebuffer are kept in
 $VIREO_TEST_ARTIFACTS (default: $VIREO_BUILD_DIR/tests/console-artifacts) for a human to look
-at. Prints `PASS`/`FAIL` per case, `N passed, N failed` last, and exits non-zero when a case
-failed. Waits poll with deadlines; nothing sleeps for a fixed time to let something happen.
+at. Speaks TAP (tests/vireotest.py). Waits poll with deadlines; nothing sleeps for a fixed time
+to let something happen.
 """
 
 import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import traceback
 
 import gi
 
 gi.require_version("Gio", "2.0")
 gi.require_version("GLib", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import vireotest  # noqa: E402
+from vireotest import log, scaled, wait_until  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
@@ -61,7 +63,6 @@ BUILD_DIR = os.environ.get("VIREO_BUILD_DIR") or os.path.join(HERE, "..", "..", 
 VIEWER = os.environ.get("VIREO_VIEWER") or os.path.join(BUILD_DIR, "viewer", "vireo-viewer")
 ARTIFACTS = os.environ.get("VIREO_TEST_ARTIFACTS") or \
     os.path.join(BUILD_DIR, "tests", "console-artifacts")
-VERBOSE = False
 
 TYPED_WORD = "vireo-123"          # typed as `echo vireo-123` at the grub> prompt
 SERIAL_BANNER = "VIREO-LINUX-READY"
@@ -75,29 +76,13 @@ GLIB_LOG_LINE = re.compile(rb"(\([^)\n]*:\d+\): )?[\w-]+-(DEBUG|INFO|Message): "
 CURSOR_PIXELS = 200
 
 
-T0 = time.monotonic()
-
-
-def log(*args):
-    if VERBOSE:
-        print(f"    {time.monotonic() - T0:7.2f}", *args, flush=True)
-
-
-def wait_until(cond, timeout, what, interval=0.1):
-    """Polls cond() until it returns something true; fails after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = cond()
-        if r:
-            return r
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
+# virsh's words and numbers are parsed: always in the C locale.
+C_LOCALE = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
 
 
 def virsh(*args, check=True, timeout=60):
     r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
-                       capture_output=True, text=True, timeout=timeout)
+                       capture_output=True, text=True, timeout=scaled(timeout), env=C_LOCALE)
     if check and r.returncode != 0:
         raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
     return r.stdout.strip()
@@ -118,7 +103,7 @@ class Image:
 
     def __init__(self, path):
         r = subprocess.run(["convert", path, "-alpha", "off", "-depth", "8", "ppm:-"],
-                           capture_output=True, timeout=60)
+                           capture_output=True, timeout=scaled(60))
         if r.returncode != 0:
             raise AssertionError(f"convert {path}: {r.stderr.decode(errors='replace').strip()}")
         data = r.stdout
@@ -262,7 +247,7 @@ class Helper:
         params = GLib.Variant(signature, args) if signature else None
         try:
             r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
-                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+                                    Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000), None)
         except GLib.Error as e:
             raise AssertionError(f"{method} failed: {e.message}") from None
         return r.unpack() if r is not None else ()
@@ -316,7 +301,7 @@ class Xvfb:
                  "-nolisten", "unix", "-noreset"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             env = dict(os.environ, DISPLAY=f":{n}")
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + scaled(30)
             while proc.poll() is None and time.monotonic() < deadline:
                 if subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
                                   capture_output=True).returncode == 0:
@@ -326,21 +311,21 @@ class Xvfb:
                 time.sleep(0.05)
             if proc.poll() is None:
                 proc.terminate()
-            last = proc.communicate(timeout=10)[1].decode(errors="replace")[-500:]
+            last = proc.communicate(timeout=scaled(10))[1].decode(errors="replace")[-500:]
         raise AssertionError(f"could not start Xvfb: {last}")
 
     def env(self):
         return dict(os.environ, DISPLAY=self.display)
 
     def xdotool(self, *args):
-        subprocess.run(["xdotool", *args], env=self.env(), check=True, timeout=60)
+        subprocess.run(["xdotool", *args], env=self.env(), check=True, timeout=scaled(60))
 
     def screenshot(self, name):
         """The whole X screen, kept as an artefact. Returns its path."""
         os.makedirs(ARTIFACTS, exist_ok=True)
         path = os.path.join(ARTIFACTS, name)
         subprocess.run(["import", "-window", "root", path], env=self.env(), check=True,
-                       timeout=60, capture_output=True)
+                       timeout=scaled(60), capture_output=True)
         log(f"screenshot {path}")
         return path
 
@@ -348,7 +333,7 @@ class Xvfb:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(scaled(10))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -388,6 +373,7 @@ class Viewer:
         return "".join("      | " + line for line in lines[-n:]).rstrip()
 
     def command(self, line, timeout=30):
+        timeout = scaled(timeout)
         try:
             self.proc.stdin.write(line.encode() + b"\n")
         except BrokenPipeError:
@@ -405,7 +391,7 @@ class Viewer:
                 break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no answer to `{line}` within {timeout} s:\n"
+                raise AssertionError(f"no answer to `{line}` within {timeout:g} s:\n"
                                      + self.log_tail())
             ready, _, _ = select.select([self.answers], [], [], remaining)
             if ready:
@@ -455,7 +441,7 @@ class Viewer:
                 answer = self.command("quit", timeout=15)
                 if answer != "bye":
                     problems.append(f"quit answered {answer!r}")
-                self.proc.wait(15)
+                self.proc.wait(scaled(15))
             except (AssertionError, subprocess.TimeoutExpired) as e:
                 problems.append(f"did not quit: {e}")
         self.kill()
@@ -467,7 +453,7 @@ class Viewer:
         if self.proc.poll() is None:
             self.proc.terminate()   # dbus-run-session passes it on to the viewer
             try:
-                self.proc.wait(10)
+                self.proc.wait(scaled(10))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -549,7 +535,8 @@ class ConsoleTest:
         """The viewer's framebuffer equals, pixel for pixel, a screenshot libvirt takes at the
         same moment: it must catch up with a libvirt screenshot within 3 s (the text cursor
         blinks, so the screen changes about twice a second); libvirt's is taken again until
-        that happens or timeout seconds have passed."""
+        that happens or timeout seconds have passed (both scaled)."""
+        timeout = scaled(timeout)
         best = None
         t0 = time.monotonic()
         deadline = t0 + timeout
@@ -557,7 +544,7 @@ class ConsoleTest:
         while time.monotonic() < deadline:
             screen = self.libvirt_screen(name, tag)
             tries += 1
-            catch_up = time.monotonic() + 3
+            catch_up = time.monotonic() + scaled(3)
             while True:
                 fb = viewer.framebuffer(f"{tag}.png")
                 if fb == screen:
@@ -577,7 +564,7 @@ class ConsoleTest:
         subprocess.run(["convert", screen.path, b], check=False)
         raise AssertionError(f"the viewer's framebuffer ({fb.width}x{fb.height}) never equalled "
                              f"libvirt's screenshot ({screen.width}x{screen.height}) in "
-                             f"{timeout} s ({tries} screenshots); closest: {diff} pixels differ "
+                             f"{timeout:g} s ({tries} screenshots); closest: {diff} pixels differ "
                              f"({a}, {b})")
 
     def type_at_grub(self, viewer):
@@ -740,7 +727,8 @@ class ConsoleTest:
 
             def mouse():
                 r = subprocess.run(["xdotool", "getmouselocation", "--shell"], env=x.env(),
-                                   capture_output=True, text=True, check=True, timeout=30)
+                                   capture_output=True, text=True, check=True,
+                                   timeout=scaled(30))
                 v = dict(line.split("=", 1) for line in r.stdout.split())
                 return int(v["X"]), int(v["Y"])
 
@@ -876,8 +864,7 @@ class ConsoleTest:
                   check=False)
         for f in images() - self.initial_images:
             p = os.path.join(IMAGES_DIR, f)
-            subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", p],
-                           capture_output=True)
+            virsh("vol-delete", p, check=False)
             if os.path.exists(p):
                 os.unlink(p)
         for f in ("console-grub.iso", "console-linux.iso"):
@@ -909,79 +896,55 @@ CASES = [
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
+# (name, method of ConsoleTest), in the order they run; teardown runs whatever cases were
+# asked for.
+ALWAYS = ("teardown",)
+
+suite = vireotest.Suite("e2e-console")
 
 
-def main():
-    global VERBOSE
-    args = sys.argv[1:]
-    if "-v" in args:
-        VERBOSE = True
-        args.remove("-v")
+def add_case(name, method, **kwargs):
+    """A case that first removes what an earlier run of it left in ARTIFACTS."""
+    def run(t):
+        t.clean_artifacts(name)
+        method(t)
+    suite.add(name, run, **kwargs)
+
+
+for _name, _method in CASES:
+    add_case(_name, getattr(ConsoleTest, _method), always=_name in ALWAYS)
+
+
+def helper_log_tail():
+    hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+    if not hv_log or not os.path.exists(hv_log):
+        return ""
+    with open(hv_log, errors="replace") as f:
+        lines = f.readlines()[-30:]
+    return (f"artefacts in {ARTIFACTS}; last lines of {hv_log}:\n"
+            + "".join("  | " + line for line in lines))
+
+
+suite.on_failure.append(helper_log_tail)
+
+
+def setup():
     if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
-        print("test-console.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
-              file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
-    selected = set(args)
-    unknown = selected - {c[0] for c in CASES}
-    if unknown:
-        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
-              file=sys.stderr)
-        return 2
+        raise RuntimeError("test-console.py runs inside tests/sandbox/sandbox.sh "
+                           "(with VIREO_HYPERVISOR set)")
     missing = [t for t in ("Xvfb", "xdotool", "import", "convert", "dbus-run-session", "virsh")
                if shutil.which(t) is None]
     if missing or not os.access(VIEWER, os.X_OK):
-        print(f"FAIL setup: missing {', '.join(missing) or VIEWER} (TEST_PACKAGES in "
-              f".ci/common.sh; VIREO_VIEWER)")
-        print("0 passed, 1 failed")
-        return 1
-
-    start = time.monotonic()
-    passed, failed = 0, 0
-    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))   # teardown on meson's timeout
+        raise RuntimeError(f"missing {', '.join(missing) or VIEWER} (TEST_PACKAGES in "
+                           ".ci/common.sh; VIREO_VIEWER)")
     try:
-        t = ConsoleTest()
+        return ConsoleTest()
     except Exception as e:
-        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
-            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
-        print(f"FAIL setup: {e}{hint}")
-        print("0 passed, 1 failed")
-        return 1
-    try:
-        for name, method in CASES:
-            if selected and name not in selected and name != "teardown":
-                continue
-            t0 = time.monotonic()
-            t.clean_artifacts(name)
-            try:
-                getattr(t, method)()
-                ok, why = True, ""
-            except Exception as e:
-                ok = False
-                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
-                if VERBOSE or not isinstance(e, AssertionError):
-                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
-            dt = time.monotonic() - t0
-            if ok:
-                passed += 1
-                print(f"PASS {name} ({dt:.2f} s)", flush=True)
-            else:
-                failed += 1
-                print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
-    finally:
-        t.teardown()
-    if failed and LOG_DIR:
-        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
-        if os.path.exists(hv_log):
-            with open(hv_log, errors="replace") as f:
-                lines = f.readlines()[-30:]
-            print(f"--- last lines of {hv_log}:")
-            print("".join("  | " + line for line in lines).rstrip())
-    print(f"artefacts in {ARTIFACTS}")
-    print(f"total {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        if not os.environ.get("VIREO_HYPERVISOR_PID"):
+            raise RuntimeError(f"{e} (the sandbox started no helper: set VIREO_HYPERVISOR "
+                               "to vireo-hypervisor's path)") from e
+        raise
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main(sys.argv[1:], setup=setup, cleanup=ConsoleTest.teardown))

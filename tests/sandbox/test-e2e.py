@@ -9,9 +9,8 @@ Run inside the hermetic sandbox, with the helper started by it:
 
 Talks to the helper on the sandbox's system bus with Gio, as the app would; uses virsh only
 to arrange or check things behind the helper's back. Guests run under TCG from a GRUB rescue
-ISO built at test time (make-grub-iso.sh). Prints `N passed, N failed` last and exits non-zero
-when a case failed. Every case waits for D-Bus signals with a bounded main-loop wait, never a
-fixed sleep.
+ISO built at test time (make-grub-iso.sh). Speaks TAP (tests/vireotest.py). Every case waits
+for D-Bus signals with a bounded main-loop wait, never a fixed sleep.
 """
 
 import json
@@ -21,7 +20,6 @@ import struct
 import subprocess
 import sys
 import time
-import traceback
 import uuid as uuidlib
 
 import gi
@@ -29,6 +27,10 @@ import gi
 gi.require_version("Gio", "2.0")
 gi.require_version("GLib", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import vireotest  # noqa: E402
+from vireotest import log, scaled  # noqa: E402
 
 BUS_NAME = "org.vireo.Hypervisor1"
 ROOT_PATH = "/org/vireo/Hypervisor1"
@@ -48,17 +50,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.environ.get("VIREO_SANDBOX_WORK", "")
 SANDBOX_DIR = os.environ.get("VIREO_SANDBOX_DIR", "")
 LOG_DIR = os.environ.get("VIREO_SANDBOX_LOG_DIR", "")
-VERBOSE = False
 
 
-def log(*args):
-    if VERBOSE:
-        print("   ", *args, flush=True)
+# virsh's words ("shut off") and numbers are parsed: always in the C locale.
+C_LOCALE = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
 
 
 def virsh(*args, check=True):
     r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", *args],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=scaled(60), env=C_LOCALE)
     if check and r.returncode != 0:
         raise AssertionError(f"virsh {' '.join(args)} failed: {r.stderr.strip()}")
     return r.stdout.strip()
@@ -70,6 +70,62 @@ def virsh_names():
 
 def images():
     return set(os.listdir(IMAGES_DIR)) if os.path.isdir(IMAGES_DIR) else set()
+
+
+HOST_KIND = os.environ.get("VIREO_SANDBOX_HOST", "real")
+ACCEL = os.environ.get("VIREO_SANDBOX_ACCEL", "tcg")
+KVM_DEVICE = os.environ.get("VIREO_SANDBOX_KVM_DEVICE", "")
+VENDOR_MODULES = ("kvm_intel", "kvm_amd")
+
+
+class KvmFacts:
+    """What this host says about KVM, found out apart from the helper: whether /dev/kvm exists
+    and opens read-write (as root, as the helper does), and which kvm modules are loaded."""
+
+    def __init__(self, dev="/dev/kvm", sys_module="/sys/module"):
+        self.dev_exists = os.path.exists(dev)
+        try:
+            os.close(os.open(dev, os.O_RDWR | os.O_CLOEXEC))
+            self.dev_opens = True
+        except OSError:
+            self.dev_opens = False
+        names = sorted(os.listdir(sys_module)) if os.path.isdir(sys_module) else []
+        self.modules = [n for n in names if n == "kvm" or n.startswith("kvm_")]
+        self.vendor = next((m for m in VENDOR_MODULES if m in self.modules), None)
+        self.other = next((m for m in self.modules if m.startswith("kvm_")
+                           and m not in VENDOR_MODULES), None)
+        self.kvm_usable = self.dev_opens and self.vendor is not None
+
+    def __str__(self):
+        dev = "/dev/kvm opens" if self.dev_opens else \
+            ("/dev/kvm does not open" if self.dev_exists else "no /dev/kvm")
+        return f"{dev}, kvm modules: {', '.join(self.modules) or 'none'}"
+
+    def check_kind(self, kind):
+        """That the sandbox made the kind of host it was asked for (host.sh)."""
+        want = {"no-kvm": (False, []), "kvm-intel": (True, ["kvm", "kvm_intel"]),
+                "kvm-amd": (True, ["kvm", "kvm_amd"]), "kvm-pvm": (True, ["kvm", "kvm_pvm"])}
+        if kind in want:
+            dev, modules = want[kind]
+            assert (self.dev_opens if dev else not self.dev_exists) and self.modules == modules, \
+                f"VIREO_SANDBOX_HOST={kind}, but here {self}"
+
+    def expect(self, accel):
+        """The Accelerator the helper must pick with --accel=accel, and words its reason must
+        have (hypervisor/vireo-host.c, vireo_accel_choose)."""
+        if accel == "tcg":
+            return "tcg", ["--accel=tcg"]
+        if accel == "kvm":
+            return "kvm", ["--accel=kvm"]
+        if not self.dev_exists:
+            return "tcg", ["/dev/kvm does not exist"]
+        if not self.dev_opens:
+            return "tcg", ["/dev/kvm cannot be opened"]
+        if self.vendor is not None:
+            return "kvm", [self.vendor]
+        if self.other is not None:
+            return "tcg", [self.other]
+        return "tcg", ["kvm_intel", "kvm_amd"]
 
 
 def machine_path(uuid):
@@ -128,7 +184,7 @@ class Helper:
             (owner,) = self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
                                            "org.freedesktop.DBus", "GetNameOwner",
                                            GLib.Variant("(s)", (BUS_NAME,)), None,
-                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()
+                                           Gio.DBusCallFlags.NONE, int(scaled(5000)), None).unpack()
             return owner
         except GLib.Error:
             return None
@@ -163,7 +219,8 @@ class Helper:
 
     # --- waiting ------------------------------------------------------------------------
     def wait(self, cond, timeout, what):
-        """Iterates the main context until cond() is true; fails after timeout seconds."""
+        """Iterates the main context until cond() is true; fails after scaled(timeout) s."""
+        timeout = scaled(timeout)
         ctx = GLib.MainContext.default()
         deadline = time.monotonic() + timeout
         while True:
@@ -174,7 +231,7 @@ class Helper:
                 return r
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+                raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
             source = GLib.timeout_source_new(max(1, int(remaining * 1000)))
             source.set_callback(lambda *a: False)
             source.attach(ctx)
@@ -185,7 +242,7 @@ class Helper:
         """Dispatches whatever has arrived, via a round trip to the bus."""
         self.conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
                             "org.freedesktop.DBus", "GetId", None, None,
-                            Gio.DBusCallFlags.NONE, 5000, None)
+                            Gio.DBusCallFlags.NONE, int(scaled(5000)), None)
         ctx = GLib.MainContext.default()
         while ctx.pending():
             ctx.iteration(False)
@@ -199,7 +256,7 @@ class Helper:
         try:
             params = GLib.Variant(signature, args) if signature else None
             r = self.conn.call_sync(BUS_NAME, path, iface, method, params, None,
-                                    Gio.DBusCallFlags.NONE, timeout * 1000, None)
+                                    Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000), None)
         except GLib.Error as e:
             raise to_dbus_failure(e) from None
         return r.unpack() if r is not None else ()
@@ -208,7 +265,8 @@ class Helper:
         try:
             r, fds = self.conn.call_with_unix_fd_list_sync(
                 BUS_NAME, path, iface, method, GLib.Variant(signature, args),
-                GLib.VariantType("(h)"), Gio.DBusCallFlags.NONE, timeout * 1000, None, None)
+                GLib.VariantType("(h)"), Gio.DBusCallFlags.NONE, int(scaled(timeout) * 1000),
+                None, None)
         except GLib.Error as e:
             raise to_dbus_failure(e) from None
         (index,) = r.unpack()
@@ -267,9 +325,8 @@ def run_as(uid, gid, init_groups, code, args):
     cmd = ["setpriv", f"--reuid={uid}", f"--regid={gid}"]
     cmd += ["--init-groups"] if init_groups else ["--clear-groups"]
     cmd += ["/usr/bin/python3", "-c", code, json.dumps(args)]
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
-    env["HOME"] = WORK
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    env = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8", "HOME": WORK}
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(120), env=env)
     if r.returncode != 0:
         raise AssertionError(f"client as uid {uid} failed ({r.returncode}): {r.stderr.strip()}")
     return json.loads(r.stdout)
@@ -328,11 +385,51 @@ class E2E:
         log({k: v for k, v in m.items()})
         assert m["Connected"] is True, f"Connected is false: {m.get('ConnectionError')!r}"
         assert m["LibvirtUri"] == "qemu:///system", m["LibvirtUri"]
-        assert m["Accelerator"] == "tcg", f"Accelerator is {m['Accelerator']!r}, expected 'tcg'"
-        assert m["KvmUsable"] is False, "KvmUsable is true on a kvm_pvm host"
-        reason = m["AcceleratorReason"]
-        assert "kvm_pvm" in reason or ("kvm_intel" in reason and "kvm_amd" in reason), \
-            f"AcceleratorReason mentions neither kvm_pvm nor kvm_intel/kvm_amd: {reason!r}"
+
+    def test_accelerator(self):
+        """Accelerator, AcceleratorReason and KvmUsable against what this host (the sandbox's
+        /dev/kvm and /sys/module, of the kind VIREO_SANDBOX_HOST asked for) says; with --accel=auto
+        a new machine's domain type follows the accelerator."""
+        facts = KvmFacts()
+        log(f"host kind {HOST_KIND}, helper --accel={ACCEL}: {facts}")
+        facts.check_kind(HOST_KIND)
+        m = self.h.get_managed_objects()[MANAGER_PATH][MANAGER_IFACE]
+        accel, reason, usable = m["Accelerator"], m["AcceleratorReason"], m["KvmUsable"]
+        log(f"Accelerator {accel!r}, KvmUsable {usable}, AcceleratorReason {reason!r}")
+        problems = []
+        if usable is not facts.kvm_usable:
+            problems.append(f"KvmUsable is {usable}, but here {facts}")
+        want, words = facts.expect(ACCEL)
+        if accel != want:
+            problems.append(f"Accelerator is {accel!r}, expected {want!r} with --accel={ACCEL}, "
+                            f"since here {facts}")
+        if not all(w in reason for w in words):
+            problems.append(f"AcceleratorReason does not say {' and '.join(map(repr, words))}: "
+                            f"{reason!r}")
+        assert not problems, "; ".join(problems)
+        if ACCEL != "auto":
+            return   # create-machine checks the domain type of TCG machines
+
+        # A machine made by this helper: defined only, never started (a kvm_pvm /dev/kvm
+        # faked as kvm_intel's would hang it).
+        name = PREFIX + "accel"
+        want_type = "kvm" if accel == "kvm" else "qemu"
+        try:
+            path = self.h.create_machine(spec(name))
+        except DBusFailure as e:
+            if accel == "kvm" and KVM_DEVICE == "stand-in":
+                # libvirtd cannot use the stand-in /dev/kvm, so it refuses KVM domains: what a
+                # real host with a broken /dev/kvm would do. Nothing more to check here.
+                log(f"CreateMachine refused on a stand-in /dev/kvm, as expected: {e}")
+                return
+            raise
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        first = virsh("dumpxml", "--inactive", name).split("\n", 1)[0]
+        self.h.machine(path, "Delete")
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+        log(f"the new machine: {first}")
+        assert f"type='{want_type}'" in first or f'type="{want_type}"' in first, \
+            f"Accelerator is {accel!r} but the new domain is {first}"
 
     def test_create_machine(self):
         t = time.monotonic()
@@ -372,9 +469,12 @@ class E2E:
         assert "default" in pools, f"no libvirt pool 'default' (pools: {pools})"
         vols = virsh("vol-list", "default").split()
         assert self.disk in vols, f"{self.disk} not among the default pool's volumes: {vols}"
-        xml = virsh("dumpxml", "--inactive", m["Name"])
-        assert "type='qemu'" in xml.split("\n", 1)[0] or 'type="qemu"' in xml.split("\n", 1)[0], \
-            f"not a TCG domain: {xml.splitlines()[0]}"
+        # The domain type follows the helper's accelerator (tcg, pinned by the sandbox).
+        accel = self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Accelerator")
+        want = "kvm" if accel == "kvm" else "qemu"
+        first = virsh("dumpxml", "--inactive", m["Name"]).split("\n", 1)[0]
+        assert f"type='{want}'" in first or f'type="{want}"' in first, \
+            f"Accelerator is {accel!r} but the domain is {first}"
 
     def test_start(self):
         assert self.machine, "no machine (create failed)"
@@ -389,7 +489,7 @@ class E2E:
         assert self.machine, "no machine (create failed)"
         fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("vnc", {}), "(sa{sv})")
         with socket.socket(fileno=fd) as s:
-            s.settimeout(15)
+            s.settimeout(scaled(15))
             greeting = recv_exactly(s, 12)
             assert greeting[:8] == b"RFB 003." and greeting[11:] == b"\n", \
                 f"not an RFB greeting: {greeting!r}"
@@ -440,7 +540,7 @@ class E2E:
         fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenConsole", ("spice", {}),
                             "(sa{sv})")
         with socket.socket(fileno=fd) as s:
-            s.settimeout(15)
+            s.settimeout(scaled(15))
             # SpiceLinkMess: connection_id, channel_type 1 (main), channel_id 0, no caps.
             mess = struct.pack("<IBBIII", 0, 1, 0, 0, 0, 18)
             s.sendall(b"REDQ" + struct.pack("<III", 2, 2, len(mess)) + mess)
@@ -669,8 +769,7 @@ class E2E:
         for d in self.leftover_disks | {os.path.join(IMAGES_DIR, f)
                                         for f in images() - self.initial_images}:
             if os.path.exists(d):
-                subprocess.run(["virsh", "-q", "-c", "qemu:///system", "vol-delete", d],
-                               capture_output=True)
+                virsh("vol-delete", d, check=False)
             if os.path.exists(d):
                 os.unlink(d)
         for f in ("grub.iso", "root-only.iso"):
@@ -692,6 +791,7 @@ class E2E:
 
 CASES = [
     ("manager", "test_manager", []),
+    ("accelerator", "test_accelerator", []),
     ("create-machine", "test_create_machine", []),
     ("start", "test_start", ["create-machine"]),
     ("vnc-console", "test_vnc_console", ["start"]),
@@ -707,79 +807,39 @@ CASES = [
     ("helper-survived", "test_helper_survived", []),
     ("teardown", "test_teardown_leaves_nothing", []),
 ]
+# (name, method of E2E, the cases it needs), in the order they run; these two run whatever
+# cases were asked for.
+ALWAYS = ("helper-survived", "teardown")
+
+suite = vireotest.Suite("e2e-hypervisor")
+for _name, _method, _needs in CASES:
+    suite.add(_name, getattr(E2E, _method), needs=_needs, always=_name in ALWAYS)
 
 
-def main():
-    global VERBOSE
-    args = sys.argv[1:]
-    if "-v" in args:
-        VERBOSE = True
-        args.remove("-v")
+def helper_log_tail():
+    hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log") if LOG_DIR else ""
+    if not hv_log or not os.path.exists(hv_log):
+        return ""
+    with open(hv_log, errors="replace") as f:
+        lines = f.readlines()[-40:]
+    return f"last lines of {hv_log}:\n" + "".join("  | " + line for line in lines)
+
+
+suite.on_failure.append(helper_log_tail)
+
+
+def setup():
     if os.environ.get("VIREO_SANDBOX") != "1" or not WORK:
-        print("test-e2e.py runs inside tests/sandbox/sandbox.sh (with VIREO_HYPERVISOR set)",
-              file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
-    selected = set(args)
-    unknown = selected - {c[0] for c in CASES}
-    if unknown:
-        print(f"unknown cases: {sorted(unknown)}; known: {[c[0] for c in CASES]}",
-              file=sys.stderr)
-        return 2
-
-    deps_of = {c[0]: c[2] for c in CASES}
-    pending = list(selected)
-    while pending:   # a selected case brings the cases it needs
-        for d in deps_of[pending.pop()]:
-            if d not in selected:
-                selected.add(d)
-                pending.append(d)
-
-    start = time.monotonic()
-    passed, failed, results = 0, 0, {}
+        raise RuntimeError("test-e2e.py runs inside tests/sandbox/sandbox.sh "
+                           "(with VIREO_HYPERVISOR set)")
     try:
-        t = E2E()
+        return E2E()
     except Exception as e:
-        hint = "" if os.environ.get("VIREO_HYPERVISOR_PID") else \
-            " (the sandbox started no helper: set VIREO_HYPERVISOR to vireo-hypervisor's path)"
-        print(f"FAIL setup: {e}{hint}")
-        print("0 passed, 1 failed")
-        return 1
-    for name, method, deps in CASES:
-        if selected and name not in selected and name not in ("helper-survived", "teardown"):
-            continue
-        missing = [d for d in deps if results.get(d) is False]
-        t0 = time.monotonic()
-        if missing:
-            ok, why = False, f"not run: {', '.join(missing)} failed"
-        else:
-            try:
-                getattr(t, method)()
-                ok, why = True, ""
-            except Exception as e:
-                ok = False
-                why = f"{type(e).__name__}: {e}" if not isinstance(e, AssertionError) else str(e)
-                if VERBOSE or not isinstance(e, (AssertionError, DBusFailure)):
-                    why += "\n" + "".join(traceback.format_exception(e)).rstrip()
-        results[name] = ok
-        dt = time.monotonic() - t0
-        if ok:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f} s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f} s): {why}", flush=True)
-    if failed and LOG_DIR:
-        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
-        if os.path.exists(hv_log):
-            with open(hv_log, errors="replace") as f:
-                lines = f.readlines()[-40:]
-            print(f"--- last lines of {hv_log}:")
-            print("".join("  | " + line for line in lines).rstrip())
-    print(f"total {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        if not os.environ.get("VIREO_HYPERVISOR_PID"):
+            raise RuntimeError(f"{e} (the sandbox started no helper: set VIREO_HYPERVISOR "
+                               "to vireo-hypervisor's path)") from e
+        raise
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main(sys.argv[1:], setup=setup, cleanup=E2E.teardown))
