@@ -33,6 +33,7 @@ import pyatspi                   # noqa: E402
 from gi.repository import GLib   # noqa: E402
 
 APP = os.environ.get('VIREO_APP')
+VIEWER = os.environ.get('VIREO_VIEWER')
 HELPER_CTL = os.environ.get('VIREO_HELPER_CTL')
 ARTIFACTS = os.environ.get('VIREO_UI_ARTIFACTS', 'build/tests/ui-artifacts')
 APP_PIDFILE = os.environ.get('VIREO_UI_APP_PIDFILE')
@@ -956,6 +957,18 @@ def case_o_refused_toast():
         polkit('AllowUnknown', 'true')
 
 
+def case_q_viewer_no_machine():
+    """(q) vireo-viewer for a machine that does not exist says so at once"""
+    check(VIEWER, 'VIREO_VIEWER is not set')
+    t = time.monotonic()
+    r = subprocess.run([VIEWER, 'no-such-machine'], capture_output=True, text=True, timeout=30)
+    took = time.monotonic() - t
+    check(r.returncode == 1, f'vireo-viewer exited {r.returncode}: {r.stderr!r}')
+    check('There is no machine named “no-such-machine”.' in r.stderr, f'vireo-viewer said {r.stderr!r}')
+    check(took < 5, f'vireo-viewer took {took:.1f} s to say so')
+    log(f'  vireo-viewer answered in {took:.2f} s: {r.stderr.strip()}')
+
+
 def case_p_quit():
     """(p) Ctrl+Q quits"""
     vireo.focus()
@@ -970,7 +983,7 @@ def case_p_quit():
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
          case_j_helper_restart, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
-         case_n_tabs, case_o_refused_toast, case_p_quit]
+         case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_p_quit]
 
 
 def reset():
