@@ -881,9 +881,20 @@ def case_l_narrow():
     wait_until(lambda: shown(vireo.list) and not shown(vireo.actions), 'the narrow window to show the list alone')
     vireo.search('paused-database')
     rows = wait_until(lambda: len(vireo.rows()) == 1 and vireo.rows(), 'one row for paused-database')
-    x, y, w, h = extents(rows[0][1])
+    row = rows[0][1]
+
+    def settled_middle():
+        """The middle of the row once it stops moving (the leaflet slides its pages)."""
+        seen = []
+
+        def still():
+            seen.append(extents(row))
+            return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3] and seen[-1][0] >= 0 and seen[-1]
+        x, y, w, h = wait_until(still, 'the row of paused-database to stop moving')
+        return str(x + w // 2), str(y + h // 2)
+
     win = vireo.window_id()
-    subprocess.run(['xdotool', 'mousemove', '--window', win, str(x + w // 2), str(y + h // 2), 'click', '1'],
+    subprocess.run(['xdotool', 'mousemove', '--window', win, *settled_middle(), 'click', '1'],
                    check=True, timeout=10)
     wait_until(lambda: vireo.shown_machine() == 'paused-database', 'one click to open paused-database')
     screenshot('12-narrow')
@@ -891,7 +902,7 @@ def case_l_narrow():
     click(back)
     wait_until(lambda: shown(vireo.list), 'Back to show the list')
     # The same row again (still selected): one click opens it again.
-    subprocess.run(['xdotool', 'mousemove', '--window', win, str(x + w // 2), str(y + h // 2), 'click', '1'],
+    subprocess.run(['xdotool', 'mousemove', '--window', win, *settled_middle(), 'click', '1'],
                    check=True, timeout=10)
     wait_until(lambda: vireo.shown_machine() == 'paused-database', 'one click on the selected row to open it again')
     click(find_one(vireo.win, 'push button', 'Back', pred=shown))
