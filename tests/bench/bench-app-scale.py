@@ -29,6 +29,10 @@ FIFO, which lets the exec happen. Neither the probe's start nor its set-up is pa
       (ImageMagick's import) to check by eye what "shown" looked like. PID's descendants count
       as the application too (for runs under strace or perf).
 
+  bench-app-scale.py rows FIXTURE OUT
+      Writes the rows Vireo shows for FIXTURE's machines (gen-fixture.py's: no titles), one
+      "name<TAB>State · N vCPUs · MEMORY" per line, for the floor (bench-floor.c).
+
   bench-app-scale.py summary RESULTS.tsv
       Prints medians and ratios from the runs bench-app-scale.sh recorded, ending with one line
       per size.
@@ -285,6 +289,28 @@ def shown(args):
 
 
 # ------------------------------------------------------------------------------------------
+# rows
+
+def rows(args):
+    import xml.etree.ElementTree as ET
+    ns = {"test": "http://libvirt.org/schemas/domain/test/1.0"}
+    states = {"1": "Running", "2": "Running", "3": "Paused", "5": "Shut Off"}
+    out = []
+    for dom in ET.parse(args.fixture).getroot().iter("domain"):
+        name = dom.findtext("name")
+        vcpus = int(dom.findtext("vcpu"))
+        mem = dom.find("memory")
+        mib = int(mem.text) // (1024 if mem.get("unit", "KiB") == "KiB" else 1)
+        size = ("%d MiB" % mib if mib < 1024 else "%d GiB" % (mib // 1024) if mib % 1024 == 0
+                else "%.1f GiB" % (mib / 1024))
+        state = states.get(dom.findtext("test:runstate", "5", ns), "Unknown")
+        out.append("%s\t%s · %d vCPU%s · %s" % (name, state, vcpus, "" if vcpus == 1 else "s", size))
+    with open(args.out, "w") as f:
+        f.write("\n".join(sorted(out)) + "\n")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
 # summary
 
 FIELDS = ("size app variant kind round shown polls rss pss rss_end pss_end cpu "
@@ -333,6 +359,7 @@ def summary(args):
             "v_time": pick(size, "vireo", "gl", ("time",), "shown"),
             "v_time_own": pick(size, "vireo", "own", ("full",), "shown"),
             "m_time": pick(size, "virt-manager", "-", ("full",), "shown"),
+            "f_time": pick(size, "floor", "-", ("time",), "shown"),
             "v_rss": pick(size, "vireo", "own", ("full",), "rss", mib),
             "v_pss": pick(size, "vireo", "own", ("full",), "pss", mib),
             "v_pss_end": pick(size, "vireo", "own", ("full",), "pss_end", mib),
@@ -381,9 +408,12 @@ def summary(args):
         print("  idle CPU (%s): vireo %s, virt-manager %s; vireo-hypervisor meanwhile %s, PSS %s"
               % (args.idle_window, fmt(med["v_cpu"], "%.1f", "%"), fmt(med["m_cpu"], "%.1f", "%"),
                  fmt(med["h_cpu"], "%.1f", "%"), fmt(med["h_pss"], "%.0f", " MiB")))
-        print("  runs, list shown (s): vireo %s; GL %s; virt-manager %s"
+        print("  floor (bench-floor.c: a bare GTK 4 + libadwaita window with a list view of the "
+              "same rows): %s; vireo/floor %s" % (fmt(med["f_time"], "%.2f", " s"),
+                                                 fmt(ratio(med["v_time_own"], med["f_time"]), "%.1f")))
+        print("  runs, list shown (s): vireo %s; GL %s; virt-manager %s; floor %s"
               % (" ".join("%.2f" % x for x in v_time_own), " ".join("%.2f" % x for x in v_time),
-                 " ".join("%.2f" % x for x in m_time)))
+                 " ".join("%.2f" % x for x in m_time), " ".join("%.2f" % x for x in series["f_time"])))
         print("  runs, PSS (MiB): vireo %s; GL %s; virt-manager %s"
               % (" ".join("%.0f" % x for x in v_pss), " ".join("%.0f" % x for x in vgl_pss),
                  " ".join("%.0f" % x for x in m_pss)))
@@ -391,11 +421,13 @@ def summary(args):
               % (" ".join("%.2f" % x for x in v_cpu), " ".join("%.1f" % x for x in m_cpu)))
         finals.append(
             "%d machines: list shown vireo %s s, virt-manager %s s, ratio %s; PSS vireo %s MiB, "
-            "virt-manager %s MiB, ratio %s; idle CPU vireo %s%%, virt-manager %s%%"
+            "virt-manager %s MiB, ratio %s; idle CPU vireo %s%%, virt-manager %s%%; "
+            "floor %s s, vireo/floor %s"
             % (size, fmt(med["v_time_own"], "%.2f"), fmt(med["m_time"], "%.2f"),
                fmt(ratio(med["v_time_own"], med["m_time"]), "%.2f"), fmt(med["v_pss"], "%.0f"),
                fmt(med["m_pss"], "%.0f"), fmt(ratio(med["v_pss"], med["m_pss"]), "%.2f"),
-               fmt(med["v_cpu"], "%.1f"), fmt(med["m_cpu"], "%.1f")))
+               fmt(med["v_cpu"], "%.1f"), fmt(med["m_cpu"], "%.1f"), fmt(med["f_time"], "%.2f"),
+               fmt(ratio(med["v_time_own"], med["f_time"]), "%.1f")))
     print()
     for line in finals:
         print(line)
@@ -416,12 +448,15 @@ def main():
     s.add_argument("--timeout", type=int, default=120)
     s.add_argument("--screenshot")
     s.add_argument("--interval", type=float, default=0.05, help="pause between polls, s")
+    w = sub.add_parser("rows")
+    w.add_argument("fixture")
+    w.add_argument("out")
     m = sub.add_parser("summary")
     m.add_argument("results")
     m.add_argument("--memory-at", type=int, default=10)
     m.add_argument("--idle-window", default="20 s")
     args = ap.parse_args()
-    return {"helper-ready": helper_ready, "shown": shown, "summary": summary}[args.cmd](args)
+    return {"helper-ready": helper_ready, "shown": shown, "rows": rows, "summary": summary}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@
 #     llvmpipe: viewer/vireo-renderer.c), and virt-manager: the same time, then RSS and PSS
 #     (/proc/PID/smaps_rollup) MEMORY_AT s after shown, and idle CPU (utime+stime from
 #     /proc/PID/stat) over IDLE s starting SETTLE s after shown;
+#   - the floor (bench-floor.c): a bare GTK 4 + libadwaita window showing a GtkListView of the
+#     same rows, started the same way, with the renderer Vireo picks under Xvfb: the time;
 # and finally one more vireo with the GL renderer for its memory. Every run starts its own
 # Xvfb, session bus (with the accessibility bus the probe starts), and for vireo its own system
 # bus, polkit mock and vireo-hypervisor, whose load time (exec to Manager.Connected with every
@@ -37,7 +39,7 @@
 #
 # The last lines printed are one per size:
 #   N machines: list shown vireo X s, virt-manager Y s, ratio R; PSS vireo A MiB,
-#   virt-manager B MiB, ratio Q; idle CPU vireo C%, virt-manager D%
+#   virt-manager B MiB, ratio Q; idle CPU vireo C%, virt-manager D%; floor F s, vireo/floor V
 # (medians; ratios are vireo / virt-manager; vireo with the renderer it picks).
 
 set -uo pipefail
@@ -186,6 +188,10 @@ run_one() {
         export GSETTINGS_SCHEMA_DIR=$REPO_ROOT/build/data
         [[ $variant == gl ]] && export GSK_RENDERER=gl
         gate app.log "$VIREO_APP"
+    elif [[ $app == floor ]]; then
+        # The renderer Vireo picks under Xvfb (viewer/vireo-renderer.c): GL off.
+        export GDK_DEBUG=gl-disable
+        gate app.log "$WORK/bin/bench-floor" "$WORK/rows-$size.tsv"
     else
         gate app.log virt-manager --connect "test://$fixture" --no-fork
     fi
@@ -261,6 +267,9 @@ main() {
     cp "$VIREO_APP" "$WORK/bin/vireo" && cp "$VIREO_HYPERVISOR" "$WORK/bin/vireo-hypervisor" ||
         die "cannot copy the binaries"
     VIREO_APP=$WORK/bin/vireo VIREO_HYPERVISOR=$WORK/bin/vireo-hypervisor
+    # The floor: a bare GTK 4 + libadwaita window with the same rows (bench-floor.c).
+    ${CC:-cc} -O2 -o "$WORK/bin/bench-floor" "$BENCH_DIR/bench-floor.c" \
+        $(pkg-config --cflags --libs libadwaita-1) || die "cannot build bench-floor.c"
     VERSION=$(git -C "$REPO_ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)
     git -C "$REPO_ROOT" diff --quiet HEAD -- app hypervisor ui data 2>/dev/null ||
         VERSION+=" (+ uncommitted changes)"
@@ -276,19 +285,23 @@ main() {
     for size in "${sizes[@]}"; do
         "$PY" "$REPO_ROOT/tests/fixtures/gen-fixture.py" "$size" "$WORK/fixture-$size.xml" ||
             die "gen-fixture.py failed"
+        "$PY" "$PROBE" rows "$WORK/fixture-$size.xml" "$WORK/rows-$size.tsv" || die "rows failed"
         note "$size machines: warm-up and $RUNS rounds ($(uptime | sed 's/.*load/load/'))"
         if ((WARMUP)); then
             run_one "$size" vireo gl warmup 0 || die "vireo failed (warm-up, $size machines)"
             run_one "$size" virt-manager - warmup 0 ||
                 die "virt-manager failed (warm-up, $size machines)"
+            run_one "$size" floor - warmup 0 || die "the floor failed (warm-up, $size machines)"
         fi
         for ((r = 1; r <= RUNS; r++)); do
             if ((r % 2)); then
                 run_one "$size" vireo gl time "$r" || die "vireo (GSK_RENDERER=gl) failed"
                 run_one "$size" vireo own full "$r" || die "vireo failed"
+                run_one "$size" floor - time "$r" || die "the floor failed"
                 run_one "$size" virt-manager - full "$r" || die "virt-manager failed"
             else
                 run_one "$size" virt-manager - full "$r" || die "virt-manager failed"
+                run_one "$size" floor - time "$r" || die "the floor failed"
                 run_one "$size" vireo own full "$r" || die "vireo failed"
                 run_one "$size" vireo gl time "$r" || die "vireo (GSK_RENDERER=gl) failed"
             fi
