@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """vireoctl against the real vireo-hypervisor on a private bus, over libvirt's test driver.
 
-The helper serves a copy of tests/fixtures/machines.xml whose disk paths point into a
-temporary directory of this test (so that `delete --disk` removes only files made here);
-polkit is python3-dbusmock's polkitd template. Each case runs the vireoctl binary as a user
-would and checks its output, its exit status and what the helper says afterwards.
+The helper serves the copy of tests/fixtures/machines.xml that tests/fixtures/with-fixture.py
+made (VIREO_FIXTURE), whose disks live in its temporary directory (VIREO_FIXTURE_DIR), so that
+`delete --disk` removes only files made for the test; polkit is python3-dbusmock's polkitd
+template. Each case runs the vireoctl binary as a user would and checks its output, its exit
+status and what the helper says afterwards.
 
     VIREOCTL=build/app/vireoctl VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor \
-        /usr/bin/python3 tests/test-vireoctl.py [CASE...]
+        tests/fixtures/with-fixture.py /usr/bin/python3 tests/test-vireoctl.py [-v] [CASE...]
 
-Prints TAP.
+Prints TAP (tests/vireotest.py); every time limit is scaled by vireotest.scaled.
 """
 
 import json
@@ -20,17 +21,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 import dbus
 import dbusmock
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE = os.path.join(HERE, "fixtures", "machines.xml")
-IMAGES = "/var/lib/libvirt/images"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vireotest  # noqa: E402
+
 N_FIXTURE = 27
 ALL_ACTIONS = ["org.vireo.hypervisor1." + a for a in ("read", "console", "lifecycle", "modify", "host-network")]
-TIMEOUT = 20 * float(os.environ.get("VIREO_TEST_TIMEOUT_SCALE", "1"))
+TIMEOUT = vireotest.scaled(20)
 
 VIREOCTL = os.environ.get("VIREOCTL", "")
 HYPERVISOR = os.environ.get("VIREO_HYPERVISOR", "")
@@ -40,14 +40,11 @@ class Env:
     """A private system bus with the polkit mock and the helper on the test driver."""
 
     def __init__(self):
+        self.fixture = os.environ.get("VIREO_FIXTURE", "")
+        if not self.fixture or not os.environ.get("VIREO_FIXTURE_DIR"):
+            raise RuntimeError("run me through tests/fixtures/with-fixture.py (VIREO_FIXTURE is not set)")
+        self.images = os.path.join(os.environ["VIREO_FIXTURE_DIR"], "images")
         self.tmp = tempfile.mkdtemp(prefix="vireo-ctl-test.")
-        self.images = os.path.join(self.tmp, "images")
-        os.makedirs(self.images)
-        with open(FIXTURE, encoding="utf-8") as f:
-            text = f.read().replace(IMAGES, self.images)
-        self.fixture = os.path.join(self.tmp, "machines.xml")
-        with open(self.fixture, "w", encoding="utf-8") as f:
-            f.write(text)
 
         dbusmock.DBusTestCase.start_system_bus()
         self.address = os.environ["DBUS_SYSTEM_BUS_ADDRESS"]
@@ -296,32 +293,17 @@ def case_no_helper(env):
         env.start_helper()
 
 
-CASES = [case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-         case_console, case_serial, case_refused, case_no_helper]
+suite = vireotest.Suite("vireoctl")
+for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
+              case_console, case_serial, case_refused, case_no_helper):
+    suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 
 
 def main():
-    wanted = sys.argv[1:]
-    cases = [c for c in CASES if not wanted or c.__name__[5:] in wanted]
     if not VIREOCTL or not HYPERVISOR:
-        print("Bail out! VIREOCTL and VIREO_HYPERVISOR must be set")
-        return 1
-    print(f"1..{len(cases)}", flush=True)
-    env = Env()
-    failed = 0
-    try:
-        for i, case in enumerate(cases, 1):
-            try:
-                case(env)
-                print(f"ok {i} - {case.__name__[5:]}", flush=True)
-            except Exception:  # noqa: BLE001 - a failed case is reported, the next one runs
-                failed += 1
-                print(f"not ok {i} - {case.__name__[5:]}", flush=True)
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line, flush=True)
-    finally:
-        env.close()
-    return 1 if failed else 0
+        print("VIREOCTL and VIREO_HYPERVISOR must be set", file=sys.stderr)
+        return 2
+    return suite.main(sys.argv[1:], setup=Env, cleanup=Env.close)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@
 #
 #     tests/ui/run-ui.sh tests/ui/test-ui.py [CASE...]
 #
-# CASE is a letter (a-g) or a case's function name; without one, every case runs in order.
-# Every wait polls AT-SPI (or D-Bus) against a deadline; nothing waits by sleeping a fixed time.
-# Screenshots go to $VIREO_UI_ARTIFACTS. The last line is "N passed, N failed".
+# CASE is a letter (a-q) or a case's name (g-second-day); without one, every case runs in
+# order. Every wait polls AT-SPI (or D-Bus) against a deadline scaled by the suites' one
+# multiplier (vireotest.scaled); nothing waits by sleeping a fixed time. Screenshots go to
+# $VIREO_UI_ARTIFACTS. Prints TAP (tests/vireotest.py).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -32,13 +33,16 @@ from dogtail import tree         # noqa: E402
 import pyatspi                   # noqa: E402
 from gi.repository import GLib   # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import vireotest                 # noqa: E402
+
 APP = os.environ.get('VIREO_APP')
 VIEWER = os.environ.get('VIREO_VIEWER')
 HELPER_CTL = os.environ.get('VIREO_HELPER_CTL')
 ARTIFACTS = os.environ.get('VIREO_UI_ARTIFACTS', 'build/tests/ui-artifacts')
 APP_PIDFILE = os.environ.get('VIREO_UI_APP_PIDFILE')
 
-TIMEOUT = 10.0      # seconds for anything the UI should do at once
+TIMEOUT = vireotest.scaled(10.0)   # seconds for anything the UI should do at once
 POLL = 0.05
 
 # What the fixture says (tests/fixtures/README.md); the row reads "<title or name>, <State> · …".
@@ -66,7 +70,7 @@ class Failure(Exception):
 
 
 def log(msg):
-    print(msg, flush=True)
+    vireotest.log(msg)
 
 
 def check(cond, msg):
@@ -74,8 +78,10 @@ def check(cond, msg):
         raise Failure(msg)
 
 
-def wait_until(fn, what, timeout=TIMEOUT):
-    """Polls fn until it returns something true; returns that. Exceptions count as not yet."""
+def wait_until(fn, what, timeout=None):
+    """Polls fn until it returns something true; returns that. Exceptions count as not yet.
+    TIMEOUT unless TIMEOUT is given (in seconds, scaled like every limit)."""
+    timeout = TIMEOUT if timeout is None else vireotest.scaled(timeout)
     deadline = time.monotonic() + timeout
     last = None
     while True:
@@ -999,7 +1005,7 @@ CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helpe
 
 def reset():
     """Back to the plain list between cases, whatever the last case left."""
-    if vireo.proc.poll() is not None:
+    if vireo.proc is None or vireo.proc.poll() is not None:
         return
     try:
         vireo.log_problems()   # (counted against the case that logged them)
@@ -1013,64 +1019,65 @@ def reset():
         log(f'  (reset: {e})')
 
 
-def main(argv):
+def ui_case(fn):
+    """A case as the suite runs it: on a running app (started again if the last case left it
+    dead), failing when the app logged a critical or a warning, and leaving the plain list."""
+    def run(_):
+        t = time.monotonic()
+        log(f'--- {fn.__doc__}')
+        try:
+            if vireo.proc.poll() is not None:
+                vireo.start()
+            fn()
+            problems = vireo.log_problems()
+            if problems:
+                raise Failure('the app logged:\n    ' + '\n    '.join(problems))
+        except BaseException:
+            screenshot(f'fail-{fn.__name__}')
+            raise
+        finally:
+            log(f'  ({time.monotonic() - t:.1f} s)')
+            reset()
+    # "a-states" for case_a_states
+    return fn.__name__[len('case_'):].replace('_', '-'), run
+
+
+def setup():
     for var in ('VIREO_APP', 'VIREO_HELPER_CTL', 'DISPLAY', 'DBUS_SYSTEM_BUS_ADDRESS'):
         if not os.environ.get(var):
-            log(f'{var} is not set: run this through tests/ui/run-ui.sh')
-            return 2
+            raise Failure(f'{var} is not set: run this through tests/ui/run-ui.sh')
     os.makedirs(ARTIFACTS, exist_ok=True)
     for old in os.listdir(ARTIFACTS):
         if old.endswith('.png'):
             os.unlink(os.path.join(ARTIFACTS, old))
-    wanted = argv[1:]
-    cases = [c for c in CASES if not wanted or any(
-        c.__name__ == w or c.__name__.startswith(f'case_{w}_') for w in wanted)]
-    if not cases:
-        log(f'no case matches {wanted!r}; cases: {[c.__name__ for c in CASES]}')
-        return 2
-
     t0 = time.monotonic()
-    passed = failed = 0
     try:
         vireo.start()
-        log(f'app up in {time.monotonic() - t0:.1f} s')
-        screenshot('00-start')
-    except Exception:  # noqa: BLE001
-        traceback.print_exc()
+    except BaseException:
         screenshot('fail-startup')
-        vireo.stop()
-        log(f'0 passed, {len(cases)} failed')
-        return 1
+        raise
+    log(f'app up in {time.monotonic() - t0:.1f} s')
+    screenshot('00-start')
 
-    for case in cases:
-        t = time.monotonic()
-        log(f'--- {case.__doc__}')
-        try:
-            if vireo.proc.poll() is not None:
-                if vireo.proc.returncode != 0 or case is not CASES[-1]:
-                    vireo.start()
-            case()
-            problems = vireo.log_problems()
-            if problems:
-                raise Failure('the app logged:\n    ' + '\n    '.join(problems))
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            log(f'FAIL {case.__name__} ({time.monotonic() - t:.1f} s): {e}')
-            if not isinstance(e, Failure):
-                traceback.print_exc()
-            screenshot(f'fail-{case.__name__}')
-        else:
-            passed += 1
-            log(f'ok   {case.__name__} ({time.monotonic() - t:.1f} s)')
-        reset()
 
+def cleanup(_):
     vireo.stop()
     if mnemonic_names:
         log('note: GTK names these buttons with their raw mnemonic label: '
             + ', '.join(sorted(repr(n) for n in mnemonic_names)))
-    log(f'total {time.monotonic() - t0:.1f} s')
-    log(f'{passed} passed, {failed} failed')
-    return 1 if failed else 0
+
+
+suite = vireotest.Suite('ui')
+for case in CASES:
+    suite.add(*ui_case(case))
+
+
+def main(argv):
+    # Cases by letter ("g") or by name ("g-second-day"), as before.
+    names = [c.name for c in suite.cases]
+    args = [next((n for n in names if n == a or n.startswith(a + '-')), a) if not a.startswith('-') else a
+            for a in argv[1:]]
+    return suite.main(args, setup=setup, cleanup=cleanup)
 
 
 if __name__ == '__main__':
