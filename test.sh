@@ -2,7 +2,8 @@
 # Installs what Vireo needs, builds it, and runs every test suite: data, unit, D-Bus, the
 # same unit and D-Bus suites under AddressSanitizer and UBSan, the sandboxed end-to-end
 # suite with real libvirtd and QEMU guests (its console cases once more under ASan+UBSan),
-# and the UI suite (once more under ASan+UBSan). The D-Bus and end-to-end suites run once as each kind of host
+# the UI suite, and the app against real guests in the sandbox (both once more under
+# ASan+UBSan). The D-Bus and end-to-end suites run once as each kind of host
 # (tests/sandbox/host.sh): this one as it is, one without /dev/kvm, one with kvm_intel, one
 # with kvm_pvm, and their accelerator cases with kvm_amd. Ends with one line
 # "N passed, N failed": a test that was skipped counts as failed, since every suite can run
@@ -107,12 +108,14 @@ run_suites "ASan" build-asan e2e-console
 unset ASAN_OPTIONS UBSAN_OPTIONS
 phase "UI suite (the app under Xvfb, driven through AT-SPI)"
 run_suites "this host" build --suite ui
+phase "the app against real guests (sandbox: consoles back and forth, an ignored shutdown, the helper restarted)"
+run_suites "this host" build --suite e2e-ui
 # The app once more with AddressSanitizer and UBSan: two launches, consoles opened and dropped,
 # the helper restarted under it (no leak check, as for the consoles).
-phase "UI suite under ASan+UBSan"
+phase "UI suite and the app against real guests, under ASan+UBSan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-run_suites "ASan" build-asan --suite ui
+run_suites "ASan" build-asan --suite ui --suite e2e-ui
 unset ASAN_OPTIONS UBSAN_OPTIONS
 phase ""
 printf '== %s\n' "${timings[@]}"

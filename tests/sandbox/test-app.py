@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The app against real guests (ARCHITECTURE.md, "Tests", 3 and 4).
+
+Run inside the hermetic sandbox, with the helper started by it:
+
+    VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_APP=build/app/vireo \\
+        tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-app.py [-v] [CASE...]
+
+What the UI suite (tests/ui/test-ui.py) cannot do on libvirt's test driver, which opens no
+screens and shuts a machine down at once: two GRUB machines (make-grub-iso.sh) run under TCG,
+one with a VNC screen and one with SPICE, and the app, under an Xvfb of its own and driven
+through AT-SPI with test-ui.py's driver, with G_DEBUG=fatal-criticals:
+
+  consoles          back and forth three times between the two machines' Console tabs, each
+                    console connected every time (the app's own display, not a status page)
+  shutdown-ignored  Shut Down on GRUB, which ignores ACPI: after VIREO_SHUTDOWN_PATIENCE (3 s
+                    here) a toast says the machine is still running and offers Force Off;
+                    its button, then the dialog's Force Off, stop it
+  helper-restart    the helper killed and started again with a console open: the same
+                    machine comes back on its Console tab, connected again
+
+Screenshots in $VIREO_TEST_ARTIFACTS (default $VIREO_BUILD_DIR/tests/app-artifacts). Speaks
+TAP (tests/vireotest.py).
+"""
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import vireotest  # noqa: E402
+from vireotest import log, scaled  # noqa: E402
+
+BUILD_DIR = os.environ.get("VIREO_BUILD_DIR") or os.path.join(HERE, "..", "..", "build")
+ARTIFACTS = os.environ.get("VIREO_TEST_ARTIFACTS") or os.path.join(BUILD_DIR, "tests", "app-artifacts")
+WORK = os.environ.get("VIREO_SANDBOX_WORK", "")
+PREFIX = "e2e-app-"
+VNC, SPICE = PREFIX + "vnc", PREFIX + "spice"
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# test-console.py's helper calls and Xvfb, outside and inside the session.
+console = load("test_console", os.path.join(HERE, "test-console.py"))
+
+
+class Context:
+    """Inside the session bus: the machines, and the app through test-ui.py's driver."""
+
+    def __init__(self):
+        self.h = console.Helper()
+        vireotest.wait_until(lambda: self.h.get(console.MANAGER_PATH, console.MANAGER_IFACE, "Connected"),
+                             30, "Manager.Connected")
+        iso = os.path.join(WORK, "app-grub.iso")
+        subprocess.run([os.path.join(HERE, "make-grub-iso.sh"), iso], check=True,
+                       stdout=subprocess.DEVNULL)
+        self.paths = {}
+        for name, graphics in ((VNC, ["vnc"]), (SPICE, ["spice"])):
+            self.paths[name] = self.h.create(name, iso, 64, graphics)
+            self.h.start(self.paths[name])
+        os.environ.update(VIREO_UI_ARTIFACTS=ARTIFACTS)
+        self.ui = load("test_ui", os.path.join(HERE, "..", "ui", "test-ui.py"))
+        self.vireo = self.ui.vireo
+        self.vireo.all_rows = 2
+        self.vireo.start()
+
+    def machine_state(self, name):
+        return self.h.state(self.paths[name])
+
+    def console_connected(self):
+        """The console shows the machine's screen: the display is there and on screen, and no
+        status (Connecting…, Disconnected, Not Running) covers it."""
+        ui = self.ui
+        screens = ui.find_all(self.vireo.win, None, "Machine screen", pred=ui.shown)
+        status = ui.find_all(self.vireo.win, "label",
+                             pred=lambda n: n.name in ("Connecting…", "Disconnected", "Not Running")
+                             and ui.shown(n))
+        return bool(screens) and not status
+
+    def open_console(self, name):
+        self.vireo.select_only_row(name)
+        self.vireo.show_tab("Console")
+        self.ui.wait_until(self.console_connected, f"the console of {name} to connect", timeout=60)
+
+    def check_log(self):
+        problems = self.vireo.log_problems()
+        if problems:
+            raise AssertionError("the app logged:\n    " + "\n    ".join(problems))
+
+    def close(self):
+        if getattr(self, "vireo", None) is not None:
+            self.vireo.stop()
+        for path in getattr(self, "paths", {}).values():
+            try:
+                if self.h.state(path) != "shutoff":
+                    self.h.force_off(path)
+                self.h.machine(path, "Delete")
+            except AssertionError as e:
+                log(f"cleanup: {e}")
+
+
+suite = vireotest.Suite("e2e-app")
+
+
+@suite.case("consoles")
+def consoles(c):
+    for round_ in range(3):
+        for name in (VNC, SPICE):
+            c.open_console(name)
+            c.check_log()
+        log(f"round {round_ + 1}: both consoles connected")
+    c.ui.screenshot("app-consoles")
+    c.vireo.show_tab("Overview")
+
+
+@suite.case("shutdown-ignored")
+def shutdown_ignored(c):
+    ui, vireo = c.ui, c.vireo
+    vireo.select_only_row(VNC)
+    ui.click(vireo.button("Shut Down"))
+    toast = f"“{VNC}” is still running: its system did not answer the request to shut down."
+    ui.wait_until(lambda: [n for n in ui.find_all(vireo.win, "label", pred=ui.shown) if n.name == toast],
+                  "the toast that says the machine is still running", timeout=30)
+    ui.screenshot("app-shutdown-ignored")
+    if c.machine_state(VNC) != "running":
+        raise AssertionError(f"{VNC} is {c.machine_state(VNC)}: GRUB was expected to ignore ACPI")
+    force = ui.wait_until(lambda: ui.find_all(vireo.win, "push button", "Force Off…", pred=ui.shown),
+                          "the toast's Force Off button")[0]
+    ui.click(force)
+    dialog = ui.wait_until(lambda: vireo.dialog_with_heading(f"Force “{VNC}” Off?"), "the Force Off dialog")
+    ui.click(vireo.button("Force Off", dialog))
+    vireotest.wait_until(lambda: c.machine_state(VNC) == "shutoff", 30, f"{VNC} to be off")
+    ui.wait_until(lambda: vireo.page_state() == "Shut Off", "the page to say Shut Off")
+    c.check_log()
+    c.h.start(c.paths[VNC])
+
+
+@suite.case("helper-restart")
+def helper_restart(c):
+    ui, vireo = c.ui, c.vireo
+    c.open_console(SPICE)
+    pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+    os.kill(pid, signal.SIGTERM)
+    ui.wait_until(lambda: ui.shown(vireo.problem), '"Cannot Reach the Machines"', timeout=30)
+    helper = subprocess.Popen([os.environ["VIREO_HYPERVISOR"], "--system",
+                               "--accel=" + os.environ.get("VIREO_SANDBOX_ACCEL", "tcg")],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=open(os.path.join(ARTIFACTS, "helper-restarted.log"), "w"))
+    os.environ["VIREO_HYPERVISOR_PID"] = str(helper.pid)
+    ui.wait_until(lambda: vireo.shown_machine() == SPICE and vireo.current_tab() == "Console",
+                  f"{SPICE} and its Console tab back", timeout=60)
+    ui.wait_until(c.console_connected, "the console to connect again", timeout=60)
+    ui.screenshot("app-helper-restarted")
+    c.check_log()
+
+
+def outer(argv):
+    """Outside the session: an X server of our own, then this script again under a session bus
+    (for AT-SPI), with the app's settings in memory."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    xvfb = console.Xvfb()
+    runtime = os.path.join(WORK or "/tmp", "app-runtime")
+    os.makedirs(runtime, mode=0o700, exist_ok=True)
+    env = dict(xvfb.env(), VIREO_APP_TEST_INNER="1", XDG_RUNTIME_DIR=runtime,
+               GSETTINGS_BACKEND="memory", GDK_BACKEND="x11", LC_ALL="C.UTF-8",
+               GSETTINGS_SCHEMA_DIR=os.path.join(BUILD_DIR, "data"), VIREO_SHUTDOWN_PATIENCE="3")
+    for var in ("GTK_A11Y", "NO_AT_BRIDGE", "WAYLAND_DISPLAY"):
+        env.pop(var, None)
+    env.setdefault("VIREO_APP", os.path.join(BUILD_DIR, "app", "vireo"))
+    try:
+        return subprocess.run(["dbus-run-session", "--", sys.executable, os.path.abspath(__file__), *argv],
+                              env=env).returncode
+    finally:
+        xvfb.stop()
+
+
+if __name__ == "__main__":
+    if os.environ.get("VIREO_APP_TEST_INNER") != "1":
+        sys.exit(outer(sys.argv[1:]))
+    sys.exit(suite.main(sys.argv[1:], setup=Context, cleanup=Context.close))
