@@ -6,11 +6,10 @@
  *
  * Pixels (CONSOLE.md §5–6): on the GL renderer one GL texture of our own, with only the
  * damaged rectangles uploaded (glTexSubImage2D, internal format RGB8 so the X byte never
- * counts as alpha). Otherwise a cairo node painting a copy of the frame as a CAIRO_FORMAT_RGB24
- * image (the X byte is ignored, no alpha pass), two copies used in turn and brought up to date
- * where damaged: GTK 4.8's cairo renderer would convert every new memory texture pixel by pixel
- * (gdk_memory_convert, 3.2 ms per 720x400 frame), where this copies the damage only, and cairo
- * (XRender on X11) scales it.
+ * counts as alpha). Otherwise CAIRO_FORMAT_RGB24 copies of the frame (the X byte is ignored,
+ * no alpha pass) cut into tiles, one cairo node each (vireo-tiles.c): GTK 4.8's cairo renderer
+ * would convert every new memory texture pixel by pixel (gdk_memory_convert, 3.2 ms per 720x400
+ * frame), and repaints what differs between two frames' nodes, so only the tiles that changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,8 +30,8 @@
 
 #include "vireo-damage.h"
 #include "vireo-display-private.h"
-#include "vireo-frames.h"
 #include "vireo-keymap.h"
+#include "vireo-tiles.h"
 
 #define RESIZE_DELAY_MS   500
 #define FRAME_INTERVAL_US 30000
@@ -41,7 +40,7 @@
 typedef struct {
   /* Owned references */
   GdkTexture        *texture;         /* GL path */
-  VireoFrames        frames;          /* cairo path: RGB24 copies, used in turn */
+  VireoTiles         tiles;           /* cairo path: RGB24 copies, a node per tile */
   GdkGLContext      *gl_context;
   GdkCursor         *cursor;
   char              *error_message;
@@ -314,7 +313,7 @@ flush_damage (VireoDisplay *self)
     upload_gl (self, region);
   else
     {
-      vireo_frames_update (&priv->frames, priv->data, priv->width, priv->height, priv->stride, region);
+      vireo_tiles_update (&priv->tiles, priv->data, priv->width, priv->height, priv->stride, region);
       cairo_region_destroy (region);
     }
   priv->last_frame = g_get_monotonic_time ();
@@ -331,39 +330,33 @@ vireo_display_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA black = { 0, 0, 0, 1 };
-  cairo_surface_t *frame;
 
   flush_damage (self);
 
   gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  frame = priv->use_gl ? NULL : vireo_frames_current (&priv->frames);
   if (priv->use_gl && priv->texture != NULL)
     {
       vireo_display_fit (gdk_texture_get_width (priv->texture), gdk_texture_get_height (priv->texture),
                          width, height, priv->scale, gtk_widget_get_scale_factor (widget), &priv->dst);
       gtk_snapshot_append_texture (snapshot, priv->texture, &priv->dst);
     }
-  else if (frame != NULL)
+  else if (!priv->use_gl && !vireo_tiles_is_empty (&priv->tiles))
     {
-      int fb_width = cairo_image_surface_get_width (frame);
-      int fb_height = cairo_image_surface_get_height (frame);
       int scale_factor = gtk_widget_get_scale_factor (widget);
-      cairo_t *cr;
+      g_autoptr(GskRenderNode) node = NULL;
       double sx, sy;
 
-      vireo_display_fit (fb_width, fb_height, width, height, priv->scale, scale_factor, &priv->dst);
-      sx = priv->dst.size.width / fb_width;
-      sy = priv->dst.size.height / fb_height;
-      cr = gtk_snapshot_append_cairo (snapshot, &priv->dst);
-      cairo_translate (cr, priv->dst.origin.x, priv->dst.origin.y);
-      cairo_scale (cr, sx, sy);
-      cairo_set_source_surface (cr, frame, 0, 0);
+      vireo_display_fit (priv->tiles.width, priv->tiles.height, width, height, priv->scale, scale_factor, &priv->dst);
+      sx = priv->dst.size.width / priv->tiles.width;
+      sy = priv->dst.size.height / priv->tiles.height;
       /* One guest pixel per device pixel: a plain copy. Scaled: bilinear, as GL samples. */
-      cairo_pattern_set_filter (cairo_get_source (cr), G_APPROX_VALUE (sx * scale_factor, 1.0, 1e-6) &&
-                                                       G_APPROX_VALUE (sy * scale_factor, 1.0, 1e-6)
-                                                       ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR);
-      cairo_paint (cr);
-      cairo_destroy (cr);
+      node = vireo_tiles_get_node (&priv->tiles, &priv->dst,
+                                   G_APPROX_VALUE (sx * scale_factor, 1.0, 1e-6) && G_APPROX_VALUE (sy * scale_factor, 1.0, 1e-6)
+                                   ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR,
+                                   scale_factor);
+      if (node == NULL)
+        return;
+      gtk_snapshot_append_node (snapshot, node);
     }
   else
     return;
@@ -492,7 +485,7 @@ vireo_display_realize (GtkWidget *widget)
     }
 
   g_clear_object (&priv->texture);
-  vireo_frames_clear (&priv->frames);
+  vireo_tiles_clear (&priv->tiles);
   vireo_damage_add_all (&priv->damage);
 }
 
@@ -1389,7 +1382,7 @@ vireo_display_dispose (GObject *object)
   g_clear_handle_id (&priv->draw_idle, g_source_remove);
   g_clear_handle_id (&priv->draw_timeout, g_source_remove);
   g_clear_object (&priv->texture);
-  vireo_frames_clear (&priv->frames);
+  vireo_tiles_clear (&priv->tiles);
   g_clear_object (&priv->cursor);
 
   G_OBJECT_CLASS (vireo_display_parent_class)->dispose (object);
@@ -1559,7 +1552,7 @@ vireo_display_init (VireoDisplay *self)
   GtkGesture *click;
 
   vireo_damage_init (&priv->damage);
-  vireo_frames_init (&priv->frames);
+  vireo_tiles_init (&priv->tiles);
   priv->scale = VIREO_DISPLAY_SCALE_FIT;
   priv->share_clipboard = TRUE;
   priv->combo[0] = KEY_LEFTCTRL;
