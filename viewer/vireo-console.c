@@ -267,11 +267,13 @@ set_display (VireoConsole *self,
 
   if (self->display != NULL)
     {
-      GtkWidget *old = GTK_WIDGET (self->display);
+      g_autoptr(GtkWidget) old = g_object_ref (GTK_WIDGET (self->display));
 
-      g_signal_handlers_disconnect_by_data (self->display, self);
+      g_signal_handlers_disconnect_by_data (old, self);
       vireo_display_disconnect (self->display);
       self->display = NULL;
+      /* Whoever kept the old display hears that it goes while it still exists. */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
       if (gtk_widget_get_parent (old) == self->overlay)
         gtk_overlay_set_child (GTK_OVERLAY (self->overlay), NULL);
       else
