@@ -77,6 +77,7 @@ typedef struct {
   gboolean           holding;         /* X11: pointer grabbed and warped back (relative) */
   gint64             motion_dx;       /* relative motion sent since connecting */
   gint64             motion_dy;
+  guint64            keys_sent;       /* key presses sent since connecting */
 
   /* The grab combo (Ctrl_L+Alt_L unless set): all its keys pressed, then all released, with
    * no other key in between, toggles the grab. The keys reach the guest either way. */
@@ -539,6 +540,8 @@ send_key (VireoDisplay *self,
     return;
 
   set_pressed (priv, evdev, down);
+  if (down)
+    priv->keys_sent++;
   VIREO_DISPLAY_GET_CLASS (self)->send_key (self, down, evdev, keyval);
 }
 
@@ -615,6 +618,12 @@ key_pressed_cb (VireoDisplay          *self,
 {
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
   guint evdev = vireo_keymap_gdk_keycode_to_evdev (keycode);
+
+  /* Not grabbed, the window's fullscreen key stays the window's (the console binds it); while
+   * grabbed every key goes to the guest. */
+  if (!priv->grabbed && keyval == GDK_KEY_F11
+      && (state & gtk_accelerator_get_default_mod_mask ()) == 0)
+    return FALSE;
 
   if (in_combo (priv, evdev))
     {
@@ -1029,7 +1038,10 @@ _vireo_display_set_state (VireoDisplay      *self,
     }
 
   if (state == VIREO_DISPLAY_CONNECTED && priv->state != VIREO_DISPLAY_CONNECTED)
-    priv->motion_dx = priv->motion_dy = 0;
+    {
+      priv->motion_dx = priv->motion_dy = 0;
+      priv->keys_sent = 0;
+    }
   priv->state = state;
   update_pointer (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1305,6 +1317,23 @@ vireo_display_get_relative_motion (VireoDisplay *self,
   priv = vireo_display_get_instance_private (self);
   *dx = priv->motion_dx;
   *dy = priv->motion_dy;
+}
+
+/**
+ * vireo_display_get_keys_sent:
+ *
+ * For diagnostics and tests: how many key presses went to the guest since the display
+ * connected.
+ */
+guint64
+vireo_display_get_keys_sent (VireoDisplay *self)
+{
+  VireoDisplayPrivate *priv;
+
+  g_return_val_if_fail (VIREO_IS_DISPLAY (self), 0);
+
+  priv = vireo_display_get_instance_private (self);
+  return priv->keys_sent;
 }
 
 /**

@@ -115,6 +115,7 @@ GdkTexture        *vireo_display_copy_frame           (VireoDisplay       *self)
 void               vireo_display_get_relative_motion  (VireoDisplay       *self,
                                                        gint64             *dx,
                                                        gint64             *dy);
+guint64            vireo_display_get_keys_sent        (VireoDisplay       *self);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);
