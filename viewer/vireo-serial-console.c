@@ -397,7 +397,9 @@ vireo_serial_console_init (VireoSerialConsole *self)
   gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
   self->reconnect_button = gtk_button_new_with_mnemonic (_("_Reconnect"));
   gtk_widget_set_halign (self->reconnect_button, GTK_ALIGN_CENTER);
+  /* Readable on the dark status box and the black terminal, in light and dark styles. */
   gtk_widget_add_css_class (self->reconnect_button, "pill");
+  gtk_widget_add_css_class (self->reconnect_button, "suggested-action");
   g_signal_connect_swapped (self->reconnect_button, "clicked", G_CALLBACK (reconnect_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->status_box), self->status_label);
   gtk_box_append (GTK_BOX (self->status_box), self->reconnect_button);
