@@ -34,7 +34,7 @@
 #include "vireo-tiles.h"
 
 #define RESIZE_DELAY_MS   500
-#define FRAME_INTERVAL_US 30000
+#define FRAME_INTERVAL_US 16667   /* 60 frames/s: a display's refresh */
 #define N_KEYS            (KEY_MAX + 1)
 
 typedef struct {
@@ -984,9 +984,10 @@ draw_cb (gpointer user_data)
  * idles). Queuing a redraw for each would paint one frame per rectangle and starve the
  * decoder: the screen then lags seconds behind the guest. So the redraw waits until the
  * decoder has nothing left (a low-priority idle), or FRAME_INTERVAL_US at most while it keeps
- * streaming. And no sooner than FRAME_INTERVAL_US after the last frame: QEMU looks for changes
- * in a guest's screen every 30 ms, so faster frames would only show half-received updates
- * (while the guest scrolled, 56 frames/s cost 10 % of a CPU, the SPICE protocol itself 26 %).
+ * streaming, and no sooner than FRAME_INTERVAL_US after the last frame: a display's refresh,
+ * as GTK 3's frame clock paces remote-viewer. (It was 30 ms, QEMU's own refresh, while every
+ * frame repainted the whole screen; with tiles a frame repaints what changed since the last
+ * one, so more frames show the guest sooner for little more CPU.)
  * A lone change (a key typed) is drawn at once. */
 void
 _vireo_display_damage (VireoDisplay *self,
