@@ -16,17 +16,13 @@
 #include <spice-client.h>
 #include <unistd.h>
 
-#ifdef HAVE_XI2
-#include <X11/extensions/XInput2.h>
-#include <gdk/x11/gdkx.h>
-#endif
-
 #include "vireo-console.h"
 #include "vireo-display-private.h"
 #include "vireo-keymap.h"
 #include "vireo-machine-source.h"
 #include "vireo-spice-display.h"
 #include "vireo-vnc-display.h"
+#include "vireo-x11.h"
 
 struct _VireoConsole {
   GtkWidget           parent_instance;
@@ -204,13 +200,11 @@ x11_grab_keyboard (VireoConsole *self,
                    GdkSurface   *surface,
                    gboolean      grab)
 {
-#ifdef HAVE_XI2
-  static const int events[] = { XI_KeyPress, XI_KeyRelease, XI_FocusIn, XI_FocusOut };
+  static const int events[] = { VIREO_XI_KEY_PRESS, VIREO_XI_KEY_RELEASE, VIREO_XI_FOCUS_IN, VIREO_XI_FOCUS_OUT };
   GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
 
   if (surface != NULL && seat != NULL)
     _vireo_x11_grab_device (gdk_seat_get_keyboard (seat), surface, grab, FALSE, events, G_N_ELEMENTS (events));
-#endif
 }
 
 static void
