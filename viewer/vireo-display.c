@@ -546,6 +546,39 @@ vireo_display_get_using_gl (VireoDisplay *self)
   return priv->use_gl && priv->gl_context != NULL;
 }
 
+/**
+ * vireo_display_open:
+ * @source: where the sockets come from (the helper, for the app and vireo-viewer)
+ *
+ * Connects to the guest's display server, dropping any earlier connection; "state" says how
+ * it goes.
+ */
+void
+vireo_display_open (VireoDisplay       *self,
+                    VireoConsoleSource *source)
+{
+  g_return_if_fail (VIREO_IS_DISPLAY (self));
+  g_return_if_fail (VIREO_IS_CONSOLE_SOURCE (source));
+
+  VIREO_DISPLAY_GET_CLASS (self)->open (self, source);
+}
+
+/**
+ * vireo_display_create_usb_chooser:
+ *
+ * Returns: (transfer floating) (nullable): a widget listing the host's USB devices to
+ *   redirect to the guest, or %NULL where the protocol cannot
+ */
+GtkWidget *
+vireo_display_create_usb_chooser (VireoDisplay *self)
+{
+  g_return_val_if_fail (VIREO_IS_DISPLAY (self), NULL);
+
+  if (VIREO_DISPLAY_GET_CLASS (self)->create_usb_chooser == NULL)
+    return NULL;
+  return VIREO_DISPLAY_GET_CLASS (self)->create_usb_chooser (self);
+}
+
 void
 vireo_display_disconnect (VireoDisplay *self)
 {
