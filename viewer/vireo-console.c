@@ -1,8 +1,9 @@
 /* vireo-console.c
  *
  * A machine's graphical console: the display, a toolbar (Send Key, scaling, screenshot,
- * USB, fullscreen, the keyboard grab), and what to say when there is no connection. It opens
- * its sockets through the helper and reconnects by itself when the machine starts again.
+ * USB, fullscreen, the keyboard grab), and what to say when there is no connection, built
+ * from ui/vireo-console.ui. It opens its sockets through the helper and reconnects by itself
+ * when the machine starts again; which protocol, and how it connects, is the display's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,39 +14,31 @@
 
 #include <glib/gi18n.h>
 
-#include <spice-client.h>
-#include <unistd.h>
-
-#ifdef HAVE_XI2
-#include <X11/extensions/XInput2.h>
-#include <gdk/x11/gdkx.h>
-#endif
-
-#include "vireo-console.h"
+#include "vireo-console-private.h"
 #include "vireo-display-private.h"
 #include "vireo-keymap.h"
 #include "vireo-machine-source.h"
 #include "vireo-spice-display.h"
+#include "vireo-viewer-resources.h"
 #include "vireo-vnc-display.h"
+#include "vireo-x11.h"
 
 struct _VireoConsole {
   GtkWidget           parent_instance;
 
   /* Owned references */
   VireoDBusMachine   *machine;
-  VireoMachineSource *source;
-  GCancellable       *cancellable;
+  VireoConsoleSource *source;
   char               *protocol;          /* forced, or NULL for the machine's first */
   char               *grab_keys;         /* "Ctrl+Alt" */
   GtkEventController *grab_controller;   /* on the root while grabbed */
 
-  /* Children */
+  /* Template widgets */
   GtkWidget          *toolbar_revealer;
-  GtkWidget          *send_key_button;
   GtkWidget          *scale_button;
   GtkWidget          *resize_button;
   GtkWidget          *usb_button;
-  GtkWidget          *usb_box;
+  GtkWidget          *usb_popover;
   GtkWidget          *clipboard_button;
   GtkWidget          *grab_label;
   GtkWidget          *overlay;
@@ -55,7 +48,9 @@ struct _VireoConsole {
   GtkWidget          *status_message;
   GtkWidget          *reconnect_button;
   GtkWidget          *spinner;
-  VireoDisplay       *display;
+
+  /* Borrowed references */
+  VireoDisplay       *display;           /* the scrolled window's child */
 
   char               *display_protocol;
   gboolean            wanted;            /* connect whenever the machine runs */
@@ -64,8 +59,6 @@ struct _VireoConsole {
 };
 
 G_DEFINE_FINAL_TYPE (VireoConsole, vireo_console, GTK_TYPE_WIDGET)
-
-static void place_display (VireoConsole *self);
 
 enum {
   PROP_0,
@@ -76,12 +69,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-spice_usb_device_free_cb (gpointer device)
-{
-  g_boxed_free (spice_usb_device_get_type (), device);
-}
 
 static const char *
 machine_name (VireoConsole *self)
@@ -204,13 +191,11 @@ x11_grab_keyboard (VireoConsole *self,
                    GdkSurface   *surface,
                    gboolean      grab)
 {
-#ifdef HAVE_XI2
-  static const int events[] = { XI_KeyPress, XI_KeyRelease, XI_FocusIn, XI_FocusOut };
+  static const int events[] = { VIREO_XI_KEY_PRESS, VIREO_XI_KEY_RELEASE, VIREO_XI_FOCUS_IN, VIREO_XI_FOCUS_OUT };
   GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
 
   if (surface != NULL && seat != NULL)
     _vireo_x11_grab_device (gdk_seat_get_keyboard (seat), surface, grab, FALSE, events, G_N_ELEMENTS (events));
-#endif
 }
 
 static void
@@ -258,24 +243,33 @@ display_state_cb (VireoConsole *self)
     vireo_display_set_grabbed (self->display, FALSE);
 }
 
+static GType
+display_type (const char *protocol)
+{
+  return g_str_equal (protocol, "spice") ? VIREO_TYPE_SPICE_DISPLAY : VIREO_TYPE_VNC_DISPLAY;
+}
+
 static void
 set_display (VireoConsole *self,
              const char   *protocol)
 {
+  GtkWidget *usb_chooser;
+
   if (self->display != NULL && g_strcmp0 (self->display_protocol, protocol) == 0)
     return;
 
   if (self->display != NULL)
     {
-      GtkWidget *old = GTK_WIDGET (self->display);
+      g_autoptr(GtkWidget) old = g_object_ref (GTK_WIDGET (self->display));
 
-      g_signal_handlers_disconnect_by_data (self->display, self);
+      g_signal_handlers_disconnect_by_data (old, self);
       vireo_display_disconnect (self->display);
       self->display = NULL;
-      if (gtk_widget_get_parent (old) == self->overlay)
-        gtk_overlay_set_child (GTK_OVERLAY (self->overlay), NULL);
-      else
-        gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
+      /* Whoever kept the old display hears that it goes while it still exists. */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
+      gtk_popover_set_child (GTK_POPOVER (self->usb_popover), NULL);
+      gtk_widget_set_visible (self->usb_button, FALSE);
     }
 
   g_free (self->display_protocol);
@@ -283,51 +277,30 @@ set_display (VireoConsole *self,
   if (protocol == NULL)
     return;
 
-  self->display = VIREO_DISPLAY (g_str_equal (protocol, "spice") ? vireo_spice_display_new () : vireo_vnc_display_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->display), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->display), TRUE);
+  self->display = g_object_new (display_type (protocol),
+                                "hexpand", TRUE,
+                                "vexpand", TRUE,
+                                "scale", gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->scale_button))
+                                         ? VIREO_DISPLAY_SCALE_ONE_TO_ONE : VIREO_DISPLAY_SCALE_FIT,
+                                "resize-guest", gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->resize_button)),
+                                "share-clipboard", gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->clipboard_button)),
+                                NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Machine screen"), -1);
-  vireo_display_set_scale (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->scale_button))
-                                            ? VIREO_DISPLAY_SCALE_ONE_TO_ONE : VIREO_DISPLAY_SCALE_FIT);
-  vireo_display_set_resize_guest (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->resize_button)));
-  vireo_display_set_share_clipboard (self->display, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->clipboard_button)));
   vireo_display_set_grab_keys (self->display, self->grab_keys, NULL);
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (grabbed_cb), self);
-  place_display (self);
-  gtk_widget_set_visible (self->usb_button, g_str_equal (protocol, "spice"));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), GTK_WIDGET (self->display));
+
+  usb_chooser = vireo_display_create_usb_chooser (self->display);
+  gtk_popover_set_child (GTK_POPOVER (self->usb_popover), usb_chooser);
+  gtk_widget_set_visible (self->usb_button, usb_chooser != NULL);
+
   if (self->wants_focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->display));
   self->wants_focus = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
-}
-
-static void
-vnc_fd_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  VireoConsole *self = user_data;
-  g_autoptr(GError) error = NULL;
-  int fd;
-
-  fd = vireo_console_source_open_fd_finish (VIREO_CONSOLE_SOURCE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (fd < 0)
-    {
-      g_dbus_error_strip_remote_error (error);
-      _vireo_display_set_state (self->display, VIREO_DISPLAY_DISCONNECTED, error->message);
-      return;
-    }
-
-  if (VIREO_IS_VNC_DISPLAY (self->display))
-    vireo_vnc_display_open_fd (VIREO_VNC_DISPLAY (self->display), fd, NULL);
-  else
-    close (fd);
 }
 
 /**
@@ -354,18 +327,7 @@ vireo_console_connect (VireoConsole *self)
   if (vireo_display_get_state (self->display) != VIREO_DISPLAY_DISCONNECTED)
     return;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  if (VIREO_IS_SPICE_DISPLAY (self->display))
-    vireo_spice_display_open (VIREO_SPICE_DISPLAY (self->display), VIREO_CONSOLE_SOURCE (self->source));
-  else
-    {
-      _vireo_display_set_state (self->display, VIREO_DISPLAY_CONNECTING, NULL);
-      vireo_console_source_open_fd_async (VIREO_CONSOLE_SOURCE (self->source), "vnc", self->cancellable,
-                                          vnc_fd_cb, self);
-    }
+  vireo_display_open (self->display, self->source);
   update_status (self);
 }
 
@@ -375,7 +337,6 @@ vireo_console_disconnect (VireoConsole *self)
   g_return_if_fail (VIREO_IS_CONSOLE (self));
 
   self->wanted = FALSE;
-  g_cancellable_cancel (self->cancellable);
   if (self->display != NULL)
     vireo_display_disconnect (self->display);
   update_status (self);
@@ -400,32 +361,18 @@ reconnect_clicked_cb (VireoConsole *self)
   vireo_console_connect (self);
 }
 
-/* Fit: the display takes the view's size. 1:1: inside a scrolled window, with scroll bars
- * when the guest's screen is larger than the view. */
-static void
-place_display (VireoConsole *self)
-{
-  gboolean one_to_one = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->scale_button));
-  GtkWidget *want = one_to_one ? self->scrolled : (self->display != NULL ? GTK_WIDGET (self->display) : NULL);
-  g_autoptr(GtkWidget) display = self->display != NULL ? g_object_ref (GTK_WIDGET (self->display)) : NULL;
-
-  if (display != NULL && gtk_widget_get_parent (display) != NULL
-      && gtk_widget_get_parent (display) != self->overlay)
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
-  if (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)) != want)
-    gtk_overlay_set_child (GTK_OVERLAY (self->overlay), want);
-  if (one_to_one && display != NULL)
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), display);
-}
-
 static void
 scale_toggled_cb (VireoConsole    *self,
                   GtkToggleButton *button)
 {
-  place_display (self);
+  gboolean one_to_one = gtk_toggle_button_get_active (button);
+  GtkPolicyType policy = one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER;
+
+  /* Fit: no scroll bars, the display takes the view's size. 1:1: scroll bars when the
+   * guest's screen is larger than the view. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), policy, policy);
   if (self->display != NULL)
-    vireo_display_set_scale (self->display, gtk_toggle_button_get_active (button) ? VIREO_DISPLAY_SCALE_ONE_TO_ONE
-                                                                                 : VIREO_DISPLAY_SCALE_FIT);
+    vireo_display_set_scale (self->display, one_to_one ? VIREO_DISPLAY_SCALE_ONE_TO_ONE : VIREO_DISPLAY_SCALE_FIT);
 }
 
 static void
@@ -444,20 +391,24 @@ clipboard_toggled_cb (VireoConsole *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
 }
 
+/* console.send-key "Ctrl+Alt+Delete": the menu's combinations. */
 static void
 send_key_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   VireoConsole *self = VIREO_CONSOLE (widget);
-  guint index = g_variant_get_uint32 (parameter);
-  const VireoKeyCombo *combo;
+  guint keys[VIREO_KEYMAP_MAX_COMBO_KEYS];
+  guint n_keys = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (index >= VIREO_KEYMAP_N_SEND_KEY_COMBOS)
-    return;
-  combo = &vireo_keymap_send_key_combos[index];
+  if (!vireo_keymap_parse_combo (g_variant_get_string (parameter, NULL), keys, &n_keys, &error))
+    {
+      g_warning ("console.send-key: %s", error->message);
+      return;
+    }
   if (self->display != NULL)
-    vireo_display_send_keys (self->display, combo->keys, combo->n_keys);
+    vireo_display_send_keys (self->display, keys, n_keys);
 }
 
 static void
@@ -635,160 +586,16 @@ vireo_console_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (vireo_console_parent_class)->unroot (widget);
 }
 
-/* USB redirection (SPICE): the host's USB devices, each a switch. */
-
-static void
-usb_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GtkCheckButton) check = user_data;
-  g_autoptr(GError) error = NULL;
-  SpiceUsbDeviceManager *manager = SPICE_USB_DEVICE_MANAGER (source);
-  gboolean connect = gtk_check_button_get_active (check);
-
-  if (connect ? !spice_usb_device_manager_connect_device_finish (manager, result, &error)
-              : !spice_usb_device_manager_disconnect_device_finish (manager, result, &error))
-    {
-      g_signal_handlers_block_matched (check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, manager);
-      gtk_check_button_set_active (check, !connect);
-      g_signal_handlers_unblock_matched (check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, manager);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (check), error->message);
-    }
-}
-
-static void
-usb_toggled_cb (GtkCheckButton        *check,
-                SpiceUsbDeviceManager *manager)
-{
-  SpiceUsbDevice *device = g_object_get_data (G_OBJECT (check), "vireo-usb-device");
-
-  if (gtk_check_button_get_active (check))
-    spice_usb_device_manager_connect_device_async (manager, device, NULL, usb_done_cb, g_object_ref (check));
-  else
-    spice_usb_device_manager_disconnect_device_async (manager, device, NULL, usb_done_cb, g_object_ref (check));
-}
-
-static void
-fill_usb_menu (VireoConsole *self)
-{
-  SpiceSession *session = NULL;
-  SpiceUsbDeviceManager *manager = NULL;
-  g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
-  int free_channels = 0;
-
-  while ((child = gtk_widget_get_first_child (self->usb_box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->usb_box), child);
-
-  if (VIREO_IS_SPICE_DISPLAY (self->display))
-    session = vireo_spice_display_get_session (VIREO_SPICE_DISPLAY (self->display));
-  if (session != NULL)
-    manager = spice_usb_device_manager_get (session, &error);
-  if (manager != NULL)
-    {
-      g_object_get (manager, "free-channels", &free_channels, NULL);
-      devices = spice_usb_device_manager_get_devices (manager);
-    }
-
-  if (manager == NULL)
-    {
-      gtk_box_append (GTK_BOX (self->usb_box),
-                      gtk_label_new (error != NULL ? error->message : _("USB redirection needs a SPICE console.")));
-      return;
-    }
-
-  if (devices == NULL || devices->len == 0)
-    gtk_box_append (GTK_BOX (self->usb_box), gtk_label_new (_("No USB devices are plugged into this computer.")));
-
-  for (guint i = 0; devices != NULL && i < devices->len; i++)
-    {
-      SpiceUsbDevice *device = g_ptr_array_index (devices, i);
-      g_autofree char *label = spice_usb_device_get_description (device, NULL);
-      GtkWidget *check = gtk_check_button_new_with_label (label);
-      gboolean connected = spice_usb_device_manager_is_device_connected (manager, device);
-
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), connected);
-      gtk_widget_set_sensitive (check, connected || free_channels > 0);
-      g_object_set_data_full (G_OBJECT (check), "vireo-usb-device",
-                              g_boxed_copy (spice_usb_device_get_type (), device),
-                              (GDestroyNotify) spice_usb_device_free_cb);
-      g_signal_connect (check, "toggled", G_CALLBACK (usb_toggled_cb), manager);
-      gtk_box_append (GTK_BOX (self->usb_box), check);
-    }
-
-  if (free_channels == 0)
-    gtk_box_append (GTK_BOX (self->usb_box),
-                    gtk_label_new (_("This machine has no free USB redirection channel.")));
-}
-
-static GMenuModel *
-build_send_key_menu (void)
-{
-  GMenu *menu = g_menu_new ();
-  GMenu *combos = g_menu_new ();
-  GMenu *custom = g_menu_new ();
-
-  for (guint i = 0; i < VIREO_KEYMAP_N_SEND_KEY_COMBOS; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (_(vireo_keymap_send_key_combos[i].label), NULL);
-
-      g_menu_item_set_action_and_target_value (item, "console.send-key", g_variant_new_uint32 (i));
-      g_menu_append_item (combos, item);
-    }
-  g_menu_append (custom, _("_Other Keys…"), "console.send-custom");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (combos));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (custom));
-  g_object_unref (combos);
-  g_object_unref (custom);
-  return G_MENU_MODEL (menu);
-}
-
-static GtkWidget *
-tool_button (const char *icon_name,
-             const char *tooltip,
-             const char *action_name)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
-}
-
-static GtkWidget *
-tool_toggle (const char *icon_name,
-             const char *tooltip)
-{
-  GtkWidget *button = gtk_toggle_button_new ();
-
-  gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
-}
-
 /* GObject */
 
 static void
 vireo_console_dispose (GObject *object)
 {
   VireoConsole *self = (VireoConsole *) object;
-  GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
   vireo_console_set_machine (self, NULL);
-  if (self->display != NULL)
-    g_signal_handlers_disconnect_by_data (self->display, self);
   g_clear_object (&self->grab_controller);
-  g_clear_object (&self->scrolled);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  self->display = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_CONSOLE);
 
   G_OBJECT_CLASS (vireo_console_parent_class)->dispose (object);
 }
@@ -798,7 +605,6 @@ vireo_console_finalize (GObject *object)
 {
   VireoConsole *self = (VireoConsole *) object;
 
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->protocol, g_free);
   g_clear_pointer (&self->grab_keys, g_free);
   g_clear_pointer (&self->display_protocol, g_free);
@@ -876,130 +682,43 @@ vireo_console_class_init (VireoConsoleClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "console.send-key", "u", send_key_action);
+  vireo_viewer_register_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-console.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, toolbar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, scale_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, resize_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, usb_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, usb_popover);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, clipboard_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, grab_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, overlay);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, scrolled);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, status_box);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, status_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, status_message);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, reconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, scale_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, resize_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clipboard_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reconnect_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, motion_cb);
+
+  gtk_widget_class_install_action (widget_class, "console.send-key", "s", send_key_action);
   gtk_widget_class_install_action (widget_class, "console.send-custom", NULL, send_custom_action);
   gtk_widget_class_install_action (widget_class, "console.screenshot", NULL, screenshot_action);
   gtk_widget_class_install_action (widget_class, "console.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "console.fullscreen", NULL);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "vireo-console");
 }
 
 static void
 vireo_console_init (VireoConsole *self)
 {
-  g_autoptr(GMenuModel) send_keys = build_send_key_menu ();
-  GtkEventController *motion;
-  GtkWidget *toolbar, *status_inner, *usb_popover;
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->grab_keys = g_strdup ("Ctrl+Alt");
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-
-  toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-  gtk_widget_add_css_class (toolbar, "toolbar");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toolbar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Console tools"), -1);
-
-  self->send_key_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->send_key_button), "input-keyboard-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->send_key_button), send_keys);
-  gtk_widget_set_tooltip_text (self->send_key_button, _("Send Key"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->send_key_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Send Key"), -1);
-  gtk_box_append (GTK_BOX (toolbar), self->send_key_button);
-
-  self->scale_button = tool_toggle ("zoom-original-symbolic", _("Show at 1:1 scale"));
-  g_signal_connect_swapped (self->scale_button, "toggled", G_CALLBACK (scale_toggled_cb), self);
-  gtk_box_append (GTK_BOX (toolbar), self->scale_button);
-
-  self->resize_button = tool_toggle ("zoom-fit-best-symbolic", _("Resize the guest to the window"));
-  g_signal_connect_swapped (self->resize_button, "toggled", G_CALLBACK (resize_toggled_cb), self);
-  gtk_box_append (GTK_BOX (toolbar), self->resize_button);
-
-  gtk_box_append (GTK_BOX (toolbar), tool_button ("camera-photo-symbolic", _("Save a screenshot"), "console.screenshot"));
-
-  self->clipboard_button = tool_toggle ("edit-paste-symbolic", _("Share the clipboard with the machine"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->clipboard_button), TRUE);
-  g_signal_connect_swapped (self->clipboard_button, "toggled", G_CALLBACK (clipboard_toggled_cb), self);
-  gtk_box_append (GTK_BOX (toolbar), self->clipboard_button);
-
-  self->usb_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->usb_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("USB devices to redirect"), -1);
-  usb_popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (usb_popover), self->usb_box);
-  g_signal_connect_swapped (usb_popover, "show", G_CALLBACK (fill_usb_menu), self);
-  self->usb_button = gtk_menu_button_new ();
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->usb_button), usb_popover);
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->usb_button), "media-removable-symbolic");
-  gtk_widget_set_tooltip_text (self->usb_button, _("USB devices"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->usb_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("USB devices"), -1);
-  gtk_widget_set_visible (self->usb_button, FALSE);
-  gtk_box_append (GTK_BOX (toolbar), self->usb_button);
-
-  gtk_box_append (GTK_BOX (toolbar), tool_button ("view-fullscreen-symbolic", _("Fullscreen (F11)"), "console.fullscreen"));
-
-  self->grab_label = g_object_new (GTK_TYPE_LABEL, "accessible-role", GTK_ACCESSIBLE_ROLE_STATUS, NULL);
-  gtk_widget_set_hexpand (self->grab_label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->grab_label), 1);
-  gtk_label_set_ellipsize (GTK_LABEL (self->grab_label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (self->grab_label, "dim-label");
-  gtk_widget_set_margin_end (self->grab_label, 6);
-  gtk_box_append (GTK_BOX (toolbar), self->grab_label);
-
-  self->toolbar_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->toolbar_revealer), toolbar);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->toolbar_revealer), TRUE);
-  gtk_widget_set_parent (self->toolbar_revealer, GTK_WIDGET (self));
-
-  self->overlay = gtk_overlay_new ();
-  gtk_widget_set_vexpand (self->overlay, TRUE);
-  gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
-
-  /* Held while the display sits in the overlay directly (fit). */
-  self->scrolled = g_object_ref_sink (gtk_scrolled_window_new ());
-
-  /* A still label, not a spinner: an animation redrawing every frame can starve the idle
-   * sources gvnc starts its connection from (seen under Xvfb with llvmpipe). */
-  self->spinner = gtk_label_new (_("Connecting…"));
-  gtk_widget_add_css_class (self->spinner, "dim-label");
-  gtk_widget_set_halign (self->spinner, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (self->spinner, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (self->spinner, FALSE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->spinner);
-
-  status_inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_halign (status_inner, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (status_inner, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_start (status_inner, 24);
-  gtk_widget_set_margin_end (status_inner, 24);
-  self->status_title = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->status_title, "title-2");
-  self->status_message = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->status_message), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->status_message), GTK_JUSTIFY_CENTER);
-  self->reconnect_button = gtk_button_new_with_mnemonic (_("_Reconnect"));
-  gtk_widget_set_halign (self->reconnect_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->reconnect_button, "pill");
-  gtk_widget_add_css_class (self->reconnect_button, "suggested-action");
-  g_signal_connect_swapped (self->reconnect_button, "clicked", G_CALLBACK (reconnect_clicked_cb), self);
-  gtk_widget_set_margin_top (self->status_title, 18);
-  gtk_widget_set_margin_start (self->status_message, 24);
-  gtk_widget_set_margin_end (self->status_message, 24);
-  gtk_widget_set_margin_bottom (self->reconnect_button, 18);
-  gtk_box_append (GTK_BOX (status_inner), self->status_title);
-  gtk_box_append (GTK_BOX (status_inner), self->status_message);
-  gtk_box_append (GTK_BOX (status_inner), self->reconnect_button);
-  self->status_box = status_inner;
-  gtk_widget_add_css_class (self->status_box, "osd");
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->status_box);
-
-  motion = gtk_event_controller_motion_new ();
-  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (motion, "motion", G_CALLBACK (motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-
   update_grab_label (self);
   update_status (self);
 }
@@ -1035,7 +754,6 @@ vireo_console_set_machine (VireoConsole     *self,
     return;
 
   self->wanted = FALSE;
-  g_cancellable_cancel (self->cancellable);
   if (self->machine != NULL)
     g_signal_handlers_disconnect_by_data (self->machine, self);
   set_display (self, NULL);
@@ -1044,7 +762,7 @@ vireo_console_set_machine (VireoConsole     *self,
 
   if (machine != NULL)
     {
-      self->source = vireo_machine_source_new (machine);
+      self->source = VIREO_CONSOLE_SOURCE (vireo_machine_source_new (machine));
       g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (machine_state_cb), self);
       g_signal_connect_swapped (machine, "notify::graphics-types", G_CALLBACK (update_status), self);
     }
@@ -1136,4 +854,14 @@ vireo_console_get_display (VireoConsole *self)
   g_return_val_if_fail (VIREO_IS_CONSOLE (self), NULL);
 
   return self->display;
+}
+
+void
+_vireo_console_set_source (VireoConsole       *self,
+                           VireoConsoleSource *source)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE (self));
+  g_return_if_fail (VIREO_IS_CONSOLE_SOURCE (source));
+
+  g_set_object (&self->source, source);
 }

@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "vireo-console-source.h"
+
 G_BEGIN_DECLS
 
 #define VIREO_TYPE_DISPLAY (vireo_display_get_type ())
@@ -50,7 +52,10 @@ GType vireo_display_scale_get_type (void) G_GNUC_CONST;
  * @send_button: a button went down or up
  * @send_scroll: one wheel click
  * @request_size: the widget would like the guest screen to be this size (device pixels)
+ * @open: connect, dropping any earlier connection, with sockets from @source
  * @disconnect: close the connection; the backend then reports DISCONNECTED
+ * @create_usb_chooser: (nullable): a widget to pick host USB devices to redirect, where the
+ *   protocol can
  *
  * The protocol backends (VNC, SPICE) subclass VireoDisplay; the base draws, maps input and
  * keeps the state.
@@ -82,9 +87,12 @@ struct _VireoDisplayClass {
                          int                  height,
                          int                  width_mm,
                          int                  height_mm);
+  void (*open)          (VireoDisplay        *self,
+                         VireoConsoleSource  *source);
   void (*disconnect)    (VireoDisplay        *self);
+  GtkWidget *(*create_usb_chooser) (VireoDisplay *self);
 
-  gpointer padding[8];
+  gpointer padding[6];
 };
 
 VireoDisplayState  vireo_display_get_state            (VireoDisplay       *self);
@@ -115,10 +123,14 @@ GdkTexture        *vireo_display_copy_frame           (VireoDisplay       *self)
 void               vireo_display_get_relative_motion  (VireoDisplay       *self,
                                                        gint64             *dx,
                                                        gint64             *dy);
+guint64            vireo_display_get_keys_sent        (VireoDisplay       *self);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);
+void               vireo_display_open                 (VireoDisplay       *self,
+                                                       VireoConsoleSource *source);
 void               vireo_display_disconnect           (VireoDisplay       *self);
+GtkWidget         *vireo_display_create_usb_chooser   (VireoDisplay       *self);
 gboolean           vireo_display_get_using_gl         (VireoDisplay       *self);
 void               vireo_display_fit                  (int                 fb_width,
                                                        int                 fb_height,

@@ -1,8 +1,9 @@
 /* vireo-serial-console.c
  *
  * A guest's serial console in a VTE terminal. The helper bridges libvirt's console stream to
- * a socket (Machine.OpenSerial); bytes from it are fed to the terminal, and what the user
- * types goes back. Reconnects by itself when the machine starts again.
+ * a socket (Machine.OpenSerial); the console reads it as a GIO stream, feeds what arrives to
+ * the terminal, and writes what the user types back, in order, without blocking. Reconnects
+ * by itself when the machine starts again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +23,11 @@ struct _VireoSerialConsole {
 
   /* Owned references */
   VireoDBusMachine *machine;
-  GSocket          *socket;
-  GSource          *source;
-  GCancellable     *cancellable;
+  GIOStream        *stream;          /* the serial socket, NULL while closed */
+  GCancellable     *io_cancellable;  /* the stream's reads and writes */
+  GByteArray       *pending;         /* typed, not yet written */
+  GCancellable     *cancellable;     /* opening */
+  gboolean          writing;
 
   /* Children */
   GtkWidget        *overlay;
@@ -62,47 +65,110 @@ show_status (VireoSerialConsole *self,
 }
 
 static void
-close_socket (VireoSerialConsole *self,
+close_stream (VireoSerialConsole *self,
               const char         *reason)
 {
-  gboolean was_connected = self->socket != NULL;
+  gboolean was_connected = self->stream != NULL;
 
-  if (self->source != NULL)
-    {
-      g_source_destroy (self->source);
-      g_clear_pointer (&self->source, g_source_unref);
-    }
-  if (self->socket != NULL)
-    g_socket_close (self->socket, NULL);
-  g_clear_object (&self->socket);
+  g_cancellable_cancel (self->io_cancellable);
+  g_clear_object (&self->io_cancellable);
+  /* The reads and writes still pending end cancelled; the socket closes now, not when they
+   * let go of the stream. */
+  if (self->stream != NULL)
+    g_socket_close (g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream)), NULL);
+  g_clear_object (&self->stream);
+  g_byte_array_set_size (self->pending, 0);
+  self->writing = FALSE;
 
   show_status (self, reason);
   if (was_connected)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
 
-static gboolean
-socket_readable_cb (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+static void read_next (VireoSerialConsole *self);
+static void write_next (VireoSerialConsole *self);
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
-  VireoSerialConsole *self = user_data;
+  g_autoptr(VireoSerialConsole) self = user_data;
   g_autoptr(GError) error = NULL;
-  char buf[4096];
-  gssize n;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
 
-  n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
-  if (n > 0)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* closed: nothing of ours to touch */
+
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
     {
-      vte_terminal_feed (VTE_TERMINAL (self->terminal), buf, n);
-      return G_SOURCE_CONTINUE;
-    }
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
+      gsize size;
+      const char *data = g_bytes_get_data (bytes, &size);
 
-  g_clear_pointer (&self->source, g_source_unref);
-  close_socket (self, _("The serial console closed: the machine stopped."));
-  return G_SOURCE_REMOVE;
+      vte_terminal_feed (VTE_TERMINAL (self->terminal), data, size);
+      read_next (self);
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("Serial console: %s", error->message);
+  close_stream (self, _("The serial console closed: the machine stopped."));
+}
+
+static void
+read_next (VireoSerialConsole *self)
+{
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (self->stream), 4096, G_PRIORITY_DEFAULT,
+                                   self->io_cancellable, read_cb, g_object_ref (self));
+}
+
+typedef struct {
+  VireoSerialConsole *self;
+  GBytes             *bytes;   /* read by the write until it completes */
+} Write;
+
+static void
+write_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Write *write = user_data;
+  g_autoptr(VireoSerialConsole) self = write->self;
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+  gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error);
+
+  g_bytes_unref (write->bytes);
+  g_free (write);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* closed: nothing of ours to touch */
+  if (!ok)
+    {
+      close_stream (self, error->message);
+      return;
+    }
+
+  self->writing = FALSE;
+  write_next (self);
+}
+
+/* One write at a time, of all that was typed meanwhile: keys reach the guest in order. */
+static void
+write_next (VireoSerialConsole *self)
+{
+  Write *write;
+
+  if (self->writing || self->stream == NULL || self->pending->len == 0)
+    return;
+
+  write = g_new0 (Write, 1);
+  write->self = g_object_ref (self);
+  write->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->pending));
+  self->pending = g_byte_array_new ();
+  self->writing = TRUE;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
+                                   g_bytes_get_data (write->bytes, NULL), g_bytes_get_size (write->bytes),
+                                   G_PRIORITY_DEFAULT, self->io_cancellable, write_cb, write);
 }
 
 static void
@@ -111,23 +177,11 @@ commit_cb (VireoSerialConsole *self,
            guint               size,
            VteTerminal        *terminal)
 {
-  gsize written = 0;
-
-  if (self->socket == NULL)
+  if (self->stream == NULL)
     return;
 
-  /* Typing is slow; a short blocking write of a few bytes is fine here. */
-  g_socket_set_blocking (self->socket, TRUE);
-  while (written < size)
-    {
-      g_autoptr(GError) error = NULL;
-      gssize n = g_socket_send (self->socket, text + written, size - written, NULL, &error);
-
-      if (n <= 0)
-        break;
-      written += n;
-    }
-  g_socket_set_blocking (self->socket, FALSE);
+  g_byte_array_append (self->pending, (const guint8 *) text, size);
+  write_next (self);
 }
 
 static void
@@ -137,23 +191,23 @@ open_serial_cb (GObject      *source,
 {
   g_autoptr(VireoSerialConsole) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
   int fd;
 
   fd = vireo_machine_open_serial_finish (VIREO_DBUS_MACHINE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (fd < 0 || (self->socket = g_socket_new_from_fd (fd, &error)) == NULL)
+  if (fd < 0 || (socket = g_socket_new_from_fd (fd, &error)) == NULL)
     {
       if (fd >= 0)
         close (fd);
-      close_socket (self, error->message);
+      close_stream (self, error->message);
       return;
     }
 
-  g_socket_set_blocking (self->socket, FALSE);
-  self->source = g_socket_create_source (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (self->source, (GSourceFunc) (GCallback) socket_readable_cb, self, NULL);
-  g_source_attach (self->source, NULL);
+  self->stream = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
+  self->io_cancellable = g_cancellable_new ();
+  read_next (self);
   show_status (self, NULL);
   gtk_widget_grab_focus (self->terminal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
@@ -170,7 +224,7 @@ vireo_serial_console_connect (VireoSerialConsole *self)
   g_return_if_fail (VIREO_IS_SERIAL_CONSOLE (self));
 
   self->wanted = TRUE;
-  if (self->machine == NULL || self->socket != NULL)
+  if (self->machine == NULL || self->stream != NULL)
     return;
 
   if (!machine_running (self))
@@ -194,7 +248,7 @@ vireo_serial_console_disconnect (VireoSerialConsole *self)
 
   self->wanted = FALSE;
   g_cancellable_cancel (self->cancellable);
-  close_socket (self, _("The serial console is closed."));
+  close_stream (self, _("The serial console is closed."));
 }
 
 gboolean
@@ -202,7 +256,7 @@ vireo_serial_console_get_connected (VireoSerialConsole *self)
 {
   g_return_val_if_fail (VIREO_IS_SERIAL_CONSOLE (self), FALSE);
 
-  return self->socket != NULL;
+  return self->stream != NULL;
 }
 
 /**
@@ -223,9 +277,9 @@ vireo_serial_console_get_text (VireoSerialConsole *self)
 static void
 machine_state_cb (VireoSerialConsole *self)
 {
-  if (self->wanted && self->socket == NULL && machine_running (self))
+  if (self->wanted && self->stream == NULL && machine_running (self))
     vireo_serial_console_connect (self);
-  else if (self->socket == NULL)
+  else if (self->stream == NULL)
     show_status (self, gtk_label_get_label (GTK_LABEL (self->status_label)));
 }
 
@@ -246,7 +300,7 @@ vireo_serial_console_set_machine (VireoSerialConsole *self,
 
   self->wanted = FALSE;
   g_cancellable_cancel (self->cancellable);
-  close_socket (self, NULL);
+  close_stream (self, NULL);
   if (self->machine != NULL)
     g_signal_handlers_disconnect_by_data (self->machine, self);
   g_set_object (&self->machine, machine);
@@ -273,6 +327,7 @@ vireo_serial_console_finalize (GObject *object)
   VireoSerialConsole *self = (VireoSerialConsole *) object;
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending, g_byte_array_unref);
 
   G_OBJECT_CLASS (vireo_serial_console_parent_class)->finalize (object);
 }
@@ -288,7 +343,7 @@ vireo_serial_console_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CONNECTED:
-      g_value_set_boolean (value, self->socket != NULL);
+      g_value_set_boolean (value, self->stream != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -319,6 +374,7 @@ vireo_serial_console_init (VireoSerialConsole *self)
 {
   GtkWidget *scrolled;
 
+  self->pending = g_byte_array_new ();
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));
 
@@ -341,7 +397,9 @@ vireo_serial_console_init (VireoSerialConsole *self)
   gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
   self->reconnect_button = gtk_button_new_with_mnemonic (_("_Reconnect"));
   gtk_widget_set_halign (self->reconnect_button, GTK_ALIGN_CENTER);
+  /* Readable on the dark status box and the black terminal, in light and dark styles. */
   gtk_widget_add_css_class (self->reconnect_button, "pill");
+  gtk_widget_add_css_class (self->reconnect_button, "suggested-action");
   g_signal_connect_swapped (self->reconnect_button, "clicked", G_CALLBACK (reconnect_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->status_box), self->status_label);
   gtk_box_append (GTK_BOX (self->status_box), self->reconnect_button);

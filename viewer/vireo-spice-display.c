@@ -21,6 +21,7 @@
 #include "vireo-display-private.h"
 #include "vireo-keymap.h"
 #include "vireo-spice-display.h"
+#include "vireo-usb-chooser.h"
 
 struct _VireoSpiceDisplay {
   VireoDisplay        parent_instance;
@@ -448,18 +449,12 @@ channel_destroy_cb (SpiceSession      *session,
     g_clear_object (&self->inputs);
 }
 
-/**
- * vireo_spice_display_open:
- * @source: where the channels' sockets come from
- *
- * Starts a SPICE session, dropping any previous one.
- */
-void
-vireo_spice_display_open (VireoSpiceDisplay  *self,
+/* A SPICE session whose channels each get a socket from @source. */
+static void
+vireo_spice_display_open (VireoDisplay       *display,
                           VireoConsoleSource *source)
 {
-  g_return_if_fail (VIREO_IS_SPICE_DISPLAY (self));
-  g_return_if_fail (VIREO_IS_CONSOLE_SOURCE (source));
+  VireoSpiceDisplay *self = VIREO_SPICE_DISPLAY (display);
 
   drop_session (self);
   g_set_object (&self->source, source);
@@ -632,6 +627,12 @@ vireo_spice_display_disconnect (VireoDisplay *display)
   fail (VIREO_SPICE_DISPLAY (display), _("The console was closed."));
 }
 
+static GtkWidget *
+vireo_spice_display_create_usb_chooser (VireoDisplay *display)
+{
+  return vireo_usb_chooser_new (VIREO_SPICE_DISPLAY (display));
+}
+
 static void
 vireo_spice_display_dispose (GObject *object)
 {
@@ -658,7 +659,9 @@ vireo_spice_display_class_init (VireoSpiceDisplayClass *klass)
   display_class->send_button = vireo_spice_display_send_button;
   display_class->send_scroll = vireo_spice_display_send_scroll;
   display_class->request_size = vireo_spice_display_request_size;
+  display_class->open = vireo_spice_display_open;
   display_class->disconnect = vireo_spice_display_disconnect;
+  display_class->create_usb_chooser = vireo_spice_display_create_usb_chooser;
 }
 
 static void

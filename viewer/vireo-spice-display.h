@@ -13,9 +13,7 @@ G_BEGIN_DECLS
 #define VIREO_TYPE_SPICE_DISPLAY (vireo_spice_display_get_type ())
 G_DECLARE_FINAL_TYPE (VireoSpiceDisplay, vireo_spice_display, VIREO, SPICE_DISPLAY, VireoDisplay)
 
-GtkWidget *vireo_spice_display_new      (void);
-void       vireo_spice_display_open     (VireoSpiceDisplay  *self,
-                                         VireoConsoleSource *source);
+GtkWidget *vireo_spice_display_new         (void);
 gpointer   vireo_spice_display_get_session (VireoSpiceDisplay *self);
 
 G_END_DECLS

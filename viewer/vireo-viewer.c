@@ -124,6 +124,10 @@ run_command (Viewer     *viewer,
       else
         reply ("error %s", error != NULL ? error->message : "no display");
     }
+  else if (g_str_equal (words[0], "keys"))
+    reply ("%" G_GUINT64_FORMAT, display != NULL ? vireo_display_get_keys_sent (display) : 0);
+  else if (g_str_equal (words[0], "fullscreen"))
+    reply ("%s", viewer->window != NULL && gtk_window_is_fullscreen (viewer->window) ? "yes" : "no");
   else if (g_str_equal (words[0], "focus"))
     {
       gtk_window_present (viewer->window);

@@ -27,6 +27,7 @@ struct _VireoVncDisplay {
   VncConnection *conn;
   VncFramebuffer *framebuffer;
   guint8        *buffer;
+  GCancellable  *cancellable;   /* the socket asked for */
 
   int            width;
   int            height;
@@ -55,6 +56,8 @@ static const VncPixelFormat local_format = {
 static void
 drop_connection (VireoVncDisplay *self)
 {
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->request_idle, g_source_remove);
   if (self->conn == NULL)
     return;
@@ -445,6 +448,43 @@ vireo_vnc_display_open_fd (VireoVncDisplay  *self,
 }
 
 static void
+fd_opened_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVncDisplay) self = user_data;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = vireo_console_source_open_fd_finish (VIREO_CONSOLE_SOURCE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* a newer open, a disconnect or dispose came first */
+
+  g_clear_object (&self->cancellable);
+  if (fd < 0)
+    {
+      g_dbus_error_strip_remote_error (error);
+      _vireo_display_set_state (VIREO_DISPLAY (self), VIREO_DISPLAY_DISCONNECTED, error->message);
+      return;
+    }
+
+  vireo_vnc_display_open_fd (self, fd, NULL);
+}
+
+/* One socket from @source, then gvnc on it. */
+static void
+vireo_vnc_display_open (VireoDisplay       *display,
+                        VireoConsoleSource *source)
+{
+  VireoVncDisplay *self = VIREO_VNC_DISPLAY (display);
+
+  drop_connection (self);
+  self->cancellable = g_cancellable_new ();
+  _vireo_display_set_state (display, VIREO_DISPLAY_CONNECTING, NULL);
+  vireo_console_source_open_fd_async (source, "vnc", self->cancellable, fd_opened_cb, g_object_ref (self));
+}
+
+static void
 vireo_vnc_display_dispose (GObject *object)
 {
   VireoVncDisplay *self = (VireoVncDisplay *) object;
@@ -480,6 +520,7 @@ vireo_vnc_display_class_init (VireoVncDisplayClass *klass)
   display_class->send_button = vireo_vnc_display_send_button;
   display_class->send_scroll = vireo_vnc_display_send_scroll;
   display_class->request_size = vireo_vnc_display_request_size;
+  display_class->open = vireo_vnc_display_open;
   display_class->disconnect = vireo_vnc_display_disconnect;
 }
 

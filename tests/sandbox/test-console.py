@@ -7,13 +7,13 @@ Run inside the hermetic sandbox, with the helper started by it:
     VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
         tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
 
-Cases: vnc, spice, vnc-gl, vnc-relative (the graphical console of a GRUB ISO machine, made with
-make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
+Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key (the graphical console of a GRUB ISO
+machine, made with make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
 make-linux-iso.sh; under TCG it boots in 20 s to a minute). Without CASE, all of them.
 
 The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
 dbus-run-session, and answers commands on its standard input (state, size, renderer,
-screenshot PATH, focus, text, quit). Keys are typed as real X key events with xdotool, so they
+screenshot PATH, focus, text, keys, fullscreen, quit). Keys are typed as real X key events with xdotool, so they
 go through GTK's event handling. What the viewer holds is compared pixel for pixel with what
 libvirt sees (`virsh screenshot`); no OCR: the echo of what was typed is recognised by its
 glyphs, which must equal the glyphs of the typed command one text row above. `screenshot`
@@ -30,12 +30,15 @@ at. Speaks TAP (tests/vireotest.py). Waits poll with deadlines; nothing sleeps f
 to let something happen.
 """
 
+import ctypes
+import ctypes.util
 import os
 import re
 import select
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import gi
@@ -475,6 +478,71 @@ class Viewer:
         assert not problems, "; ".join(problems)
 
 
+class FullscreenWM(threading.Thread):
+    """The one thing a window manager does that the fullscreen-key case needs, on an X server
+    that has none: it answers a window's _NET_WM_STATE request (a client message to the root
+    window, EWMH) for _NET_WM_STATE_FULLSCREEN by setting the window's _NET_WM_STATE property,
+    which is how GTK learns that it is fullscreen. Runs on its own X connection."""
+
+    def __init__(self, display):
+        super().__init__(daemon=True)
+        x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XInternAtom.restype = ctypes.c_ulong
+        x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x.XSelectInput.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_long]
+        x.XPending.argtypes = [ctypes.c_void_p]
+        x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        x.XFlush.argtypes = [ctypes.c_void_p]
+        x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+        x.XChangeProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                                      ctypes.c_int, ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+        self.x = x
+        self.dpy = x.XOpenDisplay(display.encode())
+        assert self.dpy, f"cannot open {display}"
+        self.root = x.XDefaultRootWindow(self.dpy)
+        self.state = x.XInternAtom(self.dpy, b"_NET_WM_STATE", False)
+        self.fullscreen = x.XInternAtom(self.dpy, b"_NET_WM_STATE_FULLSCREEN", False)
+        supported = (ctypes.c_ulong * 2)(self.state, self.fullscreen)
+        x.XChangeProperty(self.dpy, self.root, x.XInternAtom(self.dpy, b"_NET_SUPPORTED", False),
+                          4, 32, 0, supported, 2)   # XA_ATOM, PropModeReplace
+        x.XSelectInput(self.dpy, self.root, 1 << 19)   # SubstructureNotifyMask
+        x.XFlush(self.dpy)
+        self.stopping = False
+
+    def run(self):
+        class ClientMessage(ctypes.Structure):
+            _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                        ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                        ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                        ("data", ctypes.c_long * 5)]
+        event = ctypes.create_string_buffer(192)
+        fd = self.x.XConnectionNumber(self.dpy)
+        while not self.stopping:
+            if not self.x.XPending(self.dpy):
+                select.select([fd], [], [], 0.2)
+                continue
+            self.x.XNextEvent(self.dpy, event)
+            m = ClientMessage.from_buffer(event)
+            if m.type != 33 or m.message_type != self.state:   # ClientMessage
+                continue
+            if self.fullscreen not in (m.data[1], m.data[2]):
+                continue
+            action = m.data[0]   # 0 remove, 1 add, 2 toggle
+            on = action == 1 or (action == 2 and not getattr(self, "on", False))
+            self.on = on
+            atoms = (ctypes.c_ulong * 1)(self.fullscreen)
+            self.x.XChangeProperty(self.dpy, m.window, self.state, 4, 32, 0, atoms, 1 if on else 0)
+            self.x.XFlush(self.dpy)
+
+    def stop(self):
+        self.stopping = True
+        self.join(5)
+
+
 # --- the cases ------------------------------------------------------------------------------
 
 class ConsoleTest:
@@ -776,6 +844,44 @@ class ConsoleTest:
             problems += viewer.quit()
         viewer.assert_clean(problems)
 
+    def test_fullscreen_key(self):
+        """F11, the key the console's toolbar and the app's shortcuts window advertise, makes
+        the window fullscreen while the keyboard is not grabbed (the guest does not get it);
+        while grabbed it goes to the guest like every other key."""
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+        viewer = Viewer(x, name, ["--protocol=vnc"], "fullscreen-key")
+        wm = FullscreenWM(x.display)
+        wm.start()
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            assert viewer.command("focus") == "ok"
+            assert viewer.command("fullscreen") == "no", "fullscreen from the start"
+            keys = int(viewer.command("keys"))
+            x.xdotool("key", "F11")
+            wait_until(lambda: viewer.command("fullscreen") == "yes", 10, "fullscreen after F11")
+            x.xdotool("key", "F11")
+            wait_until(lambda: viewer.command("fullscreen") == "no", 10, "back from fullscreen after F11")
+            if int(viewer.command("keys")) != keys:
+                problems.append("F11 went to the guest while the keyboard was not grabbed")
+
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "yes", 10, "the keyboard grabbed")
+            keys = int(viewer.command("keys"))
+            x.xdotool("key", "F11")
+            wait_until(lambda: int(viewer.command("keys")) > keys, 10, "F11 sent to the guest")
+            if viewer.command("fullscreen") != "no":
+                problems.append("F11 made the window fullscreen while the keyboard was grabbed")
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "no", 10, "the grab let go")
+        finally:
+            problems += viewer.quit()
+            wm.stop()
+        viewer.assert_clean(problems)
+
     # --- the serial console -------------------------------------------------------------
 
     def test_serial(self):
@@ -893,6 +999,7 @@ CASES = [
     ("spice", "test_spice"),
     ("vnc-gl", "test_vnc_gl"),
     ("vnc-relative", "test_vnc_relative"),
+    ("fullscreen-key", "test_fullscreen_key"),
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
