@@ -246,7 +246,10 @@ export VIREO_HELPER_START="$RUNDIR/helper-ctl start"
 # app to the next within this run, and starting empty for each run.
 export GSETTINGS_BACKEND=dconf
 export XDG_CONFIG_HOME=$RUNDIR/config
-mkdir -p "$XDG_CONFIG_HOME"
+mkdir -p "$XDG_CONFIG_HOME/gtk-4.0"
+# No animations: a click that lands while the leaflet still slides is lost (as it would be for
+# a person), and AT-SPI gives the final place of a widget, not where it is drawn meanwhile.
+printf '[Settings]\ngtk-enable-animations=0\n' >"$XDG_CONFIG_HOME/gtk-4.0/settings.ini"
 export GDK_BACKEND=x11
 export LC_ALL=C.UTF-8
 # A runtime dir of our own: the AT-SPI bus launcher puts its socket there (at-spi/bus_N)
