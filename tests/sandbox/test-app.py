@@ -171,7 +171,12 @@ def outer(argv):
     xvfb = console.Xvfb()
     runtime = os.path.join(WORK or "/tmp", "app-runtime")
     os.makedirs(runtime, mode=0o700, exist_ok=True)
-    env = dict(xvfb.env(), VIREO_APP_TEST_INNER="1", XDG_RUNTIME_DIR=runtime,
+    # No animations, as in the UI suite (tests/ui/run-ui.sh).
+    config = os.path.join(WORK or "/tmp", "app-config")
+    os.makedirs(os.path.join(config, "gtk-4.0"), exist_ok=True)
+    with open(os.path.join(config, "gtk-4.0", "settings.ini"), "w") as f:
+        f.write("[Settings]\ngtk-enable-animations=0\n")
+    env = dict(xvfb.env(), VIREO_APP_TEST_INNER="1", XDG_RUNTIME_DIR=runtime, XDG_CONFIG_HOME=config,
                GSETTINGS_BACKEND="memory", GDK_BACKEND="x11", LC_ALL="C.UTF-8",
                GSETTINGS_SCHEMA_DIR=os.path.join(BUILD_DIR, "data"), VIREO_SHUTDOWN_PATIENCE="3")
     for var in ("GTK_A11Y", "NO_AT_BRIDGE", "WAYLAND_DISPLAY"):
