@@ -364,7 +364,7 @@ delete_func (VireoCall  *call,
   if (dom == NULL)
     return FALSE;
 
-  facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  facts = vireo_domain_facts_fetch (call->conn, dom, error);
   if (facts == NULL)
     return FALSE;
   own_paths = facts_disk_paths (facts);

@@ -48,7 +48,7 @@ create_data_free (gpointer data)
   CreateData *create = data;
 
   vireo_machine_spec_free (create->spec);
-  g_free (create->limits.arch);
+  vireo_host_limits_clear (&create->limits);
   g_free (create);
 }
 
@@ -213,7 +213,7 @@ create_machine_func (VireoCall  *call,
       return FALSE;
     }
 
-  call->out_facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  call->out_facts = vireo_domain_facts_fetch (call->conn, dom, error);
   return call->out_facts != NULL;
 }
 
@@ -223,7 +223,7 @@ create_machine_done (VireoCall *call)
   g_autofree char *path = NULL;
   g_autofree char *uuid = g_strdup (call->out_facts->uuid);
 
-  _vireo_daemon_apply_facts (call->daemon, uuid, call->out_facts, call->seq);
+  vireo_mirror_apply (_vireo_daemon_get_mirror (call->daemon), uuid, call->out_facts, call->seq);
   path = vireo_machine_path_for_uuid (uuid);
   g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
                                          g_variant_new ("(o)", path));
@@ -255,10 +255,9 @@ handle_create_machine (VireoDBusManager      *manager,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  limits = _vireo_daemon_get_limits (self->daemon);
+  limits = &vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits;
   create = g_new0 (CreateData, 1);
-  create->limits = *limits;
-  create->limits.arch = g_strdup (limits->arch);
+  vireo_host_limits_copy (&create->limits, limits);
   create->spec = g_steal_pointer (&spec);
   call->name = g_strdup (create->spec->name);
   call->data = create;
