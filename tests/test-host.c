@@ -6,12 +6,17 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "vireo-as-caller.h"
 #include "vireo-domain-facts.h"
 #include "vireo-error.h"
 #include "vireo-host.h"
@@ -112,8 +117,31 @@ test_accel (void)
   g_assert_false (vireo_accel_mode_parse (NULL, &mode));
 }
 
+/* Reads the whole file as @uid. */
+static char *
+read_as (uid_t        uid,
+         const char  *path,
+         GError     **error)
+{
+  g_autoptr(VireoCallerFile) file = vireo_caller_file_open (uid, path, error);
+  g_autoptr(GString) contents = g_string_new (NULL);
+  char buf[7];
+  gssize n;
+
+  if (file == NULL)
+    return NULL;
+
+  while ((n = vireo_caller_file_read (file, buf, sizeof buf, error)) > 0)
+    g_string_append_len (contents, buf, n);
+  if (n < 0)
+    return NULL;
+
+  g_assert_cmpuint (vireo_caller_file_get_size (file), ==, contents->len);
+  return g_string_free (g_steal_pointer (&contents), FALSE);
+}
+
 static void
-test_open_as_user (void)
+test_caller_file (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vireo-open-XXXXXX", &error);
@@ -121,8 +149,12 @@ test_open_as_user (void)
   g_autofree char *secret = g_build_filename (dir, "secret.iso", NULL);
   g_autofree char *link = g_build_filename (dir, "link.iso", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.iso", NULL);
-  g_autofree char *canonical = NULL;
+  g_autofree char *fifo = g_build_filename (dir, "fifo.iso", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.iso", NULL);
+  g_autofree char *big_contents = g_malloc (3 * 1024 * 1024 + 17);
+  g_autofree char *contents = NULL;
   struct passwd *nobody;
+  gint64 start;
 
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
@@ -131,37 +163,55 @@ test_open_as_user (void)
   g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
   g_assert_cmpint (g_chmod (secret, 0600), ==, 0);
   g_assert_cmpint (symlink (open_file, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0666), ==, 0);
+  for (gsize i = 0; i < 3 * 1024 * 1024 + 17; i++)
+    big_contents[i] = (char) (i * 7 + i / 4096);
+  g_assert_true (g_file_set_contents (big, big_contents, 3 * 1024 * 1024 + 17, NULL));
+  g_assert_cmpint (g_chmod (big, 0644), ==, 0);
 
-  /* As ourselves. */
-  canonical = vireo_open_as_user (geteuid (), link, &error);
+  /* As ourselves: what the file holds, through a link too, byte for byte. */
+  contents = read_as (geteuid (), link, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (canonical, ==, open_file);
-  g_clear_pointer (&canonical, g_free);
+  g_assert_cmpstr (contents, ==, "iso");
+  g_clear_pointer (&contents, g_free);
 
-  g_assert_null (vireo_open_as_user (geteuid (), missing, &error));
+  contents = read_as (geteuid (), big, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (contents, big_contents, 3 * 1024 * 1024 + 17) == 0);
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_null (read_as (geteuid (), missing, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_null (vireo_open_as_user (geteuid (), dir, &error));
+  g_assert_null (read_as (geteuid (), dir, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A FIFO nobody writes to is refused at once, not waited on. */
+  start = g_get_monotonic_time ();
+  g_assert_null (read_as (geteuid (), fifo, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   g_clear_error (&error);
 
   /* As another user: only as root can the helper take on another uid. */
   nobody = getpwnam ("nobody");
   if (geteuid () == 0 && nobody != NULL)
     {
-      canonical = vireo_open_as_user (nobody->pw_uid, link, &error);
+      contents = read_as (nobody->pw_uid, link, &error);
       g_assert_no_error (error);
-      g_assert_cmpstr (canonical, ==, open_file);
-      g_clear_pointer (&canonical, g_free);
+      g_assert_cmpstr (contents, ==, "iso");
+      g_clear_pointer (&contents, g_free);
 
       /* Root can read it; nobody cannot, so the helper refuses it for nobody. */
-      g_assert_null (vireo_open_as_user (nobody->pw_uid, secret, &error));
+      g_assert_null (read_as (nobody->pw_uid, secret, &error));
       g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
       g_assert_nonnull (strstr (error->message, "cannot read"));
       g_clear_error (&error);
 
-      g_assert_null (vireo_open_as_user (nobody->pw_uid, missing, &error));
+      g_assert_null (read_as (nobody->pw_uid, missing, &error));
       g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
       g_clear_error (&error);
     }
@@ -171,7 +221,80 @@ test_open_as_user (void)
   g_unlink (link);
   g_unlink (open_file);
   g_unlink (secret);
+  g_unlink (fifo);
+  g_unlink (big);
   g_rmdir (dir);
+}
+
+/* Children that report what they are: async-signal-safe code only. */
+
+static void
+child_report (int         sock,
+              const void *data)
+{
+  gint32 report[3] = { 0, (gint32) getuid (), 0 };
+
+  for (int fd = 0; fd < 1024; fd++)
+    if (fcntl (fd, F_GETFD) >= 0)
+      report[2]++;
+  (void) !write (sock, report, sizeof report);
+}
+
+static void
+child_hang (int         sock,
+            const void *data)
+{
+  for (;;)
+    pause ();
+}
+
+static void
+test_child (void)
+{
+  g_autoptr(GError) error = NULL;
+  VireoChild child;
+  gint32 report[3];
+  gsize n = 0;
+  gint64 start;
+  GPid pid;
+  struct passwd *nobody = getpwnam ("nobody");
+  int kept = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+
+  /* The child has the caller's uid and no descriptor of ours but 0, 1, 2 and its socket. */
+  g_assert_cmpint (kept, >=, 3);
+  g_assert_true (vireo_child_spawn (&child, geteuid (), child_report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vireo_child_receive (&child, report, sizeof report, &n, 5000, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, sizeof report);
+  g_assert_cmpint (report[1], ==, (gint32) geteuid ());
+  g_assert_cmpint (report[2], <=, 4);
+  vireo_child_finish (&child);
+
+  if (geteuid () == 0 && nobody != NULL)
+    {
+      g_assert_true (vireo_child_spawn (&child, nobody->pw_uid, child_report, NULL, &error));
+      g_assert_true (vireo_child_receive (&child, report, sizeof report, &n, 5000, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (report[1], ==, (gint32) nobody->pw_uid);
+      g_assert_cmpint (report[2], <=, 4);
+      vireo_child_finish (&child);
+    }
+  close (kept);
+
+  /* A child that never answers: given up after the time limit, killed and reaped. */
+  g_assert_true (vireo_child_spawn (&child, geteuid (), child_hang, NULL, &error));
+  pid = child.pid;
+  start = g_get_monotonic_time ();
+  g_assert_false (vireo_child_receive (&child, report, sizeof report, &n, 200, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 200 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  vireo_child_finish (&child);
+  g_assert_cmpint (child.pid, ==, 0);
+  g_assert_cmpint (child.sock, ==, -1);
+  g_assert_cmpint (waitpid (pid, NULL, WNOHANG), ==, -1);   /* reaped: no zombie left */
+  g_assert_cmpint (errno, ==, ECHILD);
 }
 
 static void
@@ -305,7 +428,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hypervisor/host/accel", test_accel);
-  g_test_add_func ("/hypervisor/host/open-as-user", test_open_as_user);
+  g_test_add_func ("/hypervisor/host/caller-file", test_caller_file);
+  g_test_add_func ("/hypervisor/host/child", test_child);
   g_test_add_func ("/hypervisor/errors", test_errors);
   g_test_add_func ("/hypervisor/facts", test_facts);
 

@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "vireo-authority.h"
@@ -767,6 +768,76 @@ test_create_refused (Fixture       *f,
   g_assert_null (find_machine (f, "bigdisk"));
 }
 
+/* The directory of the fixture's default pool: where debian-web's first disk (a volume) is. */
+static char *
+default_pool_dir (Fixture *f)
+{
+  GVariant *disks = vireo_dbus_machine_get_disks (find_machine (f, "debian-web"));
+  const char *path = NULL;
+
+  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, &path, NULL, NULL);
+  return g_path_get_dirname (path);
+}
+
+static void
+test_create_iso_copied (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-iso-XXXXXX", &error);
+  g_autofree char *iso = g_build_filename (dir, "medium.iso", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.iso", NULL);
+  g_autofree char *pool_dir = default_pool_dir (f);
+  g_autofree char *expected = g_build_filename (pool_dir, "iso-copy.iso", NULL);
+  g_autofree char *spec = NULL;
+  g_autofree char *path = NULL;
+  const char *cdrom = NULL;
+  const char *device = NULL;
+  guint64 size = 0;
+  GVariant *disks;
+  gint64 start;
+
+  g_assert_true (g_file_set_contents (iso, "seventeen bytes!!", -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+
+  /* The CD-ROM is a copy in the default pool, not the caller's path, which QEMU would open
+   * again at every start, whatever it names by then. */
+  spec = g_strdup_printf ("({'name': <'iso-copy'>, 'iso': <'%s'>},)", iso);
+  path = create_machine (f, spec, &error);
+  g_assert_no_error (error);
+  {
+    Expect e = { f, "iso-copy", NULL, 0 };
+    g_assert_true (wait_until (machine_present, &e));
+  }
+  disks = vireo_dbus_machine_get_disks (find_machine (f, "iso-copy"));
+  g_assert_cmpuint (g_variant_n_children (disks), ==, 1);
+  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, &cdrom, &device, &size);
+  g_assert_cmpstr (device, ==, "cdrom");
+  g_assert_cmpstr (cdrom, ==, expected);
+  g_assert_cmpuint (size, ==, 17);
+
+  /* The same medium again for another name: another copy; the name of the copy is taken. */
+  g_clear_pointer (&spec, g_free);
+  spec = g_strdup_printf ("({'name': <'iso-copy'>, 'iso': <'%s'>},)", iso);
+  g_assert_null (create_machine (f, spec, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* A FIFO is refused at once, and nothing is made. */
+  g_clear_pointer (&spec, g_free);
+  spec = g_strdup_printf ("({'name': <'iso-fifo'>, 'iso': <'%s'>},)", fifo);
+  start = g_get_monotonic_time ();
+  g_assert_null (create_machine (f, spec, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_null (find_machine (f, "iso-fifo"));
+
+  g_unlink (iso);
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
 static void
 test_client_vanishes (Fixture       *f,
                       gconstpointer  data)
@@ -928,6 +999,7 @@ main (int   argc,
   add_test ("/hypervisor/dbus/CreateMachine/allowed", NULL, test_create_allowed);
   add_test ("/hypervisor/dbus/CreateMachine/refused", NULL, test_create_refused);
   add_test ("/hypervisor/dbus/client-vanishes", NULL, test_client_vanishes);
+  add_test ("/hypervisor/dbus/CreateMachine/iso-copied", NULL, test_create_iso_copied);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
 
   ret = g_test_run ();

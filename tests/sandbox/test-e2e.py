@@ -14,8 +14,10 @@ when a case failed. Every case waits for D-Bus signals with a bounded main-loop 
 fixed sleep.
 """
 
+import hashlib
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -66,6 +68,30 @@ def virsh(*args, check=True):
 
 def virsh_names():
     return set(virsh("list", "--all", "--name").split())
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def qemu_pid(name):
+    with open(f"/run/libvirt/qemu/{name}.pid") as f:
+        return int(f.read().strip())
+
+
+def open_files(pid):
+    """The targets of a process's open descriptors."""
+    out = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            out.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except FileNotFoundError:
+            pass
+    return out
 
 
 def images():
@@ -302,6 +328,30 @@ print(json.dumps(out))
 '''
 
 
+# A FUSE file system that never answers: it takes each request and keeps it, like an NFS
+# server that went away. The kernel then waits for the answer even through SIGKILL, until
+# the file system is aborted (this process ends). No FUSE library: the raw /dev/fuse protocol.
+HUNG_FS = r'''
+import ctypes, os, struct, sys
+mnt = sys.argv[1]
+fd = os.open("/dev/fuse", os.O_RDWR)
+libc = ctypes.CDLL(None, use_errno=True)
+opts = f"fd={fd},rootmode=40000,user_id=0,group_id=0,allow_other".encode()
+if libc.mount(b"vireo-hung", mnt.encode(), b"fuse", 0, opts) != 0:
+    raise OSError(ctypes.get_errno(), "mount")
+while True:
+    req = os.read(fd, 1 << 21)
+    length, opcode, unique = struct.unpack("<IIQ", req[:16])
+    if opcode == 26:  # FUSE_INIT: answer it, so that the mount comes up
+        major, minor, readahead, flags = struct.unpack("<IIII", req[40:56])
+        out = struct.pack("<IIIIHHIIHHI7I", 7, 31, readahead, 0, 0, 0, 65536, 0, 0, 0, 0,
+                          *([0] * 7))
+        os.write(fd, struct.pack("<IiQ", 16 + len(out), 0, unique) + out)
+        print("ready", flush=True)
+    # every other request: never answered
+'''
+
+
 class E2E:
     def __init__(self):
         self.h = Helper()
@@ -358,7 +408,10 @@ class E2E:
         disks = [d for d in m["Disks"] if d[2] == "disk"]
         cdroms = [d for d in m["Disks"] if d[2] == "cdrom"]
         assert len(disks) == 1, f"expected one disk, got Disks={m['Disks']}"
-        assert any(d[1] == self.iso for d in cdroms), f"no cdrom with {self.iso}: {m['Disks']}"
+        # The ISO is copied into the default pool: the CD-ROM is the copy, not the caller's file.
+        copy = os.path.join(IMAGES_DIR, PREFIX + "grub.iso")
+        assert [d[1] for d in cdroms] == [copy], f"expected one cdrom {copy}: {m['Disks']}"
+        assert sha256(copy) == sha256(self.iso), f"{copy} is not a copy of {self.iso}"
         target, self.disk, _, size = disks[0]
         self.leftover_disks.add(self.disk)
         assert os.path.dirname(self.disk) == IMAGES_DIR, \
@@ -557,6 +610,116 @@ class E2E:
         self.h.machine(path, "Delete")
         self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
 
+    def test_iso_swap(self):
+        # A caller (group libvirt) creates a machine from an ISO in a folder of their own, then
+        # swaps the file for a link to a file only root may read. QEMU opens a CD-ROM's file at
+        # every start: the guest must still get what the caller could read at creation.
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        home = os.path.join(WORK, "swap-home")
+        os.makedirs(home, exist_ok=True)
+        os.chown(home, uid, gid)
+        user_iso = os.path.join(home, "medium.iso")
+        shutil.copyfile(self.iso, user_iso)
+        os.chown(user_iso, uid, gid)
+        os.chmod(user_iso, 0o644)
+        secret = os.path.join(WORK, "swap-secret.img")
+        with open(secret, "wb") as f:
+            f.write(b"only root may read this\n" * 4096)
+        os.chmod(secret, 0o600)
+        name = PREFIX + "swap"
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": name, "iso": user_iso, "disk": 0},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        r = out[0]
+        assert r["ok"], f"CreateMachine as uid {uid} failed: {r}"
+        (path,) = r["result"]
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+
+        os.unlink(user_iso)
+        os.symlink(secret, user_iso)
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running'")
+        files = open_files(qemu_pid(name))
+        log(f"QEMU has open: {sorted(f for f in files if f.startswith('/'))}")
+        copy = os.path.join(IMAGES_DIR, name + ".iso")
+        problems = []
+        if os.path.realpath(secret) in files:
+            problems.append(f"QEMU opened the root-only {secret} through the swapped link")
+        if copy not in files:
+            problems.append(f"QEMU has not opened the copy {copy}")
+        if not os.path.exists(copy) or sha256(copy) != sha256(self.iso):
+            problems.append(f"{copy} is not what the caller could read")
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30,
+                    "State == 'shutoff'")
+        assert not problems, "; ".join(problems)   # teardown removes the machine
+        # The copy is a volume of the default pool: Delete removes it when asked to.
+        self.h.machine(path, "Delete", {"disks": GLib.Variant("as", [copy])})
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+        if os.path.exists(copy):
+            problems.append(f"Delete kept the copy {copy}")
+        if sha256(secret) != hashlib.sha256(b"only root may read this\n" * 4096).hexdigest():
+            problems.append(f"{secret} changed")
+        os.unlink(user_iso)
+        os.unlink(secret)
+        assert not problems, "; ".join(problems)
+
+    def test_iso_hung_fs(self):
+        # An ISO on a file system that hangs (FUSE that never answers, as a dead NFS server):
+        # CreateMachine gives up after the helper's time limit, the helper serves on, and its
+        # child is reaped once the file system goes.
+        mnt = os.path.join(WORK, "hung")
+        os.makedirs(mnt, exist_ok=True)
+        fs = subprocess.Popen(["/usr/bin/python3", "-c", HUNG_FS, mnt], stdout=subprocess.PIPE,
+                              text=True)
+        problems = []
+        try:
+            assert fs.stdout.readline().strip() == "ready", "the FUSE file system did not start"
+            pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+            before = images()
+            t = time.monotonic()
+            e = expect_error("Failed", self.h.create_machine,
+                             spec(PREFIX + "hung", iso=os.path.join(mnt, "medium.iso")))
+            took = time.monotonic() - t
+            log(f"CreateMachine failed after {took:.1f} s: {e.text}")
+            if not 9 <= took <= 30:
+                problems.append(f"CreateMachine took {took:.1f} s, not the 10 s time limit")
+            if "did not answer" not in e.text:
+                problems.append(f"the message does not say why: {e.text!r}")
+            t = time.monotonic()
+            self.h.get_managed_objects()
+            self.h.get(MANAGER_PATH, MANAGER_IFACE, "Connected")
+            if time.monotonic() - t > 2:
+                problems.append("the helper answered slowly meanwhile")
+            if images() != before or PREFIX + "hung" in virsh_names():
+                problems.append("something was created")
+        finally:
+            fs.kill()
+            fs.wait()
+            subprocess.run(["umount", "-l", mnt], capture_output=True)
+
+        def children():
+            out = []
+            for p in os.listdir("/proc"):
+                if p.isdigit():
+                    try:
+                        with open(f"/proc/{p}/status") as f:
+                            if f"\nPPid:\t{pid}\n" in f.read():
+                                out.append(p)
+                    except OSError:
+                        pass
+            return out
+        try:
+            self.h.wait(lambda: not children(), 10, "the helper's child reaped")
+        except AssertionError:
+            problems.append(f"children of the helper left: {children()}")
+        assert not problems, "; ".join(problems)
+
     def test_delete_keeps_disks(self):
         assert self.machine and self.disk, "no machine (create failed)"
         path = self.machine
@@ -673,7 +836,7 @@ class E2E:
                                capture_output=True)
             if os.path.exists(d):
                 os.unlink(d)
-        for f in ("grub.iso", "root-only.iso"):
+        for f in ("grub.iso", "root-only.iso", "swap-secret.img"):
             try:
                 os.unlink(os.path.join(WORK, f))
             except FileNotFoundError:
@@ -700,6 +863,8 @@ CASES = [
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
     ("bad-input", "test_bad_input", ["create-machine"]),
     ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("iso-swap", "test_iso_swap", ["create-machine"]),
+    ("iso-hung-fs", "test_iso_hung_fs", []),
     ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
     ("delete-with-disks", "test_delete_with_disks", []),
     ("external-define", "test_external_define", []),
