@@ -84,7 +84,7 @@ child_main (int             sock,
   if (drop && (setgroups (n_groups, groups) != 0 || setresgid (gid, gid, gid) != 0
                || setresuid (uid, uid, uid) != 0 || getuid () != uid || geteuid () != uid))
     {
-      err = EPERM;
+      err = VIREO_CHILD_NO_IDENTITY;
       (void) write_all (sock, &err, sizeof err);
       _exit (1);
     }
@@ -144,6 +144,112 @@ child_read_file (int         sock,
         _exit (1);   /* shrank or failed: the parent sees the file end too soon */
       remaining -= n;
     }
+}
+
+/* Removing a file: the parent folder is reached one component at a time, never through a
+ * symbolic link (O_NOFOLLOW on each), and the file is removed relative to it. The answer is
+ * one gint32: 0 or why not. */
+
+typedef struct {
+  const char *path;
+  gboolean    check_only;
+} UnlinkArgs;
+
+static gboolean
+is_plain_name (const char *name)
+{
+  return name[0] != '\0' && strcmp (name, ".") != 0 && strcmp (name, "..") != 0;
+}
+
+static gint32
+unlink_in_child (const UnlinkArgs *args)
+{
+  char buf[PATH_MAX];
+  size_t len = strlen (args->path);
+  struct stat st;
+  struct stat dir_st;
+  char *p;
+  char *base;
+  gint32 err = 0;
+  int dirfd;
+
+  if (len < 2 || len >= sizeof buf || args->path[0] != '/')
+    return VIREO_CHILD_BAD_PATH;
+  memcpy (buf, args->path, len + 1);
+
+  base = strrchr (buf, '/');
+  *base++ = '\0';
+  if (!is_plain_name (base))
+    return VIREO_CHILD_BAD_PATH;
+
+  dirfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return errno;
+
+  for (p = buf + 1; *p != '\0';)
+    {
+      char *slash = strchr (p, '/');
+      int next;
+
+      if (slash != NULL)
+        *slash = '\0';
+      if (*p != '\0')
+        {
+          if (!is_plain_name (p))
+            {
+              close (dirfd);
+              return VIREO_CHILD_BAD_PATH;
+            }
+          next = openat (dirfd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (next < 0)
+            {
+              err = errno;
+              if ((err == ENOTDIR || err == ELOOP)
+                  && fstatat (dirfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+                err = VIREO_CHILD_SYMLINK;
+              close (dirfd);
+              return err;
+            }
+          close (dirfd);
+          dirfd = next;
+        }
+      if (slash == NULL)
+        break;
+      p = slash + 1;
+    }
+
+  if (fstatat (dirfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    err = errno;
+  else if (S_ISLNK (st.st_mode))
+    err = VIREO_CHILD_SYMLINK;
+  else if (!S_ISREG (st.st_mode))
+    err = VIREO_CHILD_NOT_REGULAR;
+  else if (args->check_only)
+    {
+      /* What unlink(2) would ask: write and search on the folder, and in a sticky folder
+       * (/tmp) the file's or the folder's ownership. */
+      if (faccessat (dirfd, ".", W_OK | X_OK, 0) != 0)
+        err = errno;
+      else if (fstat (dirfd, &dir_st) != 0)
+        err = errno;
+      else if ((dir_st.st_mode & S_ISVTX) && geteuid () != 0
+               && st.st_uid != geteuid () && dir_st.st_uid != geteuid ())
+        err = EPERM;
+    }
+  else if (unlinkat (dirfd, base, 0) != 0)
+    err = errno;
+
+  close (dirfd);
+  return err;
+}
+
+static void
+child_unlink (int         sock,
+              const void *data)
+{
+  gint32 err = unlink_in_child (data);
+
+  (void) write_all (sock, &err, sizeof err);
 }
 
 /* End of what runs in the child. */
@@ -523,4 +629,104 @@ vireo_caller_file_free (VireoCallerFile *file)
   vireo_child_finish (&file->child);
   g_free (file->path);
   g_free (file);
+}
+
+static void
+set_unlink_error (GError    **error,
+                  int         err,
+                  const char *path)
+{
+  switch (err)
+    {
+    case ENOENT:
+    case ENOTDIR:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("The disk “%s” does not exist."), path);
+      break;
+    case EACCES:
+    case EPERM:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("You may not delete “%s”: it is not a volume of a storage pool, and you "
+                     "may not change the folder it is in."), path);
+      break;
+    case EROFS:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is on a read-only file system."), path);
+      break;
+    case VIREO_CHILD_NOT_REGULAR:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("The disk “%s” is not a disk image file (it is a device or a folder): "
+                     "Vireo deletes only image files."), path);
+      break;
+    case VIREO_CHILD_SYMLINK:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("The path “%s” goes through a symbolic link: Vireo deletes no file through one."),
+                   path);
+      break;
+    case VIREO_CHILD_BAD_PATH:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an absolute path without “.” or “..”."), path);
+      break;
+    default:
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED,
+                   _("“%s” cannot be deleted: %s."), path, err > 0 ? g_strerror (err) : "?");
+      break;
+    }
+}
+
+/**
+ * vireo_caller_unlink:
+ * @uid: the caller
+ * @path: an absolute path
+ * @check_only: only find out whether the caller could remove it
+ *
+ * Removes the regular file at @path as @uid, in a child: the caller's permissions decide,
+ * never the helper's. The path must not go through a symbolic link: the parent folder is
+ * opened component by component without following any, and the file is removed relative
+ * to it, so a folder swapped for a link between a check and the removal changes nothing.
+ *
+ * Returns: %TRUE if the file was removed (or, with @check_only, could be)
+ */
+gboolean
+vireo_caller_unlink (uid_t        uid,
+                     const char  *path,
+                     gboolean     check_only,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  UnlinkArgs args = { path, check_only };
+  VireoChild child;
+  gint32 err = 0;
+  gsize n = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!vireo_child_spawn (&child, uid, child_unlink, &args, error))
+    return FALSE;
+
+  if (!vireo_child_receive (&child, &err, sizeof err, &n, VIREO_AS_CALLER_TIMEOUT_MS, &local_error))
+    {
+      vireo_child_finish (&child);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        set_timeout_error (error, path);
+      else
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED, "%s", local_error->message);
+      return FALSE;
+    }
+  vireo_child_finish (&child);
+
+  if (n != sizeof err || err == VIREO_CHILD_NO_IDENTITY)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED,
+                   _("Vireo could not take on your user account to delete “%s”."), path);
+      return FALSE;
+    }
+
+  if (err != 0)
+    {
+      set_unlink_error (error, err, path);
+      return FALSE;
+    }
+
+  return TRUE;
 }

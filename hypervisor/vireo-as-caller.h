@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define VIREO_CHILD_NOT_REGULAR (-1000)   /* not a regular file */
 #define VIREO_CHILD_SYMLINK     (-1001)   /* the path goes through a symbolic link */
 #define VIREO_CHILD_BAD_PATH    (-1002)   /* not absolute, or with "." or ".." */
+#define VIREO_CHILD_NO_IDENTITY (-1003)   /* it could not take on the caller's uid and groups */
 
 typedef struct {
   GPid  pid;

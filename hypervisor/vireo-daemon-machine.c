@@ -12,11 +12,10 @@
 #include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "vireo-as-caller.h"
 #include "vireo-authority.h"
 #include "vireo-serial-bridge.h"
 #include "vireo-daemon-machine.h"
@@ -356,6 +355,8 @@ delete_func (VireoCall  *call,
   g_autoptr(GPtrArray) own_paths = NULL;
   g_autoptr(GString) failures = g_string_new (NULL);
   g_autofree const char **requested = NULL;
+  g_autofree gboolean *is_volume = NULL;
+  uid_t uid = (uid_t) -1;
   GVariant *disks;
   unsigned int undefine_flags;
   int persistent;
@@ -416,19 +417,30 @@ delete_func (VireoCall  *call,
         g_ptr_array_add (to_delete, g_strdup (path));
     }
 
-  /* Every check before any change: a disk in a pool or a plain file, and nobody else's. */
+  /* Every check before any change: each disk a volume of a storage pool (libvirt deletes
+   * it), or a file the caller could remove themselves (a child that is the caller removes
+   * it); and nobody else's. */
+  is_volume = g_new0 (gboolean, to_delete->len + 1);
   for (guint i = 0; i < to_delete->len; i++)
     {
       const char *path = g_ptr_array_index (to_delete, i);
       g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
-      struct stat st;
+      g_autoptr(GError) local_error = NULL;
 
-      if (vol == NULL && (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)))
+      virResetLastError ();
+      if (vol != NULL)
         {
-          virResetLastError ();
-          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                       _("The disk “%s” is not a disk image file that Vireo can delete; nothing was deleted."),
-                       path);
+          is_volume[i] = TRUE;
+          continue;
+        }
+
+      if (uid == (uid_t) -1 && (uid = _vireo_call_get_caller_uid (call, error)) == (uid_t) -1)
+        return FALSE;
+
+      if (!vireo_caller_unlink (uid, path, TRUE, &local_error))
+        {
+          g_set_error (error, VIREO_ERROR, local_error->code, _("%s Nothing was deleted."),
+                       local_error->message);
           return FALSE;
         }
     }
@@ -481,21 +493,23 @@ delete_func (VireoCall  *call,
   for (guint i = 0; i < to_delete->len; i++)
     {
       const char *path = g_ptr_array_index (to_delete, i);
-      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+      g_autoptr(GError) local_error = NULL;
 
-      if (vol != NULL)
+      if (is_volume[i])
         {
-          if (virStorageVolDelete (vol, 0) < 0)
+          g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+
+          if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
             {
               virErrorPtr last = virGetLastError ();
 
               g_string_append_printf (failures, "\n%s: %s", path, last != NULL ? last->message : "?");
             }
+          virResetLastError ();
         }
-      else if (g_unlink (path) != 0)
-        g_string_append_printf (failures, "\n%s: %s", path, g_strerror (errno));
+      else if (!vireo_caller_unlink (uid, path, FALSE, &local_error))
+        g_string_append_printf (failures, "\n%s", local_error->message);
     }
-  virResetLastError ();
 
   if (failures->len > 0)
     {

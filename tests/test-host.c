@@ -226,6 +226,115 @@ test_caller_file (void)
   g_rmdir (dir);
 }
 
+static char *
+make_disk (const char *dir,
+           const char *name,
+           uid_t       owner)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "disk", -1, NULL));
+  g_assert_cmpint (chown (path, owner, (gid_t) -1), ==, 0);
+  return path;
+}
+
+static void
+test_caller_unlink (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("vireo-unlink-XXXXXX", &error);
+  g_autofree char *user_dir = g_build_filename (root, "user", NULL);
+  g_autofree char *user_sub = g_build_filename (user_dir, "sub", NULL);
+  g_autofree char *user_moved = g_build_filename (user_dir, "sub.old", NULL);
+  g_autofree char *root_dir = g_build_filename (root, "rootdir", NULL);
+  g_autofree char *sticky = g_build_filename (root, "sticky", NULL);
+  g_autofree char *own = NULL;
+  g_autofree char *swapped = NULL;
+  g_autofree char *behind = NULL;
+  g_autofree char *passwd = NULL;
+  g_autofree char *in_sticky = NULL;
+  g_autofree char *cmd = NULL;
+  struct passwd *nobody = getpwnam ("nobody");
+  uid_t caller = geteuid ();
+
+  g_assert_no_error (error);
+  if (geteuid () == 0 && nobody != NULL)
+    caller = nobody->pw_uid;
+  else
+    g_test_message ("Not root: the caller is ourselves");
+
+  /* The caller's folder, and a folder of root's with a file of the same name. */
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (user_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (user_sub, 0755), ==, 0);
+  g_assert_cmpint (chown (user_dir, caller, (gid_t) -1), ==, 0);
+  g_assert_cmpint (chown (user_sub, caller, (gid_t) -1), ==, 0);
+  g_assert_cmpint (g_mkdir (root_dir, 0755), ==, 0);
+  own = make_disk (user_dir, "own.img", caller);
+  swapped = make_disk (user_sub, "disk.img", caller);
+  behind = make_disk (root_dir, "disk.img", 0);
+
+  /* The caller's own file: checked, then removed. */
+  g_assert_true (vireo_caller_unlink (caller, own, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
+  g_assert_true (vireo_caller_unlink (caller, own, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+
+  /* The race, made deterministic: the check passes; then the folder becomes a link to
+   * root's folder; the removal that follows refuses, and root's file stays. */
+  g_assert_true (vireo_caller_unlink (caller, swapped, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rename (user_sub, user_moved), ==, 0);
+  g_assert_cmpint (symlink (root_dir, user_sub), ==, 0);
+  g_assert_false (vireo_caller_unlink (caller, swapped, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (behind, G_FILE_TEST_IS_REGULAR));
+
+  /* The link itself, named as the disk: not followed, not removed. */
+  g_assert_false (vireo_caller_unlink (caller, user_sub, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (user_sub, G_FILE_TEST_IS_SYMLINK));
+
+  g_assert_false (vireo_caller_unlink (caller, "relative/disk.img", FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  cmd = g_build_filename (user_dir, "..", "user", "sub.old", "disk.img", NULL);
+  g_assert_false (vireo_caller_unlink (caller, cmd, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_pointer (&cmd, g_free);
+
+  if (caller != geteuid ())
+    {
+      /* Root's file in root's folder (/tmp/x/passwd), and root's file in a sticky folder that
+       * everyone may write (/tmp): the caller may remove neither, so the helper refuses. */
+      passwd = make_disk (root_dir, "passwd", 0);
+      g_assert_cmpint (g_mkdir (sticky, 01777), ==, 0);
+      g_assert_cmpint (g_chmod (sticky, 01777), ==, 0);
+      in_sticky = make_disk (sticky, "root.img", 0);
+      for (guint check = 0; check < 2; check++)
+        {
+          g_assert_false (vireo_caller_unlink (caller, passwd, check, &error));
+          g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+          g_assert_nonnull (strstr (error->message, "You may not delete"));
+          g_clear_error (&error);
+          g_assert_false (vireo_caller_unlink (caller, in_sticky, check, &error));
+          g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+          g_clear_error (&error);
+        }
+      g_assert_true (g_file_test (passwd, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (in_sticky, G_FILE_TEST_IS_REGULAR));
+    }
+
+  cmd = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
 /* Children that report what they are: async-signal-safe code only. */
 
 static void
@@ -430,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/hypervisor/host/accel", test_accel);
   g_test_add_func ("/hypervisor/host/caller-file", test_caller_file);
   g_test_add_func ("/hypervisor/host/child", test_child);
+  g_test_add_func ("/hypervisor/host/caller-unlink", test_caller_unlink);
   g_test_add_func ("/hypervisor/errors", test_errors);
   g_test_add_func ("/hypervisor/facts", test_facts);
 

@@ -838,6 +838,189 @@ test_create_iso_copied (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* Deletion, on a fixture of its own: real files in a temporary directory, and a pool there. */
+
+static char *delete_dir;
+
+#define DELETE_DOMAIN(n, name, source) \
+  "  <domain type='test'><name>" name "</name><uuid>5e1f0a00-0000-4000-8000-0000000001" n "</uuid>" \
+  "<memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>" \
+  "<disk type='file' device='disk'><source file='%s/" source "'/><target dev='vda' bus='virtio'/></disk>" \
+  "</devices><test:runstate>5</test:runstate></domain>\n"
+
+static gboolean
+delete_helper_ready (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->manager != NULL && vireo_dbus_manager_get_connected (f->manager) && count_objects (f) == 7;
+}
+
+static void
+make_file (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "disk image", -1, NULL));
+}
+
+static void
+delete_fixture_setup (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *node = NULL;
+  g_autofree char *uri_arg = NULL;
+  g_autofree char *address_arg = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (test_bus));
+  g_autofree char *link = NULL;
+  g_autofree char *root_dir = NULL;
+  g_autoptr(GDBusObject) object = NULL;
+  const char *argv[] = { g_getenv ("VIREO_HYPERVISOR"), address_arg, NULL, "--replace", NULL };
+  const char *d;
+
+  delete_dir = g_dir_make_tmp ("vireo-delete-XXXXXX", &error);
+  g_assert_no_error (error);
+  d = delete_dir;
+
+  /* The caller's own file; a file behind a folder that is now a link to another folder
+   * (arranged before the call, so that resolving the path itself crosses the link); a
+   * folder; a file that does not exist. */
+  make_file (g_build_filename (d, "own", "disk.img", NULL));
+  make_file (g_build_filename (d, "rootdir", "disk.img", NULL));
+  root_dir = g_build_filename (d, "rootdir", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (d, "user", NULL), 0755), ==, 0);
+  link = g_build_filename (d, "user", "dir", NULL);
+  g_assert_cmpint (symlink (root_dir, link), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (d, "adir", NULL), 0755), ==, 0);
+
+  xml = g_strdup_printf ("<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+                         "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads>"
+                         "<active>2</active><mhz>2000</mhz><model>x86_64</model></cpu>\n"
+                         "  <memory>4194304</memory>\n"
+                         "  <pool type='dir'><name>default</name><uuid>5e1f0a00-0000-4000-8000-0000000001ff</uuid>"
+                         "<capacity unit='GiB'>10</capacity><allocation unit='GiB'>1</allocation>"
+                         "<available unit='GiB'>9</available><source/><target><path>%s/pool</path></target>"
+                         "<volume type='file'><name>vol.qcow2</name><capacity unit='GiB'>1</capacity>"
+                         "<target><format type='qcow2'/></target></volume></pool>\n"
+                         DELETE_DOMAIN ("01", "del-volume", "pool/vol.qcow2")
+                         DELETE_DOMAIN ("02", "del-own", "own/disk.img")
+                         DELETE_DOMAIN ("03", "del-swap", "user/dir/disk.img")
+                         DELETE_DOMAIN ("04", "del-dir", "adir")
+                         DELETE_DOMAIN ("05", "del-missing", "missing.img")
+                         "  <domain type='test'><name>del-device</name><uuid>5e1f0a00-0000-4000-8000-000000000106</uuid>"
+                         "<memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>"
+                         "<disk type='file' device='cdrom'><source file='/dev/null'/><target dev='sda' bus='sata'/></disk>"
+                         "</devices><test:runstate>5</test:runstate></domain>\n"
+                         "</node>\n",
+                         d, d, d, d, d, d);
+  node = g_build_filename (d, "node.xml", NULL);
+  g_assert_true (g_file_set_contents (node, xml, -1, NULL));
+  uri_arg = g_strdup_printf ("--libvirt-uri=test://%s", node);
+  argv[2] = uri_arg;
+
+  f->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  set_allowed (f, all_actions);
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->helper_pid, &error);
+  g_assert_no_error (error);
+  f->client = vireo_dbus_object_manager_client_new_sync (f->connection,
+                                                         G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                                         BUS_NAME, "/org/vireo/Hypervisor1", NULL, &error);
+  g_assert_no_error (error);
+  while (f->manager == NULL)
+    {
+      object = g_dbus_object_manager_get_object (f->client, "/org/vireo/Hypervisor1/Manager");
+      if (object != NULL)
+        f->manager = vireo_dbus_object_get_manager (VIREO_DBUS_OBJECT (object));
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (wait_until (delete_helper_ready, f));
+}
+
+static void
+delete_fixture_teardown (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", delete_dir);
+
+  fixture_teardown (f, data);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  g_clear_pointer (&delete_dir, g_free);
+}
+
+static GError *
+delete_disk (Fixture    *f,
+             const char *name,
+             const char *disk)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = call_machine (f, name, "Delete", g_variant_new_parsed ("({'disks': <[%s]>},)", disk), &error);
+  return error;
+}
+
+static void
+test_delete_as_caller (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *own = g_build_filename (delete_dir, "own", "disk.img", NULL);
+  g_autofree char *behind_link = g_build_filename (delete_dir, "rootdir", "disk.img", NULL);
+  g_autoptr(GError) error = NULL;
+  Expect gone_volume = { f, "del-volume", NULL, 0 };
+  Expect gone_own = { f, "del-own", NULL, 0 };
+  struct stat st;
+
+  /* A volume of a storage pool: libvirt deletes it. */
+  error = delete_disk (f, "del-volume", "vda");
+  g_assert_no_error (error);
+  g_assert_true (wait_until (machine_gone, &gone_volume));
+
+  /* A file the caller may remove: removed, as the caller. */
+  error = delete_disk (f, "del-own", own);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (machine_gone, &gone_own));
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+
+  /* A path through a link, here to a folder the caller may change: refused all the same,
+   * the file behind it kept, and nothing else changed. */
+  error = delete_disk (f, "del-swap", "vda");
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_assert_nonnull (strstr (error->message, "Nothing was deleted"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (behind_link, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (find_machine (f, "del-swap"));
+
+  /* Not an image file: a folder, a device, a file that is not there. */
+  error = delete_disk (f, "del-dir", "vda");
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "not a disk image file"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (g_build_filename (delete_dir, "adir", NULL), G_FILE_TEST_IS_DIR));
+
+  error = delete_disk (f, "del-device", "/dev/null");
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (stat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  error = delete_disk (f, "del-missing", "vda");
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+  g_clear_error (&error);
+
+  g_assert_nonnull (find_machine (f, "del-dir"));
+  g_assert_nonnull (find_machine (f, "del-device"));
+  g_assert_nonnull (find_machine (f, "del-missing"));
+}
+
 static void
 test_client_vanishes (Fixture       *f,
                       gconstpointer  data)
@@ -1000,6 +1183,8 @@ main (int   argc,
   add_test ("/hypervisor/dbus/CreateMachine/refused", NULL, test_create_refused);
   add_test ("/hypervisor/dbus/client-vanishes", NULL, test_client_vanishes);
   add_test ("/hypervisor/dbus/CreateMachine/iso-copied", NULL, test_create_iso_copied);
+  g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
+              test_delete_as_caller, delete_fixture_teardown);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
 
   ret = g_test_run ();

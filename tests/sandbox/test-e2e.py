@@ -316,6 +316,8 @@ for c in calls:
             if c.get("iso"):
                 s["iso"] = GLib.Variant("s", c["iso"])
             params = GLib.Variant("(a{sv})", (s,))
+        elif "disks" in c:
+            params = GLib.Variant("(a{sv})", ({"disks": GLib.Variant("as", c["disks"])},))
         else:
             params = GLib.Variant("(a{sv})", ({},))
         r = conn.call_sync("org.vireo.Hypervisor1", c["path"], c["iface"], c["method"], params,
@@ -761,6 +763,94 @@ class E2E:
         virsh("define", xml)
         return machine_path(u)
 
+    def define_with_disks(self, name, disks):
+        """Defines (behind the helper's back) a shut-off machine with these (device, path)."""
+        u = str(uuidlib.uuid4())
+        devs = "".join(f"<disk type='file' device='{dev}'><driver name='qemu' type='raw'/>"
+                       f"<source file='{path}'/><target dev='{'sd' if dev == 'cdrom' else 'vd'}"
+                       f"{chr(ord('a') + i)}' bus='{'sata' if dev == 'cdrom' else 'virtio'}'/>"
+                       + ("<readonly/>" if dev == "cdrom" else "") + "</disk>"
+                       for i, (dev, path) in enumerate(disks))
+        xml = os.path.join(WORK, f"{name}.xml")
+        with open(xml, "w") as f:
+            f.write(f"<domain type='qemu'><name>{name}</name><uuid>{u}</uuid>"
+                    f"<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                    f"<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                    f"<devices>{devs}</devices></domain>")
+        virsh("define", xml)
+        path = machine_path(u)
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        return path
+
+    def test_delete_as_caller(self):
+        # Delete removes a disk only as a volume of a storage pool, or as the caller: a caller
+        # allowed to delete machines (group libvirt) must not remove a file they could not.
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        rootdir = os.path.join(WORK, "x")                  # root's, as /etc is
+        home = os.path.join(WORK, "del-home")              # the caller's
+        for d, owner in ((rootdir, 0), (home, uid), (os.path.join(home, "sub"), uid)):
+            os.makedirs(d, exist_ok=True)
+            os.chown(d, owner, owner and gid)
+            os.chmod(d, 0o755)
+        passwd = os.path.join(rootdir, "passwd")
+        behind = os.path.join(rootdir, "disk.img")
+        own = os.path.join(home, "own.img")
+        swapped = os.path.join(home, "sub", "disk.img")
+        for path, owner in ((passwd, 0), (behind, 0), (own, uid), (swapped, uid)):
+            with open(path, "w") as f:
+                f.write("root:x:0:0:root:/root:/bin/bash\n" if path == passwd else "disk\n")
+            os.chown(path, owner, owner and gid)
+            os.chmod(path, 0o644)
+        m_passwd = self.define_with_disks(PREFIX + "del-passwd", [("cdrom", passwd)])
+        m_own = self.define_with_disks(PREFIX + "del-own", [("disk", own)])
+        m_swap = self.define_with_disks(PREFIX + "del-swap", [("disk", swapped)])
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "del-volume", "disk": 1},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        assert out[0]["ok"], f"CreateMachine as uid {uid} failed: {out[0]}"
+        (m_volume,) = out[0]["result"]
+        volume = os.path.join(IMAGES_DIR, PREFIX + "del-volume.qcow2")
+        assert os.path.exists(volume), f"no {volume}"
+
+        # The swap, arranged before the call: the caller's folder becomes a link to root's.
+        os.rename(os.path.join(home, "sub"), os.path.join(home, "sub.old"))
+        os.symlink(rootdir, os.path.join(home, "sub"))
+
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": m_passwd, "iface": MACHINE_IFACE, "method": "Delete", "disks": [passwd]},
+            {"path": m_swap, "iface": MACHINE_IFACE, "method": "Delete", "disks": [swapped]},
+            {"path": m_own, "iface": MACHINE_IFACE, "method": "Delete", "disks": [own]},
+            {"path": m_volume, "iface": MACHINE_IFACE, "method": "Delete", "disks": [volume]},
+        ])
+        log(f"Delete as uid {uid}: {out}")
+        problems = []
+        for what, r in zip(("root's passwd", "a path through a swapped link"), out[:2]):
+            if r["ok"] or r["error"] != ERR + "InvalidArgument":
+                problems.append(f"{what}: expected {ERR}InvalidArgument, got {r}")
+        for what, r in zip(("the caller's own file", "a pool volume"), out[2:]):
+            if not r["ok"]:
+                problems.append(f"{what}: {r}")
+        self.h.settle()
+        if not os.path.isfile(passwd) or not os.path.isfile(behind):
+            problems.append("a root-owned file was removed")
+        for name in ("del-passwd", "del-swap"):
+            if PREFIX + name not in virsh_names():
+                problems.append(f"{PREFIX + name} was deleted although the call was refused")
+        if os.path.exists(own):
+            problems.append(f"the caller's own {own} is still there")
+        if os.path.exists(volume):
+            problems.append(f"the volume {volume} is still there")
+        for name in ("del-own", "del-volume"):
+            if PREFIX + name in virsh_names():
+                problems.append(f"{PREFIX + name} is still defined")
+        shutil.rmtree(home)
+        shutil.rmtree(rootdir)
+        assert not problems, "\n      ".join(problems)
+
     def test_external_define(self):
         name = PREFIX + "external"
         path = self.define_external(name)
@@ -867,6 +957,7 @@ CASES = [
     ("iso-hung-fs", "test_iso_hung_fs", []),
     ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
     ("delete-with-disks", "test_delete_with_disks", []),
+    ("delete-as-caller", "test_delete_as_caller", []),
     ("external-define", "test_external_define", []),
     ("libvirtd-restart", "test_libvirtd_restart", []),
     ("helper-survived", "test_helper_survived", []),
