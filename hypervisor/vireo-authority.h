@@ -9,11 +9,13 @@
 
 G_BEGIN_DECLS
 
-#define VIREO_ACTION_READ         "org.vireo.hypervisor1.read"
 #define VIREO_ACTION_CONSOLE      "org.vireo.hypervisor1.console"
 #define VIREO_ACTION_LIFECYCLE    "org.vireo.hypervisor1.lifecycle"
 #define VIREO_ACTION_MODIFY       "org.vireo.hypervisor1.modify"
 #define VIREO_ACTION_HOST_NETWORK "org.vireo.hypervisor1.host-network"
+
+/* Reading (properties, GetManagedObjects, GetXml) needs no action: it is open to every local
+ * user, as libvirt's read-only socket is (data/org.vireo.Hypervisor1.xml says why). */
 
 typedef struct {
   const char *method;

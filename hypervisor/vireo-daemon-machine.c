@@ -47,7 +47,7 @@ static const VireoMethodAction machine_actions[] = {
   { "Resume",      VIREO_ACTION_LIFECYCLE },
   { "Save",        VIREO_ACTION_LIFECYCLE },
   { "Delete",      VIREO_ACTION_MODIFY },
-  { "GetXml",      VIREO_ACTION_READ },
+  { "GetXml",      NULL },   /* a read: open to every local user, as properties are */
   { "OpenConsole", VIREO_ACTION_CONSOLE },
   { "OpenSerial",  VIREO_ACTION_CONSOLE },
 };

@@ -34,8 +34,8 @@ typedef struct {
 } Fixture;
 
 static const char *all_actions[] = {
-  VIREO_ACTION_READ, VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY,
-  VIREO_ACTION_HOST_NETWORK, NULL,
+  VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, VIREO_ACTION_HOST_NETWORK,
+  NULL,
 };
 static const char *no_actions[] = { NULL };
 
@@ -418,7 +418,7 @@ test_lifecycle_denied (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *before = g_strdup (vireo_dbus_machine_get_state (find_machine (f, c->machine)));
 
-  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_CONSOLE, VIREO_ACTION_MODIFY, NULL });
+  set_allowed (f, (const char *[]){ VIREO_ACTION_CONSOLE, VIREO_ACTION_MODIFY, NULL });
   reply = call_machine (f, c->machine, c->method, no_options (), &error);
   g_assert_null (reply);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
@@ -493,9 +493,63 @@ test_get_xml (Fixture       *f,
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
+}
+
+/* One read rule: whoever polkit allows nothing still reads everything, and nothing else. */
+static void
+test_read_rule (Fixture       *f,
+                gconstpointer  data)
+{
+  VireoDBusMachine *machine = find_machine (f, "debian-web");
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine));
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *xml = NULL;
+
   set_allowed (f, no_actions);
+
+  reply = g_dbus_connection_call_sync (f->connection, BUS_NAME, "/org/vireo/Hypervisor1",
+                                       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                       NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  objects = g_variant_get_child_value (reply, 0);
+  g_assert_cmpuint (g_variant_n_children (objects), ==, N_FIXTURE + 1);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = g_dbus_connection_call_sync (f->connection, BUS_NAME, path, "org.freedesktop.DBus.Properties",
+                                       "GetAll", g_variant_new ("(s)", "org.vireo.Hypervisor1.Machine"),
+                                       G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = g_dbus_connection_call_sync (f->connection, BUS_NAME, "/org/vireo/Hypervisor1/Manager",
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "org.vireo.Hypervisor1.Manager", "Hostname"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
   reply = call_machine (f, "debian-web", "GetXml", no_options (), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &xml);
+  g_assert_nonnull (strstr (xml, "<name>debian-web</name>"));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = call_machine (f, "debian-web", "GetXml", g_variant_new_parsed ("({'inactive': <true>},)"), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Bad input to a read is still refused. */
+  reply = call_machine (f, "debian-web", "GetXml", g_variant_new_parsed ("({'secure': <true>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Anything beyond reading is not. */
+  reply = call_machine (f, "debian-web", "ForceOff", no_options (), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (machine), ==, "running");
 }
 
 static void
@@ -525,7 +579,7 @@ test_open_console (Fixture       *f,
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  set_allowed (f, (const char *[]){ VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
   reply = call_machine (f, "debian-web", "OpenConsole", g_variant_new ("(sa{sv})", "vnc", NULL), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
 }
@@ -558,7 +612,7 @@ test_open_serial (Fixture       *f,
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  set_allowed (f, (const char *[]){ VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
   reply = call_machine (f, "headless-router", "OpenSerial", g_variant_new ("(a{sv})", NULL), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
 }
@@ -637,7 +691,7 @@ test_delete_refused (Fixture       *f,
   g_clear_error (&error);
 
   /* Not allowed. */
-  set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
+  set_allowed (f, (const char *[]){ VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
   reply = call_machine (f, "tiny", "Delete", no_options (), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
 
@@ -756,7 +810,7 @@ test_create_refused (Fixture       *f,
     g_autoptr(GError) error = NULL;
     g_autofree char *path = NULL;
 
-    set_allowed (f, (const char *[]){ VIREO_ACTION_READ, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
+    set_allowed (f, (const char *[]){ VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
     path = create_machine (f, "({'name': <'fine'>, 'disk-gib': <uint64 1>},)", &error);
     g_assert_null (path);
     g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
@@ -1175,6 +1229,7 @@ main (int   argc,
     }
   add_test ("/hypervisor/dbus/lifecycle/invalid", NULL, test_lifecycle_invalid);
   add_test ("/hypervisor/dbus/GetXml", NULL, test_get_xml);
+  add_test ("/hypervisor/dbus/read-rule", NULL, test_read_rule);
   add_test ("/hypervisor/dbus/OpenConsole", NULL, test_open_console);
   add_test ("/hypervisor/dbus/OpenSerial", NULL, test_open_serial);
   add_test ("/hypervisor/dbus/Delete/allowed", NULL, test_delete_allowed);

@@ -318,6 +318,12 @@ for c in calls:
             params = GLib.Variant("(a{sv})", (s,))
         elif "disks" in c:
             params = GLib.Variant("(a{sv})", ({"disks": GLib.Variant("as", c["disks"])},))
+        elif "sig" in c:
+            params = GLib.Variant(c["sig"], tuple(c["args"])) if c["sig"] else None
+        elif "options" in c:
+            kinds = {bool: "b", str: "s", list: "as"}
+            params = GLib.Variant("(a{sv})", ({k: GLib.Variant(kinds[type(v)], v)
+                                               for k, v in c["options"].items()},))
         else:
             params = GLib.Variant("(a{sv})", ({},))
         r = conn.call_sync("org.vireo.Hypervisor1", c["path"], c["iface"], c["method"], params,
@@ -592,6 +598,53 @@ class E2E:
         new_objs = set(self.h.get_managed_objects()) - before_objs
         if new_objs:
             problems.append(f"objects were exported: {new_objs}")
+        assert not problems, "\n      ".join(problems)
+
+    def test_read_rule(self):
+        # One read rule: a local user whom polkit allows nothing reads every property,
+        # GetManagedObjects and GetXml (without secrets), and nothing more.
+        uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
+        u = str(uuidlib.uuid4())
+        name = PREFIX + "secret-vnc"
+        xml = os.path.join(WORK, f"{name}.xml")
+        with open(xml, "w") as f:
+            f.write(f"<domain type='qemu'><name>{name}</name><uuid>{u}</uuid>"
+                    f"<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                    f"<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                    f"<graphics type='vnc' autoport='yes' listen='127.0.0.1' "
+                    f"passwd='vireopw8'/></devices></domain>")
+        virsh("define", xml)
+        path = machine_path(u)
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        out = run_as(uid, gid, False, CLIENT, [
+            {"path": ROOT_PATH, "iface": OM_IFACE, "method": "GetManagedObjects", "sig": None},
+            {"path": MANAGER_PATH, "iface": PROPS_IFACE, "method": "GetAll", "sig": "(s)",
+             "args": [MANAGER_IFACE]},
+            {"path": path, "iface": PROPS_IFACE, "method": "Get", "sig": "(ss)",
+             "args": [MACHINE_IFACE, "Name"]},
+            {"path": path, "iface": MACHINE_IFACE, "method": "GetXml", "options": {}},
+            {"path": path, "iface": MACHINE_IFACE, "method": "GetXml",
+             "options": {"inactive": True}},
+            {"path": path, "iface": MACHINE_IFACE, "method": "Start"},
+        ])
+        problems = []
+        labels = ("GetManagedObjects", "GetAll(Manager)", "Get(Name)", "GetXml",
+                  "GetXml {'inactive': true}")
+        for what, r in zip(labels, out):
+            if not r["ok"]:
+                problems.append(f"{what} as uid {uid}: {r}")
+        if out[0]["ok"] and path not in out[0]["result"][0]:
+            problems.append(f"GetManagedObjects as uid {uid} lacks {path}")
+        if out[2]["ok"] and out[2]["result"][0] != name:
+            problems.append(f"Get(Name) is {out[2]['result']}")
+        for r in out[3:5]:
+            if r["ok"] and ("<name>" + name) not in r["result"][0]:
+                problems.append(f"GetXml is not {name}'s XML")
+            if r["ok"] and "vireopw8" in r["result"][0]:
+                problems.append("GetXml shows the VNC password")
+        if out[5]["ok"] or out[5]["error"] != ERR + "NotAuthorized":
+            problems.append(f"Start as uid {uid}: expected {ERR}NotAuthorized, got {out[5]}")
+        virsh("undefine", name)
         assert not problems, "\n      ".join(problems)
 
     def test_libvirt_group_allowed(self):
@@ -952,6 +1005,7 @@ CASES = [
     ("force-off", "test_force_off", ["start"]),
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
     ("bad-input", "test_bad_input", ["create-machine"]),
+    ("read-rule", "test_read_rule", []),
     ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
     ("iso-swap", "test_iso_swap", ["create-machine"]),
     ("iso-hung-fs", "test_iso_hung_fs", []),
