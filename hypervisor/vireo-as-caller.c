@@ -355,11 +355,12 @@ receive_some (VireoChild  *child,
   for (;;)
     {
       struct pollfd pfd = { child->sock, POLLIN, 0 };
-      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      gint64 left_us = deadline - g_get_monotonic_time ();
+      gint64 left = (left_us + 999) / 1000;   /* poll() counts whole milliseconds */
       gssize n;
       int r;
 
-      if (left <= 0)
+      if (left_us <= 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                        "no answer within %u ms", timeout_ms);
