@@ -902,12 +902,64 @@ static char *delete_dir;
   "<disk type='file' device='disk'><source file='%s/" source "'/><target dev='vda' bus='virtio'/></disk>" \
   "</devices><test:runstate>5</test:runstate></domain>\n"
 
-static gboolean
-delete_helper_ready (gpointer data)
-{
-  Fixture *f = data;
+/* A helper of our own, for cases that need another fixture or other options. */
 
-  return f->manager != NULL && vireo_dbus_manager_get_connected (f->manager) && count_objects (f) == 7;
+typedef struct {
+  Fixture *f;
+  guint    n_objects;
+} OwnHelper;
+
+static gboolean
+own_helper_ready (gpointer data)
+{
+  OwnHelper *h = data;
+
+  return h->f->manager != NULL && vireo_dbus_manager_get_connected (h->f->manager)
+         && count_objects (h->f) == h->n_objects;
+}
+
+/* Starts the helper on @fixture (the shared one when %NULL), with @extra_arg if any, and
+ * waits for its @n_objects objects. */
+static void
+start_own_helper (Fixture    *f,
+                  const char *fixture,
+                  const char *extra_arg,
+                  guint       n_objects)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusObject) object = NULL;
+  g_autofree char *address_arg = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (test_bus));
+  g_autofree char *uri_arg = NULL;
+  const char *argv[] = { g_getenv ("VIREO_HYPERVISOR"), address_arg, NULL, "--replace", extra_arg, NULL };
+  OwnHelper h = { f, n_objects };
+
+  if (fixture != NULL)
+    uri_arg = g_strdup_printf ("--libvirt-uri=test://%s", fixture);
+  else
+    uri_arg = g_strdup_printf ("--libvirt-uri=%s", fixture_uri);
+  argv[2] = uri_arg;
+
+  f->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  set_allowed (f, all_actions);
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->helper_pid, &error);
+  g_assert_no_error (error);
+  f->client = vireo_dbus_object_manager_client_new_sync (f->connection,
+                                                         G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                                         BUS_NAME, "/org/vireo/Hypervisor1", NULL, &error);
+  g_assert_no_error (error);
+  while (f->manager == NULL)
+    {
+      object = g_dbus_object_manager_get_object (f->client, "/org/vireo/Hypervisor1/Manager");
+      if (object != NULL)
+        f->manager = vireo_dbus_object_get_manager (VIREO_DBUS_OBJECT (object));
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (wait_until (own_helper_ready, &h));
 }
 
 static void
@@ -926,12 +978,8 @@ delete_fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *node = NULL;
-  g_autofree char *uri_arg = NULL;
-  g_autofree char *address_arg = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (test_bus));
   g_autofree char *link = NULL;
   g_autofree char *root_dir = NULL;
-  g_autoptr(GDBusObject) object = NULL;
-  const char *argv[] = { g_getenv ("VIREO_HYPERVISOR"), address_arg, NULL, "--replace", NULL };
   const char *d;
 
   delete_dir = g_dir_make_tmp ("vireo-delete-XXXXXX", &error);
@@ -971,30 +1019,8 @@ delete_fixture_setup (Fixture       *f,
                          d, d, d, d, d, d);
   node = g_build_filename (d, "node.xml", NULL);
   g_assert_true (g_file_set_contents (node, xml, -1, NULL));
-  uri_arg = g_strdup_printf ("--libvirt-uri=test://%s", node);
-  argv[2] = uri_arg;
 
-  f->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
-                                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                          NULL, NULL, &error);
-  g_assert_no_error (error);
-  set_allowed (f, all_actions);
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->helper_pid, &error);
-  g_assert_no_error (error);
-  f->client = vireo_dbus_object_manager_client_new_sync (f->connection,
-                                                         G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                                         BUS_NAME, "/org/vireo/Hypervisor1", NULL, &error);
-  g_assert_no_error (error);
-  while (f->manager == NULL)
-    {
-      object = g_dbus_object_manager_get_object (f->client, "/org/vireo/Hypervisor1/Manager");
-      if (object != NULL)
-        f->manager = vireo_dbus_object_get_manager (VIREO_DBUS_OBJECT (object));
-      else
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_true (wait_until (delete_helper_ready, f));
+  start_own_helper (f, node, NULL, 7);
 }
 
 static void
@@ -1075,34 +1101,197 @@ test_delete_as_caller (Fixture       *f,
   g_assert_nonnull (find_machine (f, "del-missing"));
 }
 
+/* polkit that waits for an agent: dbusmock's polkitd holds the checks of the actions it is
+ * told to, until released. CancelCheckAuthorization is added so that its calls are logged. */
+
+static GVariant *
+mock_call (Fixture    *f,
+           const char *method,
+           GVariant   *args)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (f->connection, "org.freedesktop.PolicyKit1",
+                                       "/org/freedesktop/PolicyKit1/Authority", "org.freedesktop.DBus.Mock",
+                                       method, args, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+hold_checks (Fixture    *f,
+             const char *action)
+{
+  g_autoptr(GVariant) r1 = NULL;
+  g_autoptr(GVariant) r2 = NULL;
+  g_autoptr(GVariant) r3 = NULL;
+
+  r1 = mock_call (f, "AddMethod", g_variant_new ("(sssss)", "org.freedesktop.PolicyKit1.Authority",
+                                                "CancelCheckAuthorization", "s", "", ""));
+  r2 = mock_call (f, "ClearCalls", NULL);
+  r3 = mock_call (f, "SimulateHangActions",
+                  g_variant_new ("(^as)", (const char *const[]){ action, NULL }));
+}
+
+static void
+release_checks (Fixture *f)
+{
+  g_autoptr(GVariant) r1 = mock_call (f, "SimulateHangActions", g_variant_new ("(^as)", no_actions));
+  g_autoptr(GVariant) r2 = mock_call (f, "ReleaseHangingCalls", NULL);
+}
+
+static guint
+count_cancels (Fixture *f)
+{
+  g_autoptr(GVariant) reply = mock_call (f, "GetMethodCalls", g_variant_new ("(s)", "CancelCheckAuthorization"));
+  g_autoptr(GVariant) calls = g_variant_get_child_value (reply, 0);
+
+  return g_variant_n_children (calls);
+}
+
+static gboolean
+checks_held (Fixture *f)
+{
+  g_autoptr(GVariant) reply = mock_call (f, "HaveHangingCalls", NULL);
+  gboolean held = FALSE;
+
+  g_variant_get (reply, "(b)", &held);
+  return held;
+}
+
+static guint
+helper_threads (Fixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", f->helper_pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nThreads:");
+  g_assert_nonnull (line);
+  return (guint) g_ascii_strtoull (line + strlen ("\nThreads:"), NULL, 10);
+}
+
+static GDBusConnection *
+new_connection (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Sends @method to the machine without waiting for the answer, allowing the agent to ask. */
+static void
+send_interactive (GDBusConnection  *connection,
+                  VireoDBusMachine *machine,
+                  const char       *method)
+{
+  g_autoptr(GDBusMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  message = g_dbus_message_new_method_call (BUS_NAME, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)),
+                                            "org.vireo.Hypervisor1.Machine", method);
+  g_dbus_message_set_body (message, no_options ());
+  g_dbus_message_set_flags (message, G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION);
+  g_assert_true (g_dbus_connection_send_message (connection, message, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, &error));
+  g_assert_no_error (error);
+}
+
+#define N_WAITING 40
+
+/* Checks that wait for an agent hold no thread of the helper: while forty of them wait, the
+ * helper answers a call that needs a worker thread at once. When their caller leaves the
+ * bus, polkit is told to drop each, and none of the calls is made. */
 static void
 test_client_vanishes (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GDBusConnection) other = NULL;
-  g_autoptr(GDBusMessage) message = NULL;
+  g_autoptr(GDBusConnection) other = new_connection ();
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   VireoDBusMachine *machine = find_machine (f, "win11-office");
+  guint threads_before;
+  gint64 start;
 
-  other = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
-                                                  G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                  | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                  NULL, NULL, &error);
-  g_assert_no_error (error);
+  /* Warm up: the worker threads a call uses exist already. */
+  g_assert_nonnull ((reply = call_machine (f, "tiny", "GetXml", no_options (), &error)));
+  g_clear_pointer (&reply, g_variant_unref);
+  threads_before = helper_threads (f);
 
-  /* Send Start, then hang up before the answer. */
-  message = g_dbus_message_new_method_call (BUS_NAME, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)),
-                                            "org.vireo.Hypervisor1.Machine", "Start");
-  g_dbus_message_set_body (message, no_options ());
-  g_assert_true (g_dbus_connection_send_message (other, message, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, &error));
+  hold_checks (f, VIREO_ACTION_LIFECYCLE);
+  for (guint i = 0; i < N_WAITING; i++)
+    send_interactive (other, machine, "Start");
+  /* Properties.Get from the same connection: answered after the helper has taken every Start. */
+  reply = g_dbus_connection_call_sync (other, BUS_NAME, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)),
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "org.vireo.Hypervisor1.Machine", "State"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (g_dbus_connection_flush_sync (other, NULL, &error));
+  g_clear_pointer (&reply, g_variant_unref);
+  while (!checks_held (f))
+    g_main_context_iteration (NULL, FALSE);
+
+  /* A call that runs in a worker thread is answered at once. */
+  start = g_get_monotonic_time ();
+  reply = call_machine (f, "debian-web", "GetXml", no_options (), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (helper_threads (f), <, threads_before + 4);
+
+  /* The caller leaves: every check is cancelled in polkit. */
   g_assert_true (g_dbus_connection_close_sync (other, NULL, &error));
+  start = g_get_monotonic_time ();
+  while (count_cancels (f) < N_WAITING && g_get_monotonic_time () - start < TIMEOUT_S * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (count_cancels (f), ==, N_WAITING);
 
-  /* The helper did the work and still serves others. */
-  assert_state_becomes (f, "win11-office", "running");
-  g_assert_nonnull (call_machine (f, "win11-office", "GetXml", no_options (), &error));
+  /* polkit saying yes now changes nothing: the calls are gone. */
+  release_checks (f);
+  reply = call_machine (f, "win11-office", "GetXml", no_options (), &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (find_machine (f, "win11-office")), ==, "shutoff");
+}
+
+/* A check polkit never answers ends after --auth-timeout, refused, and polkit is told. */
+static void
+test_auth_timeout (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  start_own_helper (f, NULL, "--auth-timeout=2", N_FIXTURE + 1);
+  hold_checks (f, VIREO_ACTION_LIFECYCLE);
+
+  start = g_get_monotonic_time ();
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (find_machine (f, "win11-office")), "Start", no_options (),
+                                  G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, NULL, &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "did not finish within 2 seconds"));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - 100000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpuint (count_cancels (f), ==, 1);
+  g_clear_error (&error);
+
+  release_checks (f);
+  reply = call_machine (f, "win11-office", "GetXml", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vireo_dbus_machine_get_state (find_machine (f, "win11-office")), ==, "shutoff");
+}
+
+static void
+no_setup (Fixture       *f,
+          gconstpointer  data)
+{
 }
 
 static void
@@ -1237,6 +1426,7 @@ main (int   argc,
   add_test ("/hypervisor/dbus/CreateMachine/allowed", NULL, test_create_allowed);
   add_test ("/hypervisor/dbus/CreateMachine/refused", NULL, test_create_refused);
   add_test ("/hypervisor/dbus/client-vanishes", NULL, test_client_vanishes);
+  g_test_add ("/hypervisor/dbus/auth-timeout", Fixture, NULL, no_setup, test_auth_timeout, fixture_teardown);
   add_test ("/hypervisor/dbus/CreateMachine/iso-copied", NULL, test_create_iso_copied);
   g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
               test_delete_as_caller, delete_fixture_teardown);
