@@ -373,7 +373,7 @@ vireo_authority_dispatch (GDBusInterfaceSkeleton       *skeleton,
                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                               name_has_owner_cb, check_ref (check));
     }
-  check->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, auth_timeout_s, timeout_cb,
+  check->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, auth_timeout_s * 1000, timeout_cb,
                                                   check_ref (check), (GDestroyNotify) check_unref);
 
   if (authority != NULL)
