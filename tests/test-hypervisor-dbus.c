@@ -980,6 +980,10 @@ delete_fixture_setup (Fixture       *f,
   g_autofree char *node = NULL;
   g_autofree char *link = NULL;
   g_autofree char *root_dir = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *behind = NULL;
+  g_autofree char *user_dir = NULL;
+  g_autofree char *a_dir = NULL;
   const char *d;
 
   delete_dir = g_dir_make_tmp ("vireo-delete-XXXXXX", &error);
@@ -989,13 +993,17 @@ delete_fixture_setup (Fixture       *f,
   /* The caller's own file; a file behind a folder that is now a link to another folder
    * (arranged before the call, so that resolving the path itself crosses the link); a
    * folder; a file that does not exist. */
-  make_file (g_build_filename (d, "own", "disk.img", NULL));
-  make_file (g_build_filename (d, "rootdir", "disk.img", NULL));
+  own = g_build_filename (d, "own", "disk.img", NULL);
+  make_file (own);
+  behind = g_build_filename (d, "rootdir", "disk.img", NULL);
+  make_file (behind);
   root_dir = g_build_filename (d, "rootdir", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (d, "user", NULL), 0755), ==, 0);
+  user_dir = g_build_filename (d, "user", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (user_dir, 0755), ==, 0);
   link = g_build_filename (d, "user", "dir", NULL);
   g_assert_cmpint (symlink (root_dir, link), ==, 0);
-  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (d, "adir", NULL), 0755), ==, 0);
+  a_dir = g_build_filename (d, "adir", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (a_dir, 0755), ==, 0);
 
   xml = g_strdup_printf ("<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
                          "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads>"
@@ -1052,6 +1060,7 @@ test_delete_as_caller (Fixture       *f,
 {
   g_autofree char *own = g_build_filename (delete_dir, "own", "disk.img", NULL);
   g_autofree char *behind_link = g_build_filename (delete_dir, "rootdir", "disk.img", NULL);
+  g_autofree char *a_dir = g_build_filename (delete_dir, "adir", NULL);
   g_autoptr(GError) error = NULL;
   Expect gone_volume = { f, "del-volume", NULL, 0 };
   Expect gone_own = { f, "del-own", NULL, 0 };
@@ -1083,7 +1092,7 @@ test_delete_as_caller (Fixture       *f,
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "not a disk image file"));
   g_clear_error (&error);
-  g_assert_true (g_file_test (g_build_filename (delete_dir, "adir", NULL), G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (a_dir, G_FILE_TEST_IS_DIR));
 
   error = delete_disk (f, "del-device", "/dev/null");
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
