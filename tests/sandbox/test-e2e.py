@@ -14,9 +14,12 @@ when a case failed. Every case waits for D-Bus signals with a bounded main-loop 
 fixed sleep.
 """
 
+import collections
 import hashlib
 import json
 import os
+import re
+import select
 import shutil
 import socket
 import struct
@@ -25,6 +28,7 @@ import sys
 import time
 import traceback
 import uuid as uuidlib
+import xml.etree.ElementTree as ET
 
 import gi
 
@@ -113,6 +117,168 @@ def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None):
     if graphics is not None:
         s["graphics"] = GLib.Variant("as", graphics)
     return s
+
+
+def poll(cond, timeout, what, interval=0.2):
+    """Checks cond() every interval seconds (dispatching D-Bus signals meanwhile) until it is
+    true; fails after timeout seconds. For things no signal tells about (screens, /proc)."""
+    ctx = GLib.MainContext.default()
+    deadline = time.monotonic() + timeout
+    while True:
+        r = cond()
+        if r:
+            return r
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        source = GLib.timeout_source_new(int(interval * 1000))
+        source.set_callback(lambda *a: False)
+        source.attach(ctx)
+        ctx.iteration(True)
+        source.destroy()
+        while ctx.pending():
+            ctx.iteration(False)
+
+
+# --- A GRUB guest's text screen, from libvirt's screenshots ------------------------------------
+# GRUB shows an 80x25 VGA text screen (9x16 cells, black background). A cell is blank when all
+# its pixels are black; the hardware cursor is an underline in one cell, so a cell may blink.
+
+COLUMNS, ROWS = 80, 25
+PROMPT = set(range(5))                       # "grub>"
+MARK = "echo vireo"                          # typed after "grub> ", without Enter
+MARK_CELLS = {6 + i for i, c in enumerate(MARK) if c != " "}
+
+
+class Screen:
+    def __init__(self, name):
+        path = os.path.join(WORK, "screen.img")
+        virsh("screenshot", name, path)
+        # PNG or PPM, as QEMU gives it: as 8-bit PPM through ImageMagick.
+        r = subprocess.run(["convert", path, "-alpha", "off", "-depth", "8", "ppm:-"],
+                           capture_output=True, timeout=60)
+        assert r.returncode == 0, f"convert: {r.stderr.decode(errors='replace').strip()}"
+        data = r.stdout
+        fields, pos = [], 0
+        while len(fields) < 4:   # P6 W H 255, separated by whitespace
+            while data[pos:pos + 1].isspace():
+                pos += 1
+            start = pos
+            while not data[pos:pos + 1].isspace():
+                pos += 1
+            fields.append(data[start:pos])
+        assert fields[0] == b"P6", f"not a PPM screenshot: {fields}"
+        self.width, self.height = int(fields[1]), int(fields[2])
+        self.pixels = data[pos + 1:]
+        self.text = self.width == COLUMNS * 9 and self.height == ROWS * 16
+
+    def cells(self, row):
+        """The non-blank cells of a text row."""
+        stride = self.width * 3
+        out = set()
+        for col in range(COLUMNS):
+            x0 = col * 27
+            if any(self.pixels[(row * 16 + y) * stride + x0:(row * 16 + y) * stride + x0 + 27].strip(b"\0")
+                   for y in range(16)):
+                out.add(col)
+        return out
+
+    def rows(self):
+        """{row: cells} for every non-blank row, or {} when this is no text screen."""
+        if not self.text:
+            return {}
+        return {r: c for r in range(ROWS) if (c := self.cells(r))}
+
+    def last_row(self):
+        rows = self.rows()
+        return (max(rows), rows[max(rows)]) if rows else (None, set())
+
+    def at_prompt(self):
+        """A fresh "grub> " prompt on the last row: nothing typed after it (the cursor may be)."""
+        _, cells = self.last_row()
+        return PROMPT <= cells <= PROMPT | {6}
+
+    def marked(self):
+        """MARK typed after the prompt on the last row."""
+        _, cells = self.last_row()
+        return PROMPT | MARK_CELLS <= cells
+
+    def layout(self):
+        """The rows and cells, the cursor's cell after the prompt left out."""
+        rows = self.rows()
+        if rows:
+            rows[max(rows)] = rows[max(rows)] - {6}
+        return rows
+
+
+KEYS = {" ": "KEY_SPACE", "\n": "KEY_ENTER"}
+
+
+def type_keys(name, text):
+    """Types text on the guest's keyboard, one key at a time (virsh send-key)."""
+    cmds = "".join(f"send-key {name} {KEYS.get(ch, 'KEY_' + ch.upper())}\n" for ch in text)
+    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system"], input=cmds, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, f"send-key failed: {r.stderr.strip()}"
+
+
+def clear_line(name):
+    """Ctrl+U: GRUB's line editor forgets what was typed at the prompt."""
+    virsh("send-key", name, "KEY_LEFTCTRL", "KEY_U")
+
+
+def wait_prompt(name, timeout=60):
+    """Waits for GRUB's prompt with nothing typed; returns that screen."""
+    screens = []
+    poll(lambda: screens.append(Screen(name)) or screens[-1].at_prompt(), timeout,
+         f"GRUB's prompt on {name}'s screen")
+    return screens[-1]
+
+
+class Events:
+    """libvirt's events for one domain, as `virsh event --loop` prints them."""
+
+    def __init__(self, name):
+        self.name = name
+        self.proc = subprocess.Popen(["virsh", "-q", "-c", "qemu:///system", "event", "--domain",
+                                      name, "--all", "--loop"], stdout=subprocess.PIPE, text=True)
+        self.lines = []
+        # Listening once an event of ours comes through: a title change on the live domain.
+        probe = 0
+
+        def listening():
+            nonlocal probe
+            probe += 1
+            virsh("desc", name, "--live", "--title", f"vireo-probe-{probe}")
+            return self.seen("metadata-change", 0.3)
+        poll(listening, 20, f"virsh event listening on {name}")
+        virsh("desc", name, "--live", "--title", "")
+
+    def seen(self, what, timeout):
+        deadline = time.monotonic() + timeout
+        while not any(what in line for line in self.lines):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                return False
+            line = self.proc.stdout.readline()
+            if not line:
+                return False
+            log(f"libvirt: {line.strip()}")
+            self.lines.append(line)
+        return True
+
+    def wait(self, what, timeout):
+        assert self.seen(what, timeout), f"no libvirt event \"{what}\" for {self.name} " \
+            f"within {timeout} s (seen: {[line.strip() for line in self.lines]})"
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class DBusFailure(Exception):
@@ -249,8 +415,8 @@ class Helper:
         (v,) = self.call(path, PROPS_IFACE, "Get", (iface, name), "(ss)")
         return v
 
-    def machine(self, path, method, options=None):
-        return self.call(path, MACHINE_IFACE, method, (options or {},), "(a{sv})")
+    def machine(self, path, method, options=None, timeout=60):
+        return self.call(path, MACHINE_IFACE, method, (options or {},), "(a{sv})", timeout=timeout)
 
     def create_machine(self, s, timeout=120):
         (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (s,), "(a{sv})",
@@ -310,7 +476,12 @@ conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
 out = []
 for c in calls:
     try:
-        if c["method"] == "CreateMachine":
+        if "in" in c:
+            # [[signature, value], ...]; an a{sv} value maps keys to [type, value]
+            vals = [{k: GLib.Variant(t, v) for k, (t, v) in val.items()} if sig == "a{sv}" else val
+                    for sig, val in c["in"]]
+            params = GLib.Variant("(" + "".join(sig for sig, _ in c["in"]) + ")", tuple(vals))
+        elif c["method"] == "CreateMachine":
             s = {"name": GLib.Variant("s", c["name"]), "memory-mib": GLib.Variant("t", 128),
                  "vcpus": GLib.Variant("u", 1), "disk-gib": GLib.Variant("t", c.get("disk", 0))}
             if c.get("iso"):
@@ -445,6 +616,8 @@ class E2E:
                     "PropertiesChanged State == 'running'")
         log(f"running {time.monotonic() - t:.2f} s after Start")
         assert virsh("domstate", PREFIX + "grub") == "running"
+        # What a freshly started GRUB shows: Reset and Reboot must bring it back.
+        self.fresh = wait_prompt(PREFIX + "grub").layout()
 
     def test_vnc_console(self):
         assert self.machine, "no machine (create failed)"
@@ -514,6 +687,157 @@ class E2E:
             log(f"SPICE link reply {major}.{minor}, {size} bytes, error {error}")
             assert error == 0, f"SpiceLinkReply error {error}"
 
+    def grub_name(self):
+        assert self.machine, "no machine (create failed)"
+        assert self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", "not running"
+        return PREFIX + "grub"
+
+    def test_getxml_inactive(self):
+        # The persistent definition, not the live one: a title set in it alone shows only
+        # there, and only the live one carries the running domain's id.
+        name = self.grub_name()
+        virsh("desc", name, "--config", "--title", "vireo-inactive-only")
+        try:
+            (live,) = self.h.machine(self.machine, "GetXml")
+            (inactive,) = self.h.machine(self.machine, "GetXml",
+                                         {"inactive": GLib.Variant("b", True)})
+        finally:
+            virsh("desc", name, "--config", "--title", "")
+        problems = []
+        if "<title>vireo-inactive-only</title>" not in inactive:
+            problems.append("the inactive XML lacks the title set in the persistent definition")
+        if "vireo-inactive-only" in live:
+            problems.append("the live XML shows the title of the persistent definition")
+        if not re.search(r"<domain [^>]*\bid='\d+'", live):
+            problems.append("the live XML has no domain id")
+        if re.search(r"<domain [^>]*\bid=", inactive):
+            problems.append("the inactive XML has a domain id")
+        for xml in (live, inactive):
+            if f"<name>{name}</name>" not in xml:
+                problems.append(f"not {name}'s XML")
+        assert not problems, "; ".join(problems)
+
+    def test_reset(self):
+        # Reset is the reset button: what was typed at GRUB's prompt is gone, GRUB starts
+        # again, and libvirt says the guest reset.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        type_keys(name, MARK)
+        poll(lambda: Screen(name).marked(), 15, f"'{MARK}' typed at the prompt")
+        with Events(name) as events:
+            self.h.machine(self.machine, "Reset")
+            events.wait("event 'reboot'", 30)
+        poll(lambda: Screen(name).layout() == self.fresh, 60, "a freshly started GRUB after Reset")
+        assert virsh("domstate", name) == "running"
+
+    def test_reboot(self):
+        # Reboot asks the guest to reboot (the ACPI button), and libvirt turns the guest's next
+        # power-off into a reset. GRUB ignores the button; `halt` powers it off, which without
+        # Reboot shuts the machine off (tried when this test was written). So: Reboot, then halt,
+        # and the machine must come back, freshly started, with libvirt's reboot event.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        with Events(name) as events:
+            self.h.machine(self.machine, "Reboot")
+            type_keys(name, "halt\n")
+            events.wait("event 'reboot'", 30)
+        poll(lambda: Screen(name).layout() == self.fresh, 60, "a freshly started GRUB after Reboot")
+        assert virsh("domstate", name) == "running", "the machine is not running"
+        self.h.settle()
+        assert self.h.prop(self.machine, MACHINE_IFACE, "State") == "running"
+
+    def test_save_restore(self):
+        # Save keeps the memory; Start restores it: what was typed is still on the screen,
+        # where a fresh start would show an empty prompt.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        type_keys(name, MARK)
+        poll(lambda: Screen(name).marked(), 15, f"'{MARK}' typed at the prompt")
+        self.h.machine(self.machine, "Save", timeout=180)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "saved", 60,
+                    "State == 'saved'")
+        assert virsh("domstate", name) == "shut off"
+        assert re.search(r"Managed save:\s+yes", virsh("dominfo", name)), "no managed save image"
+        self.h.machine(self.machine, "Start", timeout=180)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 60,
+                    "State == 'running'")
+        screen = Screen(name)
+        assert screen.marked(), f"after Start the screen does not show '{MARK}': restored from " \
+            f"nothing, or started afresh (last row {screen.last_row()})"
+        assert not re.search(r"Managed save:\s+yes", virsh("dominfo", name)), \
+            "the managed save image is still there"
+        clear_line(name)
+
+    # --- the helper's descriptors ---------------------------------------------------------
+    def helper_fds(self):
+        """The helper's open descriptors by kind ("socket", "pipe", a path...)."""
+        pid = os.environ["VIREO_HYPERVISOR_PID"]
+        kinds = collections.Counter()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                kinds[re.sub(r":\[\d+\]$", "", os.readlink(f"/proc/{pid}/fd/{fd}"))] += 1
+            except FileNotFoundError:
+                pass
+        return kinds
+
+    def wait_fds(self, baseline, after):
+        """The helper's descriptors come back to baseline (closing may take a moment)."""
+        try:
+            poll(lambda: self.helper_fds() == baseline, 20, "the helper's descriptors")
+        except AssertionError:
+            now = self.helper_fds()
+            raise AssertionError(f"after {after} the helper keeps descriptors it did not have: "
+                                 f"{now - baseline}, and lost {baseline - now}") from None
+
+    def still_serves(self, path=None):
+        """The helper answers a call that goes to libvirtd, and GetManagedObjects."""
+        path = path or self.machine
+        self.h.get_managed_objects()
+        if path:
+            self.h.machine(path, "GetXml")
+
+    def test_console_client_vanishes(self):
+        # A client opens the screen twice and the serial console, then dies with the sockets
+        # open: the helper keeps nothing of it, and the serial console is free again (libvirt
+        # refuses a second reader while the first one's stream lives).
+        name = self.grub_name()
+        baseline = self.helper_fds()
+        code = r'''
+import sys, time
+from gi.repository import Gio, GLib
+conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+fds = []
+for method, args in (("OpenConsole", ("vnc", {})), ("OpenConsole", ("spice", {})),
+                     ("OpenSerial", ({},))):
+    sig = "(sa{sv})" if method == "OpenConsole" else "(a{sv})"
+    r, fdl = conn.call_with_unix_fd_list_sync("org.vireo.Hypervisor1", sys.argv[1],
+        "org.vireo.Hypervisor1.Machine", method, GLib.Variant(sig, args), GLib.VariantType("(h)"),
+        Gio.DBusCallFlags.NONE, 30000, None, None)
+    fds.append(fdl.steal_fds())
+print("open", flush=True)
+time.sleep(3600)
+'''
+        client = subprocess.Popen(["/usr/bin/python3", "-c", code, self.machine],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert client.stdout.readline().strip() == "open", "the client could not open them"
+            during = self.helper_fds()
+            log(f"while the client holds them: {during - baseline}")
+            assert during != baseline, "the serial bridge holds no socket while open?"
+        finally:
+            client.kill()
+            client.wait()
+        self.wait_fds(baseline, "the client died")
+        # The serial console is free: opened again without "force".
+        fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenSerial", ({},), "(a{sv})")
+        os.close(fd)
+        self.wait_fds(baseline, "the serial console was closed again")
+        self.still_serves()
+        assert virsh("domstate", name) == "running"
+
     def test_force_off(self):
         assert self.machine, "no machine (create failed)"
         self.h.machine(self.machine, "ForceOff")
@@ -521,27 +845,64 @@ class E2E:
                     "PropertiesChanged State == 'shutoff'")
         assert virsh("domstate", PREFIX + "grub") == "shut off"
 
+    # Reads are open to every local user (see the API XML); every other method is refused to
+    # a user polkit does not allow.
+    OPEN_METHODS = {(MACHINE_IFACE, "GetXml")}
+
+    def methods(self, path):
+        """(interface, method, in-signatures) of every org.vireo method at path, from the
+        helper's own introspection: a method added later is covered without a word here."""
+        (xml,) = self.h.call(path, "org.freedesktop.DBus.Introspectable", "Introspect")
+        out = []
+        for iface in ET.fromstring(xml).findall("interface"):
+            if iface.get("name").startswith("org.vireo."):
+                for m in iface.findall("method"):
+                    out.append((iface.get("name"), m.get("name"),
+                                [a.get("type") for a in m.findall("arg")
+                                 if a.get("direction", "in") == "in"]))
+        return out
+
+    def args_for(self, iface, method, sigs):
+        """Valid arguments, so that only polkit can refuse the call."""
+        if (iface, method) == (MANAGER_IFACE, "CreateMachine"):
+            return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "memory-mib": ["t", 128],
+                               "iso": ["s", self.iso], "disk-gib": ["t", 1]}]]
+        defaults = {"a{sv}": {}, "s": "vnc", "b": False, "u": 0, "t": 0, "as": [], "au": []}
+        assert all(sig in defaults for sig in sigs), f"{method}: no value for {sigs}"
+        return [[sig, defaults[sig]] for sig in sigs]
+
     def test_unprivileged_refused(self):
+        # Every method of every interface, as a user polkit refuses (the real polkitd), on the
+        # shut-off machine and on the Manager: refused, and nothing changes.
         assert self.machine, "no machine (create failed)"
         uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
         before_names, before_images = virsh_names(), images()
-        out = run_as(uid, gid, False, CLIENT, [
-            {"path": self.machine, "iface": MACHINE_IFACE, "method": "Start"},
-            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
-             "name": PREFIX + "unprivileged", "iso": self.iso, "disk": 1},
-        ])
-        log(f"as uid {uid} without groups: {out}")
+        before_xml = virsh("dumpxml", "--inactive", PREFIX + "grub")
+        calls, labels = [], []
+        for path in (MANAGER_PATH, self.machine):
+            for iface, method, sigs in self.methods(path):
+                calls.append({"path": path, "iface": iface, "method": method,
+                              "in": self.args_for(iface, method, sigs)})
+                labels.append((iface, method))
+        log(f"calling {len(calls)} methods: {[m for _, m in labels]}")
+        assert len(calls) >= 13, f"only {len(calls)} methods introspected: {labels}"
+        out = run_as(uid, gid, False, CLIENT, calls)
         problems = []
-        for what, r in zip(("Start", "CreateMachine"), out):
-            if r["ok"] or r["error"] != ERR + "NotAuthorized":
-                problems.append(f"{what} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
+        for (iface, method), r in zip(labels, out):
+            if (iface, method) in self.OPEN_METHODS:
+                if not r["ok"]:
+                    problems.append(f"{method} (open to all) as uid {uid}: {r}")
+            elif r["ok"] or r["error"] != ERR + "NotAuthorized":
+                problems.append(f"{method} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
         self.h.settle()
         if virsh("domstate", PREFIX + "grub") != "shut off":
             problems.append("the machine was started anyway")
+        if virsh("dumpxml", "--inactive", PREFIX + "grub") != before_xml:
+            problems.append("the machine's definition changed")
         if virsh_names() != before_names or images() != before_images:
-            problems.append(f"something was created: domains {virsh_names() - before_names}, "
-                            f"images {images() - before_images}")
-        assert not problems, "; ".join(problems)
+            problems.append(f"something was created or deleted: domains {virsh_names() ^ before_names}, "
+                            f"images {images() ^ before_images}")
+        assert not problems, "\n      ".join(problems)
 
     def test_bad_input(self):
         before_names, before_images = virsh_names(), images()
@@ -947,6 +1308,28 @@ class E2E:
         virsh("undefine", PREFIX + "survivor")
         self.h.wait(lambda: path not in self.h.objects, 3, f"InterfacesRemoved {path}")
 
+    def test_guest_crash(self):
+        # The guest's QEMU dies (SIGKILL): the machine shows shut off, the helper keeps nothing
+        # of it, and it starts again.
+        assert self.machine, "no machine (create failed)"
+        name = PREFIX + "grub"
+        self.h.machine(self.machine, "Start")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running'")
+        baseline = self.helper_fds()
+        os.kill(qemu_pid(name), 9)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") in ("shutoff", "crashed"),
+                    30, "State == 'shutoff' after QEMU was killed")
+        assert virsh("domstate", name) == "shut off"
+        self.wait_fds(baseline, "the guest crashed")
+        self.still_serves()
+        self.h.machine(self.machine, "Start")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running' again")
+        self.h.machine(self.machine, "ForceOff")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30,
+                    "State == 'shutoff'")
+
     def test_helper_survived(self):
         pid = os.environ.get("VIREO_HYPERVISOR_PID")
         problems = []
@@ -964,6 +1347,22 @@ class E2E:
                 problems.append("criticals or warnings in its log:\n        " +
                                 "\n        ".join(bad[:10]))
         assert not problems, "; ".join(problems)
+
+    def test_helper_exits_clean(self):
+        # SIGTERM ends the helper cleanly; under ASan+UBSan its log then has no sanitizer
+        # report (LeakSanitizer runs at exit). The last case that needs the helper.
+        pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+        os.kill(pid, 15)
+        poll(lambda: not os.path.exists(f"/proc/{pid}") or
+             "Z" in open(f"/proc/{pid}/stat").read().split()[2], 30, "the helper's exit")
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
+        with open(hv_log, errors="replace") as f:
+            text = f.read()
+        bad = [line for line in text.splitlines()
+               if "Sanitizer" in line or "runtime error" in line or "CRITICAL" in line]
+        self.h.objects = {}   # its objects went with it; no signal says so
+        assert "Terminating" in text, "the helper did not say it was terminating"
+        assert not bad, "\n      ".join(bad[:20])
 
     # --- teardown -----------------------------------------------------------------------
     def teardown(self):
@@ -1002,7 +1401,13 @@ CASES = [
     ("start", "test_start", ["create-machine"]),
     ("vnc-console", "test_vnc_console", ["start"]),
     ("spice-console", "test_spice_console", ["start"]),
+    ("getxml-inactive", "test_getxml_inactive", ["start"]),
+    ("reset", "test_reset", ["start"]),
+    ("reboot", "test_reboot", ["start"]),
+    ("save-restore", "test_save_restore", ["start"]),
+    ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
     ("force-off", "test_force_off", ["start"]),
+    ("guest-crash", "test_guest_crash", ["create-machine"]),
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
     ("bad-input", "test_bad_input", ["create-machine"]),
     ("read-rule", "test_read_rule", []),
@@ -1015,6 +1420,7 @@ CASES = [
     ("external-define", "test_external_define", []),
     ("libvirtd-restart", "test_libvirtd_restart", []),
     ("helper-survived", "test_helper_survived", []),
+    ("helper-exits-clean", "test_helper_exits_clean", []),
     ("teardown", "test_teardown_leaves_nothing", []),
 ]
 
@@ -1056,7 +1462,8 @@ def main():
         print("0 passed, 1 failed")
         return 1
     for name, method, deps in CASES:
-        if selected and name not in selected and name not in ("helper-survived", "teardown"):
+        if selected and name not in selected and name not in ("helper-survived", "helper-exits-clean",
+                                                               "teardown"):
             continue
         missing = [d for d in deps if results.get(d) is False]
         t0 = time.monotonic()
