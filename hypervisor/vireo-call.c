@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vireo-daemon-private.h"
@@ -84,9 +85,26 @@ call_thread (GTask        *task,
   GError *error = NULL;
 
   if (call->func (call, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* libvirtd went away, or stopped answering (the keepalive gave up): say that, not what
+   * the failed call made of it ("cannot be found"). */
+  if (virConnectIsAlive (call->conn) != 1)
+    {
+      const char *detail = strstr (error->message, "\nlibvirt: ");
+      GError *lost = g_error_new (VIREO_ERROR, VIREO_ERROR_NOT_CONNECTED,
+                                  _("Vireo lost its connection to libvirtd during the call, so "
+                                    "whether it took effect is not known; Vireo reconnects by "
+                                    "itself.%s"), detail != NULL ? detail : "");
+
+      virResetLastError ();
+      g_error_free (error);
+      error = lost;
+    }
+  g_task_return_error (task, error);
 }
 
 static void
@@ -130,11 +148,18 @@ _vireo_call_lookup_domain (VireoCall  *call,
                            GError    **error)
 {
   virDomainPtr dom = virDomainLookupByUUIDString (call->conn, call->uuid);
+  virErrorPtr last;
 
-  if (dom == NULL)
+  if (dom != NULL)
+    return dom;
+
+  last = virGetLastError ();
+  if (last != NULL && last->code == VIR_ERR_NO_DOMAIN)
     vireo_libvirt_set_error (error, _("“%s” cannot be found."), call->name);
+  else
+    vireo_libvirt_set_error (error, _("Could not look up “%s”."), call->name);
 
-  return dom;
+  return NULL;
 }
 
 /**

@@ -799,6 +799,20 @@ class E2E:
         if path:
             self.h.machine(path, "GetXml")
 
+    def call_async(self, path, method):
+        """Calls a Machine method without waiting; the result lands in the returned dict."""
+        result = {}
+
+        def done(conn, res):
+            try:
+                conn.call_finish(res)
+                result["ok"] = True
+            except GLib.Error as e:
+                result["error"] = to_dbus_failure(e)
+        self.h.conn.call(BUS_NAME, path, MACHINE_IFACE, method, GLib.Variant("(a{sv})", ({},)),
+                         None, Gio.DBusCallFlags.NONE, 120000, None, done)
+        return result
+
     def test_console_client_vanishes(self):
         # A client opens the screen twice and the serial console, then dies with the sockets
         # open: the helper keeps nothing of it, and the serial console is free again (libvirt
@@ -1330,6 +1344,83 @@ time.sleep(3600)
         self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30,
                     "State == 'shutoff'")
 
+    def libvirtd_pid(self):
+        return int(subprocess.run([os.path.join(SANDBOX_DIR, "libvirtd-pid.sh")],
+                                  capture_output=True, text=True, check=True).stdout)
+
+    def connected_is(self, value, since):
+        return any(kind == "props" and p == MANAGER_PATH and d[0] == MANAGER_IFACE
+                   and d[1].get("Connected") is value for _, kind, p, d in self.h.history[since:])
+
+    def test_libvirtd_killed_mid_call(self):
+        # A call is waiting on libvirtd when libvirtd dies (SIGKILL): the call fails at once,
+        # the helper reconnects when libvirtd is back, and keeps nothing of the old connection.
+        path = self.define_external(PREFIX + "fault")
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.still_serves(path)
+        baseline = self.helper_fds()
+        mark = len(self.h.history)
+        pid = self.libvirtd_pid()
+        os.kill(pid, 19)   # SIGSTOP: the call waits for libvirtd...
+        try:
+            result = self.call_async(path, "GetXml")
+            try:
+                self.h.wait(lambda: result, 1, "")
+            except AssertionError:
+                pass   # still waiting on libvirtd, as it must
+            assert not result, f"the call returned while libvirtd was stopped: {result}"
+            subprocess.run([os.path.join(SANDBOX_DIR, "stop-libvirtd.sh"), "KILL"], check=True)
+        except BaseException:
+            os.kill(pid, 18)
+            raise
+        # ...and fails as soon as libvirtd is gone.
+        t = time.monotonic()
+        self.h.wait(lambda: result, 10, "the call's answer after libvirtd was killed")
+        log(f"answer {time.monotonic() - t:.2f} s after libvirtd died: {result}")
+        assert "error" in result, f"the call succeeded without libvirtd: {result}"
+        assert result["error"].name == ERR + "NotConnected", \
+            f"expected {ERR}NotConnected, got {result['error']}"
+        self.h.wait(lambda: self.connected_is(False, mark), 10, "Connected = false")
+        subprocess.run([os.path.join(SANDBOX_DIR, "start-libvirtd.sh")], check=True)
+        self.h.wait(lambda: self.connected_is(True, mark), 30, "Connected = true")
+        self.h.wait(lambda: path in self.h.objects, 10, f"{path} back")
+        self.wait_fds(baseline, "libvirtd was killed and came back")
+        self.still_serves(path)
+        virsh("undefine", PREFIX + "fault")
+
+    def test_libvirtd_hung(self):
+        # libvirtd stops answering (SIGSTOP): libvirt's keepalive gives the connection up
+        # after about 15-20 s, the waiting call fails, Connected turns false; when libvirtd
+        # answers again the helper reconnects and keeps nothing of the old connection.
+        path = self.define_external(PREFIX + "fault")
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.still_serves(path)
+        baseline = self.helper_fds()
+        mark = len(self.h.history)
+        pid = self.libvirtd_pid()
+        os.kill(pid, 19)
+        try:
+            t = time.monotonic()
+            result = self.call_async(path, "GetXml")
+            self.h.wait(lambda: result, 40, "the call's answer while libvirtd hangs")
+            log(f"answer {time.monotonic() - t:.2f} s after libvirtd stopped: {result}")
+            assert "error" in result, f"the call succeeded while libvirtd was stopped: {result}"
+            assert result["error"].name == ERR + "NotConnected", \
+                f"expected {ERR}NotConnected, got {result['error']}"
+            assert 10 <= time.monotonic() - t <= 35, "not libvirt's keepalive (5 s x 3)"
+            self.h.wait(lambda: self.connected_is(False, mark), 10, "Connected = false")
+            # Meanwhile the machines are not on the bus, and the Manager says why at once.
+            assert path not in self.h.objects, "a machine is exported while disconnected"
+            e = expect_error(("NotConnected",), self.h.create_machine, spec(PREFIX + "meanwhile"))
+            log(f"while disconnected: {e.text}")
+        finally:
+            os.kill(pid, 18)   # SIGCONT
+        self.h.wait(lambda: self.connected_is(True, mark), 60, "Connected = true after SIGCONT")
+        self.h.wait(lambda: path in self.h.objects, 10, f"{path} back")
+        self.wait_fds(baseline, "libvirtd hung and came back")
+        self.still_serves(path)
+        virsh("undefine", PREFIX + "fault")
+
     def test_helper_survived(self):
         pid = os.environ.get("VIREO_HYPERVISOR_PID")
         problems = []
@@ -1419,6 +1510,8 @@ CASES = [
     ("delete-as-caller", "test_delete_as_caller", []),
     ("external-define", "test_external_define", []),
     ("libvirtd-restart", "test_libvirtd_restart", []),
+    ("libvirtd-killed-mid-call", "test_libvirtd_killed_mid_call", []),
+    ("libvirtd-hung", "test_libvirtd_hung", []),
     ("helper-survived", "test_helper_survived", []),
     ("helper-exits-clean", "test_helper_exits_clean", []),
     ("teardown", "test_teardown_leaves_nothing", []),
