@@ -240,8 +240,9 @@ class Events:
     def __init__(self, name):
         self.name = name
         self.proc = subprocess.Popen(["virsh", "-q", "-c", "qemu:///system", "event", "--domain",
-                                      name, "--all", "--loop"], stdout=subprocess.PIPE, text=True)
+                                      name, "--all", "--loop"], stdout=subprocess.PIPE)
         self.lines = []
+        self.partial = ""
         # Listening once an event of ours comes through: a title change on the live domain.
         probe = 0
 
@@ -254,16 +255,22 @@ class Events:
         virsh("desc", name, "--live", "--title", "")
 
     def seen(self, what, timeout):
+        # Raw reads: a buffered readline() would keep a second line that came with the first
+        # where select() cannot see it.
         deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
         while not any(what in line for line in self.lines):
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
                 return False
-            line = self.proc.stdout.readline()
-            if not line:
+            data = os.read(fd, 65536)
+            if not data:
                 return False
-            log(f"libvirt: {line.strip()}")
-            self.lines.append(line)
+            self.partial += data.decode(errors="replace")
+            *lines, self.partial = self.partial.split("\n")
+            for line in lines:
+                log(f"libvirt: {line}")
+            self.lines += lines
         return True
 
     def wait(self, what, timeout):
