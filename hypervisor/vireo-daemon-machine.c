@@ -907,6 +907,7 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_description (machine, facts->description != NULL ? facts->description : "");
   vireo_dbus_machine_set_state (machine, vireo_machine_state_to_string (facts->state));
   vireo_dbus_machine_set_os_id (machine, facts->os_id != NULL ? facts->os_id : "");
+  vireo_daemon_machine_update_os_name (self);
   vireo_dbus_machine_set_vcpus (machine, facts->vcpus);
   vireo_dbus_machine_set_memory_mib (machine, facts->memory_mib);
   vireo_dbus_machine_set_persistent (machine, facts->persistent);
@@ -916,4 +917,27 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
   vireo_dbus_machine_set_has_serial (machine, facts->has_serial);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vireo_daemon_machine_update_os_name:
+ *
+ * Sets OsName for OsId from libosinfo's names, once they are there.
+ *
+ * Returns: whether OsName changed
+ */
+gboolean
+vireo_daemon_machine_update_os_name (VireoDaemonMachine *self)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DAEMON_MACHINE (self), FALSE);
+
+  name = _vireo_daemon_get_os_name (self->daemon, vireo_dbus_machine_get_os_id (machine));
+  if (g_strcmp0 (vireo_dbus_machine_get_os_name (machine), name != NULL ? name : "") == 0)
+    return FALSE;
+
+  vireo_dbus_machine_set_os_name (machine, name != NULL ? name : "");
+  return TRUE;
 }

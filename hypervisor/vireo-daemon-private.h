@@ -19,5 +19,7 @@ G_BEGIN_DECLS
 VireoConnection *_vireo_daemon_get_connection       (VireoDaemon *self);
 VireoMirror     *_vireo_daemon_get_mirror           (VireoDaemon *self);
 const char      *_vireo_daemon_get_connection_error (VireoDaemon *self);
+char            *_vireo_daemon_get_os_name          (VireoDaemon *self,
+                                                     const char  *os_id);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "vireo-daemon-private.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-object-manager.h"
+#include "vireo-os-names.h"
 
 struct _VireoDaemon {
   GObject             parent_instance;
@@ -29,6 +30,7 @@ struct _VireoDaemon {
   VireoDaemonManager *manager;
   VireoConnection    *connection;
   VireoMirror        *mirror;
+  VireoOsNames       *os_names;     /* NULL until libosinfo's database is read */
   char               *accel_reason;
 };
 
@@ -44,6 +46,19 @@ VireoMirror *
 _vireo_daemon_get_mirror (VireoDaemon *self)
 {
   return self->mirror;
+}
+
+/**
+ * _vireo_daemon_get_os_name:
+ * @os_id: (nullable): a libosinfo id
+ *
+ * Returns: (transfer full) (nullable): its name, or %NULL when unknown or not known yet
+ */
+char *
+_vireo_daemon_get_os_name (VireoDaemon *self,
+                           const char  *os_id)
+{
+  return self->os_names != NULL ? vireo_os_names_lookup (self->os_names, os_id) : NULL;
 }
 
 const char *
@@ -116,6 +131,46 @@ domain_changed_cb (VireoDaemon *self,
   vireo_mirror_refresh (self->mirror, uuid);
 }
 
+/* libosinfo's database, read once in a worker thread */
+
+static void
+load_os_names_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VireoOsNames *names = vireo_os_names_load (NULL, &error);
+
+  if (names == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, names, (GDestroyNotify) vireo_os_names_free);
+}
+
+static void
+load_os_names_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VireoDaemon *self = VIREO_DAEMON (source);
+  g_autoptr(GError) error = NULL;
+  VireoOsNames *names;
+
+  names = g_task_propagate_pointer (G_TASK (result), &error);
+  if (names == NULL)
+    {
+      g_message ("libosinfo's database could not be read, so machines have no OsName: %s", error->message);
+      return;
+    }
+
+  g_debug ("Read %u operating systems from libosinfo", vireo_os_names_size (names));
+  g_clear_pointer (&self->os_names, vireo_os_names_free);
+  self->os_names = names;
+  if (self->mirror != NULL)
+    vireo_mirror_update_os_names (self->mirror);
+}
+
 static void
 manager_notify_cb (VireoDaemon *self)
 {
@@ -147,6 +202,7 @@ vireo_daemon_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->bus);
+  g_clear_pointer (&self->os_names, vireo_os_names_free);
   g_clear_pointer (&self->accel_reason, g_free);
 
   G_OBJECT_CLASS (vireo_daemon_parent_class)->finalize (object);
@@ -247,6 +303,13 @@ vireo_daemon_start (VireoDaemon  *self,
   g_signal_connect_swapped (self->connection, "connected", G_CALLBACK (connected_cb), self);
   g_signal_connect_swapped (self->connection, "disconnected", G_CALLBACK (disconnected_cb), self);
   g_signal_connect_swapped (self->connection, "domain-changed", G_CALLBACK (domain_changed_cb), self);
+
+  {
+    g_autoptr(GTask) task = g_task_new (self, NULL, load_os_names_cb, NULL);
+
+    g_task_set_source_tag (task, load_os_names_thread);
+    g_task_run_in_thread (task, load_os_names_thread);
+  }
 
   vireo_connection_start (self->connection);
   return TRUE;

@@ -421,6 +421,31 @@ vireo_mirror_next_seq (VireoMirror *self)
   return ++self->seq;
 }
 
+/**
+ * vireo_mirror_update_os_names:
+ *
+ * Names every machine's operating system again: libosinfo's database is there now.
+ */
+void
+vireo_mirror_update_os_names (VireoMirror *self)
+{
+  GHashTableIter iter;
+  gpointer uuid, machine;
+
+  g_return_if_fail (VIREO_IS_MIRROR (self));
+
+  g_hash_table_iter_init (&iter, self->machines);
+  while (g_hash_table_iter_next (&iter, &uuid, &machine))
+    {
+      if (vireo_daemon_machine_update_os_name (machine))
+        {
+          g_autofree char *path = vireo_machine_path_for_uuid (uuid);
+
+          vireo_object_manager_changed (self->object_manager, path);
+        }
+    }
+}
+
 guint
 vireo_mirror_get_n_machines (VireoMirror *self)
 {

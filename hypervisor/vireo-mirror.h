@@ -31,6 +31,7 @@ void         vireo_mirror_refresh        (VireoMirror         *self,
                                           const char          *uuid);
 void         vireo_mirror_clear          (VireoMirror         *self);
 guint        vireo_mirror_get_n_machines (VireoMirror         *self);
+void         vireo_mirror_update_os_names (VireoMirror        *self);
 void         vireo_mirror_sync_async     (VireoMirror         *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);

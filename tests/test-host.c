@@ -21,6 +21,7 @@
 #include "vireo-error.h"
 #include "vireo-host.h"
 #include "vireo-libvirt.h"
+#include "vireo-os-names.h"
 
 /* A fake /sys/module with the given modules, and a fake /dev/kvm when @dev_kvm. */
 static char *
@@ -529,6 +530,83 @@ test_facts (void)
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
 }
 
+static void
+test_os_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-osinfo-XXXXXX", &error);
+  g_autofree char *os_dir = g_build_filename (dir, "os", "example.org", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_autoptr(VireoOsNames) names = NULL;
+  g_autoptr(VireoOsNames) real = NULL;
+  struct {
+    const char *file;
+    const char *id;
+    const char *name;
+    const char *version;
+  } entries[] = {
+    { "ex-1.xml", "ex/1", "Example OS 1", "1" },
+    { "ex-rolling.xml", "ex/rolling", "Example Rolling", "rolling" },
+    { "rolling-1.xml", "rolling/1", "Rolling One", "1" },
+  };
+  struct {
+    const char *id;
+    const char *name;
+  } cases[] = {
+    { "http://example.org/ex/1", "Example OS 1" },
+    { "http://example.org/ex/1.5", "Example OS 1.5" },    /* newer than the database: the family's name */
+    { "http://example.org/ex/10", "Example OS 10" },
+    { "http://example.org/ex/rolling", "Example Rolling" },
+    { "http://example.org/ex/beta", NULL },                /* not a version */
+    { "http://example.org/other/1", NULL },                /* no such family */
+    { "http://example.org/rolling/2", NULL },              /* its name does not end in its version */
+    { "", NULL },
+    { NULL, NULL },
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (os_dir, 0755), ==, 0);
+  /* libosinfo wants one entry a file, named for its id. */
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      g_autofree char *path = g_build_filename (os_dir, entries[i].file, NULL);
+      g_autofree char *xml = g_strdup_printf ("<libosinfo version='0.0.1'><os id='http://example.org/%s'>"
+                                              "<short-id>%s</short-id><name>%s</name><version>%s</version>"
+                                              "</os></libosinfo>",
+                                              entries[i].id, entries[i].file, entries[i].name,
+                                              entries[i].version);
+
+      g_assert_true (g_file_set_contents (path, xml, -1, NULL));
+    }
+
+  names = vireo_os_names_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vireo_os_names_size (names), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = vireo_os_names_lookup (names, cases[i].id);
+
+      g_test_message ("%s", cases[i].id);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
+
+  /* The system's database, as the helper reads it. */
+  real = vireo_os_names_load (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vireo_os_names_size (real), >, 100);
+  {
+    g_autofree char *ubuntu = vireo_os_names_lookup (real, "http://ubuntu.com/ubuntu/22.04");
+    g_autofree char *debian = vireo_os_names_lookup (real, "http://debian.org/debian/12");
+    g_autofree char *win = vireo_os_names_lookup (real, "http://microsoft.com/win/11");
+
+    g_assert_cmpstr (ubuntu, ==, "Ubuntu 22.04 LTS");
+    g_assert_cmpstr (debian, ==, "Debian 12");
+    g_assert_cmpstr (win, ==, "Microsoft Windows 11");
+  }
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,6 +620,7 @@ main (int   argc,
   g_test_add_func ("/hypervisor/host/caller-unlink", test_caller_unlink);
   g_test_add_func ("/hypervisor/errors", test_errors);
   g_test_add_func ("/hypervisor/facts", test_facts);
+  g_test_add_func ("/hypervisor/os-names", test_os_names);
 
   return g_test_run ();
 }

@@ -343,6 +343,64 @@ test_objects (Fixture       *f,
   g_assert_cmpstr (vireo_dbus_manager_get_accelerator_reason (f->manager), !=, "");
 }
 
+typedef struct {
+  Fixture    *f;
+  const char *name;
+  const char *os_name;
+} OsNameExpect;
+
+static gboolean
+os_name_is (gpointer data)
+{
+  OsNameExpect *e = data;
+  VireoDBusMachine *machine = find_machine (e->f, e->name);
+
+  return machine != NULL && g_strcmp0 (vireo_dbus_machine_get_os_name (machine), e->os_name) == 0;
+}
+
+/* OsName comes from libosinfo, read after the helper starts: PropertiesChanged fills it, and
+ * GetManagedObjects carries it too. */
+static void
+test_os_name (Fixture       *f,
+              gconstpointer  data)
+{
+  OsNameExpect cases[] = {
+    { f, "debian-web", "Debian 12" },
+    { f, "ubuntu-desktop", "Ubuntu 22.04 LTS" },
+    { f, "win11-office", "Microsoft Windows 11" },
+    { f, "tiny", "" },
+  };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The database takes a few seconds to read under ASan: three waits at most. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (!wait_until (os_name_is, &cases[i]) && !wait_until (os_name_is, &cases[i])
+        && !wait_until (os_name_is, &cases[i]))
+      g_error ("OsName of %s is “%s”, not “%s”", cases[i].name,
+               vireo_dbus_machine_get_os_name (find_machine (f, cases[i].name)), cases[i].os_name);
+
+  reply = g_dbus_connection_call_sync (f->connection, BUS_NAME, "/org/vireo/Hypervisor1",
+                                       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                       NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  objects = g_variant_get_child_value (reply, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (find_machine (f, cases[i].name)));
+      g_autoptr(GVariant) ifaces = g_variant_lookup_value (objects, path, G_VARIANT_TYPE ("a{sa{sv}}"));
+      g_autoptr(GVariant) props = NULL;
+      const char *os_name = NULL;
+
+      g_assert_nonnull (ifaces);
+      props = g_variant_lookup_value (ifaces, "org.vireo.Hypervisor1.Machine", G_VARIANT_TYPE ("a{sv}"));
+      g_assert_true (g_variant_lookup (props, "OsName", "&s", &os_name));
+      g_assert_cmpstr (os_name, ==, cases[i].os_name);
+    }
+}
+
 static void
 test_properties_read_only (Fixture       *f,
                            gconstpointer  data)
@@ -1471,6 +1529,7 @@ main (int   argc,
 
   add_test ("/hypervisor/dbus/objects", NULL, test_objects);
   add_test ("/hypervisor/dbus/properties-read-only", NULL, test_properties_read_only);
+  add_test ("/hypervisor/dbus/OsName", NULL, test_os_name);
   for (guint i = 0; i < G_N_ELEMENTS (lifecycle_cases); i++)
     {
       g_autofree char *allowed = g_strdup_printf ("/hypervisor/dbus/%s/allowed", lifecycle_cases[i].method);
