@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "vireo-authority.h"
 #include "vireo-daemon.h"
 #include "vireo.h"
 
@@ -65,6 +66,7 @@ main (int   argc,
   gboolean opt_session = FALSE;
   gboolean opt_replace = FALSE;
   gboolean opt_version = FALSE;
+  int opt_auth_timeout = VIREO_AUTH_TIMEOUT_DEFAULT_S;
   GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
   VireoAccelMode accel_mode = VIREO_ACCEL_AUTO;
   guint owner_id;
@@ -75,6 +77,7 @@ main (int   argc,
     { "libvirt-uri", 0, 0, G_OPTION_ARG_STRING, &libvirt_uri, N_("Manage this libvirt URI (default qemu:///system)"), N_("URI") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a running helper"), NULL },
     { "accel", 0, 0, G_OPTION_ARG_STRING, &accel, N_("Accelerator for new machines: auto, kvm or tcg"), N_("MODE") },
+    { "auth-timeout", 0, 0, G_OPTION_ARG_INT, &opt_auth_timeout, N_("Give up on a polkit check after SECONDS (default 300)"), N_("SECONDS") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
     { NULL }
   };
@@ -110,6 +113,13 @@ main (int   argc,
       g_printerr ("vireo-hypervisor: --accel takes auto, kvm or tcg, not “%s”\n", accel);
       return 2;
     }
+
+  if (opt_auth_timeout < 1)
+    {
+      g_printerr ("vireo-hypervisor: --auth-timeout takes a number of seconds, at least 1\n");
+      return 2;
+    }
+  vireo_authority_set_timeout (opt_auth_timeout);
 
   if (libvirt_uri == NULL)
     libvirt_uri = g_strdup ("qemu:///system");

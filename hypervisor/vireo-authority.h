@@ -9,23 +9,31 @@
 
 G_BEGIN_DECLS
 
-#define VIREO_ACTION_READ         "org.vireo.hypervisor1.read"
 #define VIREO_ACTION_CONSOLE      "org.vireo.hypervisor1.console"
 #define VIREO_ACTION_LIFECYCLE    "org.vireo.hypervisor1.lifecycle"
 #define VIREO_ACTION_MODIFY       "org.vireo.hypervisor1.modify"
 #define VIREO_ACTION_HOST_NETWORK "org.vireo.hypervisor1.host-network"
+
+/* How long a check may wait for the user to authenticate, by default (--auth-timeout). */
+#define VIREO_AUTH_TIMEOUT_DEFAULT_S 300
+
+/* Reading (properties, GetManagedObjects, GetXml) needs no action: it is open to every local
+ * user, as libvirt's read-only socket is (data/org.vireo.Hypervisor1.xml says why). */
 
 typedef struct {
   const char *method;
   const char *action;   /* NULL: no authorization needed */
 } VireoMethodAction;
 
-const char *vireo_method_action_lookup       (const VireoMethodAction *table,
-                                              gsize                    n_entries,
-                                              const char              *method,
-                                              gboolean                *found);
-gboolean    vireo_authority_authorize_method (GDBusMethodInvocation   *invocation,
-                                              const VireoMethodAction *table,
-                                              gsize                    n_entries);
+const char *vireo_method_action_lookup (const VireoMethodAction      *table,
+                                        gsize                         n_entries,
+                                        const char                   *method,
+                                        gboolean                     *found);
+void        vireo_authority_set_timeout (guint                        seconds);
+void        vireo_authority_dispatch   (GDBusInterfaceSkeleton       *skeleton,
+                                        GDBusMethodInvocation        *invocation,
+                                        const VireoMethodAction      *table,
+                                        gsize                         n_entries,
+                                        GDBusInterfaceMethodCallFunc  dispatch);
 
 G_END_DECLS

@@ -12,11 +12,10 @@
 #include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "vireo-as-caller.h"
 #include "vireo-authority.h"
 #include "vireo-serial-bridge.h"
 #include "vireo-daemon-machine.h"
@@ -48,7 +47,7 @@ static const VireoMethodAction machine_actions[] = {
   { "Resume",      VIREO_ACTION_LIFECYCLE },
   { "Save",        VIREO_ACTION_LIFECYCLE },
   { "Delete",      VIREO_ACTION_MODIFY },
-  { "GetXml",      VIREO_ACTION_READ },
+  { "GetXml",      NULL },   /* a read: open to every local user, as properties are */
   { "OpenConsole", VIREO_ACTION_CONSOLE },
   { "OpenSerial",  VIREO_ACTION_CONSOLE },
 };
@@ -356,6 +355,8 @@ delete_func (VireoCall  *call,
   g_autoptr(GPtrArray) own_paths = NULL;
   g_autoptr(GString) failures = g_string_new (NULL);
   g_autofree const char **requested = NULL;
+  g_autofree gboolean *is_volume = NULL;
+  uid_t uid = (uid_t) -1;
   GVariant *disks;
   unsigned int undefine_flags;
   int persistent;
@@ -364,7 +365,7 @@ delete_func (VireoCall  *call,
   if (dom == NULL)
     return FALSE;
 
-  facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  facts = vireo_domain_facts_fetch (call->conn, dom, error);
   if (facts == NULL)
     return FALSE;
   own_paths = facts_disk_paths (facts);
@@ -416,19 +417,30 @@ delete_func (VireoCall  *call,
         g_ptr_array_add (to_delete, g_strdup (path));
     }
 
-  /* Every check before any change: a disk in a pool or a plain file, and nobody else's. */
+  /* Every check before any change: each disk a volume of a storage pool (libvirt deletes
+   * it), or a file the caller could remove themselves (a child that is the caller removes
+   * it); and nobody else's. */
+  is_volume = g_new0 (gboolean, to_delete->len + 1);
   for (guint i = 0; i < to_delete->len; i++)
     {
       const char *path = g_ptr_array_index (to_delete, i);
       g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
-      struct stat st;
+      g_autoptr(GError) local_error = NULL;
 
-      if (vol == NULL && (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)))
+      virResetLastError ();
+      if (vol != NULL)
         {
-          virResetLastError ();
-          g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                       _("The disk “%s” is not a disk image file that Vireo can delete; nothing was deleted."),
-                       path);
+          is_volume[i] = TRUE;
+          continue;
+        }
+
+      if (uid == (uid_t) -1 && (uid = _vireo_call_get_caller_uid (call, error)) == (uid_t) -1)
+        return FALSE;
+
+      if (!vireo_caller_unlink (uid, path, TRUE, &local_error))
+        {
+          g_set_error (error, VIREO_ERROR, local_error->code, _("%s Nothing was deleted."),
+                       local_error->message);
           return FALSE;
         }
     }
@@ -481,21 +493,23 @@ delete_func (VireoCall  *call,
   for (guint i = 0; i < to_delete->len; i++)
     {
       const char *path = g_ptr_array_index (to_delete, i);
-      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+      g_autoptr(GError) local_error = NULL;
 
-      if (vol != NULL)
+      if (is_volume[i])
         {
-          if (virStorageVolDelete (vol, 0) < 0)
+          g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (call->conn, path);
+
+          if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
             {
               virErrorPtr last = virGetLastError ();
 
               g_string_append_printf (failures, "\n%s: %s", path, last != NULL ? last->message : "?");
             }
+          virResetLastError ();
         }
-      else if (g_unlink (path) != 0)
-        g_string_append_printf (failures, "\n%s: %s", path, g_strerror (errno));
+      else if (!vireo_caller_unlink (uid, path, FALSE, &local_error))
+        g_string_append_printf (failures, "\n%s", local_error->message);
     }
-  virResetLastError ();
 
   if (failures->len > 0)
     {
@@ -759,12 +773,42 @@ handle_open_serial (VireoDBusMachine      *machine,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* Runs in GDBus's worker thread. */
-static gboolean
-vireo_daemon_machine_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                                       GDBusMethodInvocation  *invocation)
+/* Every call goes through polkit first (vireo-authority.c), on the main context. */
+
+static GDBusInterfaceVTable machine_vtable;
+static GDBusInterfaceMethodCallFunc generated_method_call;
+
+static void
+machine_method_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *object_path,
+                    const char            *interface_name,
+                    const char            *method_name,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
 {
-  return vireo_authority_authorize_method (invocation, machine_actions, G_N_ELEMENTS (machine_actions));
+  vireo_authority_dispatch (G_DBUS_INTERFACE_SKELETON (user_data), invocation, machine_actions,
+                            G_N_ELEMENTS (machine_actions), generated_method_call);
+}
+
+static GDBusInterfaceVTable *
+vireo_daemon_machine_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      GDBusInterfaceVTable *generated =
+        G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_machine_parent_class)->get_vtable (skeleton);
+
+      machine_vtable = *generated;
+      generated_method_call = generated->method_call;
+      machine_vtable.method_call = machine_method_call;
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &machine_vtable;
 }
 
 static void
@@ -789,7 +833,7 @@ vireo_daemon_machine_class_init (VireoDaemonMachineClass *klass)
 {
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
-  skeleton_class->g_authorize_method = vireo_daemon_machine_authorize_method;
+  skeleton_class->get_vtable = vireo_daemon_machine_get_vtable;
 }
 
 static void
@@ -863,6 +907,7 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_description (machine, facts->description != NULL ? facts->description : "");
   vireo_dbus_machine_set_state (machine, vireo_machine_state_to_string (facts->state));
   vireo_dbus_machine_set_os_id (machine, facts->os_id != NULL ? facts->os_id : "");
+  vireo_daemon_machine_update_os_name (self);
   vireo_dbus_machine_set_vcpus (machine, facts->vcpus);
   vireo_dbus_machine_set_memory_mib (machine, facts->memory_mib);
   vireo_dbus_machine_set_persistent (machine, facts->persistent);
@@ -872,4 +917,27 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
   vireo_dbus_machine_set_has_serial (machine, facts->has_serial);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vireo_daemon_machine_update_os_name:
+ *
+ * Sets OsName for OsId from libosinfo's names, once they are there.
+ *
+ * Returns: whether OsName changed
+ */
+gboolean
+vireo_daemon_machine_update_os_name (VireoDaemonMachine *self)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DAEMON_MACHINE (self), FALSE);
+
+  name = _vireo_daemon_get_os_name (self->daemon, vireo_dbus_machine_get_os_id (machine));
+  if (g_strcmp0 (vireo_dbus_machine_get_os_name (machine), name != NULL ? name : "") == 0)
+    return FALSE;
+
+  vireo_dbus_machine_set_os_name (machine, name != NULL ? name : "");
+  return TRUE;
 }

@@ -20,5 +20,6 @@ void                vireo_daemon_machine_update (VireoDaemonMachine *self,
                                                  VireoDomainFacts   *facts,
                                                  guint64             seq);
 guint64             vireo_daemon_machine_get_seq (VireoDaemonMachine *self);
+gboolean            vireo_daemon_machine_update_os_name (VireoDaemonMachine *self);
 
 G_END_DECLS

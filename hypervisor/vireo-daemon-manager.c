@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-as-caller.h"
 #include "vireo-authority.h"
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
@@ -18,6 +19,7 @@
 
 #define DEFAULT_POOL      "default"
 #define DEFAULT_POOL_PATH "/var/lib/libvirt/images"
+#define COPY_CHUNK        (256 * 1024)
 
 struct _VireoDaemonManager {
   VireoDBusManagerSkeleton parent_instance;
@@ -48,7 +50,7 @@ create_data_free (gpointer data)
   CreateData *create = data;
 
   vireo_machine_spec_free (create->spec);
-  g_free (create->limits.arch);
+  vireo_host_limits_clear (&create->limits);
   g_free (create);
 }
 
@@ -91,26 +93,23 @@ ensure_default_pool (virConnectPtr   conn,
   return pool;
 }
 
+/* A new volume @vol_name in @pool, refused if the name is taken or @bytes do not fit (with
+ * @also_needed bytes more that the call will take next). */
 static virStorageVolPtr
-create_disk (virConnectPtr            conn,
-             const VireoMachineSpec  *spec,
-             GError                 **error)
+create_volume (virStoragePoolPtr   pool,
+               const char         *vol_name,
+               const char         *format,
+               guint64             bytes,
+               guint64             also_needed,
+               GError            **error)
 {
-  g_autoptr(virStoragePool) pool = NULL;
   g_autoptr(GVirConfigStorageVol) config = NULL;
   g_autoptr(GVirConfigStorageVolTarget) target = NULL;
-  g_autofree char *vol_name = NULL;
+  g_autoptr(virStorageVol) existing = NULL;
   g_autofree char *xml = NULL;
   virStoragePoolInfo info;
-  g_autoptr(virStorageVol) existing = NULL;
   virStorageVolPtr vol;
-  guint64 bytes = spec->disk_gib * 1024 * 1024 * 1024;
 
-  pool = ensure_default_pool (conn, error);
-  if (pool == NULL)
-    return NULL;
-
-  vol_name = g_strdup_printf ("%s.qcow2", spec->name);
   existing = virStorageVolLookupByName (pool, vol_name);
   if (existing != NULL)
     {
@@ -121,11 +120,12 @@ create_disk (virConnectPtr            conn,
     }
   virResetLastError ();
 
-  if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < bytes)
+  if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < bytes + also_needed)
     {
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                   _("A %" G_GUINT64_FORMAT " GiB disk does not fit: the default storage pool has %.1f GiB free."),
-                   spec->disk_gib, info.available / (1024.0 * 1024.0 * 1024.0));
+                   _("%.1f GiB do not fit: the default storage pool has %.1f GiB free."),
+                   (bytes + also_needed) / (1024.0 * 1024.0 * 1024.0),
+                   info.available / (1024.0 * 1024.0 * 1024.0));
       return NULL;
     }
 
@@ -133,15 +133,160 @@ create_disk (virConnectPtr            conn,
   gvir_config_storage_vol_set_name (config, vol_name);
   gvir_config_storage_vol_set_capacity (config, bytes);
   target = gvir_config_storage_vol_target_new ();
-  gvir_config_storage_vol_target_set_format (target, "qcow2");
+  gvir_config_storage_vol_target_set_format (target, format);
   gvir_config_storage_vol_set_target (config, target);
   xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
 
   vol = virStorageVolCreateXML (pool, xml, 0);
   if (vol == NULL)
-    vireo_libvirt_set_error (error, _("The disk for “%s” could not be created."), spec->name);
+    vireo_libvirt_set_error (error, _("The disk image “%s” could not be created."), vol_name);
 
   return vol;
+}
+
+/* Sends what @file holds into @vol. */
+static gboolean
+upload (virConnectPtr     conn,
+        virStorageVolPtr  vol,
+        VireoCallerFile  *file,
+        GError          **error)
+{
+  g_autofree char *buf = g_malloc (COPY_CHUNK);
+  virStreamPtr stream;
+  gssize n;
+
+  stream = virStreamNew (conn, 0);
+  if (stream == NULL || virStorageVolUpload (vol, stream, 0, vireo_caller_file_get_size (file), 0) < 0)
+    {
+      vireo_libvirt_set_error (error, _("libvirt did not take the copy."));
+      g_clear_pointer (&stream, virStreamFree);
+      return FALSE;
+    }
+
+  while ((n = vireo_caller_file_read (file, buf, COPY_CHUNK, error)) > 0)
+    {
+      for (gssize off = 0; off < n;)
+        {
+          int sent = virStreamSend (stream, buf + off, n - off);
+
+          if (sent < 0)
+            {
+              vireo_libvirt_set_error (error, _("libvirt did not take the copy."));
+              virStreamAbort (stream);
+              virStreamFree (stream);
+              return FALSE;
+            }
+          off += sent;
+        }
+    }
+
+  if (n < 0)
+    {
+      virStreamAbort (stream);
+      virStreamFree (stream);
+      return FALSE;
+    }
+
+  if (virStreamFinish (stream) < 0)
+    {
+      vireo_libvirt_set_error (error, _("libvirt did not finish the copy."));
+      virStreamFree (stream);
+      return FALSE;
+    }
+
+  virStreamFree (stream);
+  return TRUE;
+}
+
+/* The installation medium, read as the caller and copied into the default pool: what the
+ * guest sees is what the caller could read now, whatever the path names later (QEMU opens
+ * a CD-ROM's file again at every start). */
+static virStorageVolPtr
+copy_iso (virConnectPtr            conn,
+          const VireoHostLimits   *limits,
+          const VireoMachineSpec  *spec,
+          uid_t                    uid,
+          GError                 **error)
+{
+  g_autoptr(VireoCallerFile) file = NULL;
+  g_autoptr(virStoragePool) pool = NULL;
+  g_autofree char *vol_name = NULL;
+  g_autoptr(GError) local_error = NULL;
+  virStorageVolPtr vol;
+
+  file = vireo_caller_file_open (uid, spec->iso, error);
+  if (file == NULL)
+    {
+      g_prefix_error (error, _("The installation medium cannot be used. "));
+      return NULL;
+    }
+
+  pool = ensure_default_pool (conn, error);
+  if (pool == NULL)
+    return NULL;
+
+  vol_name = g_strdup_printf ("%s.iso", spec->name);
+  vol = create_volume (pool, vol_name, "raw", vireo_caller_file_get_size (file),
+                       spec->disk_gib * 1024 * 1024 * 1024, error);
+  if (vol == NULL)
+    return NULL;
+
+  /* libvirt's test driver keeps volumes in memory and takes no upload: the file is still
+   * read to the end as the caller, so that the same checks run. */
+  if (limits->is_test_driver)
+    {
+      g_autofree char *buf = g_malloc (COPY_CHUNK);
+      gssize n;
+
+      while ((n = vireo_caller_file_read (file, buf, COPY_CHUNK, &local_error)) > 0)
+        ;
+    }
+  else
+    upload (conn, vol, file, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("The installation medium could not be copied into the default storage pool. "));
+      if (virStorageVolDelete (vol, 0) < 0)
+        g_warning ("Could not remove the partial copy %s", vol_name);
+      virResetLastError ();
+      virStorageVolFree (vol);
+      return NULL;
+    }
+
+  return vol;
+}
+
+static virStorageVolPtr
+create_disk (virConnectPtr            conn,
+             const VireoMachineSpec  *spec,
+             GError                 **error)
+{
+  g_autoptr(virStoragePool) pool = NULL;
+  g_autofree char *vol_name = NULL;
+
+  pool = ensure_default_pool (conn, error);
+  if (pool == NULL)
+    return NULL;
+
+  vol_name = g_strdup_printf ("%s.qcow2", spec->name);
+  return create_volume (pool, vol_name, "qcow2", spec->disk_gib * 1024 * 1024 * 1024, 0, error);
+}
+
+/* Removes volumes this call made a moment ago: nothing is left behind when it fails. */
+static void
+remove_new_volume (virStorageVolPtr vol)
+{
+  g_autofree char *path = NULL;
+
+  if (vol == NULL)
+    return;
+
+  path = virStorageVolGetPath (vol);
+  if (virStorageVolDelete (vol, 0) < 0)
+    g_warning ("Could not remove the new disk image %s", path);
+  virResetLastError ();
 }
 
 static gboolean
@@ -153,6 +298,7 @@ create_machine_func (VireoCall  *call,
   VireoMachineTarget target = { 0 };
   g_autoptr(GVirConfigDomain) config = NULL;
   g_autoptr(virStorageVol) vol = NULL;
+  g_autoptr(virStorageVol) iso_vol = NULL;
   g_autoptr(virDomain) existing = NULL;
   g_autoptr(virDomain) dom = NULL;
   g_autofree char *iso = NULL;
@@ -179,19 +325,20 @@ create_machine_func (VireoCall  *call,
         return FALSE;
 
       /* As the caller: the helper must not hand a guest a file its user cannot read. */
-      iso = vireo_open_as_user (uid, spec->iso, error);
-      if (iso == NULL)
-        {
-          g_prefix_error (error, _("The installation medium cannot be used. "));
-          return FALSE;
-        }
+      iso_vol = copy_iso (call->conn, &create->limits, spec, uid, error);
+      if (iso_vol == NULL)
+        return FALSE;
+      iso = virStorageVolGetPath (iso_vol);
     }
 
   if (spec->disk_gib > 0)
     {
       vol = create_disk (call->conn, spec, error);
       if (vol == NULL)
-        return FALSE;
+        {
+          remove_new_volume (iso_vol);
+          return FALSE;
+        }
       disk_path = virStorageVolGetPath (vol);
     }
 
@@ -207,13 +354,12 @@ create_machine_func (VireoCall  *call,
   if (dom == NULL)
     {
       vireo_libvirt_set_error (error, _("Could not create “%s”."), spec->name);
-      /* Nothing left behind: the disk is ours, made a moment ago. */
-      if (vol != NULL && virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Could not remove the new disk %s", disk_path);
+      remove_new_volume (vol);
+      remove_new_volume (iso_vol);
       return FALSE;
     }
 
-  call->out_facts = _vireo_daemon_fetch_facts (call->conn, dom, error);
+  call->out_facts = vireo_domain_facts_fetch (call->conn, dom, error);
   return call->out_facts != NULL;
 }
 
@@ -223,7 +369,7 @@ create_machine_done (VireoCall *call)
   g_autofree char *path = NULL;
   g_autofree char *uuid = g_strdup (call->out_facts->uuid);
 
-  _vireo_daemon_apply_facts (call->daemon, uuid, call->out_facts, call->seq);
+  vireo_mirror_apply (_vireo_daemon_get_mirror (call->daemon), uuid, call->out_facts, call->seq);
   path = vireo_machine_path_for_uuid (uuid);
   g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
                                          g_variant_new ("(o)", path));
@@ -255,10 +401,9 @@ handle_create_machine (VireoDBusManager      *manager,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  limits = _vireo_daemon_get_limits (self->daemon);
+  limits = &vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits;
   create = g_new0 (CreateData, 1);
-  create->limits = *limits;
-  create->limits.arch = g_strdup (limits->arch);
+  vireo_host_limits_copy (&create->limits, limits);
   create->spec = g_steal_pointer (&spec);
   call->name = g_strdup (create->spec->name);
   call->data = create;
@@ -269,12 +414,42 @@ handle_create_machine (VireoDBusManager      *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* Runs in GDBus's worker thread. */
-static gboolean
-vireo_daemon_manager_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                                       GDBusMethodInvocation  *invocation)
+/* Every call goes through polkit first (vireo-authority.c), on the main context. */
+
+static GDBusInterfaceVTable manager_vtable;
+static GDBusInterfaceMethodCallFunc generated_method_call;
+
+static void
+manager_method_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *object_path,
+                    const char            *interface_name,
+                    const char            *method_name,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
 {
-  return vireo_authority_authorize_method (invocation, manager_actions, G_N_ELEMENTS (manager_actions));
+  vireo_authority_dispatch (G_DBUS_INTERFACE_SKELETON (user_data), invocation, manager_actions,
+                            G_N_ELEMENTS (manager_actions), generated_method_call);
+}
+
+static GDBusInterfaceVTable *
+vireo_daemon_manager_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      GDBusInterfaceVTable *generated =
+        G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_manager_parent_class)->get_vtable (skeleton);
+
+      manager_vtable = *generated;
+      generated_method_call = generated->method_call;
+      manager_vtable.method_call = manager_method_call;
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &manager_vtable;
 }
 
 static void
@@ -288,7 +463,7 @@ vireo_daemon_manager_class_init (VireoDaemonManagerClass *klass)
 {
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
-  skeleton_class->g_authorize_method = vireo_daemon_manager_authorize_method;
+  skeleton_class->get_vtable = vireo_daemon_manager_get_vtable;
 }
 
 static void

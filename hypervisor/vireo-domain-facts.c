@@ -12,7 +12,7 @@
 
 #include "vireo-domain-facts.h"
 #include "vireo-error.h"
-#include "vireo-libvirt-compat.h"
+#include "vireo-libvirt.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -242,6 +242,71 @@ vireo_domain_facts_new_from_xml (const char  *xml,
   g_list_free_full (devices, g_object_unref);
 
   facts->graphics = g_strv_builder_end (graphics);
+
+  return g_steal_pointer (&facts);
+}
+
+/**
+ * vireo_domain_facts_fetch:
+ * @conn: the connection @dom came from
+ * @dom: a domain
+ *
+ * Everything a Machine object shows about @dom: its XML, and what libvirt knows beyond it
+ * (state, persistence, autostart, disk sizes). Talks to libvirtd: run it in a worker thread.
+ */
+VireoDomainFacts *
+vireo_domain_facts_fetch (virConnectPtr   conn,
+                          virDomainPtr    dom,
+                          GError        **error)
+{
+  g_autoptr(VireoDomainFacts) facts = NULL;
+  g_autofree char *xml = NULL;
+  int state = VIR_DOMAIN_NOSTATE;
+  int reason = 0;
+  int autostart = 0;
+  gboolean managed_save = FALSE;
+
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (xml == NULL)
+    {
+      vireo_libvirt_set_error (error, _("The machine’s definition could not be read."));
+      return NULL;
+    }
+
+  facts = vireo_domain_facts_new_from_xml (xml, error);
+  if (facts == NULL)
+    return NULL;
+
+  if (virDomainGetState (dom, &state, &reason, 0) < 0)
+    {
+      vireo_libvirt_set_error (error, _("The state of “%s” could not be read."), facts->name);
+      return NULL;
+    }
+
+  facts->persistent = virDomainIsPersistent (dom) == 1;
+  if (facts->persistent && virDomainGetAutostart (dom, &autostart) == 0)
+    facts->autostart = autostart != 0;
+  if (state == VIR_DOMAIN_SHUTOFF)
+    managed_save = virDomainHasManagedSaveImage (dom, 0) == 1;
+  facts->state = vireo_libvirt_state (state, managed_save);
+
+  for (guint i = 0; i < facts->disks->len; i++)
+    {
+      VireoDiskFacts *disk = g_ptr_array_index (facts->disks, i);
+      g_autoptr(virStorageVol) vol = NULL;
+      virStorageVolInfo vol_info;
+      virDomainBlockInfo block_info;
+
+      if (disk->path[0] == '\0')
+        continue;
+
+      vol = virStorageVolLookupByPath (conn, disk->path);
+      if (vol != NULL && virStorageVolGetInfo (vol, &vol_info) == 0)
+        disk->size = vol_info.capacity;
+      else if (disk->target[0] != '\0' && virDomainGetBlockInfo (dom, disk->target, &block_info, 0) == 0)
+        disk->size = block_info.capacity;
+    }
+  virResetLastError ();
 
   return g_steal_pointer (&facts);
 }

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "vireo-libvirt-compat.h"
 #include "vireo-machine-state.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,9 @@ typedef struct {
 } VireoDomainFacts;
 
 VireoDomainFacts *vireo_domain_facts_new_from_xml (const char       *xml,
+                                                   GError          **error);
+VireoDomainFacts *vireo_domain_facts_fetch        (virConnectPtr     conn,
+                                                   virDomainPtr      dom,
                                                    GError          **error);
 int               vireo_domain_facts_graphics_index (const char     *xml,
                                                      const char     *type,

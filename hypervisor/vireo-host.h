@@ -1,7 +1,7 @@
 /* vireo-host.h
  *
- * Facts of the host that libvirt does not say: whether KVM really works, and what a caller
- * may read.
+ * Facts of the host that libvirt does not say: whether KVM really works, and which CPU
+ * this is.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,6 @@
 #pragma once
 
 #include <glib.h>
-#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -36,8 +35,5 @@ gboolean  vireo_accel_choose      (VireoAccelMode       mode,
                                    const VireoKvmProbe *probe,
                                    char               **reason);
 char     *vireo_host_cpu_model    (void);
-char     *vireo_open_as_user      (uid_t                uid,
-                                   const char          *path,
-                                   GError             **error);
 
 G_END_DECLS

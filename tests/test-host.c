@@ -6,16 +6,22 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "vireo-as-caller.h"
 #include "vireo-domain-facts.h"
 #include "vireo-error.h"
 #include "vireo-host.h"
 #include "vireo-libvirt.h"
+#include "vireo-os-names.h"
 
 /* A fake /sys/module with the given modules, and a fake /dev/kvm when @dev_kvm. */
 static char *
@@ -112,8 +118,31 @@ test_accel (void)
   g_assert_false (vireo_accel_mode_parse (NULL, &mode));
 }
 
+/* Reads the whole file as @uid. */
+static char *
+read_as (uid_t        uid,
+         const char  *path,
+         GError     **error)
+{
+  g_autoptr(VireoCallerFile) file = vireo_caller_file_open (uid, path, error);
+  g_autoptr(GString) contents = g_string_new (NULL);
+  char buf[7];
+  gssize n;
+
+  if (file == NULL)
+    return NULL;
+
+  while ((n = vireo_caller_file_read (file, buf, sizeof buf, error)) > 0)
+    g_string_append_len (contents, buf, n);
+  if (n < 0)
+    return NULL;
+
+  g_assert_cmpuint (vireo_caller_file_get_size (file), ==, contents->len);
+  return g_string_free (g_steal_pointer (&contents), FALSE);
+}
+
 static void
-test_open_as_user (void)
+test_caller_file (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vireo-open-XXXXXX", &error);
@@ -121,8 +150,12 @@ test_open_as_user (void)
   g_autofree char *secret = g_build_filename (dir, "secret.iso", NULL);
   g_autofree char *link = g_build_filename (dir, "link.iso", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.iso", NULL);
-  g_autofree char *canonical = NULL;
+  g_autofree char *fifo = g_build_filename (dir, "fifo.iso", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.iso", NULL);
+  g_autofree char *big_contents = g_malloc (3 * 1024 * 1024 + 17);
+  g_autofree char *contents = NULL;
   struct passwd *nobody;
+  gint64 start;
 
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
@@ -131,37 +164,55 @@ test_open_as_user (void)
   g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
   g_assert_cmpint (g_chmod (secret, 0600), ==, 0);
   g_assert_cmpint (symlink (open_file, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0666), ==, 0);
+  for (gsize i = 0; i < 3 * 1024 * 1024 + 17; i++)
+    big_contents[i] = (char) (i * 7 + i / 4096);
+  g_assert_true (g_file_set_contents (big, big_contents, 3 * 1024 * 1024 + 17, NULL));
+  g_assert_cmpint (g_chmod (big, 0644), ==, 0);
 
-  /* As ourselves. */
-  canonical = vireo_open_as_user (geteuid (), link, &error);
+  /* As ourselves: what the file holds, through a link too, byte for byte. */
+  contents = read_as (geteuid (), link, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (canonical, ==, open_file);
-  g_clear_pointer (&canonical, g_free);
+  g_assert_cmpstr (contents, ==, "iso");
+  g_clear_pointer (&contents, g_free);
 
-  g_assert_null (vireo_open_as_user (geteuid (), missing, &error));
+  contents = read_as (geteuid (), big, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (contents, big_contents, 3 * 1024 * 1024 + 17) == 0);
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_null (read_as (geteuid (), missing, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_null (vireo_open_as_user (geteuid (), dir, &error));
+  g_assert_null (read_as (geteuid (), dir, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A FIFO nobody writes to is refused at once, not waited on. */
+  start = g_get_monotonic_time ();
+  g_assert_null (read_as (geteuid (), fifo, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   g_clear_error (&error);
 
   /* As another user: only as root can the helper take on another uid. */
   nobody = getpwnam ("nobody");
   if (geteuid () == 0 && nobody != NULL)
     {
-      canonical = vireo_open_as_user (nobody->pw_uid, link, &error);
+      contents = read_as (nobody->pw_uid, link, &error);
       g_assert_no_error (error);
-      g_assert_cmpstr (canonical, ==, open_file);
-      g_clear_pointer (&canonical, g_free);
+      g_assert_cmpstr (contents, ==, "iso");
+      g_clear_pointer (&contents, g_free);
 
       /* Root can read it; nobody cannot, so the helper refuses it for nobody. */
-      g_assert_null (vireo_open_as_user (nobody->pw_uid, secret, &error));
+      g_assert_null (read_as (nobody->pw_uid, secret, &error));
       g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
       g_assert_nonnull (strstr (error->message, "cannot read"));
       g_clear_error (&error);
 
-      g_assert_null (vireo_open_as_user (nobody->pw_uid, missing, &error));
+      g_assert_null (read_as (nobody->pw_uid, missing, &error));
       g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
       g_clear_error (&error);
     }
@@ -171,7 +222,189 @@ test_open_as_user (void)
   g_unlink (link);
   g_unlink (open_file);
   g_unlink (secret);
+  g_unlink (fifo);
+  g_unlink (big);
   g_rmdir (dir);
+}
+
+static char *
+make_disk (const char *dir,
+           const char *name,
+           uid_t       owner)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "disk", -1, NULL));
+  g_assert_cmpint (chown (path, owner, (gid_t) -1), ==, 0);
+  return path;
+}
+
+static void
+test_caller_unlink (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("vireo-unlink-XXXXXX", &error);
+  g_autofree char *user_dir = g_build_filename (root, "user", NULL);
+  g_autofree char *user_sub = g_build_filename (user_dir, "sub", NULL);
+  g_autofree char *user_moved = g_build_filename (user_dir, "sub.old", NULL);
+  g_autofree char *root_dir = g_build_filename (root, "rootdir", NULL);
+  g_autofree char *sticky = g_build_filename (root, "sticky", NULL);
+  g_autofree char *own = NULL;
+  g_autofree char *swapped = NULL;
+  g_autofree char *behind = NULL;
+  g_autofree char *passwd = NULL;
+  g_autofree char *in_sticky = NULL;
+  g_autofree char *cmd = NULL;
+  struct passwd *nobody = getpwnam ("nobody");
+  uid_t caller = geteuid ();
+
+  g_assert_no_error (error);
+  if (geteuid () == 0 && nobody != NULL)
+    caller = nobody->pw_uid;
+  else
+    g_test_message ("Not root: the caller is ourselves");
+
+  /* The caller's folder, and a folder of root's with a file of the same name. */
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (user_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (user_sub, 0755), ==, 0);
+  g_assert_cmpint (chown (user_dir, caller, (gid_t) -1), ==, 0);
+  g_assert_cmpint (chown (user_sub, caller, (gid_t) -1), ==, 0);
+  g_assert_cmpint (g_mkdir (root_dir, 0755), ==, 0);
+  own = make_disk (user_dir, "own.img", caller);
+  swapped = make_disk (user_sub, "disk.img", caller);
+  behind = make_disk (root_dir, "disk.img", 0);
+
+  /* The caller's own file: checked, then removed. */
+  g_assert_true (vireo_caller_unlink (caller, own, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (own, G_FILE_TEST_EXISTS));
+  g_assert_true (vireo_caller_unlink (caller, own, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+
+  /* The race, made deterministic: the check passes; then the folder becomes a link to
+   * root's folder; the removal that follows refuses, and root's file stays. */
+  g_assert_true (vireo_caller_unlink (caller, swapped, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rename (user_sub, user_moved), ==, 0);
+  g_assert_cmpint (symlink (root_dir, user_sub), ==, 0);
+  g_assert_false (vireo_caller_unlink (caller, swapped, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (behind, G_FILE_TEST_IS_REGULAR));
+
+  /* The link itself, named as the disk: not followed, not removed. */
+  g_assert_false (vireo_caller_unlink (caller, user_sub, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (user_sub, G_FILE_TEST_IS_SYMLINK));
+
+  g_assert_false (vireo_caller_unlink (caller, "relative/disk.img", FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  cmd = g_build_filename (user_dir, "..", "user", "sub.old", "disk.img", NULL);
+  g_assert_false (vireo_caller_unlink (caller, cmd, FALSE, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_pointer (&cmd, g_free);
+
+  if (caller != geteuid ())
+    {
+      /* Root's file in root's folder (/tmp/x/passwd), and root's file in a sticky folder that
+       * everyone may write (/tmp): the caller may remove neither, so the helper refuses. */
+      passwd = make_disk (root_dir, "passwd", 0);
+      g_assert_cmpint (g_mkdir (sticky, 01777), ==, 0);
+      g_assert_cmpint (g_chmod (sticky, 01777), ==, 0);
+      in_sticky = make_disk (sticky, "root.img", 0);
+      for (guint check = 0; check < 2; check++)
+        {
+          g_assert_false (vireo_caller_unlink (caller, passwd, check, &error));
+          g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+          g_assert_nonnull (strstr (error->message, "You may not delete"));
+          g_clear_error (&error);
+          g_assert_false (vireo_caller_unlink (caller, in_sticky, check, &error));
+          g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+          g_clear_error (&error);
+        }
+      g_assert_true (g_file_test (passwd, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (in_sticky, G_FILE_TEST_IS_REGULAR));
+    }
+
+  cmd = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
+/* Children that report what they are: async-signal-safe code only. */
+
+static void
+child_report (int         sock,
+              const void *data)
+{
+  gint32 report[3] = { 0, (gint32) getuid (), 0 };
+
+  for (int fd = 0; fd < 1024; fd++)
+    if (fcntl (fd, F_GETFD) >= 0)
+      report[2]++;
+  (void) !write (sock, report, sizeof report);
+}
+
+static void
+child_hang (int         sock,
+            const void *data)
+{
+  for (;;)
+    pause ();
+}
+
+static void
+test_child (void)
+{
+  g_autoptr(GError) error = NULL;
+  VireoChild child;
+  gint32 report[3];
+  gsize n = 0;
+  gint64 start;
+  GPid pid;
+  struct passwd *nobody = getpwnam ("nobody");
+  int kept = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+
+  /* The child has the caller's uid and no descriptor of ours but 0, 1, 2 and its socket. */
+  g_assert_cmpint (kept, >=, 3);
+  g_assert_true (vireo_child_spawn (&child, geteuid (), child_report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vireo_child_receive (&child, report, sizeof report, &n, 5000, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, sizeof report);
+  g_assert_cmpint (report[1], ==, (gint32) geteuid ());
+  g_assert_cmpint (report[2], <=, 4);
+  vireo_child_finish (&child);
+
+  if (geteuid () == 0 && nobody != NULL)
+    {
+      g_assert_true (vireo_child_spawn (&child, nobody->pw_uid, child_report, NULL, &error));
+      g_assert_true (vireo_child_receive (&child, report, sizeof report, &n, 5000, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (report[1], ==, (gint32) nobody->pw_uid);
+      g_assert_cmpint (report[2], <=, 4);
+      vireo_child_finish (&child);
+    }
+  close (kept);
+
+  /* A child that never answers: given up after the time limit, killed and reaped. */
+  g_assert_true (vireo_child_spawn (&child, geteuid (), child_hang, NULL, &error));
+  pid = child.pid;
+  start = g_get_monotonic_time ();
+  g_assert_false (vireo_child_receive (&child, report, sizeof report, &n, 200, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 190 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  vireo_child_finish (&child);
+  g_assert_cmpint (child.pid, ==, 0);
+  g_assert_cmpint (child.sock, ==, -1);
+  g_assert_cmpint (waitpid (pid, NULL, WNOHANG), ==, -1);   /* reaped: no zombie left */
+  g_assert_cmpint (errno, ==, ECHILD);
 }
 
 static void
@@ -297,6 +530,83 @@ test_facts (void)
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
 }
 
+static void
+test_os_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-osinfo-XXXXXX", &error);
+  g_autofree char *os_dir = g_build_filename (dir, "os", "example.org", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_autoptr(VireoOsNames) names = NULL;
+  g_autoptr(VireoOsNames) real = NULL;
+  struct {
+    const char *file;
+    const char *id;
+    const char *name;
+    const char *version;
+  } entries[] = {
+    { "ex-1.xml", "ex/1", "Example OS 1", "1" },
+    { "ex-rolling.xml", "ex/rolling", "Example Rolling", "rolling" },
+    { "rolling-1.xml", "rolling/1", "Rolling One", "1" },
+  };
+  struct {
+    const char *id;
+    const char *name;
+  } cases[] = {
+    { "http://example.org/ex/1", "Example OS 1" },
+    { "http://example.org/ex/1.5", "Example OS 1.5" },    /* newer than the database: the family's name */
+    { "http://example.org/ex/10", "Example OS 10" },
+    { "http://example.org/ex/rolling", "Example Rolling" },
+    { "http://example.org/ex/beta", NULL },                /* not a version */
+    { "http://example.org/other/1", NULL },                /* no such family */
+    { "http://example.org/rolling/2", NULL },              /* its name does not end in its version */
+    { "", NULL },
+    { NULL, NULL },
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (os_dir, 0755), ==, 0);
+  /* libosinfo wants one entry a file, named for its id. */
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      g_autofree char *path = g_build_filename (os_dir, entries[i].file, NULL);
+      g_autofree char *xml = g_strdup_printf ("<libosinfo version='0.0.1'><os id='http://example.org/%s'>"
+                                              "<short-id>%s</short-id><name>%s</name><version>%s</version>"
+                                              "</os></libosinfo>",
+                                              entries[i].id, entries[i].file, entries[i].name,
+                                              entries[i].version);
+
+      g_assert_true (g_file_set_contents (path, xml, -1, NULL));
+    }
+
+  names = vireo_os_names_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vireo_os_names_size (names), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = vireo_os_names_lookup (names, cases[i].id);
+
+      g_test_message ("%s", cases[i].id);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
+
+  /* The system's database, as the helper reads it. */
+  real = vireo_os_names_load (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vireo_os_names_size (real), >, 100);
+  {
+    g_autofree char *ubuntu = vireo_os_names_lookup (real, "http://ubuntu.com/ubuntu/22.04");
+    g_autofree char *debian = vireo_os_names_lookup (real, "http://debian.org/debian/12");
+    g_autofree char *win = vireo_os_names_lookup (real, "http://microsoft.com/win/11");
+
+    g_assert_cmpstr (ubuntu, ==, "Ubuntu 22.04 LTS");
+    g_assert_cmpstr (debian, ==, "Debian 12");
+    g_assert_cmpstr (win, ==, "Microsoft Windows 11");
+  }
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,9 +615,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hypervisor/host/accel", test_accel);
-  g_test_add_func ("/hypervisor/host/open-as-user", test_open_as_user);
+  g_test_add_func ("/hypervisor/host/caller-file", test_caller_file);
+  g_test_add_func ("/hypervisor/host/child", test_child);
+  g_test_add_func ("/hypervisor/host/caller-unlink", test_caller_unlink);
   g_test_add_func ("/hypervisor/errors", test_errors);
   g_test_add_func ("/hypervisor/facts", test_facts);
+  g_test_add_func ("/hypervisor/os-names", test_os_names);
 
   return g_test_run ();
 }

@@ -274,8 +274,12 @@ def case_refused(env):
     try:
         expect_failure(["start", "tiny"], 1, ["You are not allowed"])
         expect_failure(["delete", "tiny"], 1, ["You are not allowed"])
-        expect_failure(["xml", "tiny"], 1, ["You are not allowed"])
+        expect_failure(["serial", "headless-router"], 1, ["You are not allowed"])
         assert state("tiny") == "shutoff"
+        assert "tiny" in ctl("list", "--names").stdout.split()
+        # Reading is open to every local user (docs/ARCHITECTURE.md, "Security").
+        assert "<name>tiny</name>" in ctl("xml", "tiny").stdout
+        assert ctl_json("info", "tiny")["name"] == "tiny"
     finally:
         env.allow(ALL_ACTIONS)
 

@@ -13,14 +13,20 @@ ISO built at test time (make-grub-iso.sh). Speaks TAP (tests/vireotest.py). Ever
 for D-Bus signals with a bounded main-loop wait, never a fixed sleep.
 """
 
+import collections
+import hashlib
 import json
 import os
+import re
+import select
+import shutil
 import socket
 import struct
 import subprocess
 import sys
 import time
 import uuid as uuidlib
+import xml.etree.ElementTree as ET
 
 import gi
 
@@ -66,6 +72,30 @@ def virsh(*args, check=True):
 
 def virsh_names():
     return set(virsh("list", "--all", "--name").split())
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def qemu_pid(name):
+    with open(f"/run/libvirt/qemu/{name}.pid") as f:
+        return int(f.read().strip())
+
+
+def open_files(pid):
+    """The targets of a process's open descriptors."""
+    out = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            out.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except FileNotFoundError:
+            pass
+    return out
 
 
 def images():
@@ -143,6 +173,175 @@ def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None):
     if graphics is not None:
         s["graphics"] = GLib.Variant("as", graphics)
     return s
+
+
+def poll(cond, timeout, what, interval=0.2):
+    """Checks cond() every interval seconds (dispatching D-Bus signals meanwhile) until it is
+    true; fails after timeout seconds. For things no signal tells about (screens, /proc)."""
+    ctx = GLib.MainContext.default()
+    deadline = time.monotonic() + timeout
+    while True:
+        r = cond()
+        if r:
+            return r
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        source = GLib.timeout_source_new(int(interval * 1000))
+        source.set_callback(lambda *a: False)
+        source.attach(ctx)
+        ctx.iteration(True)
+        source.destroy()
+        while ctx.pending():
+            ctx.iteration(False)
+
+
+# --- A GRUB guest's text screen, from libvirt's screenshots ------------------------------------
+# GRUB shows an 80x25 VGA text screen (9x16 cells, black background). A cell is blank when all
+# its pixels are black; the hardware cursor is an underline in one cell, so a cell may blink.
+
+COLUMNS, ROWS = 80, 25
+PROMPT = set(range(5))                       # "grub>"
+MARK = "echo vireo"                          # typed after "grub> ", without Enter
+MARK_CELLS = {6 + i for i, c in enumerate(MARK) if c != " "}
+
+
+class Screen:
+    def __init__(self, name):
+        path = os.path.join(WORK, "screen.img")
+        virsh("screenshot", name, path)
+        # PNG or PPM, as QEMU gives it: as 8-bit PPM through ImageMagick.
+        r = subprocess.run(["convert", path, "-alpha", "off", "-depth", "8", "ppm:-"],
+                           capture_output=True, timeout=60)
+        assert r.returncode == 0, f"convert: {r.stderr.decode(errors='replace').strip()}"
+        data = r.stdout
+        fields, pos = [], 0
+        while len(fields) < 4:   # P6 W H 255, separated by whitespace
+            while data[pos:pos + 1].isspace():
+                pos += 1
+            start = pos
+            while not data[pos:pos + 1].isspace():
+                pos += 1
+            fields.append(data[start:pos])
+        assert fields[0] == b"P6", f"not a PPM screenshot: {fields}"
+        self.width, self.height = int(fields[1]), int(fields[2])
+        self.pixels = data[pos + 1:]
+        self.text = self.width == COLUMNS * 9 and self.height == ROWS * 16
+
+    def cells(self, row):
+        """The non-blank cells of a text row."""
+        stride = self.width * 3
+        out = set()
+        for col in range(COLUMNS):
+            x0 = col * 27
+            if any(self.pixels[(row * 16 + y) * stride + x0:(row * 16 + y) * stride + x0 + 27].strip(b"\0")
+                   for y in range(16)):
+                out.add(col)
+        return out
+
+    def rows(self):
+        """{row: cells} for every non-blank row, or {} when this is no text screen."""
+        if not self.text:
+            return {}
+        return {r: c for r in range(ROWS) if (c := self.cells(r))}
+
+    def last_row(self):
+        rows = self.rows()
+        return (max(rows), rows[max(rows)]) if rows else (None, set())
+
+    def at_prompt(self):
+        """A fresh "grub> " prompt on the last row: nothing typed after it (the cursor may be)."""
+        _, cells = self.last_row()
+        return PROMPT <= cells <= PROMPT | {6}
+
+    def marked(self):
+        """MARK typed after the prompt on the last row."""
+        _, cells = self.last_row()
+        return PROMPT | MARK_CELLS <= cells
+
+    def layout(self):
+        """The rows and cells, the cursor's cell after the prompt left out."""
+        rows = self.rows()
+        if rows:
+            rows[max(rows)] = rows[max(rows)] - {6}
+        return rows
+
+
+KEYS = {" ": "KEY_SPACE", "\n": "KEY_ENTER"}
+
+
+def type_keys(name, text):
+    """Types text on the guest's keyboard, one key at a time (virsh send-key)."""
+    cmds = "".join(f"send-key {name} {KEYS.get(ch, 'KEY_' + ch.upper())}\n" for ch in text)
+    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system"], input=cmds, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, f"send-key failed: {r.stderr.strip()}"
+
+
+def clear_line(name):
+    """Ctrl+U: GRUB's line editor forgets what was typed at the prompt."""
+    virsh("send-key", name, "KEY_LEFTCTRL", "KEY_U")
+
+
+def wait_prompt(name, timeout=60):
+    """Waits for GRUB's prompt with nothing typed; returns that screen."""
+    screens = []
+    poll(lambda: screens.append(Screen(name)) or screens[-1].at_prompt(), timeout,
+         f"GRUB's prompt on {name}'s screen")
+    return screens[-1]
+
+
+class Events:
+    """libvirt's events for one domain, as `virsh event --loop` prints them."""
+
+    def __init__(self, name):
+        self.name = name
+        self.proc = subprocess.Popen(["virsh", "-q", "-c", "qemu:///system", "event", "--domain",
+                                      name, "--all", "--loop"], stdout=subprocess.PIPE)
+        self.lines = []
+        self.partial = ""
+        # Listening once an event of ours comes through: a title change on the live domain.
+        probe = 0
+
+        def listening():
+            nonlocal probe
+            probe += 1
+            virsh("desc", name, "--live", "--title", f"vireo-probe-{probe}")
+            return self.seen("metadata-change", 0.3)
+        poll(listening, 20, f"virsh event listening on {name}")
+        virsh("desc", name, "--live", "--title", "")
+
+    def seen(self, what, timeout):
+        # Raw reads: a buffered readline() would keep a second line that came with the first
+        # where select() cannot see it.
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while not any(what in line for line in self.lines):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return False
+            data = os.read(fd, 65536)
+            if not data:
+                return False
+            self.partial += data.decode(errors="replace")
+            *lines, self.partial = self.partial.split("\n")
+            for line in lines:
+                log(f"libvirt: {line}")
+            self.lines += lines
+        return True
+
+    def wait(self, what, timeout):
+        assert self.seen(what, timeout), f"no libvirt event \"{what}\" for {self.name} " \
+            f"within {timeout} s (seen: {[line.strip() for line in self.lines]})"
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class DBusFailure(Exception):
@@ -281,8 +480,8 @@ class Helper:
         (v,) = self.call(path, PROPS_IFACE, "Get", (iface, name), "(ss)")
         return v
 
-    def machine(self, path, method, options=None):
-        return self.call(path, MACHINE_IFACE, method, (options or {},), "(a{sv})")
+    def machine(self, path, method, options=None, timeout=60):
+        return self.call(path, MACHINE_IFACE, method, (options or {},), "(a{sv})", timeout=timeout)
 
     def create_machine(self, s, timeout=120):
         (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (s,), "(a{sv})",
@@ -341,12 +540,25 @@ conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
 out = []
 for c in calls:
     try:
-        if c["method"] == "CreateMachine":
+        if "in" in c:
+            # [[signature, value], ...]; an a{sv} value maps keys to [type, value]
+            vals = [{k: GLib.Variant(t, v) for k, (t, v) in val.items()} if sig == "a{sv}" else val
+                    for sig, val in c["in"]]
+            params = GLib.Variant("(" + "".join(sig for sig, _ in c["in"]) + ")", tuple(vals))
+        elif c["method"] == "CreateMachine":
             s = {"name": GLib.Variant("s", c["name"]), "memory-mib": GLib.Variant("t", 128),
                  "vcpus": GLib.Variant("u", 1), "disk-gib": GLib.Variant("t", c.get("disk", 0))}
             if c.get("iso"):
                 s["iso"] = GLib.Variant("s", c["iso"])
             params = GLib.Variant("(a{sv})", (s,))
+        elif "disks" in c:
+            params = GLib.Variant("(a{sv})", ({"disks": GLib.Variant("as", c["disks"])},))
+        elif "sig" in c:
+            params = GLib.Variant(c["sig"], tuple(c["args"])) if c["sig"] else None
+        elif "options" in c:
+            kinds = {bool: "b", str: "s", list: "as"}
+            params = GLib.Variant("(a{sv})", ({k: GLib.Variant(kinds[type(v)], v)
+                                               for k, v in c["options"].items()},))
         else:
             params = GLib.Variant("(a{sv})", ({},))
         r = conn.call_sync("org.vireo.Hypervisor1", c["path"], c["iface"], c["method"], params,
@@ -356,6 +568,30 @@ for c in calls:
         name = Gio.DBusError.get_remote_error(e) or ""
         out.append({"ok": False, "error": name, "message": e.message})
 print(json.dumps(out))
+'''
+
+
+# A FUSE file system that never answers: it takes each request and keeps it, like an NFS
+# server that went away. The kernel then waits for the answer even through SIGKILL, until
+# the file system is aborted (this process ends). No FUSE library: the raw /dev/fuse protocol.
+HUNG_FS = r'''
+import ctypes, os, struct, sys
+mnt = sys.argv[1]
+fd = os.open("/dev/fuse", os.O_RDWR)
+libc = ctypes.CDLL(None, use_errno=True)
+opts = f"fd={fd},rootmode=40000,user_id=0,group_id=0,allow_other".encode()
+if libc.mount(b"vireo-hung", mnt.encode(), b"fuse", 0, opts) != 0:
+    raise OSError(ctypes.get_errno(), "mount")
+while True:
+    req = os.read(fd, 1 << 21)
+    length, opcode, unique = struct.unpack("<IIQ", req[:16])
+    if opcode == 26:  # FUSE_INIT: answer it, so that the mount comes up
+        major, minor, readahead, flags = struct.unpack("<IIII", req[40:56])
+        out = struct.pack("<IIIIHHIIHHI7I", 7, 31, readahead, 0, 0, 0, 65536, 0, 0, 0, 0,
+                          *([0] * 7))
+        os.write(fd, struct.pack("<IiQ", 16 + len(out), 0, unique) + out)
+        print("ready", flush=True)
+    # every other request: never answered
 '''
 
 
@@ -455,7 +691,10 @@ class E2E:
         disks = [d for d in m["Disks"] if d[2] == "disk"]
         cdroms = [d for d in m["Disks"] if d[2] == "cdrom"]
         assert len(disks) == 1, f"expected one disk, got Disks={m['Disks']}"
-        assert any(d[1] == self.iso for d in cdroms), f"no cdrom with {self.iso}: {m['Disks']}"
+        # The ISO is copied into the default pool: the CD-ROM is the copy, not the caller's file.
+        copy = os.path.join(IMAGES_DIR, PREFIX + "grub.iso")
+        assert [d[1] for d in cdroms] == [copy], f"expected one cdrom {copy}: {m['Disks']}"
+        assert sha256(copy) == sha256(self.iso), f"{copy} is not a copy of {self.iso}"
         target, self.disk, _, size = disks[0]
         self.leftover_disks.add(self.disk)
         assert os.path.dirname(self.disk) == IMAGES_DIR, \
@@ -484,6 +723,8 @@ class E2E:
                     "PropertiesChanged State == 'running'")
         log(f"running {time.monotonic() - t:.2f} s after Start")
         assert virsh("domstate", PREFIX + "grub") == "running"
+        # What a freshly started GRUB shows: Reset and Reboot must bring it back.
+        self.fresh = wait_prompt(PREFIX + "grub").layout()
 
     def test_vnc_console(self):
         assert self.machine, "no machine (create failed)"
@@ -553,6 +794,171 @@ class E2E:
             log(f"SPICE link reply {major}.{minor}, {size} bytes, error {error}")
             assert error == 0, f"SpiceLinkReply error {error}"
 
+    def grub_name(self):
+        assert self.machine, "no machine (create failed)"
+        assert self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", "not running"
+        return PREFIX + "grub"
+
+    def test_getxml_inactive(self):
+        # The persistent definition, not the live one: a title set in it alone shows only
+        # there, and only the live one carries the running domain's id.
+        name = self.grub_name()
+        virsh("desc", name, "--config", "--title", "vireo-inactive-only")
+        try:
+            (live,) = self.h.machine(self.machine, "GetXml")
+            (inactive,) = self.h.machine(self.machine, "GetXml",
+                                         {"inactive": GLib.Variant("b", True)})
+        finally:
+            virsh("desc", name, "--config", "--title", "")
+        problems = []
+        if "<title>vireo-inactive-only</title>" not in inactive:
+            problems.append("the inactive XML lacks the title set in the persistent definition")
+        if "vireo-inactive-only" in live:
+            problems.append("the live XML shows the title of the persistent definition")
+        if not re.search(r"<domain [^>]*\bid='\d+'", live):
+            problems.append("the live XML has no domain id")
+        if re.search(r"<domain [^>]*\bid=", inactive):
+            problems.append("the inactive XML has a domain id")
+        for xml in (live, inactive):
+            if f"<name>{name}</name>" not in xml:
+                problems.append(f"not {name}'s XML")
+        assert not problems, "; ".join(problems)
+
+    def test_reset(self):
+        # Reset is the reset button: what was typed at GRUB's prompt is gone, GRUB starts
+        # again, and libvirt says the guest reset.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        type_keys(name, MARK)
+        poll(lambda: Screen(name).marked(), 15, f"'{MARK}' typed at the prompt")
+        with Events(name) as events:
+            self.h.machine(self.machine, "Reset")
+            events.wait("event 'reboot'", 30)
+        poll(lambda: Screen(name).layout() == self.fresh, 60, "a freshly started GRUB after Reset")
+        assert virsh("domstate", name) == "running"
+
+    def test_reboot(self):
+        # Reboot asks the guest to reboot (the ACPI button), and libvirt turns the guest's next
+        # power-off into a reset. GRUB ignores the button; `halt` powers it off, which without
+        # Reboot shuts the machine off (tried when this test was written). So: Reboot, then halt,
+        # and the machine must come back, freshly started, with libvirt's reboot event.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        with Events(name) as events:
+            self.h.machine(self.machine, "Reboot")
+            type_keys(name, "halt\n")
+            events.wait("event 'reboot'", 30)
+        poll(lambda: Screen(name).layout() == self.fresh, 60, "a freshly started GRUB after Reboot")
+        assert virsh("domstate", name) == "running", "the machine is not running"
+        self.h.settle()
+        assert self.h.prop(self.machine, MACHINE_IFACE, "State") == "running"
+
+    def test_save_restore(self):
+        # Save keeps the memory; Start restores it: what was typed is still on the screen,
+        # where a fresh start would show an empty prompt.
+        name = self.grub_name()
+        clear_line(name)
+        wait_prompt(name)
+        type_keys(name, MARK)
+        poll(lambda: Screen(name).marked(), 15, f"'{MARK}' typed at the prompt")
+        self.h.machine(self.machine, "Save", timeout=180)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "saved", 60,
+                    "State == 'saved'")
+        assert virsh("domstate", name) == "shut off"
+        assert re.search(r"Managed save:\s+yes", virsh("dominfo", name)), "no managed save image"
+        self.h.machine(self.machine, "Start", timeout=180)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 60,
+                    "State == 'running'")
+        screen = Screen(name)
+        assert screen.marked(), f"after Start the screen does not show '{MARK}': restored from " \
+            f"nothing, or started afresh (last row {screen.last_row()})"
+        assert not re.search(r"Managed save:\s+yes", virsh("dominfo", name)), \
+            "the managed save image is still there"
+        clear_line(name)
+
+    # --- the helper's descriptors ---------------------------------------------------------
+    def helper_fds(self):
+        """The helper's open descriptors by kind ("socket", "pipe", a path...)."""
+        pid = os.environ["VIREO_HYPERVISOR_PID"]
+        kinds = collections.Counter()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                kinds[re.sub(r":\[\d+\]$", "", os.readlink(f"/proc/{pid}/fd/{fd}"))] += 1
+            except FileNotFoundError:
+                pass
+        return kinds
+
+    def wait_fds(self, baseline, after):
+        """The helper's descriptors come back to baseline (closing may take a moment)."""
+        try:
+            poll(lambda: self.helper_fds() == baseline, 20, "the helper's descriptors")
+        except AssertionError:
+            now = self.helper_fds()
+            raise AssertionError(f"after {after} the helper keeps descriptors it did not have: "
+                                 f"{now - baseline}, and lost {baseline - now}") from None
+
+    def still_serves(self, path=None):
+        """The helper answers a call that goes to libvirtd, and GetManagedObjects."""
+        path = path or self.machine
+        self.h.get_managed_objects()
+        if path:
+            self.h.machine(path, "GetXml")
+
+    def call_async(self, path, method):
+        """Calls a Machine method without waiting; the result lands in the returned dict."""
+        result = {}
+
+        def done(conn, res):
+            try:
+                conn.call_finish(res)
+                result["ok"] = True
+            except GLib.Error as e:
+                result["error"] = to_dbus_failure(e)
+        self.h.conn.call(BUS_NAME, path, MACHINE_IFACE, method, GLib.Variant("(a{sv})", ({},)),
+                         None, Gio.DBusCallFlags.NONE, 120000, None, done)
+        return result
+
+    def test_console_client_vanishes(self):
+        # A client opens the screen twice and the serial console, then dies with the sockets
+        # open: the helper keeps nothing of it, and the serial console is free again (libvirt
+        # refuses a second reader while the first one's stream lives).
+        name = self.grub_name()
+        baseline = self.helper_fds()
+        code = r'''
+import sys, time
+from gi.repository import Gio, GLib
+conn = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+fds = []
+for method, args in (("OpenConsole", ("vnc", {})), ("OpenConsole", ("spice", {})),
+                     ("OpenSerial", ({},))):
+    sig = "(sa{sv})" if method == "OpenConsole" else "(a{sv})"
+    r, fdl = conn.call_with_unix_fd_list_sync("org.vireo.Hypervisor1", sys.argv[1],
+        "org.vireo.Hypervisor1.Machine", method, GLib.Variant(sig, args), GLib.VariantType("(h)"),
+        Gio.DBusCallFlags.NONE, 30000, None, None)
+    fds.append(fdl.steal_fds())
+print("open", flush=True)
+time.sleep(3600)
+'''
+        client = subprocess.Popen(["/usr/bin/python3", "-c", code, self.machine],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert client.stdout.readline().strip() == "open", "the client could not open them"
+            during = self.helper_fds()
+            log(f"while the client holds them: {during - baseline}")
+            assert during != baseline, "the serial bridge holds no socket while open?"
+        finally:
+            client.kill()
+            client.wait()
+        self.wait_fds(baseline, "the client died")
+        # The serial console is free: opened again without "force".
+        fd = self.h.call_fd(self.machine, MACHINE_IFACE, "OpenSerial", ({},), "(a{sv})")
+        os.close(fd)
+        self.wait_fds(baseline, "the serial console was closed again")
+        self.still_serves()
+        assert virsh("domstate", name) == "running"
+
     def test_force_off(self):
         assert self.machine, "no machine (create failed)"
         self.h.machine(self.machine, "ForceOff")
@@ -560,27 +966,64 @@ class E2E:
                     "PropertiesChanged State == 'shutoff'")
         assert virsh("domstate", PREFIX + "grub") == "shut off"
 
+    # Reads are open to every local user (see the API XML); every other method is refused to
+    # a user polkit does not allow.
+    OPEN_METHODS = {(MACHINE_IFACE, "GetXml")}
+
+    def methods(self, path):
+        """(interface, method, in-signatures) of every org.vireo method at path, from the
+        helper's own introspection: a method added later is covered without a word here."""
+        (xml,) = self.h.call(path, "org.freedesktop.DBus.Introspectable", "Introspect")
+        out = []
+        for iface in ET.fromstring(xml).findall("interface"):
+            if iface.get("name").startswith("org.vireo."):
+                for m in iface.findall("method"):
+                    out.append((iface.get("name"), m.get("name"),
+                                [a.get("type") for a in m.findall("arg")
+                                 if a.get("direction", "in") == "in"]))
+        return out
+
+    def args_for(self, iface, method, sigs):
+        """Valid arguments, so that only polkit can refuse the call."""
+        if (iface, method) == (MANAGER_IFACE, "CreateMachine"):
+            return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "memory-mib": ["t", 128],
+                               "iso": ["s", self.iso], "disk-gib": ["t", 1]}]]
+        defaults = {"a{sv}": {}, "s": "vnc", "b": False, "u": 0, "t": 0, "as": [], "au": []}
+        assert all(sig in defaults for sig in sigs), f"{method}: no value for {sigs}"
+        return [[sig, defaults[sig]] for sig in sigs]
+
     def test_unprivileged_refused(self):
+        # Every method of every interface, as a user polkit refuses (the real polkitd), on the
+        # shut-off machine and on the Manager: refused, and nothing changes.
         assert self.machine, "no machine (create failed)"
         uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
         before_names, before_images = virsh_names(), images()
-        out = run_as(uid, gid, False, CLIENT, [
-            {"path": self.machine, "iface": MACHINE_IFACE, "method": "Start"},
-            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
-             "name": PREFIX + "unprivileged", "iso": self.iso, "disk": 1},
-        ])
-        log(f"as uid {uid} without groups: {out}")
+        before_xml = virsh("dumpxml", "--inactive", PREFIX + "grub")
+        calls, labels = [], []
+        for path in (MANAGER_PATH, self.machine):
+            for iface, method, sigs in self.methods(path):
+                calls.append({"path": path, "iface": iface, "method": method,
+                              "in": self.args_for(iface, method, sigs)})
+                labels.append((iface, method))
+        log(f"calling {len(calls)} methods: {[m for _, m in labels]}")
+        assert len(calls) >= 13, f"only {len(calls)} methods introspected: {labels}"
+        out = run_as(uid, gid, False, CLIENT, calls)
         problems = []
-        for what, r in zip(("Start", "CreateMachine"), out):
-            if r["ok"] or r["error"] != ERR + "NotAuthorized":
-                problems.append(f"{what} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
+        for (iface, method), r in zip(labels, out):
+            if (iface, method) in self.OPEN_METHODS:
+                if not r["ok"]:
+                    problems.append(f"{method} (open to all) as uid {uid}: {r}")
+            elif r["ok"] or r["error"] != ERR + "NotAuthorized":
+                problems.append(f"{method} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
         self.h.settle()
         if virsh("domstate", PREFIX + "grub") != "shut off":
             problems.append("the machine was started anyway")
+        if virsh("dumpxml", "--inactive", PREFIX + "grub") != before_xml:
+            problems.append("the machine's definition changed")
         if virsh_names() != before_names or images() != before_images:
-            problems.append(f"something was created: domains {virsh_names() - before_names}, "
-                            f"images {images() - before_images}")
-        assert not problems, "; ".join(problems)
+            problems.append(f"something was created or deleted: domains {virsh_names() ^ before_names}, "
+                            f"images {images() ^ before_images}")
+        assert not problems, "\n      ".join(problems)
 
     def test_bad_input(self):
         before_names, before_images = virsh_names(), images()
@@ -639,6 +1082,53 @@ class E2E:
             problems.append(f"objects were exported: {new_objs}")
         assert not problems, "\n      ".join(problems)
 
+    def test_read_rule(self):
+        # One read rule: a local user whom polkit allows nothing reads every property,
+        # GetManagedObjects and GetXml (without secrets), and nothing more.
+        uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
+        u = str(uuidlib.uuid4())
+        name = PREFIX + "secret-vnc"
+        xml = os.path.join(WORK, f"{name}.xml")
+        with open(xml, "w") as f:
+            f.write(f"<domain type='qemu'><name>{name}</name><uuid>{u}</uuid>"
+                    f"<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                    f"<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                    f"<graphics type='vnc' autoport='yes' listen='127.0.0.1' "
+                    f"passwd='vireopw8'/></devices></domain>")
+        virsh("define", xml)
+        path = machine_path(u)
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        out = run_as(uid, gid, False, CLIENT, [
+            {"path": ROOT_PATH, "iface": OM_IFACE, "method": "GetManagedObjects", "sig": None},
+            {"path": MANAGER_PATH, "iface": PROPS_IFACE, "method": "GetAll", "sig": "(s)",
+             "args": [MANAGER_IFACE]},
+            {"path": path, "iface": PROPS_IFACE, "method": "Get", "sig": "(ss)",
+             "args": [MACHINE_IFACE, "Name"]},
+            {"path": path, "iface": MACHINE_IFACE, "method": "GetXml", "options": {}},
+            {"path": path, "iface": MACHINE_IFACE, "method": "GetXml",
+             "options": {"inactive": True}},
+            {"path": path, "iface": MACHINE_IFACE, "method": "Start"},
+        ])
+        problems = []
+        labels = ("GetManagedObjects", "GetAll(Manager)", "Get(Name)", "GetXml",
+                  "GetXml {'inactive': true}")
+        for what, r in zip(labels, out):
+            if not r["ok"]:
+                problems.append(f"{what} as uid {uid}: {r}")
+        if out[0]["ok"] and path not in out[0]["result"][0]:
+            problems.append(f"GetManagedObjects as uid {uid} lacks {path}")
+        if out[2]["ok"] and out[2]["result"][0] != name:
+            problems.append(f"Get(Name) is {out[2]['result']}")
+        for r in out[3:5]:
+            if r["ok"] and ("<name>" + name) not in r["result"][0]:
+                problems.append(f"GetXml is not {name}'s XML")
+            if r["ok"] and "vireopw8" in r["result"][0]:
+                problems.append("GetXml shows the VNC password")
+        if out[5]["ok"] or out[5]["error"] != ERR + "NotAuthorized":
+            problems.append(f"Start as uid {uid}: expected {ERR}NotAuthorized, got {out[5]}")
+        virsh("undefine", name)
+        assert not problems, "\n      ".join(problems)
+
     def test_libvirt_group_allowed(self):
         # The positive control of the two cases above: the same user in group libvirt, with a
         # readable ISO, may create a machine (polkit rules file + readability check as caller).
@@ -656,6 +1146,116 @@ class E2E:
         self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
         self.h.machine(path, "Delete")
         self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+
+    def test_iso_swap(self):
+        # A caller (group libvirt) creates a machine from an ISO in a folder of their own, then
+        # swaps the file for a link to a file only root may read. QEMU opens a CD-ROM's file at
+        # every start: the guest must still get what the caller could read at creation.
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        home = os.path.join(WORK, "swap-home")
+        os.makedirs(home, exist_ok=True)
+        os.chown(home, uid, gid)
+        user_iso = os.path.join(home, "medium.iso")
+        shutil.copyfile(self.iso, user_iso)
+        os.chown(user_iso, uid, gid)
+        os.chmod(user_iso, 0o644)
+        secret = os.path.join(WORK, "swap-secret.img")
+        with open(secret, "wb") as f:
+            f.write(b"only root may read this\n" * 4096)
+        os.chmod(secret, 0o600)
+        name = PREFIX + "swap"
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": name, "iso": user_iso, "disk": 0},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        r = out[0]
+        assert r["ok"], f"CreateMachine as uid {uid} failed: {r}"
+        (path,) = r["result"]
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+
+        os.unlink(user_iso)
+        os.symlink(secret, user_iso)
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running'")
+        files = open_files(qemu_pid(name))
+        log(f"QEMU has open: {sorted(f for f in files if f.startswith('/'))}")
+        copy = os.path.join(IMAGES_DIR, name + ".iso")
+        problems = []
+        if os.path.realpath(secret) in files:
+            problems.append(f"QEMU opened the root-only {secret} through the swapped link")
+        if copy not in files:
+            problems.append(f"QEMU has not opened the copy {copy}")
+        if not os.path.exists(copy) or sha256(copy) != sha256(self.iso):
+            problems.append(f"{copy} is not what the caller could read")
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30,
+                    "State == 'shutoff'")
+        assert not problems, "; ".join(problems)   # teardown removes the machine
+        # The copy is a volume of the default pool: Delete removes it when asked to.
+        self.h.machine(path, "Delete", {"disks": GLib.Variant("as", [copy])})
+        self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+        if os.path.exists(copy):
+            problems.append(f"Delete kept the copy {copy}")
+        if sha256(secret) != hashlib.sha256(b"only root may read this\n" * 4096).hexdigest():
+            problems.append(f"{secret} changed")
+        os.unlink(user_iso)
+        os.unlink(secret)
+        assert not problems, "; ".join(problems)
+
+    def test_iso_hung_fs(self):
+        # An ISO on a file system that hangs (FUSE that never answers, as a dead NFS server):
+        # CreateMachine gives up after the helper's time limit, the helper serves on, and its
+        # child is reaped once the file system goes.
+        mnt = os.path.join(WORK, "hung")
+        os.makedirs(mnt, exist_ok=True)
+        fs = subprocess.Popen(["/usr/bin/python3", "-c", HUNG_FS, mnt], stdout=subprocess.PIPE,
+                              text=True)
+        problems = []
+        try:
+            assert fs.stdout.readline().strip() == "ready", "the FUSE file system did not start"
+            pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+            before = images()
+            t = time.monotonic()
+            e = expect_error("Failed", self.h.create_machine,
+                             spec(PREFIX + "hung", iso=os.path.join(mnt, "medium.iso")))
+            took = time.monotonic() - t
+            log(f"CreateMachine failed after {took:.1f} s: {e.text}")
+            if not 9 <= took <= 30:
+                problems.append(f"CreateMachine took {took:.1f} s, not the 10 s time limit")
+            if "did not answer" not in e.text:
+                problems.append(f"the message does not say why: {e.text!r}")
+            t = time.monotonic()
+            self.h.get_managed_objects()
+            self.h.get(MANAGER_PATH, MANAGER_IFACE, "Connected")
+            if time.monotonic() - t > 2:
+                problems.append("the helper answered slowly meanwhile")
+            if images() != before or PREFIX + "hung" in virsh_names():
+                problems.append("something was created")
+        finally:
+            fs.kill()
+            fs.wait()
+            subprocess.run(["umount", "-l", mnt], capture_output=True)
+
+        def children():
+            out = []
+            for p in os.listdir("/proc"):
+                if p.isdigit():
+                    try:
+                        with open(f"/proc/{p}/status") as f:
+                            if f"\nPPid:\t{pid}\n" in f.read():
+                                out.append(p)
+                    except OSError:
+                        pass
+            return out
+        try:
+            self.h.wait(lambda: not children(), 10, "the helper's child reaped")
+        except AssertionError:
+            problems.append(f"children of the helper left: {children()}")
+        assert not problems, "; ".join(problems)
 
     def test_delete_keeps_disks(self):
         assert self.machine and self.disk, "no machine (create failed)"
@@ -697,6 +1297,94 @@ class E2E:
 """)
         virsh("define", xml)
         return machine_path(u)
+
+    def define_with_disks(self, name, disks):
+        """Defines (behind the helper's back) a shut-off machine with these (device, path)."""
+        u = str(uuidlib.uuid4())
+        devs = "".join(f"<disk type='file' device='{dev}'><driver name='qemu' type='raw'/>"
+                       f"<source file='{path}'/><target dev='{'sd' if dev == 'cdrom' else 'vd'}"
+                       f"{chr(ord('a') + i)}' bus='{'sata' if dev == 'cdrom' else 'virtio'}'/>"
+                       + ("<readonly/>" if dev == "cdrom" else "") + "</disk>"
+                       for i, (dev, path) in enumerate(disks))
+        xml = os.path.join(WORK, f"{name}.xml")
+        with open(xml, "w") as f:
+            f.write(f"<domain type='qemu'><name>{name}</name><uuid>{u}</uuid>"
+                    f"<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                    f"<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                    f"<devices>{devs}</devices></domain>")
+        virsh("define", xml)
+        path = machine_path(u)
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        return path
+
+    def test_delete_as_caller(self):
+        # Delete removes a disk only as a volume of a storage pool, or as the caller: a caller
+        # allowed to delete machines (group libvirt) must not remove a file they could not.
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        rootdir = os.path.join(WORK, "x")                  # root's, as /etc is
+        home = os.path.join(WORK, "del-home")              # the caller's
+        for d, owner in ((rootdir, 0), (home, uid), (os.path.join(home, "sub"), uid)):
+            os.makedirs(d, exist_ok=True)
+            os.chown(d, owner, owner and gid)
+            os.chmod(d, 0o755)
+        passwd = os.path.join(rootdir, "passwd")
+        behind = os.path.join(rootdir, "disk.img")
+        own = os.path.join(home, "own.img")
+        swapped = os.path.join(home, "sub", "disk.img")
+        for path, owner in ((passwd, 0), (behind, 0), (own, uid), (swapped, uid)):
+            with open(path, "w") as f:
+                f.write("root:x:0:0:root:/root:/bin/bash\n" if path == passwd else "disk\n")
+            os.chown(path, owner, owner and gid)
+            os.chmod(path, 0o644)
+        m_passwd = self.define_with_disks(PREFIX + "del-passwd", [("cdrom", passwd)])
+        m_own = self.define_with_disks(PREFIX + "del-own", [("disk", own)])
+        m_swap = self.define_with_disks(PREFIX + "del-swap", [("disk", swapped)])
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "del-volume", "disk": 1},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        assert out[0]["ok"], f"CreateMachine as uid {uid} failed: {out[0]}"
+        (m_volume,) = out[0]["result"]
+        volume = os.path.join(IMAGES_DIR, PREFIX + "del-volume.qcow2")
+        assert os.path.exists(volume), f"no {volume}"
+
+        # The swap, arranged before the call: the caller's folder becomes a link to root's.
+        os.rename(os.path.join(home, "sub"), os.path.join(home, "sub.old"))
+        os.symlink(rootdir, os.path.join(home, "sub"))
+
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": m_passwd, "iface": MACHINE_IFACE, "method": "Delete", "disks": [passwd]},
+            {"path": m_swap, "iface": MACHINE_IFACE, "method": "Delete", "disks": [swapped]},
+            {"path": m_own, "iface": MACHINE_IFACE, "method": "Delete", "disks": [own]},
+            {"path": m_volume, "iface": MACHINE_IFACE, "method": "Delete", "disks": [volume]},
+        ])
+        log(f"Delete as uid {uid}: {out}")
+        problems = []
+        for what, r in zip(("root's passwd", "a path through a swapped link"), out[:2]):
+            if r["ok"] or r["error"] != ERR + "InvalidArgument":
+                problems.append(f"{what}: expected {ERR}InvalidArgument, got {r}")
+        for what, r in zip(("the caller's own file", "a pool volume"), out[2:]):
+            if not r["ok"]:
+                problems.append(f"{what}: {r}")
+        self.h.settle()
+        if not os.path.isfile(passwd) or not os.path.isfile(behind):
+            problems.append("a root-owned file was removed")
+        for name in ("del-passwd", "del-swap"):
+            if PREFIX + name not in virsh_names():
+                problems.append(f"{PREFIX + name} was deleted although the call was refused")
+        if os.path.exists(own):
+            problems.append(f"the caller's own {own} is still there")
+        if os.path.exists(volume):
+            problems.append(f"the volume {volume} is still there")
+        for name in ("del-own", "del-volume"):
+            if PREFIX + name in virsh_names():
+                problems.append(f"{PREFIX + name} is still defined")
+        shutil.rmtree(home)
+        shutil.rmtree(rootdir)
+        assert not problems, "\n      ".join(problems)
 
     def test_external_define(self):
         name = PREFIX + "external"
@@ -741,6 +1429,105 @@ class E2E:
         virsh("undefine", PREFIX + "survivor")
         self.h.wait(lambda: path not in self.h.objects, 3, f"InterfacesRemoved {path}")
 
+    def test_guest_crash(self):
+        # The guest's QEMU dies (SIGKILL): the machine shows shut off, the helper keeps nothing
+        # of it, and it starts again.
+        assert self.machine, "no machine (create failed)"
+        name = PREFIX + "grub"
+        self.h.machine(self.machine, "Start")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running'")
+        baseline = self.helper_fds()
+        os.kill(qemu_pid(name), 9)
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") in ("shutoff", "crashed"),
+                    30, "State == 'shutoff' after QEMU was killed")
+        assert virsh("domstate", name) == "shut off"
+        self.wait_fds(baseline, "the guest crashed")
+        self.still_serves()
+        self.h.machine(self.machine, "Start")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30,
+                    "State == 'running' again")
+        self.h.machine(self.machine, "ForceOff")
+        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30,
+                    "State == 'shutoff'")
+
+    def libvirtd_pid(self):
+        return int(subprocess.run([os.path.join(SANDBOX_DIR, "libvirtd-pid.sh")],
+                                  capture_output=True, text=True, check=True).stdout)
+
+    def connected_is(self, value, since):
+        return any(kind == "props" and p == MANAGER_PATH and d[0] == MANAGER_IFACE
+                   and d[1].get("Connected") is value for _, kind, p, d in self.h.history[since:])
+
+    def test_libvirtd_killed_mid_call(self):
+        # A call is waiting on libvirtd when libvirtd dies (SIGKILL): the call fails at once,
+        # the helper reconnects when libvirtd is back, and keeps nothing of the old connection.
+        path = self.define_external(PREFIX + "fault")
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.still_serves(path)
+        baseline = self.helper_fds()
+        mark = len(self.h.history)
+        pid = self.libvirtd_pid()
+        os.kill(pid, 19)   # SIGSTOP: the call waits for libvirtd...
+        try:
+            result = self.call_async(path, "GetXml")
+            try:
+                self.h.wait(lambda: result, 1, "")
+            except AssertionError:
+                pass   # still waiting on libvirtd, as it must
+            assert not result, f"the call returned while libvirtd was stopped: {result}"
+            subprocess.run([os.path.join(SANDBOX_DIR, "stop-libvirtd.sh"), "KILL"], check=True)
+        except BaseException:
+            os.kill(pid, 18)
+            raise
+        # ...and fails as soon as libvirtd is gone.
+        t = time.monotonic()
+        self.h.wait(lambda: result, 10, "the call's answer after libvirtd was killed")
+        log(f"answer {time.monotonic() - t:.2f} s after libvirtd died: {result}")
+        assert "error" in result, f"the call succeeded without libvirtd: {result}"
+        assert result["error"].name == ERR + "NotConnected", \
+            f"expected {ERR}NotConnected, got {result['error']}"
+        self.h.wait(lambda: self.connected_is(False, mark), 10, "Connected = false")
+        subprocess.run([os.path.join(SANDBOX_DIR, "start-libvirtd.sh")], check=True)
+        self.h.wait(lambda: self.connected_is(True, mark), 30, "Connected = true")
+        self.h.wait(lambda: path in self.h.objects, 10, f"{path} back")
+        self.wait_fds(baseline, "libvirtd was killed and came back")
+        self.still_serves(path)
+        virsh("undefine", PREFIX + "fault")
+
+    def test_libvirtd_hung(self):
+        # libvirtd stops answering (SIGSTOP): libvirt's keepalive gives the connection up
+        # after about 15-20 s, the waiting call fails, Connected turns false; when libvirtd
+        # answers again the helper reconnects and keeps nothing of the old connection.
+        path = self.define_external(PREFIX + "fault")
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.still_serves(path)
+        baseline = self.helper_fds()
+        mark = len(self.h.history)
+        pid = self.libvirtd_pid()
+        os.kill(pid, 19)
+        try:
+            t = time.monotonic()
+            result = self.call_async(path, "GetXml")
+            self.h.wait(lambda: result, 40, "the call's answer while libvirtd hangs")
+            log(f"answer {time.monotonic() - t:.2f} s after libvirtd stopped: {result}")
+            assert "error" in result, f"the call succeeded while libvirtd was stopped: {result}"
+            assert result["error"].name == ERR + "NotConnected", \
+                f"expected {ERR}NotConnected, got {result['error']}"
+            assert 10 <= time.monotonic() - t <= 35, "not libvirt's keepalive (5 s x 3)"
+            self.h.wait(lambda: self.connected_is(False, mark), 10, "Connected = false")
+            # Meanwhile the machines are not on the bus, and the Manager says why at once.
+            assert path not in self.h.objects, "a machine is exported while disconnected"
+            e = expect_error(("NotConnected",), self.h.create_machine, spec(PREFIX + "meanwhile"))
+            log(f"while disconnected: {e.text}")
+        finally:
+            os.kill(pid, 18)   # SIGCONT
+        self.h.wait(lambda: self.connected_is(True, mark), 60, "Connected = true after SIGCONT")
+        self.h.wait(lambda: path in self.h.objects, 10, f"{path} back")
+        self.wait_fds(baseline, "libvirtd hung and came back")
+        self.still_serves(path)
+        virsh("undefine", PREFIX + "fault")
+
     def test_helper_survived(self):
         pid = os.environ.get("VIREO_HYPERVISOR_PID")
         problems = []
@@ -759,6 +1546,22 @@ class E2E:
                                 "\n        ".join(bad[:10]))
         assert not problems, "; ".join(problems)
 
+    def test_helper_exits_clean(self):
+        # SIGTERM ends the helper cleanly; under ASan+UBSan its log then has no sanitizer
+        # report (LeakSanitizer runs at exit). The last case that needs the helper.
+        pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+        os.kill(pid, 15)
+        poll(lambda: not os.path.exists(f"/proc/{pid}") or
+             "Z" in open(f"/proc/{pid}/stat").read().split()[2], 30, "the helper's exit")
+        hv_log = os.path.join(LOG_DIR, "vireo-hypervisor.log")
+        with open(hv_log, errors="replace") as f:
+            text = f.read()
+        bad = [line for line in text.splitlines()
+               if "Sanitizer" in line or "runtime error" in line or "CRITICAL" in line]
+        self.h.objects = {}   # its objects went with it; no signal says so
+        assert "Terminating" in text, "the helper did not say it was terminating"
+        assert not bad, "\n      ".join(bad[:20])
+
     # --- teardown -----------------------------------------------------------------------
     def teardown(self):
         for name in virsh_names():
@@ -772,7 +1575,7 @@ class E2E:
                 virsh("vol-delete", d, check=False)
             if os.path.exists(d):
                 os.unlink(d)
-        for f in ("grub.iso", "root-only.iso"):
+        for f in ("grub.iso", "root-only.iso", "swap-secret.img"):
             try:
                 os.unlink(os.path.join(WORK, f))
             except FileNotFoundError:
@@ -796,15 +1599,28 @@ CASES = [
     ("start", "test_start", ["create-machine"]),
     ("vnc-console", "test_vnc_console", ["start"]),
     ("spice-console", "test_spice_console", ["start"]),
+    ("getxml-inactive", "test_getxml_inactive", ["start"]),
+    ("reset", "test_reset", ["start"]),
+    ("reboot", "test_reboot", ["start"]),
+    ("save-restore", "test_save_restore", ["start"]),
+    ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
     ("force-off", "test_force_off", ["start"]),
+    ("guest-crash", "test_guest_crash", ["create-machine"]),
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
     ("bad-input", "test_bad_input", ["create-machine"]),
+    ("read-rule", "test_read_rule", []),
     ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("iso-swap", "test_iso_swap", ["create-machine"]),
+    ("iso-hung-fs", "test_iso_hung_fs", []),
     ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
     ("delete-with-disks", "test_delete_with_disks", []),
+    ("delete-as-caller", "test_delete_as_caller", []),
     ("external-define", "test_external_define", []),
     ("libvirtd-restart", "test_libvirtd_restart", []),
+    ("libvirtd-killed-mid-call", "test_libvirtd_killed_mid_call", []),
+    ("libvirtd-hung", "test_libvirtd_hung", []),
     ("helper-survived", "test_helper_survived", []),
+    ("helper-exits-clean", "test_helper_exits_clean", []),
     ("teardown", "test_teardown_leaves_nothing", []),
 ]
 # (name, method of E2E, the cases it needs), in the order they run; these two run whatever
