@@ -29,7 +29,9 @@ the plan `1..N`, then `ok N - name`, `not ok N - name` with the failure and its 
 `# ` lines, `ok N - name # SKIP reason` for a case that raised `vireotest.Skip`, and a last
 `# N passed, N failed` line. A case whose needed case failed is `not ok` without being run.
 Whatever else is printed (by the cases, or by programs they run without capturing their
-output) goes to standard error, so that it cannot break the TAP stream. SIGTERM (meson's
+output) goes to standard error, so that it cannot break the TAP stream. With VIREO_TAP_FD set,
+the TAP stream goes to that descriptor instead of standard output: for a suite run under
+dbus-run-session, whose daemons print on the standard output they were given. SIGTERM (meson's
 timeout) and SIGINT stop the current case, run the cleanup and end with `Bail out!`.
 The exit status is 0 when every case passed, 1 when one failed, 2 for a usage error.
 
@@ -179,7 +181,12 @@ class Suite:
 
         # TAP on the original standard output; everything else on standard error.
         sys.stdout.flush()
-        _tap = os.fdopen(os.dup(1), "w", buffering=1)
+        # (VIREO_TAP_FD: another descriptor carries the TAP stream, when standard output is
+        # shared with programs that print on it, such as the daemons dbus-run-session starts.)
+        tap_fd = int(os.environ.get("VIREO_TAP_FD") or 1)
+        _tap = os.fdopen(os.dup(tap_fd), "w", buffering=1)
+        if tap_fd != 1:
+            os.close(tap_fd)
         os.dup2(2, 1)
         sys.stdout = sys.stderr
 

@@ -182,10 +182,15 @@ def outer(argv):
     for var in ("GTK_A11Y", "NO_AT_BRIDGE", "WAYLAND_DISPLAY"):
         env.pop(var, None)
     env.setdefault("VIREO_APP", os.path.join(BUILD_DIR, "app", "vireo"))
+    # The TAP stream on a descriptor of its own: what dbus-run-session's daemons print goes to
+    # standard error.
+    tap = os.dup(1)
+    env["VIREO_TAP_FD"] = str(tap)
     try:
         return subprocess.run(["dbus-run-session", "--", sys.executable, os.path.abspath(__file__), *argv],
-                              env=env).returncode
+                              env=env, stdout=2, pass_fds=(tap,)).returncode
     finally:
+        os.close(tap)
         xvfb.stop()
 
 

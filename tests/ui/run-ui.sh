@@ -266,7 +266,9 @@ case "$SCRIPT" in
 esac
 # In the background, so that a signal to this script is handled at once (bash runs traps
 # only between commands) and the teardown can end the test's whole tree.
-dbus-run-session -- "$@" &
+# The TAP stream on descriptor 3: what dbus-run-session's daemons print (the AT-SPI registry
+# says it runs) goes to standard error.
+VIREO_TAP_FD=3 dbus-run-session -- "$@" 3>&1 1>&2 &
 RUN_PID=$!
 wait $RUN_PID
 status=$?
