@@ -133,7 +133,8 @@ static void
 update (VireoMachinePage *self)
 {
   VireoDBusMachine *machine = self->machine;
-  g_autofree char *os_name = NULL;
+  const char *os_name;
+  const char *os_id;
   g_autofree char *memory = NULL;
   g_autofree char *vcpus = NULL;
   g_autofree char *graphics = NULL;
@@ -151,8 +152,12 @@ update (VireoMachinePage *self)
   gtk_label_set_label (self->state_label, vireo_state_label (state));
   gtk_image_set_from_icon_name (self->state_image, vireo_state_icon_name (state));
 
-  os_name = vireo_os_name_from_id (vireo_dbus_machine_get_os_id (machine));
-  set_row_value (self->os_row, os_name != NULL ? os_name : _("Unknown"));
+  /* libosinfo's name, from the helper; the id itself while the helper has not read the
+   * database yet, or when the database does not know it. */
+  os_name = vireo_dbus_machine_get_os_name (machine);
+  os_id = vireo_dbus_machine_get_os_id (machine);
+  set_row_value (self->os_row, os_name != NULL && os_name[0] != '\0' ? os_name
+                               : os_id != NULL && os_id[0] != '\0' ? os_id : _("Unknown"));
   vcpus = g_strdup_printf ("%u", vireo_dbus_machine_get_vcpus (machine));
   set_row_value (self->vcpus_row, vcpus);
   memory = vireo_format_memory (vireo_dbus_machine_get_memory_mib (machine));

@@ -1,6 +1,7 @@
 /* vireo-machine-util.h
  *
- * How a machine's facts read for a person: states, sizes, operating systems.
+ * How a machine's facts read for a person: states and sizes. (Operating systems are named by
+ * the helper, from libosinfo: Machine.OsName.)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,5 @@ const char *vireo_state_label     (VireoMachineState  state);
 const char *vireo_state_icon_name (VireoMachineState  state);
 const char *vireo_state_css_class (VireoMachineState  state);
 char       *vireo_format_memory   (guint64            mib);
-char       *vireo_os_name_from_id (const char        *os_id);
 
 G_END_DECLS

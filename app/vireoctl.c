@@ -363,6 +363,7 @@ cmd_info (Ctl   *ctl,
       STRING_MEMBER ("description", vireo_dbus_machine_get_description (machine));
       STRING_MEMBER ("state", vireo_dbus_machine_get_state (machine));
       STRING_MEMBER ("os-id", vireo_dbus_machine_get_os_id (machine));
+      STRING_MEMBER ("os-name", vireo_dbus_machine_get_os_name (machine));
       json_builder_set_member_name (builder, "vcpus");
       json_builder_add_int_value (builder, vireo_dbus_machine_get_vcpus (machine));
       json_builder_set_member_name (builder, "memory-mib");
@@ -428,6 +429,7 @@ cmd_info (Ctl   *ctl,
     g_print ("description: %s\n", description);
     g_print ("state: %s\n", vireo_dbus_machine_get_state (machine));
     g_print ("os-id: %s\n", vireo_dbus_machine_get_os_id (machine));
+    g_print ("os-name: %s\n", vireo_dbus_machine_get_os_name (machine));
     g_print ("vcpus: %u\n", vireo_dbus_machine_get_vcpus (machine));
     g_print ("memory-mib: %" G_GUINT64_FORMAT "\n", vireo_dbus_machine_get_memory_mib (machine));
     g_print ("persistent: %s\n", yes_no (vireo_dbus_machine_get_persistent (machine)));

@@ -22,20 +22,6 @@ test_memory (void)
 }
 
 static void
-test_os_names (void)
-{
-  g_autofree char *debian = vireo_os_name_from_id ("http://debian.org/debian/12");
-  g_autofree char *windows = vireo_os_name_from_id ("http://microsoft.com/win/11");
-  g_autofree char *other = vireo_os_name_from_id ("http://example.org/plan9/4");
-
-  g_assert_cmpstr (debian, ==, "Debian 12");
-  g_assert_cmpstr (windows, ==, "Windows 11");
-  g_assert_cmpstr (other, ==, "plan9 4");
-  g_assert_null (vireo_os_name_from_id (""));
-  g_assert_null (vireo_os_name_from_id (NULL));
-}
-
-static void
 test_states (void)
 {
   g_assert_cmpstr (vireo_state_label (VIREO_MACHINE_STATE_RUNNING), ==, "Running");
@@ -55,7 +41,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app/util/memory", test_memory);
-  g_test_add_func ("/app/util/os-names", test_os_names);
   g_test_add_func ("/app/util/states", test_states);
 
   return g_test_run ();

@@ -159,6 +159,8 @@ def case_list(env):
 def case_info(env):
     info = machine("debian-web")
     assert info["os-id"] == "http://debian.org/debian/12", info
+    # libosinfo's name, once the helper has read its database.
+    vireotest.wait_until(lambda: machine("debian-web")["os-name"] == "Debian 12", 20, "os-name Debian 12")
     assert info["graphics"] == ["spice", "vnc"], info
     assert [d["target"] for d in info["disks"]] == ["vda", "hdc"], info["disks"]
     assert info["disks"][0]["path"] == os.path.join(env.images, "debian-web.qcow2")
@@ -168,6 +170,7 @@ def case_info(env):
     assert machine("虚拟机")["title"] != ""
     text = ctl("info", "debian-web").stdout.splitlines()
     assert "name: debian-web" in text and "state: running" in text and "graphics: spice, vnc" in text, text
+    assert "os-name: Debian 12" in text, text
     assert "description: nginx and PostgreSQL for the intranet.\\nSecond line of the description." in text, text
     assert f"disk: vda, disk, 20.0\u00a0GiB, {env.images}/debian-web.qcow2" in text, text
     assert "nic: 52:54:00:0a:00:01, network, default, virtio" in text, text

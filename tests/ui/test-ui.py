@@ -952,7 +952,8 @@ def case_m_delete_running_shared():
 
 
 def case_n_tabs():
-    """(n) a machine without graphics has no Console tab; one with a serial port has Serial"""
+    """(n) a machine without graphics has no Console tab; one with a serial port has Serial;
+    the operating system reads as libosinfo names it"""
     vireo.select_only_row('headless-router')
     tabs = wait_until(lambda: vireo.tabs() or None, 'the tabs of headless-router')
     check('Console' not in tabs, f'headless-router has tabs {sorted(tabs)!r}')
@@ -960,6 +961,8 @@ def case_n_tabs():
     vireo.select_only_row('debian-web')
     tabs = wait_until(lambda: 'Console' in vireo.tabs() and vireo.tabs(), 'the Console tab of debian-web')
     check('Serial' not in tabs, f'debian-web has tabs {sorted(tabs)!r}')
+    # Its operating system by libosinfo's name (the helper's OsName), not its id.
+    wait_until(lambda: find_all(vireo.win, 'label', 'Debian 12', pred=shown), 'the overview to say Debian 12')
 
 
 def polkit(method, *args):
