@@ -219,9 +219,12 @@ get_unsigned (GVariant    *value,
 
   if (*out > max)
     {
+      /* (The numbers as strings: a G_GUINT64_FORMAT inside _() cuts the message xgettext sees.) */
+      g_autofree char *value_text = g_strdup_printf ("%" G_GUINT64_FORMAT, *out);
+      g_autofree char *max_text = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is too large: %" G_GUINT64_FORMAT " is more than %" G_GUINT64_FORMAT "."),
-                   key, *out, max);
+                   _("“%s” is too large: %s is more than %s."), key, value_text, max_text);
       return FALSE;
     }
 
@@ -415,9 +418,11 @@ vireo_machine_spec_check_host (const VireoMachineSpec  *spec,
 
   if (host_memory_mib > 0 && spec->memory_mib > host_memory_mib)
     {
+      g_autofree char *wanted = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->memory_mib);
+      g_autofree char *has = g_strdup_printf ("%" G_GUINT64_FORMAT, host_memory_mib);
+
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                   _("%" G_GUINT64_FORMAT " MiB of memory is more than this computer has (%" G_GUINT64_FORMAT " MiB)."),
-                   spec->memory_mib, host_memory_mib);
+                   _("%s MiB of memory is more than this computer has (%s MiB)."), wanted, has);
       return FALSE;
     }
 
