@@ -22,6 +22,7 @@ static void
 call_free (VireoCall *call)
 {
   g_clear_object (&call->daemon);
+  g_clear_object (&call->object);
   g_clear_pointer (&call->conn, virConnectClose);
   g_clear_object (&call->invocation);
   g_free (call->uuid);
@@ -121,22 +122,24 @@ call_cb (GObject      *source,
       return;
     }
 
-  if (call->done != NULL)
-    call->done (call);
-  else
-    g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation), NULL);
+  call->done (call);
 }
 
 /**
  * _vireo_call_run:
- * @call: (transfer full): the call
+ * @call: (transfer full): the call, its done function set
  *
- * Runs @call's function in a worker thread, then answers the caller on the main thread.
+ * Runs @call's function in a worker thread, then answers the caller on the main thread:
+ * with the error, or through @call's done function, which calls the generated _complete_*.
  */
 void
 _vireo_call_run (VireoCall *call)
 {
-  g_autoptr(GTask) task = g_task_new (call->daemon, NULL, call_cb, NULL);
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (call->done != NULL);
+
+  task = g_task_new (call->daemon, NULL, call_cb, NULL);
 
   g_task_set_source_tag (task, _vireo_call_run);
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);

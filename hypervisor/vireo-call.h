@@ -24,6 +24,7 @@ typedef void     (*VireoCallDone) (VireoCall  *call);
 
 struct _VireoCall {
   VireoDaemon           *daemon;
+  gpointer               object;      /* the skeleton called, for its _complete_* functions */
   virConnectPtr          conn;
   guint                  generation;
   guint64                seq;
@@ -34,7 +35,7 @@ struct _VireoCall {
   gpointer               data;
   GDestroyNotify         data_free;
   VireoCallFunc          func;
-  VireoCallDone          done;        /* on the main thread, after success */
+  VireoCallDone          done;        /* on the main thread, after success: answers */
 
   /* Results */
   char                  *out_string;

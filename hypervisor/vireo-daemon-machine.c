@@ -91,22 +91,26 @@ typedef enum {
   NEEDS_PAUSED,
 } Precondition;
 
+typedef void (*LifecycleComplete) (VireoDBusMachine      *machine,
+                                   GDBusMethodInvocation *invocation);
+
 typedef struct {
-  const char    *method;
-  LifecycleFunc  func;
-  Precondition   precondition;
-  const char    *failure;   /* printf format with the machine's name */
+  const char        *method;
+  LifecycleFunc      func;
+  Precondition       precondition;
+  const char        *failure;   /* printf format with the machine's name */
+  LifecycleComplete  complete;
 } Lifecycle;
 
 static const Lifecycle lifecycle_table[] = {
-  { "Start",    virDomainCreate,  NEEDS_INACTIVE, N_("Could not start “%s”.") },
-  { "Shutdown", do_shutdown,      NEEDS_ACTIVE,   N_("Could not shut down “%s”.") },
-  { "Reboot",   do_reboot,        NEEDS_ACTIVE,   N_("Could not reboot “%s”.") },
-  { "ForceOff", virDomainDestroy, NEEDS_ACTIVE,   N_("Could not force “%s” off.") },
-  { "Reset",    do_reset,         NEEDS_ACTIVE,   N_("Could not reset “%s”.") },
-  { "Pause",    virDomainSuspend, NEEDS_RUNNING,  N_("Could not pause “%s”.") },
-  { "Resume",   virDomainResume,  NEEDS_PAUSED,   N_("Could not resume “%s”.") },
-  { "Save",     do_save,          NEEDS_ACTIVE,   N_("Could not save “%s”.") },
+  { "Start",    virDomainCreate,  NEEDS_INACTIVE, N_("Could not start “%s”."),    vireo_dbus_machine_complete_start },
+  { "Shutdown", do_shutdown,      NEEDS_ACTIVE,   N_("Could not shut down “%s”."), vireo_dbus_machine_complete_shutdown },
+  { "Reboot",   do_reboot,        NEEDS_ACTIVE,   N_("Could not reboot “%s”."),   vireo_dbus_machine_complete_reboot },
+  { "ForceOff", virDomainDestroy, NEEDS_ACTIVE,   N_("Could not force “%s” off."), vireo_dbus_machine_complete_force_off },
+  { "Reset",    do_reset,         NEEDS_ACTIVE,   N_("Could not reset “%s”."),    vireo_dbus_machine_complete_reset },
+  { "Pause",    virDomainSuspend, NEEDS_RUNNING,  N_("Could not pause “%s”."),    vireo_dbus_machine_complete_pause },
+  { "Resume",   virDomainResume,  NEEDS_PAUSED,   N_("Could not resume “%s”."),   vireo_dbus_machine_complete_resume },
+  { "Save",     do_save,          NEEDS_ACTIVE,   N_("Could not save “%s”."),     vireo_dbus_machine_complete_save },
 };
 
 static gboolean
@@ -184,6 +188,14 @@ lifecycle_func (VireoCall  *call,
   return TRUE;
 }
 
+static void
+lifecycle_done (VireoCall *call)
+{
+  const Lifecycle *lifecycle = call->data;
+
+  lifecycle->complete (call->object, g_steal_pointer (&call->invocation));
+}
+
 /* Starts @func in a worker thread for this machine; answers the caller on failure. */
 static VireoCall *
 begin_call (VireoDaemonMachine    *self,
@@ -209,6 +221,7 @@ begin_call (VireoDaemonMachine    *self,
       return NULL;
     }
 
+  call->object = g_object_ref (self);
   call->uuid = g_strdup (vireo_dbus_machine_get_uuid (machine));
   call->name = g_strdup (vireo_dbus_machine_get_name (machine));
   call->options = g_variant_ref (options);
@@ -232,6 +245,7 @@ handle_lifecycle (VireoDaemonMachine    *self,
       if (call != NULL)
         {
           call->data = (gpointer) &lifecycle_table[i];
+          call->done = lifecycle_done;
           _vireo_call_run (call);
         }
       return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -522,6 +536,12 @@ delete_func (VireoCall  *call,
   return TRUE;
 }
 
+static void
+delete_done (VireoCall *call)
+{
+  vireo_dbus_machine_complete_delete (call->object, g_steal_pointer (&call->invocation));
+}
+
 static gboolean
 handle_delete (VireoDBusMachine      *machine,
                GDBusMethodInvocation *invocation,
@@ -531,7 +551,10 @@ handle_delete (VireoDBusMachine      *machine,
   VireoCall *call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
 
   if (call != NULL)
-    _vireo_call_run (call);
+    {
+      call->done = delete_done;
+      _vireo_call_run (call);
+    }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -561,8 +584,7 @@ get_xml_func (VireoCall  *call,
 static void
 get_xml_done (VireoCall *call)
 {
-  g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
-                                         g_variant_new ("(s)", call->out_string));
+  vireo_dbus_machine_complete_get_xml (call->object, g_steal_pointer (&call->invocation), call->out_string);
 }
 
 static gboolean
@@ -642,8 +664,8 @@ open_console_done (VireoCall *call)
       return;
     }
 
-  g_dbus_method_invocation_return_value_with_unix_fd_list (g_steal_pointer (&call->invocation),
-                                                           g_variant_new ("(h)", index), fd_list);
+  vireo_dbus_machine_complete_open_console (call->object, g_steal_pointer (&call->invocation), fd_list,
+                                            g_variant_new_handle (index));
 }
 
 static gboolean
@@ -751,8 +773,8 @@ open_serial_done (VireoCall *call)
     }
 
   vireo_serial_bridge_start (stream, sv[0]);
-  g_dbus_method_invocation_return_value_with_unix_fd_list (g_steal_pointer (&call->invocation),
-                                                           g_variant_new ("(h)", index), fd_list);
+  vireo_dbus_machine_complete_open_serial (call->object, g_steal_pointer (&call->invocation), fd_list,
+                                           g_variant_new_handle (index));
 }
 
 static gboolean

@@ -371,8 +371,7 @@ create_machine_done (VireoCall *call)
 
   vireo_mirror_apply (_vireo_daemon_get_mirror (call->daemon), uuid, call->out_facts, call->seq);
   path = vireo_machine_path_for_uuid (uuid);
-  g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation),
-                                         g_variant_new ("(o)", path));
+  vireo_dbus_manager_complete_create_machine (call->object, g_steal_pointer (&call->invocation), path);
 }
 
 static gboolean
@@ -405,6 +404,7 @@ handle_create_machine (VireoDBusManager      *manager,
   create = g_new0 (CreateData, 1);
   vireo_host_limits_copy (&create->limits, limits);
   create->spec = g_steal_pointer (&spec);
+  call->object = g_object_ref (self);
   call->name = g_strdup (create->spec->name);
   call->data = create;
   call->data_free = create_data_free;
