@@ -20,6 +20,21 @@
 #include "vireo-authority.h"
 #include "vireo-error.h"
 
+/* What an action lets a user do, for "You are not allowed to …". */
+static const char *
+action_words (const char *action)
+{
+  if (g_strcmp0 (action, VIREO_ACTION_CONSOLE) == 0)
+    return _("see and use the screens and serial consoles of virtual machines");
+  if (g_strcmp0 (action, VIREO_ACTION_LIFECYCLE) == 0)
+    return _("start, stop, pause or save virtual machines");
+  if (g_strcmp0 (action, VIREO_ACTION_MODIFY) == 0)
+    return _("create or delete virtual machines");
+  if (g_strcmp0 (action, VIREO_ACTION_HOST_NETWORK) == 0)
+    return _("change this computer’s networks for virtual machines");
+  return _("do this");
+}
+
 static guint auth_timeout_s = VIREO_AUTH_TIMEOUT_DEFAULT_S;
 
 /* polkit's authority, got once: concurrent polkit_authority_get_async() calls before it
@@ -186,10 +201,12 @@ check_authorization_cb (GObject      *source,
     check_fail (check, VIREO_ERROR_NOT_AUTHORIZED_DISMISSED, _("The authentication dialog was dismissed."));
   else
     {
+      /* What was refused, in words, then the action's id for whoever writes polkit rules. */
       if (polkit_authorization_result_get_is_challenge (answer))
-        message = g_strdup_printf (_("You are not allowed to do this without authenticating (%s)."), check->action);
+        message = g_strdup_printf (_("You are not allowed to %s without authenticating as an administrator (%s)."),
+                                   action_words (check->action), check->action);
       else
-        message = g_strdup_printf (_("You are not allowed to do this (%s)."), check->action);
+        message = g_strdup_printf (_("You are not allowed to %s (%s)."), action_words (check->action), check->action);
       check_fail (check, VIREO_ERROR_NOT_AUTHORIZED, message);
     }
 }

@@ -275,9 +275,12 @@ def case_serial(env):
 def case_refused(env):
     env.allow([])
     try:
-        expect_failure(["start", "tiny"], 1, ["You are not allowed"])
-        expect_failure(["delete", "tiny"], 1, ["You are not allowed"])
-        expect_failure(["serial", "headless-router"], 1, ["You are not allowed"])
+        # The refusal in words a person reads, then the polkit action's id.
+        expect_failure(["start", "tiny"], 1, ["You are not allowed to start, stop, pause or save virtual machines",
+                                              "org.vireo.hypervisor1.lifecycle"])
+        expect_failure(["delete", "tiny"], 1, ["You are not allowed to create or delete virtual machines"])
+        expect_failure(["serial", "headless-router"], 1,
+                       ["You are not allowed to see and use the screens and serial consoles of virtual machines"])
         assert state("tiny") == "shutoff"
         assert "tiny" in ctl("list", "--names").stdout.split()
         # Reading is open to every local user (docs/ARCHITECTURE.md, "Security").

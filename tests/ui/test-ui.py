@@ -980,7 +980,8 @@ def case_o_refused_toast():
     try:
         click(vireo.button('Start'))
         label = wait_until(lambda: [n for n in find_all(vireo.win, 'label', pred=shown)
-                                    if n.name.startswith('You are not allowed')], 'the toast')[0]
+                                    if n.name.startswith('You are not allowed to start, stop, pause or save '
+                                                         'virtual machines')], 'the toast')[0]
         screenshot('14-toast')
         x, y, w, h = extents(label)
         check(w >= 250, f'the toast is {w} px wide: {label.name!r}')
