@@ -60,14 +60,11 @@ vireo_state_css_class (VireoMachineState state)
  * vireo_format_memory:
  * @mib: an amount of memory in MiB
  *
- * Returns: "512 MiB", "2 GiB", "1.5 GiB"
+ * Returns: "512.0 MiB", "2.0 GiB", "1.5 GiB": g_format_size() in IEC units, as GNOME writes
+ *   sizes
  */
 char *
 vireo_format_memory (guint64 mib)
 {
-  if (mib < 1024)
-    return g_strdup_printf (_("%u MiB"), (guint) mib);
-  if (mib % 1024 == 0)
-    return g_strdup_printf (_("%u GiB"), (guint) (mib / 1024));
-  return g_strdup_printf (_("%.1f GiB"), mib / 1024.0);
+  return g_format_size_full (mib * 1024 * 1024, G_FORMAT_SIZE_IEC_UNITS);
 }

@@ -16,9 +16,9 @@ test_memory (void)
   g_autofree char *m2048 = vireo_format_memory (2048);
   g_autofree char *m1536 = vireo_format_memory (1536);
 
-  g_assert_cmpstr (m512, ==, "512 MiB");
-  g_assert_cmpstr (m2048, ==, "2 GiB");
-  g_assert_cmpstr (m1536, ==, "1.5 GiB");
+  g_assert_cmpstr (m512, ==, "512.0\u00a0MiB");
+  g_assert_cmpstr (m2048, ==, "2.0\u00a0GiB");
+  g_assert_cmpstr (m1536, ==, "1.5\u00a0GiB");
 }
 
 static void

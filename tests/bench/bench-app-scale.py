@@ -301,8 +301,8 @@ def rows(args):
         vcpus = int(dom.findtext("vcpu"))
         mem = dom.find("memory")
         mib = int(mem.text) // (1024 if mem.get("unit", "KiB") == "KiB" else 1)
-        size = ("%d MiB" % mib if mib < 1024 else "%d GiB" % (mib // 1024) if mib % 1024 == 0
-                else "%.1f GiB" % (mib / 1024))
+        # As g_format_size_full (IEC units) writes it, which Vireo uses.
+        size = "%.1f\u00a0MiB" % mib if mib < 1024 else "%.1f\u00a0GiB" % (mib / 1024)
         state = states.get(dom.findtext("test:runstate", "5", ns), "Unknown")
         out.append("%s\t%s · %d vCPU%s · %s" % (name, state, vcpus, "" if vcpus == 1 else "s", size))
     with open(args.out, "w") as f:

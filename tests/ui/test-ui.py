@@ -47,17 +47,17 @@ POLL = 0.05
 
 # What the fixture says (tests/fixtures/README.md); the row reads "<title or name>, <State> · …".
 FIXTURE = {
-    'debian-web':         ('Debian web server', 'Running', '2 vCPUs · 2 GiB'),
-    'paused-database':    ('Paused database', 'Paused', '2 vCPUs · 3 GiB'),
-    'saved-build-box':    ('Build box with a saved state', 'Saved', '4 vCPUs · 6 GiB'),
-    'crashed-kernel-dev': ('crashed-kernel-dev', 'Crashed', '1 vCPU · 1 GiB'),
-    'win11-office':       ('Windows 11 for office work', 'Shut Off', '4 vCPUs · 8 GiB'),
-    'suspended-laptop':   ('Suspended to RAM by the guest', 'Suspended', '2 vCPUs · 2 GiB'),
-    'fedora-workstation': ('fedora-workstation', 'Running', '4 vCPUs · 4 GiB'),
-    'tiny':               ('tiny', 'Shut Off', '1 vCPU · 128 MiB'),
-    'storage-multi-disk': ('File server with three disks', 'Running', '6 vCPUs · 12 GiB'),
-    'headless-router':    ('Router (serial console only)', 'Running', '1 vCPU · 256 MiB'),
-    'shared-disk-a':      ('Shares shared-data.qcow2 with shared-disk-b', 'Shut Off', '1 vCPU · 1 GiB'),
+    'debian-web':         ('Debian web server', 'Running', '2 vCPUs · 2.0\u00a0GiB'),
+    'paused-database':    ('Paused database', 'Paused', '2 vCPUs · 3.0\u00a0GiB'),
+    'saved-build-box':    ('Build box with a saved state', 'Saved', '4 vCPUs · 6.0\u00a0GiB'),
+    'crashed-kernel-dev': ('crashed-kernel-dev', 'Crashed', '1 vCPU · 1.0\u00a0GiB'),
+    'win11-office':       ('Windows 11 for office work', 'Shut Off', '4 vCPUs · 8.0\u00a0GiB'),
+    'suspended-laptop':   ('Suspended to RAM by the guest', 'Suspended', '2 vCPUs · 2.0\u00a0GiB'),
+    'fedora-workstation': ('fedora-workstation', 'Running', '4 vCPUs · 4.0\u00a0GiB'),
+    'tiny':               ('tiny', 'Shut Off', '1 vCPU · 128.0\u00a0MiB'),
+    'storage-multi-disk': ('File server with three disks', 'Running', '6 vCPUs · 12.0\u00a0GiB'),
+    'headless-router':    ('Router (serial console only)', 'Running', '1 vCPU · 256.0\u00a0MiB'),
+    'shared-disk-a':      ('Shares shared-data.qcow2 with shared-disk-b', 'Shut Off', '1 vCPU · 1.0\u00a0GiB'),
 }
 
 # Accessible names GTK 4.8 gives buttons with a mnemonic label ("_Start" → "_Start Start");
@@ -590,13 +590,13 @@ def case_a_states():
 def case_b_search():
     """(b) search narrows the list; nonsense shows No Results Found"""
     vireo.search('storage-multi')
-    vireo.wait_rows(['File server with three disks, Running · 6 vCPUs · 12 GiB'], 'one row for storage-multi')
+    vireo.wait_rows(['File server with three disks, Running · 6 vCPUs · 12.0\u00a0GiB'], 'one row for storage-multi')
     vireo.search('shared-disk')
     wait_until(lambda: shown(vireo.list) and sorted(parse_row(label)[0] for label in vireo.row_labels())
                == ['Shares shared-data.qcow2 with shared-disk-a', 'Shares shared-data.qcow2 with shared-disk-b'],
                'two rows for shared-disk')
     vireo.search('虚拟')
-    vireo.wait_rows(['测试虚拟机, Running · 2 vCPUs · 1 GiB'], 'one row for a CJK query')
+    vireo.wait_rows(['测试虚拟机, Running · 2 vCPUs · 1.0\u00a0GiB'], 'one row for a CJK query')
     vireo.search('zzqx-no-such-machine')
     wait_until(lambda: shown(vireo.no_results), '"No Results Found"')
     check(not shown(vireo.list), 'the list is still on screen')
@@ -702,9 +702,9 @@ def case_e_helper_gone():
     # A new helper reads the fixture again: the machine deleted in (d) is back, tiny is shut off.
     wait_until(lambda: len(vireo.rows()) == 27, 'all 27 machines back')
     vireo.search('debian-web')
-    vireo.wait_rows(['Debian web server, Running · 2 vCPUs · 2 GiB'], 'debian-web back in the list')
+    vireo.wait_rows(['Debian web server, Running · 2 vCPUs · 2.0\u00a0GiB'], 'debian-web back in the list')
     vireo.search('tiny')
-    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128 MiB'], 'tiny back in the list, shut off again')
+    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128.0\u00a0MiB'], 'tiny back in the list, shut off again')
     vireo.search('')
     screenshot('05b-helper-back')
 
@@ -720,7 +720,7 @@ def case_f_keyboard():
     wait_until(lambda: shown(vireo.entry) and states(vireo.entry).contains(pyatspi.STATE_FOCUSED),
                'Ctrl+F to show the search entry, focused')
     type_text('pxe-diskless')
-    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2 GiB'], 'the typed search to leave pxe-diskless')
+    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2.0\u00a0GiB'], 'the typed search to leave pxe-diskless')
     # Delete while typing in the search deletes nothing. (Then an x, so that the test knows the
     # Delete key has been handled when the x shows: "pxe-disklessx" matches nothing.)
     keys('Delete')
@@ -728,7 +728,7 @@ def case_f_keyboard():
     wait_until(lambda: shown(vireo.no_results), 'the x typed after Delete')
     check(not vireo.dialogs(), 'Delete in the search entry opened a dialog')
     keys('BackSpace')
-    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2 GiB'], 'BackSpace to bring pxe-diskless back')
+    vireo.wait_rows(['pxe-diskless, Shut Off · 2 vCPUs · 2.0\u00a0GiB'], 'BackSpace to bring pxe-diskless back')
     # Enter opens the first match and moves the focus to the machine page.
     keys('Return')
     wait_until(lambda: vireo.page_name() == 'pxe-diskless', 'Enter to open pxe-diskless')
@@ -845,7 +845,7 @@ def case_k_keyboard_only():
     wait_until(lambda: states(vireo.entry).contains(pyatspi.STATE_FOCUSED), 'Ctrl+F to focus the search')
     keys('ctrl+a')
     type_text('tiny')
-    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128 MiB'], 'the typed search to leave tiny')
+    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128.0\u00a0MiB'], 'the typed search to leave tiny')
     keys('Return')
     wait_until(lambda: vireo.page_name() == 'tiny', 'Enter to open tiny')
     wait_until(lambda: same(vireo.focused(), vireo.button('Start')), 'the focus on Start')
