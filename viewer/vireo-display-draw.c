@@ -31,7 +31,6 @@ flush_damage (VireoDisplay *self)
       vireo_tiles_update (&priv->tiles, priv->data, priv->width, priv->height, priv->stride, region);
       cairo_region_destroy (region);
     }
-  _vireo_display_frame_drawn (self);
   _vireo_display_emit_frame (self);
 }
 

@@ -49,9 +49,6 @@ typedef struct {
   gboolean           absolute;
   gboolean           share_clipboard;
   guint              resize_source;
-  guint              draw_idle;
-  guint              draw_timeout;
-  gint64             last_frame;      /* monotonic time of the last upload */
 
   guint8             pressed[VIREO_DISPLAY_N_KEYS / 8 + 1];
   VireoButtons       buttons;
@@ -109,8 +106,6 @@ void     _vireo_display_gl_upload      (VireoDisplay   *self,
 
 /* vireo-display-pacing.c */
 void     _vireo_display_queue_frame    (VireoDisplay   *self);
-void     _vireo_display_frame_drawn    (VireoDisplay   *self);
-void     _vireo_display_cancel_frame   (VireoDisplay   *self);
 
 /* vireo-display-keyboard.c */
 void     _vireo_display_init_keyboard  (VireoDisplay   *self);

@@ -597,7 +597,6 @@ vireo_display_dispose (GObject *object)
   VireoDisplayPrivate *priv = vireo_display_get_instance_private (self);
 
   g_clear_handle_id (&priv->resize_source, g_source_remove);
-  _vireo_display_cancel_frame (self);
   g_clear_object (&priv->texture);
   vireo_tiles_clear (&priv->tiles);
   g_clear_object (&priv->cursor);
