@@ -185,7 +185,7 @@ root_key_released_cb (VireoConsole          *self,
 
 /* X11: GTK 4.8's inhibit_system_shortcuts makes no X request; an XI2 grab of the keyboard
  * keeps the window manager's shortcuts (Alt+Tab) for the guest too, and GTK still gets the
- * keys (CONSOLE.md §7). */
+ * keys (docs/CONSOLES.md, "Keyboard and grab"). */
 static void
 x11_grab_keyboard (VireoConsole *self,
                    GdkSurface   *surface,

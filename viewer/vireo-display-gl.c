@@ -1,8 +1,8 @@
 /* vireo-display-gl.c
  *
- * The GL path (CONSOLE.md §6): one GL texture of our own in a context shared with GSK's, only
- * the damaged rectangles uploaded (glTexSubImage2D, internal format RGB8 so the X byte never
- * counts as alpha), wrapped in a new GdkGLTexture for each frame.
+ * The GL path (docs/CONSOLES.md, "Drawing"): one GL texture of our own in a context shared
+ * with GSK's, only the damaged rectangles uploaded (glTexSubImage2D, internal format RGB8 so the
+ * X byte never counts as alpha), wrapped in a new GdkGLTexture for each frame.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -49,11 +49,11 @@ button_bit (guint button)
     }
 }
 
-/* A relative pointer on X11 (CONSOLE.md §8): GTK 4 can neither confine nor warp the pointer,
- * so while grabbed the display holds it with an XI2 grab of the pointer (events outside the
- * window still come here) and puts it back in its middle after every move; the guest's pointer
- * moves on while the host's never meets a screen edge. Elsewhere (Wayland) the pointer is
- * only hidden: the pointer-constraints protocol has no GTK 4.8 API. */
+/* A relative pointer on X11 (docs/CONSOLES.md, "Pointer"): GTK 4 can neither confine nor warp
+ * the pointer, so while grabbed the display holds it with an XI2 grab of the pointer (events
+ * outside the window still come here) and puts it back in its middle after every move; the
+ * guest's pointer moves on while the host's never meets a screen edge. Elsewhere (Wayland) the
+ * pointer is only hidden: the pointer-constraints protocol has no GTK 4.8 API. */
 static gboolean
 warp_to_centre (VireoDisplay *self)
 {

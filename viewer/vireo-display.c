@@ -6,7 +6,7 @@
  * This file holds the widget: its state and properties, its size, what the backends call,
  * and the public API; the rest is in the vireo-display-*.c files (vireo-display-private.h).
  *
- * Pixels (CONSOLE.md §5–6): on the GL renderer one GL texture of our own, with only the
+ * Pixels (docs/CONSOLES.md, "Drawing"): on the GL renderer one GL texture of our own, with only the
  * damaged rectangles uploaded (vireo-display-gl.c). Otherwise CAIRO_FORMAT_RGB24 copies of the
  * frame (the X byte is ignored, no alpha pass) cut into tiles, one cairo node each
  * (vireo-tiles.c): GTK 4.8's cairo renderer would convert every new memory texture pixel by

@@ -2,7 +2,7 @@
  *
  * The SPICE backend: spice-client-glib with client-provided sockets. Every channel (main,
  * display, inputs, cursor, audio, USB) asks for its own socket through "open-fd"; each comes
- * from the console source, that is from the helper (CONSOLE.md §3).
+ * from the console source, that is from the helper (docs/CONSOLES.md, "Connecting").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -175,7 +175,8 @@ channel_event_cb (SpiceChannel      *channel,
       break;
     }
 
-  /* The session does not end itself when its main channel goes (CONSOLE.md §15). */
+  /* The session does not end itself when its main channel goes
+   * (docs/CONSOLES.md, "Disconnects"). */
   if (SPICE_IS_MAIN_CHANNEL (channel) || channel == self->display)
     fail (self, message);
 }
@@ -267,7 +268,7 @@ cursor_hide_cb (SpiceCursorChannel *cursor,
   _vireo_display_set_cursor (VIREO_DISPLAY (self), none);
 }
 
-/* Clipboard, text only, through the guest agent (CONSOLE.md §10). */
+/* Clipboard, text only, through the guest agent (docs/CONSOLES.md, "Clipboard"). */
 
 static gboolean
 agent_connected (VireoSpiceDisplay *self)

@@ -1,7 +1,7 @@
 /* vireo-usb-chooser.c
  *
- * USB redirection (SPICE, CONSOLE.md §12): the host's USB devices, each a check button that
- * redirects it to the guest, listed anew each time the chooser is shown.
+ * USB redirection (SPICE, docs/CONSOLES.md, "USB"): the host's USB devices, each a check
+ * button that redirects it to the guest, listed anew each time the chooser is shown.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -237,7 +237,7 @@ cursor_changed_cb (VncConnection   *conn,
   _vireo_display_set_cursor (VIREO_DISPLAY (self), gdk_cursor);
 }
 
-/* Clipboard: VNC cut text is Latin-1 in gvnc 1.3 (CONSOLE.md §10). */
+/* Clipboard: VNC cut text is Latin-1 in gvnc 1.3 (docs/CONSOLES.md, "Clipboard"). */
 static void
 server_cut_text_cb (VncConnection   *conn,
                     const GString   *text,

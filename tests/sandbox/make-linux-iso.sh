@@ -4,7 +4,7 @@
 # make-linux-iso.sh OUT.iso
 #
 # Builds a small BIOS-bootable Linux ISO for tests that need an OS behind the serial console
-# (ARCHITECTURE.md, "Tests"): Debian's kernel (linux-image-amd64, as installed in /boot) and an
+# (docs/ARCHITECTURE.md, "Tests"): Debian's kernel (linux-image-amd64, as installed in /boot) and an
 # initramfs of busybox-static alone, booted by GRUB (grub-mkrescue; grub-pc-bin, xorriso,
 # mtools) with `console=ttyS0`. The initramfs's /init mounts /proc, /sys and /dev, prints
 #

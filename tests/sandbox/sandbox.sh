@@ -3,7 +3,7 @@
 #
 # sandbox.sh COMMAND [ARGS...]
 #
-# Runs COMMAND in a hermetic host for Vireo's end-to-end tests (ARCHITECTURE.md, "Tests"):
+# Runs COMMAND in a hermetic host for Vireo's end-to-end tests (docs/ARCHITECTURE.md, "Tests"):
 # new mount, network and pid namespaces; a private tmpfs on /run; private /etc/libvirt,
 # /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt; private /etc/passwd and /etc/group
 # with unprivileged test users, and with the groups kvm and libvirt and the user libvirt-qemu

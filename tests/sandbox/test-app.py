@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The app against real guests (ARCHITECTURE.md, "Tests", 3 and 4).
+"""The app against real guests (docs/ARCHITECTURE.md, "Tests", 3 and 4).
 
 Run inside the hermetic sandbox, with the helper started by it:
 

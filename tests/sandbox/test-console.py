@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""End-to-end test of vireo-viewer's consoles with real guests (ARCHITECTURE.md, "Tests", 3).
+"""End-to-end test of vireo-viewer's consoles with real guests (docs/ARCHITECTURE.md, "Tests", 3).
 
 Run inside the hermetic sandbox, with the helper started by it:
 
