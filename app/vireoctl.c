@@ -219,6 +219,29 @@ wait_for_result (Wait *wait)
   return wait->result;
 }
 
+/* Parses a command's own options; TRUE when they parse and @n_args arguments are left (the
+ * command's name included). */
+static gboolean
+parse_options (const GOptionEntry   *entries,
+               int                  *argc,
+               char               ***argv,
+               int                   n_args)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  return g_option_context_parse (context, argc, argv, NULL) && *argc == n_args;
+}
+
+/* The machine a command names, once the helper has answered; NULL after saying why not. */
+static VireoDBusMachine *
+ready_machine (Ctl        *ctl,
+               const char *name)
+{
+  return wait_ready (ctl, TRUE) ? find_machine (ctl, name) : NULL;
+}
+
 /* Machines, sorted by name */
 
 static int
@@ -257,13 +280,8 @@ cmd_list (Ctl   *ctl,
     { "names", 0, 0, G_OPTION_ARG_NONE, &names_only, N_("Print only the names, one per line"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
 
-  context = g_option_context_new (NULL);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+  if (!parse_options (entries, &argc, &argv, 1))
     return EXIT_USAGE;
 
   if (!wait_ready (ctl, TRUE))
@@ -342,7 +360,7 @@ cmd_info (Ctl   *ctl,
 
   if (argc != 2)
     return EXIT_USAGE;
-  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+  if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
 
   graphics = vireo_dbus_machine_get_graphics_types (machine);
@@ -468,7 +486,7 @@ run_action (Ctl                *ctl,
   VireoDBusMachine *machine;
   Wait wait = { NULL };
 
-  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, name)) == NULL)
+  if ((machine = ready_machine (ctl, name)) == NULL)
     return ctl->status;
 
   vireo_machine_run_async (machine, action, owned, ctl->cancellable, wait_cb, &wait);
@@ -499,14 +517,9 @@ cmd_delete (Ctl   *ctl,
       N_("Also delete this disk (its path or target, e.g. vda); repeat for more"), N_("DISK") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   GVariantDict options;
 
-  context = g_option_context_new (NULL);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+  if (!parse_options (entries, &argc, &argv, 2))
     return EXIT_USAGE;
 
   g_variant_dict_init (&options, NULL);
@@ -525,19 +538,15 @@ cmd_xml (Ctl   *ctl,
     { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, N_("The definition used at the next start, not the live one"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
   VireoDBusMachine *machine;
   Wait wait = { NULL };
 
-  context = g_option_context_new (NULL);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+  if (!parse_options (entries, &argc, &argv, 2))
     return EXIT_USAGE;
 
-  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+  if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
 
   vireo_machine_get_xml_async (machine, inactive, ctl->cancellable, wait_cb, &wait);
@@ -597,7 +606,6 @@ cmd_console (Ctl   *ctl,
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol, N_("spice or vnc (default: the machine’s first)"), N_("PROTOCOL") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *viewer = NULL;
   g_autofree char *protocol_arg = NULL;
@@ -605,16 +613,13 @@ cmd_console (Ctl   *ctl,
   guint n = 0;
   VireoDBusMachine *machine;
 
-  context = g_option_context_new (NULL);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+  if (!parse_options (entries, &argc, &argv, 2))
     return EXIT_USAGE;
   if (protocol != NULL && !g_str_equal (protocol, "spice") && !g_str_equal (protocol, "vnc"))
     return EXIT_USAGE;
 
   /* Say here what is wrong, rather than in a window. */
-  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+  if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
   if (!vireo_machine_state_is_active (vireo_machine_get_state (machine)))
     {
@@ -724,7 +729,6 @@ cmd_serial (Ctl   *ctl,
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Take the serial console over from another program"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSource) source = NULL;
   VireoDBusMachine *machine;
@@ -734,13 +738,10 @@ cmd_serial (Ctl   *ctl,
   Wait wait = { NULL };
   int fd;
 
-  context = g_option_context_new (NULL);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+  if (!parse_options (entries, &argc, &argv, 2))
     return EXIT_USAGE;
 
-  if (!wait_ready (ctl, TRUE) || (machine = find_machine (ctl, argv[1])) == NULL)
+  if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
 
   vireo_machine_open_serial_async (machine, force, ctl->cancellable, wait_cb, &wait);

@@ -67,6 +67,19 @@ vireo_machine_matches (VireoDBusMachine *machine,
          || (uuid != NULL && g_ascii_strcasecmp (uuid, name_or_uuid) == 0);
 }
 
+/* An a{sv} with @key set to TRUE when @value is, empty otherwise (floating). */
+static GVariant *
+flag_options (const char *key,
+              gboolean    value)
+{
+  GVariantDict options;
+
+  g_variant_dict_init (&options, NULL);
+  if (value)
+    g_variant_dict_insert (&options, key, "b", TRUE);
+  return g_variant_dict_end (&options);
+}
+
 /* On failure, returns @error (set by the _finish call that gave @ok) through @task. */
 static gboolean
 finish_call (gboolean   ok,
@@ -231,16 +244,12 @@ vireo_machine_get_xml_async (VireoDBusMachine    *machine,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GVariantDict options;
 
   g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
 
   task = g_task_new (machine, cancellable, callback, user_data);
   g_task_set_source_tag (task, vireo_machine_get_xml_async);
-  g_variant_dict_init (&options, NULL);
-  if (inactive)
-    g_variant_dict_insert (&options, "inactive", "b", TRUE);
-  vireo_dbus_machine_call_get_xml (machine, g_variant_dict_end (&options), CALL_FLAGS, CALL_TIMEOUT,
+  vireo_dbus_machine_call_get_xml (machine, flag_options ("inactive", inactive), CALL_FLAGS, CALL_TIMEOUT,
                                    cancellable, get_xml_cb, g_steal_pointer (&task));
 }
 
@@ -388,16 +397,12 @@ vireo_machine_open_serial_async (VireoDBusMachine    *machine,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GVariantDict options;
 
   g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
 
   task = g_task_new (machine, cancellable, callback, user_data);
   g_task_set_source_tag (task, vireo_machine_open_serial_async);
-  g_variant_dict_init (&options, NULL);
-  if (force)
-    g_variant_dict_insert (&options, "force", "b", TRUE);
-  vireo_dbus_machine_call_open_serial (machine, g_variant_dict_end (&options), CALL_FLAGS, CALL_TIMEOUT, NULL,
+  vireo_dbus_machine_call_open_serial (machine, flag_options ("force", force), CALL_FLAGS, CALL_TIMEOUT, NULL,
                                        cancellable, open_serial_cb, g_steal_pointer (&task));
 }
 
