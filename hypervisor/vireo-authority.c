@@ -408,3 +408,57 @@ vireo_authority_dispatch (GDBusInterfaceSkeleton       *skeleton,
     }
   g_ptr_array_add (waiting, check);
 }
+
+static GQuark
+gate_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("vireo-authority-gate");
+  return quark;
+}
+
+static void
+gate_method_call (GDBusConnection       *connection,
+                  const char            *sender,
+                  const char            *object_path,
+                  const char            *interface_name,
+                  const char            *method_name,
+                  GVariant              *parameters,
+                  GDBusMethodInvocation *invocation,
+                  gpointer               user_data)
+{
+  GDBusInterfaceSkeleton *skeleton = user_data;
+  VireoAuthorityGate *gate = g_type_get_qdata (G_OBJECT_TYPE (skeleton), gate_quark ());
+
+  vireo_authority_dispatch (skeleton, invocation, gate->actions, gate->n_actions, gate->dispatch);
+}
+
+/**
+ * vireo_authority_gate_vtable:
+ * @gate: the skeleton class's gate (VIREO_AUTHORITY_GATE of its method-to-action table)
+ * @skeleton: an instance of that class
+ * @generated: the vtable gdbus-codegen made for the class's interface
+ *
+ * For a skeleton's get_vtable: the generated vtable with every method call sent through
+ * vireo_authority_dispatch() first.
+ *
+ * Returns: (transfer none): @gate's vtable
+ */
+GDBusInterfaceVTable *
+vireo_authority_gate_vtable (VireoAuthorityGate     *gate,
+                             GDBusInterfaceSkeleton *skeleton,
+                             GDBusInterfaceVTable   *generated)
+{
+  if (g_once_init_enter (&gate->initialized))
+    {
+      gate->vtable = *generated;
+      gate->dispatch = generated->method_call;
+      gate->vtable.method_call = gate_method_call;
+      g_type_set_qdata (G_OBJECT_TYPE (skeleton), gate_quark (), gate);
+      g_once_init_leave (&gate->initialized, 1);
+    }
+
+  return &gate->vtable;
+}

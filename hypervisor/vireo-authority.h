@@ -25,6 +25,18 @@ typedef struct {
   const char *action;   /* NULL: no authorization needed */
 } VireoMethodAction;
 
+/* A skeleton's gate: its method-to-action table, and the vtable that sends every call through
+ * polkit before the generated dispatch (filled by vireo_authority_gate_vtable()). */
+typedef struct {
+  const VireoMethodAction      *actions;
+  gsize                         n_actions;
+  GDBusInterfaceVTable          vtable;
+  GDBusInterfaceMethodCallFunc  dispatch;
+  gsize                         initialized;
+} VireoAuthorityGate;
+
+#define VIREO_AUTHORITY_GATE(table) { (table), G_N_ELEMENTS (table), { NULL }, NULL, 0 }
+
 const char *vireo_method_action_lookup (const VireoMethodAction      *table,
                                         gsize                         n_entries,
                                         const char                   *method,
@@ -35,5 +47,9 @@ void        vireo_authority_dispatch   (GDBusInterfaceSkeleton       *skeleton,
                                         const VireoMethodAction      *table,
                                         gsize                         n_entries,
                                         GDBusInterfaceMethodCallFunc  dispatch);
+GDBusInterfaceVTable *
+            vireo_authority_gate_vtable (VireoAuthorityGate           *gate,
+                                         GDBusInterfaceSkeleton       *skeleton,
+                                         GDBusInterfaceVTable         *generated);
 
 G_END_DECLS

@@ -797,40 +797,13 @@ handle_open_serial (VireoDBusMachine      *machine,
 
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
-static GDBusInterfaceVTable machine_vtable;
-static GDBusInterfaceMethodCallFunc generated_method_call;
-
-static void
-machine_method_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *object_path,
-                    const char            *interface_name,
-                    const char            *method_name,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  vireo_authority_dispatch (G_DBUS_INTERFACE_SKELETON (user_data), invocation, machine_actions,
-                            G_N_ELEMENTS (machine_actions), generated_method_call);
-}
+static VireoAuthorityGate machine_gate = VIREO_AUTHORITY_GATE (machine_actions);
 
 static GDBusInterfaceVTable *
 vireo_daemon_machine_get_vtable (GDBusInterfaceSkeleton *skeleton)
 {
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      GDBusInterfaceVTable *generated =
-        G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_machine_parent_class)->get_vtable (skeleton);
-
-      machine_vtable = *generated;
-      generated_method_call = generated->method_call;
-      machine_vtable.method_call = machine_method_call;
-      g_once_init_leave (&initialized, 1);
-    }
-
-  return &machine_vtable;
+  return vireo_authority_gate_vtable (&machine_gate, skeleton,
+                                      G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_machine_parent_class)->get_vtable (skeleton));
 }
 
 static void

@@ -416,40 +416,13 @@ handle_create_machine (VireoDBusManager      *manager,
 
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
-static GDBusInterfaceVTable manager_vtable;
-static GDBusInterfaceMethodCallFunc generated_method_call;
-
-static void
-manager_method_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *object_path,
-                    const char            *interface_name,
-                    const char            *method_name,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  vireo_authority_dispatch (G_DBUS_INTERFACE_SKELETON (user_data), invocation, manager_actions,
-                            G_N_ELEMENTS (manager_actions), generated_method_call);
-}
+static VireoAuthorityGate manager_gate = VIREO_AUTHORITY_GATE (manager_actions);
 
 static GDBusInterfaceVTable *
 vireo_daemon_manager_get_vtable (GDBusInterfaceSkeleton *skeleton)
 {
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      GDBusInterfaceVTable *generated =
-        G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_manager_parent_class)->get_vtable (skeleton);
-
-      manager_vtable = *generated;
-      generated_method_call = generated->method_call;
-      manager_vtable.method_call = manager_method_call;
-      g_once_init_leave (&initialized, 1);
-    }
-
-  return &manager_vtable;
+  return vireo_authority_gate_vtable (&manager_gate, skeleton,
+                                      G_DBUS_INTERFACE_SKELETON_CLASS (vireo_daemon_manager_parent_class)->get_vtable (skeleton));
 }
 
 static void
