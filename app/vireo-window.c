@@ -669,6 +669,10 @@ vireo_window_dispose (GObject *object)
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
+  /* The console says its display went away while the template is taken apart: not to us. */
+  if (self->machine_page != NULL)
+    g_signal_handlers_disconnect_by_func (vireo_machine_page_get_console (self->machine_page),
+                                          console_display_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);

@@ -1003,7 +1003,11 @@ def case_q_viewer_no_machine():
 
 
 def case_p_quit():
-    """(p) Ctrl+Q quits"""
+    """(p) Ctrl+Q quits, with a console open"""
+    vireo.select_only_row('debian-web')
+    vireo.show_tab('Console')
+    wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: n.name in ('Disconnected', 'Connecting…') and shown(n)),
+               'the console of debian-web to say where it stands')
     vireo.focus()
     keys('ctrl+q')
     try:
