@@ -58,6 +58,7 @@ FIXTURE = {
     'storage-multi-disk': ('File server with three disks', 'Running', '6 vCPUs · 12.0\u00a0GiB'),
     'headless-router':    ('Router (serial console only)', 'Running', '1 vCPU · 256.0\u00a0MiB'),
     'shared-disk-a':      ('Shares shared-data.qcow2 with shared-disk-b', 'Shut Off', '1 vCPU · 1.0\u00a0GiB'),
+    'escaping-title':     ('Ampersand & <angle> "double" \'single\' %s %n', 'Shut Off', '1 vCPU · 512.0\u00a0MiB'),
 }
 
 # Accessible names GTK 4.8 gives buttons with a mnemonic label ("_Start" → "_Start Start");
@@ -1002,6 +1003,21 @@ def case_q_viewer_no_machine():
     log(f'  vireo-viewer answered in {took:.2f} s: {r.stderr.strip()}')
 
 
+def case_r_escaping():
+    """(r) a title full of markup characters reads as written, in the row and on the page"""
+    title = FIXTURE['escaping-title'][0]
+    row = vireo.select_only_row('escaping-title', 'Ampersand')
+    check(parse_row(row.name)[0] == title, f'the row reads {row.name!r}')
+    page = vireo.actions.parent
+    wait_until(lambda: find_all(page, 'label', pred=lambda n: n.name == title and shown(n)),
+               f'a label on the page reading {title!r}')
+    # The page of the machine shown before it must not linger in its rows.
+    vireo.select_only_row('tiny')
+    wait_until(lambda: not find_all(page, 'label', pred=lambda n: n.name == title and shown(n)),
+               'the title of escaping-title to leave the page of tiny')
+    screenshot('16-escaping-title')
+
+
 def case_p_quit():
     """(p) Ctrl+Q quits, with a console open"""
     vireo.select_only_row('debian-web')
@@ -1020,7 +1036,7 @@ def case_p_quit():
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
          case_j_helper_restart, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
-         case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_p_quit]
+         case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_r_escaping, case_p_quit]
 
 
 def reset():
