@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vireo-machine-page.h"
 #include "vireo-machine-row.h"
@@ -23,7 +24,8 @@ struct _VireoWindow {
   GSettings            *settings;
   GtkFilterListModel   *filter_model;
   GtkSingleSelection   *selection;
-  GtkEveryFilter       *filter;
+  GtkCustomFilter      *filter;
+  GStrv                 search_words;  /* folded, as fold_text() makes them */
   char                 *wanted_uuid;   /* the selection to restore when it appears */
   char                 *wanted_view;   /* and the tab to show then: "console", "serial" */
   guint                 restore_source;
@@ -384,21 +386,52 @@ machine_stopped_cb (VireoWindow      *self,
     set_thumbnail (self, machine, NULL);
 }
 
+/* Search: a machine matches when each word of the search is in its name or its title,
+ * whatever their case and composition ("web debian" finds "Debian web server"). */
+
+static char *
+fold_text (const char *text)
+{
+  g_autofree char *normal = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_ALL);
+
+  return normal != NULL ? g_utf8_casefold (normal, -1) : g_strdup ("");
+}
+
+static gboolean
+machine_matches_cb (gpointer item,
+                    gpointer user_data)
+{
+  VireoWindow *self = user_data;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->search_words == NULL || self->search_words[0] == NULL)
+    return TRUE;
+
+  name = fold_text (vireo_dbus_machine_get_name (item));
+  title = fold_text (vireo_dbus_machine_get_title (item));
+  for (guint i = 0; self->search_words[i] != NULL; i++)
+    if (strstr (name, self->search_words[i]) == NULL && strstr (title, self->search_words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /* Template callbacks */
 
 static void
 search_changed_cb (VireoWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  GListModel *filters = G_LIST_MODEL (self->filter);
-  g_autoptr(GtkFilter) any = g_list_model_get_item (filters, 0);
-  g_autoptr(GtkStringFilter) by_name = NULL;
-  g_autoptr(GtkStringFilter) by_title = NULL;
+  g_autofree char *folded = fold_text (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (folded), " \t", -1);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
 
-  by_name = g_list_model_get_item (G_LIST_MODEL (any), 0);
-  by_title = g_list_model_get_item (G_LIST_MODEL (any), 1);
-  gtk_string_filter_set_search (by_name, text);
-  gtk_string_filter_set_search (by_title, text);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_strv_builder_add (kept, words[i]);
+  g_strfreev (self->search_words);
+  self->search_words = g_strv_builder_end (kept);
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_sidebar_page (self);
 }
 
@@ -677,6 +710,7 @@ vireo_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
+  g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->wanted_uuid, g_free);
@@ -769,9 +803,6 @@ vireo_window_class_init (VireoWindowClass *klass)
 static void
 vireo_window_init (VireoWindow *self)
 {
-  GtkAnyFilter *any;
-  GtkStringFilter *by_name, *by_title;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -784,16 +815,7 @@ vireo_window_init (VireoWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
   self->wanted_uuid = g_settings_get_string (self->settings, "last-machine");
 
-  /* A machine matches when its name or its title contains the search. */
-  by_name = gtk_string_filter_new (gtk_property_expression_new (VIREO_DBUS_TYPE_MACHINE, NULL, "name"));
-  by_title = gtk_string_filter_new (gtk_property_expression_new (VIREO_DBUS_TYPE_MACHINE, NULL, "title"));
-  gtk_string_filter_set_match_mode (by_name, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_match_mode (by_title, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  any = gtk_any_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (any), GTK_FILTER (by_name));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (any), GTK_FILTER (by_title));
-  self->filter = gtk_every_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (self->filter), GTK_FILTER (any));
+  self->filter = gtk_custom_filter_new (machine_matches_cb, self, NULL);
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

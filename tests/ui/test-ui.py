@@ -447,13 +447,13 @@ class Vireo:
                   and n.name not in ('Vireo', '')]
         return titles[-1] if titles else None
 
-    def select_only_row(self, machine, query=None):
-        """Searches for MACHINE (by name, or QUERY), expects one row, selects it, waits for its
-        page, on the Overview tab."""
+    def select_only_row(self, machine, query=None, among=1):
+        """Searches for MACHINE (by name, or QUERY), expects AMONG rows (one, unless the query
+        cannot tell it from others), selects its row, waits for its page, on the Overview tab."""
         self.search(query or machine)
         display = FIXTURE[machine][0] if machine in FIXTURE else machine
         rows = wait_until(lambda: [r for r in self.rows() if r[0].startswith(display + ', ')]
-                          if shown(self.list) and len(self.rows()) == 1 else None, f'one row for {machine}')
+                          if shown(self.list) and len(self.rows()) == among else None, f'one row for {machine}')
         item = rows[0][1].parent
         self.list.querySelection().selectChild(item.getIndexInParent())
         wait_until(lambda: self.shown_machine() == machine, f'the machine page of {machine}')
@@ -596,6 +596,11 @@ def case_b_search():
     wait_until(lambda: shown(vireo.list) and sorted(parse_row(label)[0] for label in vireo.row_labels())
                == ['Shares shared-data.qcow2 with shared-disk-a', 'Shares shared-data.qcow2 with shared-disk-b'],
                'two rows for shared-disk')
+    # Every word counts, in any order and case, in the name or the title; spaces around do not.
+    vireo.search('WEB debian')
+    vireo.wait_rows(['Debian web server, Running · 2 vCPUs · 2.0\u00a0GiB'], 'one row for "WEB debian"')
+    vireo.search('  tiny  ')
+    vireo.wait_rows(['tiny, Shut Off · 1 vCPU · 128.0\u00a0MiB'], 'one row for "  tiny  "')
     vireo.search('虚拟')
     vireo.wait_rows(['测试虚拟机, Running · 2 vCPUs · 1.0\u00a0GiB'], 'one row for a CJK query')
     vireo.search('zzqx-no-such-machine')
@@ -938,7 +943,8 @@ def case_m_delete_running_shared():
     click(vireo.button('Cancel', dialog))
     wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
 
-    vireo.select_only_row('shared-disk-a', 'with shared-disk-b')
+    # Each of the two names its sister in its title: any words that find one find both.
+    vireo.select_only_row('shared-disk-a', 'shared-disk-a', among=2)
     click(vireo.button('Delete…'))
     dialog = wait_until(lambda: vireo.dialog_with_heading('Delete “shared-disk-a”?'), 'the delete dialog')
     boxes = {c.name: c for c in find_all(dialog, 'check box')}
