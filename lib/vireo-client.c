@@ -291,7 +291,12 @@ start_service_cb (GObject      *source,
     {
       g_dbus_error_strip_remote_error (error);
       g_free (self->problem);
-      self->problem = g_strdup_printf (_("The Vireo helper could not be started: %s"), error->message);
+      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN))
+        self->problem = g_strdup (_("The Vireo helper is not installed as a system service here, so it "
+                                    "cannot be started from this window. Start it as root with "
+                                    "“vireo-hypervisor --system” (./run.sh does)."));
+      else
+        self->problem = g_strdup_printf (_("The Vireo helper could not be started (%s)."), error->message);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
     }
 }

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "vireo-error.h"
@@ -97,5 +98,23 @@ vireo_error_get_text (const GError  *error,
 
   copy = g_error_copy (error);
   g_dbus_error_strip_remote_error (copy);
+
+  /* The bus's own errors, in words; its message as the detail. */
+  if (g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+    {
+      *sentence = g_strdup (_("The machine no longer exists."));
+      *detail = g_strdup (copy->message);
+      return;
+    }
+  if (g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+      || g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+      || g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)
+      || g_error_matches (copy, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    {
+      *sentence = g_strdup (_("The Vireo helper did not answer: it is not running, or it stopped."));
+      *detail = g_strdup (copy->message);
+      return;
+    }
+
   vireo_error_split_message (copy->message, sentence, detail);
 }

@@ -413,6 +413,33 @@ test_state (void)
 }
 
 static void
+test_error_text (void)
+{
+  g_autoptr(GError) gone = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT,
+                                                "Object does not exist at path “/org/vireo/Hypervisor1/machines/a”");
+  g_autoptr(GError) no_helper = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN,
+                                                     "The name org.vireo.Hypervisor1 was not provided by any .service files");
+  g_autoptr(GError) ours = g_error_new_literal (VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
+                                                "“a” is not running.\nlibvirt: domain is not running");
+  g_autofree char *sentence = NULL;
+  g_autofree char *detail = NULL;
+
+  /* The bus's own errors read as sentences, their words kept as the detail. */
+  vireo_error_get_text (gone, &sentence, &detail);
+  g_assert_cmpstr (sentence, ==, "The machine no longer exists.");
+  g_assert_nonnull (strstr (detail, "Object does not exist"));
+  g_clear_pointer (&sentence, g_free);
+  g_clear_pointer (&detail, g_free);
+  vireo_error_get_text (no_helper, &sentence, &detail);
+  g_assert_true (g_str_has_prefix (sentence, "The Vireo helper did not answer"));
+  g_clear_pointer (&sentence, g_free);
+  g_clear_pointer (&detail, g_free);
+  vireo_error_get_text (ours, &sentence, &detail);
+  g_assert_cmpstr (sentence, ==, "“a” is not running.");
+  g_assert_cmpstr (detail, ==, "domain is not running");
+}
+
+static void
 test_paths (void)
 {
   g_autofree char *path = vireo_machine_path_for_uuid ("8f0c1b56-5c1e-4bb9-9a1e-0a1b2c3d4e5f");
@@ -432,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/lib/client/signals", test_signals);
   g_test_add_func ("/lib/machine-state", test_state);
   g_test_add_func ("/lib/paths", test_paths);
+  g_test_add_func ("/lib/error-text", test_error_text);
 
   return g_test_run ();
 }
