@@ -83,6 +83,7 @@ _vireo_machine_page_update_actions (VireoMachinePage *self)
   VireoMachineState state = VIREO_MACHINE_STATE_UNKNOWN;
   gboolean persistent = FALSE;
   gboolean had_focus = focus_is_inside (self, self->actions_box);
+  gboolean busy;
 
   if (self->machine != NULL)
     {
@@ -117,8 +118,13 @@ _vireo_machine_page_update_actions (VireoMachinePage *self)
       gtk_widget_set_sensitive (cell, enabled);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), in_flight (self->machine) != 0);
-  gtk_spinner_set_spinning (self->busy_spinner, in_flight (self->machine) != 0);
+  /* Busy while a call runs, and while the guest has been asked to shut down. */
+  busy = in_flight (self->machine) != 0
+         || (self->machine != NULL && self->shutdown_watches != NULL
+             && g_hash_table_contains (self->shutdown_watches,
+                                       g_dbus_proxy_get_object_path (G_DBUS_PROXY (self->machine))));
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
+  gtk_spinner_set_spinning (self->busy_spinner, busy);
 
   /* The button that had the focus may not apply any more (Start, once running): the focus
    * moves to the first that does, rather than back to the window's first button. */
@@ -194,8 +200,9 @@ static void
 forget_shutdown (VireoMachinePage *self,
                  VireoDBusMachine *machine)
 {
-  if (self->shutdown_watches != NULL)
-    g_hash_table_remove (self->shutdown_watches, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine)));
+  if (self->shutdown_watches != NULL
+      && g_hash_table_remove (self->shutdown_watches, g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine))))
+    _vireo_machine_page_update_actions (self);
 }
 
 static void
@@ -255,6 +262,7 @@ watch_shutdown (VireoMachinePage *self,
   g_signal_connect (machine, "notify::state", G_CALLBACK (shutdown_state_cb), watch);
   g_hash_table_replace (self->shutdown_watches, g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine))),
                         watch);
+  _vireo_machine_page_update_actions (self);
 }
 
 /* Calls */
@@ -341,6 +349,81 @@ call (VireoMachinePage   *self,
 
 /* Confirmations */
 
+typedef struct {
+  GtkWidget        *focus;   /* what had the focus before the dialog, or NULL */
+  VireoMachinePage *page;
+} RestoreFocus;
+
+static gboolean
+restore_focus_cb (gpointer user_data)
+{
+  RestoreFocus *restore = user_data;
+
+  /* Where the focus was, if that still can take it; else into the page. */
+  if (restore->focus == NULL || gtk_widget_get_root (restore->focus) == NULL
+      || !gtk_widget_is_sensitive (restore->focus) || !gtk_widget_get_mapped (restore->focus)
+      || !gtk_widget_grab_focus (restore->focus))
+    vireo_machine_page_focus_view (restore->page);
+
+  g_clear_object (&restore->focus);
+  g_object_unref (restore->page);
+  g_free (restore);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dialog_closed_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  VireoMachinePage *self)
+{
+  RestoreFocus *restore = g_new0 (RestoreFocus, 1);
+  GtkWidget *focus = g_object_get_data (G_OBJECT (dialog), "vireo-focus");
+
+  /* Once the dialog has gone and the window has the focus again. */
+  restore->focus = focus != NULL ? g_object_ref (focus) : NULL;
+  restore->page = g_object_ref (self);
+  g_idle_add (restore_focus_cb, restore);
+}
+
+/* The dialog's machine went away (deleted elsewhere, or the helper left): the question is moot. */
+static void
+dialog_machines_changed_cb (AdwMessageDialog *dialog)
+{
+  VireoMachinePage *self = g_object_get_data (G_OBJECT (dialog), "vireo-page");
+  VireoDBusMachine *machine = g_object_get_data (G_OBJECT (dialog), "vireo-machine");
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (machine));
+
+  /* Answered as if cancelled (which, unlike a button, does not close the dialog), then closed. */
+  if (self->client != NULL && vireo_client_lookup_machine (self->client, path) != machine)
+    {
+      g_signal_handlers_disconnect_by_func (vireo_client_get_machines (self->client),
+                                            dialog_machines_changed_cb, dialog);
+      adw_message_dialog_response (dialog, "cancel");
+      gtk_window_close (GTK_WINDOW (dialog));
+    }
+}
+
+/* Shows a confirmation about @machine: it closes by itself when the machine goes away, and the
+ * focus goes back where it was once it closes. */
+static void
+present_dialog (VireoMachinePage *self,
+                GtkWidget        *dialog,
+                VireoDBusMachine *machine)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "vireo-focus", g_object_ref (focus), g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "vireo-page", self);
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-machine", g_object_ref (machine), g_object_unref);
+  if (self->client != NULL)
+    g_signal_connect_object (vireo_client_get_machines (self->client), "items-changed",
+                             G_CALLBACK (dialog_machines_changed_cb), dialog, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (dialog_closed_cb), self, G_CONNECT_AFTER);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 force_off_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
@@ -371,9 +454,8 @@ ask_force_off (VireoMachinePage *self,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-machine", g_object_ref (machine), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (force_off_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, dialog, machine);
 }
 
 static void
@@ -513,9 +595,8 @@ ask_delete (VireoMachinePage *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "vireo-disk-checks", checks, (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-machine", g_object_ref (machine), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, dialog, machine);
 }
 
 static void

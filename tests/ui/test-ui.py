@@ -843,6 +843,20 @@ def case_j_helper_restart():
     screenshot('11-helper-restarted')
 
 
+def case_s_dialog_machine_gone():
+    """(s) a question about a machine that went away closes by itself"""
+    vireo.select_only_row('debian-web')
+    click(vireo.button('Delete…'))
+    wait_until(lambda: vireo.dialog_with_heading('Delete “debian-web”?'), 'the delete dialog')
+    helper('stop')
+    wait_until(lambda: not vireo.dialogs(), 'the delete dialog to close once the helper is gone')
+    wait_until(lambda: shown(vireo.problem), '"Cannot Reach the Machines"')
+    helper('start')
+    wait_until(lambda: shown(vireo.list) and not shown(vireo.problem), 'the list to come back', timeout=15)
+    wait_until(lambda: vireo.page_name() == 'debian-web', 'debian-web to be open again')
+    check('debian-web' in managed_machines(), 'debian-web was deleted')
+
+
 def case_k_keyboard_only():
     """(k) keyboard only: an action keeps the focus among the actions; Tab goes round"""
     vireo.select_only_row('debian-web')
@@ -858,7 +872,13 @@ def case_k_keyboard_only():
     keys('space')
     wait_until(lambda: vireo.page_state() == 'Running', 'Space on Start to start tiny')
     wait_until(lambda: same(vireo.focused(), vireo.button('Shut Down')), 'the focus to move on to Shut Down')
-    # Force Off from the keyboard: the dialog, then the focus back among the actions.
+    # Delete asks; Escape answers Cancel, and the focus is back where it was.
+    keys('Delete')
+    wait_until(lambda: vireo.dialog_with_heading('Delete “tiny”?'), 'Delete to ask about tiny')
+    keys('Escape')
+    wait_until(lambda: not vireo.dialogs(), 'Escape to close the dialog')
+    vireo.focus()   # (no window manager here to give the window the focus back)
+    wait_until(lambda: same(vireo.focused(), vireo.button('Shut Down')), 'the focus back on Shut Down')
     keys('Tab')
     focus = vireo.focused()
     check(focus is not None and is_inside(focus, vireo.actions), f'Tab from Shut Down went to {focus and focus.name!r}')
@@ -1041,7 +1061,7 @@ def case_p_quit():
 
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
-         case_j_helper_restart, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
+         case_j_helper_restart, case_s_dialog_machine_gone, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
          case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_r_escaping, case_p_quit]
 
 
