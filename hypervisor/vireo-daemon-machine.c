@@ -131,9 +131,14 @@ check_precondition (virDomainPtr   dom,
   switch (precondition)
     {
     case NEEDS_INACTIVE:
+      /* Say what stands in the way, and what to do about it. */
       if (active)
         g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
-                     _("“%s” is already running."), name);
+                     state == VIR_DOMAIN_PAUSED ? _("“%s” is paused: resume it, or force it off to start it afresh.")
+                     : state == VIR_DOMAIN_CRASHED ? _("“%s” has crashed: force it off, then start it again.")
+                     : state == VIR_DOMAIN_PMSUSPENDED ? _("“%s” was suspended by its guest: force it off to start it afresh.")
+                     : _("“%s” is already running."),
+                     name);
       return !active;
 
     case NEEDS_ACTIVE:
@@ -146,7 +151,10 @@ check_precondition (virDomainPtr   dom,
       if (state != VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_BLOCKED)
         {
           g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE,
-                       state == VIR_DOMAIN_PAUSED ? _("“%s” is already paused.") : _("“%s” is not running."),
+                       state == VIR_DOMAIN_PAUSED ? _("“%s” is already paused.")
+                       : state == VIR_DOMAIN_CRASHED ? _("“%s” has crashed: force it off, then start it again.")
+                       : state == VIR_DOMAIN_PMSUSPENDED ? _("“%s” was suspended by its guest.")
+                       : _("“%s” is not running."),
                        name);
           return FALSE;
         }

@@ -509,6 +509,24 @@ test_lifecycle_invalid (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "already paused"));
   g_clear_error (&error);
 
+  /* Start on a machine that is there but not running says what to do instead. */
+  reply = call_machine (f, "paused-database", "Start", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "“paused-database” is paused: resume it"));
+  g_clear_error (&error);
+  reply = call_machine (f, "crashed-kernel-dev", "Start", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "“crashed-kernel-dev” has crashed: force it off"));
+  g_clear_error (&error);
+  reply = call_machine (f, "crashed-kernel-dev", "Pause", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "has crashed"));
+  g_clear_error (&error);
+  reply = call_machine (f, "suspended-laptop", "Start", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "“suspended-laptop” was suspended by its guest"));
+  g_clear_error (&error);
+
   reply = call_machine (f, "win11-office", "Shutdown", no_options (), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
   g_clear_error (&error);
