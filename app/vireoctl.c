@@ -61,6 +61,42 @@ struct _Command {
   CommandFunc         func;
   VireoMachineAction  action;       /* for the action commands */
   gboolean            prints;       /* takes --json */
+  const GOptionEntry *options;      /* its own options, or NULL */
+};
+
+/* The commands' own options: one command runs per process. */
+static struct {
+  gboolean   names;
+  char     **disks;
+  gboolean   inactive;
+  char      *protocol;
+  gboolean   force;
+} opt;
+
+static const GOptionEntry list_options[] = {
+  { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, N_("Print only the names, one per line"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry delete_options[] = {
+  { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.disks,
+    N_("Also delete this disk (its path or target, e.g. vda); repeat for more"), N_("DISK") },
+  { NULL }
+};
+
+static const GOptionEntry xml_options[] = {
+  { "inactive", 0, 0, G_OPTION_ARG_NONE, &opt.inactive, N_("The definition used at the next start, not the live one"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry console_options[] = {
+  { "protocol", 0, 0, G_OPTION_ARG_STRING, &opt.protocol, N_("spice or vnc (default: the machine’s first)"), N_("PROTOCOL") },
+  { NULL }
+};
+
+static const GOptionEntry serial_options[] = {
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force, N_("Take the serial console over from another program"), NULL },
+  { NULL }
 };
 
 /* Output */
@@ -122,6 +158,23 @@ one_line (const char *value)
   g_string_replace (text, "\\", "\\\\", 0);
   g_string_replace (text, "\n", "\\n", 0);
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The columns @text takes on a terminal: two for a wide character (CJK), none for a
+ * combining mark. */
+static int
+terminal_width (const char *text)
+{
+  int width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_iszerowidth (c))
+        width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
 }
 
 static const char *
@@ -219,17 +272,18 @@ wait_for_result (Wait *wait)
   return wait->result;
 }
 
-/* Parses a command's own options; TRUE when they parse and @n_args arguments are left (the
+/* Parses the command's own options; TRUE when they parse and @n_args arguments are left (the
  * command's name included). */
 static gboolean
-parse_options (const GOptionEntry   *entries,
-               int                  *argc,
-               char               ***argv,
-               int                   n_args)
+parse_options (Ctl    *ctl,
+               int    *argc,
+               char ***argv,
+               int     n_args)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (ctl->command->options != NULL)
+    g_option_context_add_main_entries (context, ctl->command->options, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
   return g_option_context_parse (context, argc, argv, NULL) && *argc == n_args;
 }
@@ -275,13 +329,8 @@ cmd_list (Ctl   *ctl,
           char **argv)
 {
   g_autoptr(GPtrArray) machines = NULL;
-  gboolean names_only = FALSE;
-  const GOptionEntry entries[] = {
-    { "names", 0, 0, G_OPTION_ARG_NONE, &names_only, N_("Print only the names, one per line"), NULL },
-    { NULL }
-  };
 
-  if (!parse_options (entries, &argc, &argv, 1))
+  if (!parse_options (ctl, &argc, &argv, 1))
     return EXIT_USAGE;
 
   if (!wait_ready (ctl, TRUE))
@@ -322,7 +371,7 @@ cmd_list (Ctl   *ctl,
       return 0;
     }
 
-  if (names_only)
+  if (opt.names)
     {
       for (guint i = 0; i < machines->len; i++)
         g_print ("%s\n", vireo_dbus_machine_get_name (g_ptr_array_index (machines, i)));
@@ -341,8 +390,11 @@ cmd_list (Ctl   *ctl,
     {
       VireoDBusMachine *machine = g_ptr_array_index (machines, i);
 
-      g_print ("%-32s %-14s %5u %6" G_GUINT64_FORMAT " MiB\n",
-               vireo_dbus_machine_get_name (machine), vireo_dbus_machine_get_state (machine),
+      const char *name = vireo_dbus_machine_get_name (machine);
+
+      /* Padded by the columns the name takes on a terminal, not its bytes. */
+      g_print ("%s%*s %-14s %5u %6" G_GUINT64_FORMAT " MiB\n",
+               name, MAX (0, 32 - terminal_width (name)), "", vireo_dbus_machine_get_state (machine),
                vireo_dbus_machine_get_vcpus (machine), vireo_dbus_machine_get_memory_mib (machine));
     }
   return 0;
@@ -358,7 +410,7 @@ cmd_info (Ctl   *ctl,
   GVariant *disks;
   GVariant *nics;
 
-  if (argc != 2)
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
   if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
@@ -501,7 +553,7 @@ cmd_action (Ctl   *ctl,
             int    argc,
             char **argv)
 {
-  if (argc != 2)
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
   return run_action (ctl, argv[1], ctl->command->action, NULL);
 }
@@ -511,20 +563,14 @@ cmd_delete (Ctl   *ctl,
             int    argc,
             char **argv)
 {
-  g_auto(GStrv) disks = NULL;
-  const GOptionEntry entries[] = {
-    { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disks,
-      N_("Also delete this disk (its path or target, e.g. vda); repeat for more"), N_("DISK") },
-    { NULL }
-  };
   GVariantDict options;
 
-  if (!parse_options (entries, &argc, &argv, 2))
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
 
   g_variant_dict_init (&options, NULL);
-  if (disks != NULL)
-    g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) disks, -1));
+  if (opt.disks != NULL)
+    g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) opt.disks, -1));
   return run_action (ctl, argv[1], VIREO_MACHINE_ACTION_DELETE, g_variant_dict_end (&options));
 }
 
@@ -533,23 +579,18 @@ cmd_xml (Ctl   *ctl,
          int    argc,
          char **argv)
 {
-  gboolean inactive = FALSE;
-  const GOptionEntry entries[] = {
-    { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, N_("The definition used at the next start, not the live one"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
   VireoDBusMachine *machine;
   Wait wait = { NULL };
 
-  if (!parse_options (entries, &argc, &argv, 2))
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
 
   if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
 
-  vireo_machine_get_xml_async (machine, inactive, ctl->cancellable, wait_cb, &wait);
+  vireo_machine_get_xml_async (machine, opt.inactive, ctl->cancellable, wait_cb, &wait);
   xml = vireo_machine_get_xml_finish (machine, wait_for_result (&wait), &error);
   g_clear_object (&wait.result);
   if (xml == NULL)
@@ -601,11 +642,7 @@ cmd_console (Ctl   *ctl,
              int    argc,
              char **argv)
 {
-  g_autofree char *protocol = NULL;
-  const GOptionEntry entries[] = {
-    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol, N_("spice or vnc (default: the machine’s first)"), N_("PROTOCOL") },
-    { NULL }
-  };
+  const char *protocol;
   g_autoptr(GError) error = NULL;
   g_autofree char *viewer = NULL;
   g_autofree char *protocol_arg = NULL;
@@ -613,8 +650,9 @@ cmd_console (Ctl   *ctl,
   guint n = 0;
   VireoDBusMachine *machine;
 
-  if (!parse_options (entries, &argc, &argv, 2))
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
+  protocol = opt.protocol;
   if (protocol != NULL && !g_str_equal (protocol, "spice") && !g_str_equal (protocol, "vnc"))
     return EXIT_USAGE;
 
@@ -724,11 +762,6 @@ cmd_serial (Ctl   *ctl,
             int    argc,
             char **argv)
 {
-  gboolean force = FALSE;
-  const GOptionEntry entries[] = {
-    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Take the serial console over from another program"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSource) source = NULL;
   VireoDBusMachine *machine;
@@ -738,13 +771,13 @@ cmd_serial (Ctl   *ctl,
   Wait wait = { NULL };
   int fd;
 
-  if (!parse_options (entries, &argc, &argv, 2))
+  if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
 
   if ((machine = ready_machine (ctl, argv[1])) == NULL)
     return ctl->status;
 
-  vireo_machine_open_serial_async (machine, force, ctl->cancellable, wait_cb, &wait);
+  vireo_machine_open_serial_async (machine, opt.force, ctl->cancellable, wait_cb, &wait);
   fd = vireo_machine_open_serial_finish (machine, wait_for_result (&wait), &error);
   g_clear_object (&wait.result);
   if (fd < 0 || (serial.socket = g_socket_new_from_fd (fd, &error)) == NULL)
@@ -799,7 +832,7 @@ cmd_host (Ctl   *ctl,
 {
   VireoDBusManager *manager;
 
-  if (argc != 1)
+  if (!parse_options (ctl, &argc, &argv, 1))
     return EXIT_USAGE;
   if (!wait_ready (ctl, FALSE))
     return ctl->status;
@@ -861,7 +894,7 @@ cmd_host (Ctl   *ctl,
 static int cmd_help (Ctl *ctl, int argc, char **argv);
 
 static const Command commands[] = {
-  { "list",      "[--names]",                N_("List the machines"),                              cmd_list,    0, TRUE },
+  { "list",      "[--names]",                N_("List the machines"),                              cmd_list,    0, TRUE, list_options },
   { "info",      "MACHINE",                  N_("Show everything the helper knows of a machine"), cmd_info,    0, TRUE },
   { "start",     "MACHINE",                  N_("Start a machine, or restore it when it was saved"), cmd_action, VIREO_MACHINE_ACTION_START, FALSE },
   { "shutdown",  "MACHINE",                  N_("Ask a machine to shut down"),                     cmd_action,  VIREO_MACHINE_ACTION_SHUTDOWN, FALSE },
@@ -871,10 +904,10 @@ static const Command commands[] = {
   { "pause",     "MACHINE",                  N_("Pause a machine’s CPUs"),                         cmd_action,  VIREO_MACHINE_ACTION_PAUSE, FALSE },
   { "resume",    "MACHINE",                  N_("Resume a paused machine"),                        cmd_action,  VIREO_MACHINE_ACTION_RESUME, FALSE },
   { "save",      "MACHINE",                  N_("Save a machine’s memory to disk and stop it"),    cmd_action,  VIREO_MACHINE_ACTION_SAVE, FALSE },
-  { "delete",    "MACHINE [--disk DISK]...", N_("Delete a machine, and the disks named"),          cmd_delete,  0, FALSE },
-  { "xml",       "MACHINE [--inactive]",     N_("Print a machine’s libvirt definition"),           cmd_xml,     0, TRUE },
-  { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE },
-  { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE },
+  { "delete",    "MACHINE [--disk DISK]...", N_("Delete a machine, and the disks named"),          cmd_delete,  0, FALSE, delete_options },
+  { "xml",       "MACHINE [--inactive]",     N_("Print a machine’s libvirt definition"),           cmd_xml,     0, TRUE, xml_options },
+  { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
+  { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
@@ -905,6 +938,18 @@ print_command_help (const Command *command,
 {
   fprintf (out, _("Usage: vireoctl %s %s\n"), command->name, command->args);
   fprintf (out, "\n%s\n", _(command->summary));
+  if (command->options != NULL)
+    {
+      fprintf (out, "\n%s\n", _("Options:"));
+      for (const GOptionEntry *entry = command->options; entry->long_name != NULL; entry++)
+        {
+          g_autofree char *option = entry->arg_description != NULL
+                                    ? g_strdup_printf ("--%s=%s", entry->long_name, _(entry->arg_description))
+                                    : g_strdup_printf ("--%s", entry->long_name);
+
+          fprintf (out, "  %-20s %s\n", option, _(entry->description));
+        }
+    }
   if (command->prints)
     fprintf (out, "\n%s\n", _("--json prints the result as JSON."));
 }
@@ -921,8 +966,13 @@ cmd_help (Ctl   *ctl,
       print_usage (stdout);
       return 0;
     }
-  if (argc != 2 || (command = lookup_command (argv[1])) == NULL)
+  if (argc != 2)
     return EXIT_USAGE;
+  if ((command = lookup_command (argv[1])) == NULL)
+    {
+      g_printerr (_("vireoctl: unknown command “%s”\n"), argv[1]);
+      return EXIT_USAGE;
+    }
   print_command_help (command, stdout);
   return 0;
 }
@@ -1045,6 +1095,8 @@ main (int   argc,
 
   if (ctl.agent != NULL)
     polkit_agent_listener_unregister (ctl.agent);
+  g_clear_pointer (&opt.disks, g_strfreev);
+  g_clear_pointer (&opt.protocol, g_free);
   g_clear_object (&ctl.client);
   g_clear_object (&ctl.cancellable);
   return status;

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 import dbus
 import dbusmock
@@ -128,9 +129,16 @@ def case_usage(env):
     assert ctl("help").stdout == r.stdout
     r = ctl("start", "--help")
     assert "Usage: vireoctl start MACHINE" in r.stdout
+    # A command's help lists its options, with what each takes.
     r = ctl("delete", "--help")
-    assert "--disk" in r.stdout
+    assert "--disk=DISK " in r.stdout and "repeat for more" in r.stdout, r.stdout
+    r = ctl("help", "console")
+    assert "--protocol=PROTOCOL " in r.stdout and "spice or vnc" in r.stdout, r.stdout
+    assert "--force " in ctl("serial", "--help").stdout
+    assert "Options:" not in ctl("start", "--help").stdout
     expect_failure(["frobnicate"], 2, ["unknown command"])
+    expect_failure(["help", "frobnicate"], 2, ["unknown command “frobnicate”"])
+    expect_failure(["start", "tiny", "--bogus"], 2, ["Usage: vireoctl start MACHINE"])
     expect_failure(["start"], 2, ["Usage: vireoctl start MACHINE"])
     expect_failure(["start", "a", "b"], 2, ["Usage"])
     expect_failure(["start", "tiny", "--json"], 2, ["prints nothing"])
@@ -154,6 +162,18 @@ def case_list(env):
     assert len(table) == N_FIXTURE + 1
     line = next(l for l in table if l.startswith("debian-web "))
     assert line.split() == ["debian-web", "running", "2", "2048", "MiB"], line
+    # Columns line up on a terminal whatever the name's script: 虚拟机 takes six columns, not
+    # its nine bytes or three characters.
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    columns = {}
+    for name, line in zip(names, table[1:]):
+        assert line.startswith(name + " "), (name, line)
+        rest = line[len(name):]
+        if width(name) < 32:
+            columns[name] = width(name) + len(rest) - len(rest.lstrip(" "))
+    assert set(columns.values()) == {33}, columns
+    assert any(l.startswith("虚拟机 ") for l in table) and any(l.startswith("Überprüfung-ü ") for l in table)
 
 
 def case_info(env):
@@ -199,6 +219,7 @@ def case_lifecycle(env):
     ctl("pause", "tiny")
     assert state("tiny") == "paused"
     expect_failure(["pause", "tiny"], 1, ["already paused"])
+    expect_failure(["start", "tiny"], 1, ["“tiny” is paused: resume it, or force it off"])
     ctl("resume", "tiny")
     assert state("tiny") == "running"
     ctl("reset", "tiny")
