@@ -48,6 +48,7 @@ update (VireoMachineRow *self)
   g_autofree char *memory = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *tooltip = NULL;
   const char *title;
   VireoMachineState state;
 
@@ -63,6 +64,10 @@ update (VireoMachineRow *self)
 
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->subtitle_label, subtitle);
+  /* The whole title, which the sidebar may cut short, and the name under it when it differs. */
+  if (g_strcmp0 (title, vireo_dbus_machine_get_name (machine)) != 0)
+    tooltip = g_strdup_printf ("%s\n%s", title, vireo_dbus_machine_get_name (machine));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), tooltip != NULL ? tooltip : title);
   gtk_image_set_from_icon_name (self->state_image, vireo_state_icon_name (state));
 
   if (self->state_class != NULL)

@@ -580,6 +580,10 @@ def case_a_states():
         # The words are there for the eye too: title label, subtitle label and the icon's name.
         texts = [n.name for n in find_all(row, 'label')]
         check(title in texts and f'{state} · {rest}' in texts, f'{machine}: row labels {texts!r}')
+        # The title's tooltip holds the whole title (the sidebar may cut it), and the name
+        # when that differs.
+        tip = next(n for n in find_all(row, 'label') if n.name == title).description
+        check(tip == (title if title == machine else f'{title}\n{machine}'), f'{machine}: title tooltip {tip!r}')
         images = [n.name for n in find_all(row, 'image')]
         check(state in images, f'{machine}: state icon named {images!r}, want {state!r}')
         log(f'  {query!r}: {label}')
