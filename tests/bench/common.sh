@@ -29,6 +29,10 @@ PY=/usr/bin/python3
 : "${BENCH_NAME:=$(basename "$SCRIPT" .sh)}"
 
 die() { echo "$BENCH_NAME: error: $*" >&2; exit 1; }
+# Under set -e a failed command ends the benchmark without a word: say which, and where (in
+# functions too: errtrace).
+set -o errtrace
+trap 'echo "$BENCH_NAME: error: \"$BASH_COMMAND\" failed (status $?) at ${BASH_SOURCE[0]##*/}:$LINENO" >&2' ERR
 note() { echo "$BENCH_NAME: $*" >&2; }
 
 # bench_parse_args SPEC... -- ARGS...
@@ -86,7 +90,8 @@ stop_pid() {
     [[ -n $pid ]] && pid_alive "$pid" || return 0
     kill -TERM "$pid" 2>/dev/null || return 0
     for ((i = 0; i < limit * 100; i++)); do pid_alive "$pid" || break; sleep 0.01; done
-    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    # (It may end between the look and the kill.)
+    if pid_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
     wait "$pid" 2>/dev/null || true
     # Not our child (activated by a bus): give its parent a moment to reap it before the parent
     # goes too; an orphaned zombie would stay, as pid 1 may not reap.
