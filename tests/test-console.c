@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "vireo-console-private.h"
+#include "vireo-display-private.h"
 
 /* A console source with no sockets: every request fails, a main-loop turn later. */
 #define TEST_TYPE_SOURCE (test_source_get_type ())
@@ -69,6 +70,113 @@ running_machine (const char *const *graphics)
   vireo_dbus_machine_set_state (machine, "running");
   vireo_dbus_machine_set_graphics_types (machine, graphics);
   return machine;
+}
+
+/* The guest's screen, as a backend would hold it: B,G,R,X bytes. */
+typedef struct {
+  guint8 *pixels;
+  int     width;
+  int     height;
+} Screen;
+
+static Screen *
+screen_new (int width,
+            int height)
+{
+  Screen *screen = g_new0 (Screen, 1);
+
+  screen->width = width;
+  screen->height = height;
+  screen->pixels = g_malloc ((gsize) width * height * 4);
+  for (int i = 0; i < width * height; i++)
+    {
+      screen->pixels[i * 4] = i % 251;          /* a pattern, not one colour */
+      screen->pixels[i * 4 + 1] = (i / width) % 256;
+      screen->pixels[i * 4 + 2] = 0x80;
+      screen->pixels[i * 4 + 3] = 0;
+    }
+  return screen;
+}
+
+static void
+screen_free (Screen *screen)
+{
+  g_free (screen->pixels);
+  g_free (screen);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Screen, screen_free)
+
+/* The console's display as its backend leaves it once the guest's server answered: connected,
+ * showing @screen. (The test source has no sockets; the backend's side of VireoDisplay says
+ * what a real connection would.) */
+static VireoDisplay *
+connect_display (VireoConsole *console,
+                 Screen       *screen)
+{
+  VireoDisplay *display;
+
+  vireo_console_connect (console);
+  display = vireo_console_get_display (console);
+  g_assert_nonnull (display);
+  while (vireo_display_get_state (display) != VIREO_DISPLAY_DISCONNECTED)
+    g_main_context_iteration (NULL, TRUE);
+  _vireo_display_set_state (display, VIREO_DISPLAY_CONNECTED, NULL);
+  _vireo_display_set_framebuffer (display, screen->pixels, screen->width, screen->height, screen->width * 4);
+  return display;
+}
+
+static gboolean
+has_tooltip (GtkWidget  *widget,
+             const char *tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* The first widget under @root, depth first, whose tooltip is @tooltip. */
+static GtkWidget *
+find_by_tooltip (GtkWidget  *root,
+                 const char *tooltip)
+{
+  if (has_tooltip (root, tooltip))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @cond holds, for at most 10 s, then asserts it: GTK lays out
+ * and draws on its frame clock. */
+#define WAIT_FOR(cond)                                                            \
+  G_STMT_START                                                                    \
+  {                                                                               \
+    gint64 deadline_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;         \
+    guint tick_ = g_timeout_add (10, tick_cb, NULL);                              \
+    while (!(cond) && g_get_monotonic_time () < deadline_)                        \
+      g_main_context_iteration (NULL, TRUE);                                      \
+    g_source_remove (tick_);                                                      \
+    g_assert_true (cond);                                                         \
+  }                                                                               \
+  G_STMT_END
+
+/* A scroll bar a user can see: laid out, and drawn (overlay scroll bars are there but
+ * transparent until the pointer moves over them). */
+static gboolean
+shown (GtkWidget *scrollbar)
+{
+  return gtk_widget_get_mapped (scrollbar) && gtk_widget_get_child_visible (scrollbar)
+         && gtk_widget_get_opacity (scrollbar) > 0.5 && gtk_widget_get_height (scrollbar) > 0;
 }
 
 typedef struct {
@@ -153,6 +261,54 @@ test_template (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* 1:1: a guest screen larger than the view scrolls, with scroll bars that show; fit: no scroll
+ * bars, the screen is scaled into the view. */
+static void
+test_one_to_one_scrolls (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (720, 400);
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  GtkWidget *scale_button, *scrolled, *hbar, *vbar;
+  VireoDisplay *display;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 360);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  display = connect_display (console, screen);
+  gtk_window_present (GTK_WINDOW (window));
+  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (display), GTK_TYPE_SCROLLED_WINDOW);
+  scale_button = find_by_tooltip (GTK_WIDGET (console), "Show at 1:1 scale");
+  g_assert_nonnull (scrolled);
+  g_assert_nonnull (scale_button);
+  hbar = gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (scrolled));
+  vbar = gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (scrolled));
+
+  /* Fit: scaled down into the view (480 wide, less than the guest's 720). */
+  WAIT_FOR (gtk_widget_get_width (scrolled) > 0 && gtk_widget_get_width (scrolled) < 720);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)), <=, gtk_widget_get_width (scrolled));
+  g_assert_false (shown (hbar));
+  g_assert_false (shown (vbar));
+
+  /* 1:1: as large as the guest's screen, and the scroll bars say that there is more of it. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (scale_button), TRUE);
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (display)) == 720);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), ==, 400);
+  WAIT_FOR (shown (hbar));
+  g_assert_true (shown (vbar));   /* 400 high, in less than 360 */
+
+  /* Back to fit: no scroll bars again. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (scale_button), FALSE);
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (display)) <= gtk_widget_get_width (scrolled));
+  WAIT_FOR (!shown (hbar) && !shown (vbar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,6 +318,7 @@ main (int   argc,
 
   g_test_add_func ("/viewer/console/display-notify", test_display_notify);
   g_test_add_func ("/viewer/console/template", test_template);
+  g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 
   return g_test_run ();
 }
