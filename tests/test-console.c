@@ -249,15 +249,82 @@ test_template (void)
   static const char *const spice[] = { "spice", NULL };
   g_autoptr(VireoDBusMachine) machine = running_machine (spice);
   g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (64, 48);
   GtkWidget *window = gtk_window_new ();
   VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
   vireo_console_set_machine (console, machine);
   _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
-  vireo_console_connect (console);
+  connect_display (console, screen);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (console), "console.send-key", "s", "Ctrl+Alt+Delete"));
   g_assert_cmpstr (vireo_console_get_protocol (console), ==, "spice");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A screenshot and keys for the guest need a connected screen: not running, connecting or
+ * disconnected, the actions and their buttons are off. Off, the actions do nothing (GTK
+ * still says that it activated them): no file chooser, no dialog for other keys. */
+static void
+assert_screen_actions (VireoConsole *console,
+                       gboolean      enabled)
+{
+  GtkWidget *send_key = find_by_tooltip (GTK_WIDGET (console), "Send Key");
+  GtkWidget *screenshot = find_by_tooltip (GTK_WIDGET (console), "Save a screenshot");
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n_windows = g_list_model_get_n_items (toplevels);
+
+  g_assert_nonnull (send_key);
+  g_assert_nonnull (screenshot);
+  g_assert_cmpint (gtk_widget_is_sensitive (send_key), ==, enabled);
+  g_assert_cmpint (gtk_widget_is_sensitive (screenshot), ==, enabled);
+  if (enabled)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (console), "console.screenshot", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (console), "console.send-custom", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_windows);
+}
+
+static void
+test_screen_actions (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (64, 48);
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  VireoDisplay *display;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  assert_screen_actions (console, FALSE);   /* no machine */
+
+  /* Not running: no display at all. */
+  vireo_dbus_machine_set_state (machine, "shutoff");
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  vireo_console_connect (console);
+  g_assert_null (vireo_console_get_display (console));
+  assert_screen_actions (console, FALSE);
+
+  /* Started: connecting, then connected. */
+  vireo_dbus_machine_set_state (machine, "running");
+  display = vireo_console_get_display (console);
+  g_assert_nonnull (display);
+  g_assert_cmpint (vireo_display_get_state (display), ==, VIREO_DISPLAY_CONNECTING);
+  assert_screen_actions (console, FALSE);
+  display = connect_display (console, screen);
+  assert_screen_actions (console, TRUE);
+
+  /* Disconnected: off again. */
+  _vireo_display_set_state (display, VIREO_DISPLAY_DISCONNECTED, "The console was closed.");
+  assert_screen_actions (console, FALSE);
+  _vireo_display_set_state (display, VIREO_DISPLAY_CONNECTED, NULL);
+  assert_screen_actions (console, TRUE);
+  vireo_console_set_machine (console, NULL);
+  assert_screen_actions (console, FALSE);
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -318,6 +385,7 @@ main (int   argc,
 
   g_test_add_func ("/viewer/console/display-notify", test_display_notify);
   g_test_add_func ("/viewer/console/template", test_template);
+  g_test_add_func ("/viewer/console/screen-actions", test_screen_actions);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 
   return g_test_run ();

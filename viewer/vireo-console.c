@@ -35,6 +35,7 @@ struct _VireoConsole {
 
   /* Template widgets */
   GtkWidget          *toolbar_revealer;
+  GtkWidget          *send_key_button;
   GtkWidget          *scale_button;
   GtkWidget          *resize_button;
   GtkWidget          *usb_button;
@@ -157,6 +158,19 @@ update_grab_label (VireoConsole *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->grab_label), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
+/* What needs a screen: a screenshot, and keys sent to the guest. */
+static void
+update_actions (VireoConsole *self)
+{
+  gboolean connected = self->display != NULL && vireo_display_get_state (self->display) == VIREO_DISPLAY_CONNECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-key", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-custom", connected);
+  /* A menu of disabled items would still open. */
+  gtk_widget_set_sensitive (self->send_key_button, connected);
+}
+
 /* The grab: while grabbed, every key in the window goes to the guest. */
 
 static gboolean
@@ -239,6 +253,7 @@ static void
 display_state_cb (VireoConsole *self)
 {
   update_status (self);
+  update_actions (self);
   if (vireo_display_get_state (self->display) != VIREO_DISPLAY_CONNECTED)
     vireo_display_set_grabbed (self->display, FALSE);
 }
@@ -270,6 +285,7 @@ set_display (VireoConsole *self,
       gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
       gtk_popover_set_child (GTK_POPOVER (self->usb_popover), NULL);
       gtk_widget_set_visible (self->usb_button, FALSE);
+      update_actions (self);
     }
 
   g_free (self->display_protocol);
@@ -296,6 +312,7 @@ set_display (VireoConsole *self,
   usb_chooser = vireo_display_create_usb_chooser (self->display);
   gtk_popover_set_child (GTK_POPOVER (self->usb_popover), usb_chooser);
   gtk_widget_set_visible (self->usb_button, usb_chooser != NULL);
+  update_actions (self);
 
   if (self->wants_focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->display));
@@ -685,6 +702,7 @@ vireo_console_class_init (VireoConsoleClass *klass)
   vireo_viewer_register_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-console.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, toolbar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, send_key_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, scale_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, resize_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, usb_button);
@@ -721,6 +739,7 @@ vireo_console_init (VireoConsole *self)
   self->grab_keys = g_strdup ("Ctrl+Alt");
   update_grab_label (self);
   update_status (self);
+  update_actions (self);
 }
 
 GtkWidget *
