@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <locale.h>
+#include <string.h>
 
 #include "vireo-console-private.h"
 #include "vireo-display-private.h"
@@ -328,6 +330,63 @@ test_screen_actions (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+error_cb (VireoConsole *console,
+          const char   *message,
+          GPtrArray    *messages)
+{
+  g_ptr_array_add (messages, g_strdup (message));
+}
+
+/* A screenshot is saved as a PNG of the guest's screen; one that cannot be written is said in
+ * a sentence naming the file, through the "error" signal (no warning in the log: run as a
+ * GTest, a warning would abort). */
+static void
+test_screenshot (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (64, 48);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-console-XXXXXX", &error);
+  g_autofree char *good = g_build_filename (dir, "shot.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "missing", "shot.png", NULL);
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  g_autoptr(GdkTexture) saved = NULL;
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  const char *message;
+
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  g_signal_connect (console, "error", G_CALLBACK (error_cb), messages);
+  connect_display (console, screen);
+
+  _vireo_console_save_screenshot (console, good_file);
+  WAIT_FOR (g_file_test (good, G_FILE_TEST_EXISTS) && messages->len == 0);
+  saved = gdk_texture_new_from_file (good_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, 64);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, 48);
+
+  _vireo_console_save_screenshot (console, bad_file);
+  WAIT_FOR (messages->len == 1);
+  message = g_ptr_array_index (messages, 0);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, bad));
+  g_assert_true (g_str_has_suffix (message, "."));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  g_unlink (good);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* 1:1: a guest screen larger than the view scrolls, with scroll bars that show; fit: no scroll
  * bars, the screen is scaled into the view. */
 static void
@@ -386,6 +445,7 @@ main (int   argc,
   g_test_add_func ("/viewer/console/display-notify", test_display_notify);
   g_test_add_func ("/viewer/console/template", test_template);
   g_test_add_func ("/viewer/console/screen-actions", test_screen_actions);
+  g_test_add_func ("/viewer/console/screenshot", test_screenshot);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 
   return g_test_run ();

@@ -29,6 +29,7 @@ struct _VireoConsole {
   /* Owned references */
   VireoDBusMachine   *machine;
   VireoConsoleSource *source;
+  GCancellable       *cancellable;       /* screenshots being written */
   char               *protocol;          /* forced, or NULL for the machine's first */
   char               *grab_keys;         /* "Ctrl+Alt" */
   GtkEventController *grab_controller;   /* on the root while grabbed */
@@ -70,6 +71,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char *
 machine_name (VireoConsole *self)
@@ -496,20 +504,47 @@ send_custom_action (GtkWidget  *widget,
 }
 
 static void
+screenshot_saved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VireoConsole) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_display_save_png_finish (VIREO_DISPLAY (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[ERROR], 0, error->message);
+}
+
+/* Saves the screen as it is now in @file; a failure is the user's to know (VireoConsole::error). */
+void
+_vireo_console_save_screenshot (VireoConsole *self,
+                                GFile        *file)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->display == NULL)
+    {
+      g_signal_emit (self, signals[ERROR], 0, _("There is no screen to save: the console is not connected."));
+      return;
+    }
+
+  vireo_display_save_png_async (self->display, file, self->cancellable, screenshot_saved_cb, g_object_ref (self));
+}
+
+static void
 screenshot_response_cb (GtkNativeDialog *dialog,
                         int              response,
                         VireoConsole    *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->display != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = g_file_get_path (file);
-      if (path != NULL && !vireo_display_save_png (self->display, path, &error))
-        g_warning ("%s", error->message);
+      if (file != NULL)
+        _vireo_console_save_screenshot (self, file);
     }
   g_object_unref (dialog);
 }
@@ -610,6 +645,8 @@ vireo_console_dispose (GObject *object)
 {
   VireoConsole *self = (VireoConsole *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   vireo_console_set_machine (self, NULL);
   g_clear_object (&self->grab_controller);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_CONSOLE);
@@ -699,6 +736,16 @@ vireo_console_class_init (VireoConsoleClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * VireoConsole::error:
+   * @message: a sentence for the user: what failed, and why
+   *
+   * Something the user asked of the console failed (saving a screenshot). The console logs
+   * nothing: its owner shows @message.
+   */
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   vireo_viewer_register_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-console.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, toolbar_revealer);
@@ -736,6 +783,7 @@ vireo_console_init (VireoConsole *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->grab_keys = g_strdup ("Ctrl+Alt");
   update_grab_label (self);
   update_status (self);

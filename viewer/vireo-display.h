@@ -127,6 +127,14 @@ guint64            vireo_display_get_keys_sent        (VireoDisplay       *self)
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);
+void               vireo_display_save_png_async       (VireoDisplay       *self,
+                                                       GFile              *file,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+gboolean           vireo_display_save_png_finish      (VireoDisplay       *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
 void               vireo_display_open                 (VireoDisplay       *self,
                                                        VireoConsoleSource *source);
 void               vireo_display_disconnect           (VireoDisplay       *self);

@@ -15,7 +15,7 @@
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
 
-#include "vireo-console.h"
+#include "vireo-console-private.h"
 #include "vireo-keymap.h"
 #include "vireo-renderer.h"
 #include "vireo-serial-console.h"
@@ -78,6 +78,25 @@ state_name (Viewer *viewer)
     }
 }
 
+/* The text of the message dialog shown, or "none". */
+static char *
+message_dialog_text (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      char *text = NULL;
+
+      if (!GTK_IS_MESSAGE_DIALOG (window) || !gtk_widget_get_visible (GTK_WIDGET (window)))
+        continue;
+      g_object_get (window, "text", &text, NULL);
+      return text;
+    }
+  return g_strdup ("none");
+}
+
 /* Test commands on stdin, one per line, one answer line each. */
 static void
 run_command (Viewer     *viewer,
@@ -123,6 +142,20 @@ run_command (Viewer     *viewer,
         reply ("ok");
       else
         reply ("error %s", error != NULL ? error->message : "no display");
+    }
+  else if (g_str_equal (words[0], "save-screenshot") && words[1] != NULL && viewer->console != NULL)
+    {
+      /* What the screenshot button does once its file chooser answers. */
+      g_autoptr(GFile) file = g_file_new_for_path (words[1]);
+
+      _vireo_console_save_screenshot (viewer->console, file);
+      reply ("ok");
+    }
+  else if (g_str_equal (words[0], "dialog"))
+    {
+      g_autofree char *text = message_dialog_text ();
+
+      reply ("%s", text != NULL ? text : "");
     }
   else if (g_str_equal (words[0], "keys"))
     reply ("%" G_GUINT64_FORMAT, display != NULL ? vireo_display_get_keys_sent (display) : 0);
@@ -175,6 +208,19 @@ read_command (Viewer *viewer)
   g_data_input_stream_read_line_async (viewer->commands, G_PRIORITY_DEFAULT, NULL, command_cb, viewer);
 }
 
+/* What the user asked of the console failed: say so, in a dialog. */
+static void
+console_error_cb (Viewer     *viewer,
+                  const char *message)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (viewer->window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_window (Viewer           *viewer,
              VireoDBusMachine *machine)
@@ -203,6 +249,7 @@ open_window (Viewer           *viewer,
       if (viewer->grab_keys != NULL)
         vireo_console_set_grab_keys (viewer->console, viewer->grab_keys, NULL);
       vireo_console_set_machine (viewer->console, machine);
+      g_signal_connect_swapped (viewer->console, "error", G_CALLBACK (console_error_cb), viewer);
       gtk_window_set_child (viewer->window, GTK_WIDGET (viewer->console));
       vireo_console_connect (viewer->console);
     }

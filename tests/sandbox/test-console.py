@@ -7,20 +7,22 @@ Run inside the hermetic sandbox, with the helper started by it:
     VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
         tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
 
-Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key (the graphical console of a GRUB ISO
-machine, made with make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
-make-linux-iso.sh; under TCG it boots in 20 s to a minute). Without CASE, all of them.
+Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key, screenshot-error (the graphical
+console of a GRUB ISO machine, made with make-grub-iso.sh) and serial (the serial console of a
+Linux ISO machine, made with make-linux-iso.sh; under TCG it boots in 20 s to a minute).
+Without CASE, all of them.
 
 The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
-dbus-run-session, and answers commands on its standard input (state, size, renderer,
-screenshot PATH, focus, text, keys, fullscreen, quit). Keys are typed as real X key events with xdotool, so they
-go through GTK's event handling. What the viewer holds is compared pixel for pixel with what
-libvirt sees (`virsh screenshot`); no OCR: the echo of what was typed is recognised by its
-glyphs, which must equal the glyphs of the typed command one text row above. `screenshot`
-saves the framebuffer the backend decodes into, whatever the renderer; that the renderer
-shows new frames is checked on the X screen, which the frame is scaled to. Under Xvfb GL is
-Mesa's llvmpipe, so the viewer picks GTK's cairo renderer by itself (vnc, spice); vnc-gl asks for
-the GL renderer (GSK_RENDERER=gl) and so runs the console's own GL texture path.
+dbus-run-session, and answers commands on its standard input (state, size, renderer, screenshot
+PATH, save-screenshot PATH, dialog, focus, text, keys, fullscreen, quit). Keys are typed as
+real X key events with xdotool, so they go through GTK's event handling. What the viewer holds
+is compared pixel for pixel with what libvirt sees (`virsh screenshot`); no OCR: the echo of
+what was typed is recognised by its glyphs, which must equal the glyphs of the typed command
+one text row above. `screenshot` saves the framebuffer the backend decodes into, whatever the
+renderer; that the renderer shows new frames is checked on the X screen, which the frame is
+scaled to. Under Xvfb GL is Mesa's llvmpipe, so the viewer picks GTK's cairo renderer by itself
+(vnc, spice); vnc-gl asks for the GL renderer (GSK_RENDERER=gl) and so runs the console's own
+GL texture path.
 The viewer can lag many seconds behind the guest after a burst of updates (a boot), so
 equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught up with.
 
@@ -882,6 +884,34 @@ class ConsoleTest:
             wm.stop()
         viewer.assert_clean(problems)
 
+    def test_screenshot_error(self):
+        """A screenshot that cannot be written is said in a dialog naming the file, and
+        nothing is logged as a warning."""
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+        viewer = Viewer(x, name, ["--protocol=vnc"], "screenshot-error")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            self.wait_prompt(viewer)
+            assert viewer.command("dialog") == "none", "a dialog before any screenshot"
+            target = "/proc/guest-shot.png"
+            assert viewer.command(f"save-screenshot {target}") == "ok"
+            text = []
+
+            def dialog():
+                text[:] = [viewer.command("dialog")]
+                return text[0] != "none"
+            wait_until(dialog, 15, "the dialog saying the screenshot was not saved", interval=0.3)
+            x.screenshot("screenshot-error-1-dialog-window.png")
+            if target not in text[0]:
+                problems.append(f"the dialog does not name {target}: {text[0]!r}")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
     # --- the serial console -------------------------------------------------------------
 
     def test_serial(self):
@@ -1000,6 +1030,7 @@ CASES = [
     ("vnc-gl", "test_vnc_gl"),
     ("vnc-relative", "test_vnc_relative"),
     ("fullscreen-key", "test_fullscreen_key"),
+    ("screenshot-error", "test_screenshot_error"),
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
