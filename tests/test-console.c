@@ -387,6 +387,91 @@ test_screenshot (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Presses Tab (or Shift+Tab) as GtkWindow does, GtkWindow::move-focus, from the screen until
+ * the focus is back on it: whether it went through @target on the way. */
+static gboolean
+tab_reaches (GtkWidget        *window,
+             VireoConsole     *console,
+             GtkDirectionType  direction,
+             GtkWidget        *target)
+{
+  GtkWidget *display = GTK_WIDGET (vireo_console_get_display (console));
+  gboolean reached = FALSE;
+
+  g_assert_nonnull (target);
+  g_assert_true (gtk_widget_grab_focus (display));
+  for (int i = 0; i < 20; i++)
+    {
+      GtkWidget *focus;
+
+      g_signal_emit_by_name (window, "move-focus", direction);
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      if (focus != NULL && (focus == target || gtk_widget_is_ancestor (focus, target)))
+        reached = TRUE;
+      if (focus == display)
+        return reached;
+    }
+  g_assert_not_reached ();
+}
+
+/* The keyboard reaches the whole console: Tab and Shift+Tab from the screen go round the
+ * window through the toolbar and back (going round, the console gave the focus straight back
+ * to the screen, and the toolbar was out of reach). */
+static void
+test_focus_chain (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (64, 48);
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  GtkWidget *root = GTK_WIDGET (console);
+  GtkWidget *reconnect;
+  VireoDisplay *display;
+
+  gtk_window_set_titlebar (GTK_WINDOW (window), gtk_header_bar_new ());
+  gtk_window_set_child (GTK_WINDOW (window), root);
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  display = connect_display (console, screen);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (display)));
+
+  /* Connected. */
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, find_by_tooltip (root, "Send Key")));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, find_by_tooltip (root, "Fullscreen (F11)")));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_BACKWARD, find_by_tooltip (root, "Send Key")));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_BACKWARD, find_by_tooltip (root, "Save a screenshot")));
+
+  /* Disconnected: the status's Reconnect button too. */
+  _vireo_display_set_state (display, VIREO_DISPLAY_DISCONNECTED, "The console was closed.");
+  reconnect = gtk_widget_get_parent (find_label (root, "_Reconnect"));
+  WAIT_FOR (gtk_widget_get_mapped (reconnect));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, reconnect));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, find_by_tooltip (root, "Show at 1:1 scale")));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_BACKWARD, reconnect));
+  g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_BACKWARD, find_by_tooltip (root, "Show at 1:1 scale")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* 1:1: a guest screen larger than the view scrolls, with scroll bars that show; fit: no scroll
  * bars, the screen is scaled into the view. */
 static void
@@ -445,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/viewer/console/display-notify", test_display_notify);
   g_test_add_func ("/viewer/console/template", test_template);
   g_test_add_func ("/viewer/console/screen-actions", test_screen_actions);
+  g_test_add_func ("/viewer/console/focus-chain", test_focus_chain);
   g_test_add_func ("/viewer/console/screenshot", test_screenshot);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 

@@ -612,6 +612,35 @@ vireo_console_grab_focus (GtkWidget *widget)
   return FALSE;
 }
 
+/* Keyboard navigation (Tab, Ctrl+Tab, arrows) through the toolbar, then the screen and the
+ * status, in that order. GTK's own ::focus grabs the focus of a widget that it enters from
+ * outside, which this one gives to the screen: Tab wrapping around the window skipped the
+ * toolbar and came back to the screen. */
+static gboolean
+vireo_console_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  gboolean backward = direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_UP || direction == GTK_DIR_LEFT;
+  gboolean across = direction == GTK_DIR_LEFT || direction == GTK_DIR_RIGHT;
+  GtkWidget *focus_child = gtk_widget_get_focus_child (widget);
+  GtkWidget *child;
+
+  if (focus_child != NULL && gtk_widget_child_focus (focus_child, direction))
+    return TRUE;
+  /* The toolbar is above the screen: left and right stay in the child that has the focus. */
+  if (focus_child != NULL && across)
+    return FALSE;
+
+  if (focus_child != NULL)
+    child = backward ? gtk_widget_get_prev_sibling (focus_child) : gtk_widget_get_next_sibling (focus_child);
+  else
+    child = backward ? gtk_widget_get_last_child (widget) : gtk_widget_get_first_child (widget);
+  for (; child != NULL; child = backward ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_next_sibling (child))
+    if (gtk_widget_child_focus (child, direction))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 vireo_console_root (GtkWidget *widget)
 {
@@ -723,6 +752,7 @@ vireo_console_class_init (VireoConsoleClass *klass)
   object_class->set_property = vireo_console_set_property;
   widget_class->root = vireo_console_root;
   widget_class->grab_focus = vireo_console_grab_focus;
+  widget_class->focus = vireo_console_focus;
   widget_class->unroot = vireo_console_unroot;
 
   properties[PROP_MACHINE] =
