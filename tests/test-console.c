@@ -472,6 +472,42 @@ test_focus_chain (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The toolbar says how to grab the keyboard and how to leave the screen, and the screen's
+ * accessible description says the same. */
+static void
+test_grab_hint (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(Screen) screen = screen_new (64, 48);
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  const char *hint = "Press Ctrl+Alt to grab the keyboard, Ctrl+Tab to leave the screen";
+  const char *grabbed = "Keyboard grabbed: press Ctrl+Alt to release";
+  GtkWidget *label;
+  VireoDisplay *display;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  display = connect_display (console, screen);
+  label = find_label (GTK_WIDGET (console), "Press ");
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, hint);
+  gtk_test_accessible_assert_property (label, GTK_ACCESSIBLE_PROPERTY_LABEL, hint);
+  gtk_test_accessible_assert_property (display, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint);
+
+  vireo_display_set_grabbed (display, TRUE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, grabbed);
+  gtk_test_accessible_assert_property (label, GTK_ACCESSIBLE_PROPERTY_LABEL, grabbed);
+  gtk_test_accessible_assert_property (display, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, grabbed);
+  vireo_display_set_grabbed (display, FALSE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, hint);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* 1:1: a guest screen larger than the view scrolls, with scroll bars that show; fit: no scroll
  * bars, the screen is scaled into the view. */
 static void
@@ -531,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/viewer/console/template", test_template);
   g_test_add_func ("/viewer/console/screen-actions", test_screen_actions);
   g_test_add_func ("/viewer/console/focus-chain", test_focus_chain);
+  g_test_add_func ("/viewer/console/grab-hint", test_grab_hint);
   g_test_add_func ("/viewer/console/screenshot", test_screenshot);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 

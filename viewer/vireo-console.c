@@ -158,12 +158,23 @@ static void
 update_grab_label (VireoConsole *self)
 {
   gboolean grabbed = self->display != NULL && vireo_display_get_grabbed (self->display);
-  g_autofree char *text = grabbed ? g_strdup_printf (_("Keyboard grabbed: press %s to release"), self->grab_keys)
-                                  : g_strdup_printf (_("Press %s to grab the keyboard"), self->grab_keys);
+  g_autofree char *text = NULL;
+
+  /* Not grabbed, Ctrl+Tab leaves the screen (vireo-display-keyboard.c); grabbed, every key
+   * is the guest's. */
+  if (grabbed)
+    text = g_strdup_printf (_("Keyboard grabbed: press %s to release"), self->grab_keys);
+  else
+    text = g_strdup_printf (_("Press %s to grab the keyboard, Ctrl+Tab to leave the screen"), self->grab_keys);
 
   gtk_label_set_label (GTK_LABEL (self->grab_label), text);
-  /* A status region: screen readers announce its changes. */
+  /* Ellipsized in a narrow window: the whole of it on hover. */
+  gtk_widget_set_tooltip_text (self->grab_label, text);
+  /* A status region: screen readers announce its changes. The screen says it too, for
+   * whoever reaches it with the keyboard. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->grab_label), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  if (self->display != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 /* What needs a screen: a screenshot, and keys sent to the guest. */
@@ -311,6 +322,7 @@ set_display (VireoConsole *self,
                                 NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Machine screen"), -1);
+  update_grab_label (self);
   vireo_display_set_grab_keys (self->display, self->grab_keys, NULL);
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);

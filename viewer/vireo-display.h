@@ -124,6 +124,7 @@ void               vireo_display_get_relative_motion  (VireoDisplay       *self,
                                                        gint64             *dx,
                                                        gint64             *dy);
 guint64            vireo_display_get_keys_sent        (VireoDisplay       *self);
+guint              vireo_display_get_keys_held        (VireoDisplay       *self);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
                                                        GError            **error);

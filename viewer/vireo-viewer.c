@@ -159,6 +159,19 @@ run_command (Viewer     *viewer,
     }
   else if (g_str_equal (words[0], "keys"))
     reply ("%" G_GUINT64_FORMAT, display != NULL ? vireo_display_get_keys_sent (display) : 0);
+  else if (g_str_equal (words[0], "held"))
+    reply ("%u", display != NULL ? vireo_display_get_keys_held (display) : 0);
+  else if (g_str_equal (words[0], "focused"))
+    {
+      /* "display" when the keyboard focus is on the guest's screen, else the focused widget's type. */
+      GtkWidget *focus = viewer->window != NULL ? gtk_window_get_focus (viewer->window) : NULL;
+
+      if (focus != NULL && display != NULL
+          && (focus == GTK_WIDGET (display) || gtk_widget_is_ancestor (focus, GTK_WIDGET (display))))
+        reply ("display");
+      else
+        reply ("%s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+    }
   else if (g_str_equal (words[0], "fullscreen"))
     reply ("%s", viewer->window != NULL && gtk_window_is_fullscreen (viewer->window) ? "yes" : "no");
   else if (g_str_equal (words[0], "focus"))

@@ -7,22 +7,22 @@ Run inside the hermetic sandbox, with the helper started by it:
     VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
         tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
 
-Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key, screenshot-error (the graphical
-console of a GRUB ISO machine, made with make-grub-iso.sh) and serial (the serial console of a
-Linux ISO machine, made with make-linux-iso.sh; under TCG it boots in 20 s to a minute).
-Without CASE, all of them.
+Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key, screenshot-error, keyboard (the
+graphical console of a GRUB ISO machine, made with make-grub-iso.sh) and serial (the serial
+console of a Linux ISO machine, made with make-linux-iso.sh; under TCG it boots in 20 s to a
+minute). Without CASE, all of them.
 
 The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
 dbus-run-session, and answers commands on its standard input (state, size, renderer, screenshot
-PATH, save-screenshot PATH, dialog, focus, text, keys, fullscreen, quit). Keys are typed as
-real X key events with xdotool, so they go through GTK's event handling. What the viewer holds
-is compared pixel for pixel with what libvirt sees (`virsh screenshot`); no OCR: the echo of
-what was typed is recognised by its glyphs, which must equal the glyphs of the typed command
-one text row above. `screenshot` saves the framebuffer the backend decodes into, whatever the
-renderer; that the renderer shows new frames is checked on the X screen, which the frame is
-scaled to. Under Xvfb GL is Mesa's llvmpipe, so the viewer picks GTK's cairo renderer by itself
-(vnc, spice); vnc-gl asks for the GL renderer (GSK_RENDERER=gl) and so runs the console's own
-GL texture path.
+PATH, save-screenshot PATH, dialog, focus, focused, text, keys, held, fullscreen, quit). Keys
+are typed as real X key events with xdotool, so they go through GTK's event handling. What the
+viewer holds is compared pixel for pixel with what libvirt sees (`virsh screenshot`); no OCR:
+the echo of what was typed is recognised by its glyphs, which must equal the glyphs of the
+typed command one text row above. `screenshot` saves the framebuffer the backend decodes into,
+whatever the renderer; that the renderer shows new frames is checked on the X screen, which the
+frame is scaled to. Under Xvfb GL is Mesa's llvmpipe, so the viewer picks GTK's cairo renderer
+by itself (vnc, spice); vnc-gl asks for the GL renderer (GSK_RENDERER=gl) and so runs the
+console's own GL texture path.
 The viewer can lag many seconds behind the guest after a burst of updates (a boot), so
 equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught up with.
 
@@ -912,6 +912,75 @@ class ConsoleTest:
             problems += viewer.quit()
         viewer.assert_clean(problems)
 
+    def test_keyboard(self):
+        """The keyboard can always leave the guest's screen. Connected and not grabbed, keys go to
+        the guest but Ctrl+Tab and Ctrl+Shift+Tab move the focus out (the Ctrl the guest got is
+        released); grabbed, those go to the guest too; not connected, the screen takes no key:
+        Tab and Shift+Tab move the focus."""
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+
+        def focus_leaves(viewer, key):
+            assert viewer.command("focus") == "ok"
+            assert viewer.command("focused") == "display", "the screen does not take the focus"
+            x.xdotool("key", key)
+            wait_until(lambda: viewer.command("focused") != "display", 10,
+                       f"{key} to move the focus out of the screen")
+            wait_until(lambda: viewer.command("held") == "0", 10,
+                       f"every key released in the guest after {key}")
+
+        viewer = Viewer(x, name, ["--protocol=vnc"], "keyboard")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            self.wait_prompt(viewer)
+            x.screenshot("keyboard-1-connected-window.png")
+            # Connected: Tab is the guest's (GRUB completes with it).
+            assert viewer.command("focus") == "ok"
+            keys = int(viewer.command("keys"))
+            x.xdotool("key", "Tab")
+            wait_until(lambda: int(viewer.command("keys")) > keys, 10, "Tab sent to the guest")
+            if viewer.command("focused") != "display":
+                problems.append("Tab moved the focus while the screen was connected")
+            focus_leaves(viewer, "ctrl+Tab")
+            focus_leaves(viewer, "ctrl+shift+Tab")
+
+            # Grabbed: Ctrl+Tab is the guest's too.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "yes", 10, "the keyboard grabbed")
+            for key in ("ctrl+Tab",):
+                keys = int(viewer.command("keys"))
+                x.xdotool("key", key)
+                wait_until(lambda: int(viewer.command("keys")) >= keys + 2, 10,
+                           f"{key} sent to the guest while grabbed")
+                if viewer.command("focused") != "display":
+                    problems.append(f"{key} moved the focus while the keyboard was grabbed")
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "no", 10, "the grab let go")
+            wait_until(lambda: viewer.command("held") == "0", 10, "every key released after the grab")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
+        # Not connected (the machine stopped under it): the screen takes no key.
+        viewer = Viewer(x, name, ["--protocol=vnc"], "keyboard-off")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            self.h.force_off(path)
+            viewer.wait_state("disconnected", 30)
+            focus_leaves(viewer, "Tab")
+            x.screenshot("keyboard-2-not-running-window.png")
+            focus_leaves(viewer, "shift+Tab")
+            if viewer.command("keys") != "0":
+                problems.append("keys went to a guest that is not connected")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
     # --- the serial console -------------------------------------------------------------
 
     def test_serial(self):
@@ -1031,6 +1100,7 @@ CASES = [
     ("vnc-relative", "test_vnc_relative"),
     ("fullscreen-key", "test_fullscreen_key"),
     ("screenshot-error", "test_screenshot_error"),
+    ("keyboard", "test_keyboard"),
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
