@@ -348,7 +348,17 @@ static void
 startup_cb (GtkApplication *app,
             Viewer         *viewer)
 {
+  /* The window's one shortcut: closing it. The application's shortcuts come before the
+   * focused widget, so they work while the screen has the focus; while the keyboard is
+   * grabbed the console takes every key first (it adds its controller later, and GTK runs a
+   * widget's controllers newest first), and the guest gets them. A terminal needs Ctrl+W and
+   * Ctrl+Q itself: with the serial console, Ctrl+Shift+W and Ctrl+Shift+Q, as in GNOME
+   * Terminal. */
+  static const char *const graphical_close[] = { "<Control>w", "<Control>q", NULL };
+  static const char *const serial_close[] = { "<Control><Shift>w", "<Control><Shift>q", NULL };
   g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_application_set_accels_for_action (app, "window.close", viewer->serial ? serial_close : graphical_close);
 
   gtk_css_provider_load_from_data (provider, "window.solid-csd { box-shadow: none; }", -1);
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),

@@ -465,6 +465,14 @@ class Viewer:
         self.logf.close()
         self.answers.close()
 
+    def wait_exit(self, timeout, what):
+        """Waits for the viewer to exit by itself (its window closed)."""
+        try:
+            self.proc.wait(scaled(timeout))
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the viewer did not exit after {what}:\n" + self.log_tail()) from None
+        log(f"{self.name}: exited ({self.proc.returncode}) after {what}")
+
     def criticals(self):
         with open(self.log_path, errors="replace") as f:
             return [line.rstrip() for line in f
@@ -915,8 +923,8 @@ class ConsoleTest:
     def test_keyboard(self):
         """The keyboard can always leave the guest's screen. Connected and not grabbed, keys go to
         the guest but Ctrl+Tab and Ctrl+Shift+Tab move the focus out (the Ctrl the guest got is
-        released); grabbed, those go to the guest too; not connected, the screen takes no key:
-        Tab and Shift+Tab move the focus."""
+        released), and Ctrl+Q closes the window; grabbed, all of those go to the guest; not
+        connected, the screen takes no key: Tab moves the focus, Ctrl+W closes the window."""
         name, path = self.grub_machine()
         if self.h.state(path) != "running":
             self.h.start(path)
@@ -947,20 +955,27 @@ class ConsoleTest:
             focus_leaves(viewer, "ctrl+Tab")
             focus_leaves(viewer, "ctrl+shift+Tab")
 
-            # Grabbed: Ctrl+Tab is the guest's too.
+            # Grabbed: Ctrl+Tab, Ctrl+Q and Ctrl+W are the guest's too.
             assert viewer.command("focus") == "ok"
             x.xdotool("key", "ctrl+alt")
             wait_until(lambda: viewer.command("grabbed") == "yes", 10, "the keyboard grabbed")
-            for key in ("ctrl+Tab",):
+            for key in ("ctrl+Tab", "ctrl+q", "ctrl+w"):
                 keys = int(viewer.command("keys"))
                 x.xdotool("key", key)
                 wait_until(lambda: int(viewer.command("keys")) >= keys + 2, 10,
                            f"{key} sent to the guest while grabbed")
                 if viewer.command("focused") != "display":
                     problems.append(f"{key} moved the focus while the keyboard was grabbed")
+                if viewer.proc.poll() is not None:
+                    raise AssertionError(f"{key} closed the viewer while the keyboard was grabbed")
             x.xdotool("key", "ctrl+alt")
             wait_until(lambda: viewer.command("grabbed") == "no", 10, "the grab let go")
             wait_until(lambda: viewer.command("held") == "0", 10, "every key released after the grab")
+
+            # Not grabbed, the screen focused: Ctrl+Q closes the window.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+q")
+            viewer.wait_exit(10, "Ctrl+Q on the screen, not grabbed")
         finally:
             problems += viewer.quit()
         viewer.assert_clean(problems)
@@ -977,6 +992,9 @@ class ConsoleTest:
             focus_leaves(viewer, "shift+Tab")
             if viewer.command("keys") != "0":
                 problems.append("keys went to a guest that is not connected")
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+w")
+            viewer.wait_exit(10, "Ctrl+W on a screen that is not connected")
         finally:
             problems += viewer.quit()
         viewer.assert_clean(problems)
@@ -1054,6 +1072,14 @@ class ConsoleTest:
             # Started again, it opens the serial console by itself.
             self.h.start(path)
             viewer.wait_state("connected", 30)
+
+            # Ctrl+W is the terminal's (it erases a word); Ctrl+Shift+W closes the window.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+w")
+            if viewer.state() != "connected":
+                problems.append("Ctrl+W in the serial console closed it")
+            x.xdotool("key", "ctrl+shift+w")
+            viewer.wait_exit(10, "Ctrl+Shift+W in the serial console")
         finally:
             problems += viewer.quit()
         viewer.assert_clean(problems)
