@@ -37,6 +37,7 @@ struct _VireoSerialConsole {
   GtkWidget        *reconnect_button;
 
   gboolean          wanted;
+  gboolean          taken_over;      /* the stream ended while the machine ran */
 };
 
 G_DEFINE_FINAL_TYPE (VireoSerialConsole, vireo_serial_console, GTK_TYPE_WIDGET)
@@ -70,6 +71,7 @@ close_stream (VireoSerialConsole *self,
 {
   gboolean was_connected = self->stream != NULL;
 
+  self->taken_over = FALSE;
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
   /* The reads and writes still pending end cancelled; the socket closes now, not when they
@@ -112,7 +114,16 @@ read_cb (GObject      *source,
 
   if (error != NULL)
     g_debug ("Serial console: %s", error->message);
-  close_stream (self, _("The serial console closed: the machine stopped."));
+  /* The helper ends the stream when the machine stops, and when another program opens the
+   * console with "force" (vireoctl serial --force): then the machine still runs. The stream
+   * can end before the machine's state says that it stopped: machine_state_cb corrects it. */
+  if (machine_running (self))
+    {
+      close_stream (self, _("Another program took the serial console over. Reconnect to take it back."));
+      self->taken_over = TRUE;
+    }
+  else
+    close_stream (self, _("The serial console closed: the machine stopped."));
 }
 
 static void
@@ -199,9 +210,14 @@ open_serial_cb (GObject      *source,
     return;
   if (fd < 0 || (socket = g_socket_new_from_fd (fd, &error)) == NULL)
     {
+      g_autofree char *sentence = NULL;
+      g_autofree char *detail = NULL;
+
       if (fd >= 0)
         close (fd);
-      close_stream (self, error->message);
+      /* The sentence, without libvirt's words on a second line. */
+      vireo_error_get_text (error, &sentence, &detail);
+      close_stream (self, sentence);
       return;
     }
 
@@ -211,6 +227,17 @@ open_serial_cb (GObject      *source,
   show_status (self, NULL);
   gtk_widget_grab_focus (self->terminal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+/* @force takes the console over from another program. */
+static void
+open_serial (VireoSerialConsole *self,
+             gboolean            force)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  vireo_machine_open_serial_async (self->machine, force, self->cancellable, open_serial_cb, g_object_ref (self));
 }
 
 /**
@@ -235,10 +262,7 @@ vireo_serial_console_connect (VireoSerialConsole *self)
       return;
     }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  vireo_machine_open_serial_async (self->machine, FALSE, self->cancellable, open_serial_cb, g_object_ref (self));
+  open_serial (self, FALSE);
 }
 
 void
@@ -277,15 +301,31 @@ vireo_serial_console_get_text (VireoSerialConsole *self)
 static void
 machine_state_cb (VireoSerialConsole *self)
 {
-  if (self->wanted && self->stream == NULL && machine_running (self))
+  if (self->stream != NULL)
+    return;
+
+  if (self->taken_over && !machine_running (self))
+    {
+      /* The stream ended as the machine stopped, before its state said so. */
+      self->taken_over = FALSE;
+      show_status (self, _("The serial console closed: the machine stopped."));
+    }
+  if (self->wanted && machine_running (self) && !self->taken_over)
     vireo_serial_console_connect (self);
-  else if (self->stream == NULL)
+  else
     show_status (self, gtk_label_get_label (GTK_LABEL (self->status_label)));
 }
 
 static void
 reconnect_clicked_cb (VireoSerialConsole *self)
 {
+  /* Taken over: the user asks for it back, as the other program took it. */
+  if (self->taken_over && self->machine != NULL && self->stream == NULL && machine_running (self))
+    {
+      self->wanted = TRUE;
+      open_serial (self, TRUE);
+      return;
+    }
   vireo_serial_console_connect (self);
 }
 

@@ -97,6 +97,50 @@ message_dialog_text (void)
   return g_strdup ("none");
 }
 
+/* What the console says instead of the guest's screen or terminal, and its buttons: the text
+ * of every label shown in its overlays, joined with " | ". */
+static void
+collect_status (GtkWidget *widget,
+                GString   *texts)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_label (GTK_LABEL (widget))[0] != '\0')
+    g_string_append_printf (texts, "%s%s", texts->len > 0 ? " | " : "", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_status (child, texts);
+}
+
+static char *
+status_text (GtkWidget *console)
+{
+  GString *texts = g_string_new (NULL);
+  GtkWidget *overlay = console != NULL ? gtk_widget_get_first_child (console) : NULL;
+
+  /* The overlays of the console's GtkOverlay, not its toolbar nor the terminal. */
+  while (overlay != NULL && !GTK_IS_OVERLAY (overlay))
+    overlay = gtk_widget_get_next_sibling (overlay);
+  if (overlay != NULL)
+    for (GtkWidget *child = gtk_widget_get_first_child (overlay); child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (child != gtk_overlay_get_child (GTK_OVERLAY (overlay)))
+        collect_status (child, texts);
+  return g_string_free (texts, FALSE);
+}
+
+/* Clicks the Reconnect button the console shows, as a user would. */
+static gboolean
+click_reconnect (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), _("_Reconnect")) == 0)
+    return gtk_widget_activate (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (click_reconnect (child))
+      return TRUE;
+  return FALSE;
+}
+
 /* Test commands on stdin, one per line, one answer line each. */
 static void
 run_command (Viewer     *viewer,
@@ -151,6 +195,15 @@ run_command (Viewer     *viewer,
       _vireo_console_save_screenshot (viewer->console, file);
       reply ("ok");
     }
+  else if (g_str_equal (words[0], "status"))
+    {
+      GtkWidget *console = viewer->serial_console != NULL ? GTK_WIDGET (viewer->serial_console) : GTK_WIDGET (viewer->console);
+      g_autofree char *text = status_text (console);
+
+      reply ("%s", text);
+    }
+  else if (g_str_equal (words[0], "reconnect"))
+    reply ("%s", viewer->window != NULL && click_reconnect (GTK_WIDGET (viewer->window)) ? "ok" : "error no Reconnect button");
   else if (g_str_equal (words[0], "dialog"))
     {
       g_autofree char *text = message_dialog_text ();

@@ -14,15 +14,15 @@ minute). Without CASE, all of them.
 
 The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
 dbus-run-session, and answers commands on its standard input (state, size, renderer, screenshot
-PATH, save-screenshot PATH, dialog, focus, focused, text, keys, held, fullscreen, quit). Keys
-are typed as real X key events with xdotool, so they go through GTK's event handling. What the
-viewer holds is compared pixel for pixel with what libvirt sees (`virsh screenshot`); no OCR:
-the echo of what was typed is recognised by its glyphs, which must equal the glyphs of the
-typed command one text row above. `screenshot` saves the framebuffer the backend decodes into,
-whatever the renderer; that the renderer shows new frames is checked on the X screen, which the
-frame is scaled to. Under Xvfb GL is Mesa's llvmpipe, so the viewer picks GTK's cairo renderer
-by itself (vnc, spice); vnc-gl asks for the GL renderer (GSK_RENDERER=gl) and so runs the
-console's own GL texture path.
+PATH, save-screenshot PATH, dialog, status, reconnect, focus, focused, text, keys, held,
+fullscreen, quit). Keys are typed as real X key events with xdotool, so they go through GTK's
+event handling. What the viewer holds is compared pixel for pixel with what libvirt sees
+(`virsh screenshot`); no OCR: the echo of what was typed is recognised by its glyphs, which
+must equal the glyphs of the typed command one text row above. `screenshot` saves the
+framebuffer the backend decodes into, whatever the renderer; that the renderer shows new frames
+is checked on the X screen, which the frame is scaled to. Under Xvfb GL is Mesa's llvmpipe, so
+the viewer picks GTK's cairo renderer by itself (vnc, spice); vnc-gl asks for the GL renderer
+(GSK_RENDERER=gl) and so runs the console's own GL texture path.
 The viewer can lag many seconds behind the guest after a burst of updates (a boot), so
 equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught up with.
 
@@ -276,6 +276,22 @@ class Helper:
             spec["graphics"] = GLib.Variant("as", graphics)
         (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
         return path
+
+    def open_serial(self, path, force=False):
+        """Machine.OpenSerial: the serial console's socket, as another program would have it."""
+        params = GLib.Variant("(a{sv})", ({"force": GLib.Variant("b", force)},))
+        try:
+            r, fds = self.conn.call_with_unix_fd_list_sync(
+                BUS_NAME, path, MACHINE_IFACE, "OpenSerial", params, GLib.VariantType("(h)"),
+                Gio.DBusCallFlags.NONE, int(scaled(60) * 1000), None, None)
+        except GLib.Error as e:
+            raise AssertionError(f"OpenSerial failed: {e.message}") from None
+        (index,) = r.unpack()
+        owned = fds.steal_fds()
+        for i, fd in enumerate(owned):
+            if i != index:
+                os.close(fd)
+        return owned[index]
 
     def start(self, path):
         self.machine(path, "Start")
@@ -1066,9 +1082,33 @@ class ConsoleTest:
             except AssertionError as e:
                 problems.append(f"{e}: the terminal has it, the window does not show it")
 
+            # Another program takes the serial console over (vireoctl serial --force): the
+            # viewer says so, not that the machine stopped, and its Reconnect takes it back.
+            other = self.h.open_serial(path, force=True)
+            try:
+                viewer.wait_state("disconnected", 30)
+                status = viewer.command("status")
+                x.screenshot("serial-4-taken-over-window.png")
+                assert "Another program took the serial console over" in status, \
+                    f"taken over, the viewer says {status!r}"
+                assert "_Reconnect" in status, f"taken over, no Reconnect button: {status!r}"
+                assert self.h.state(path) == "running", "the machine stopped"
+                assert viewer.command("reconnect") == "ok"
+                viewer.wait_state("connected", 30)
+
+                def other_ended():
+                    ready, _, _ = select.select([other], [], [], 0)
+                    return bool(ready) and os.read(other, 4096) == b""
+                wait_until(other_ended, 15, "the other program's serial console to end",
+                           interval=0.2)
+            finally:
+                os.close(other)
+
             self.h.force_off(path)
             viewer.wait_state("disconnected", 30)
-            x.screenshot("serial-4-off-window.png")
+            wait_until(lambda: "the machine stopped" in viewer.command("status"), 10,
+                       "the viewer to say that the machine stopped")
+            x.screenshot("serial-5-off-window.png")
             # Started again, it opens the serial console by itself.
             self.h.start(path)
             viewer.wait_state("connected", 30)
