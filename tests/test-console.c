@@ -508,6 +508,75 @@ test_grab_hint (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The padding between the status box's edge and what it shows: @top above its first visible
+ * child, @bottom below its last. */
+static void
+status_padding (GtkWidget *label,
+                double    *top,
+                double    *bottom)
+{
+  GtkWidget *box = label;
+  GtkWidget *first = NULL, *last = NULL;
+  graphene_rect_t bounds;
+
+  while (box != NULL && !gtk_widget_has_css_class (box, "osd"))
+    box = gtk_widget_get_parent (box);
+  g_assert_nonnull (box);
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_parent (label)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      {
+        first = first != NULL ? first : child;
+        last = child;
+      }
+
+  g_assert_true (gtk_widget_compute_bounds (first, box, &bounds));
+  *top = bounds.origin.y;
+  g_assert_true (gtk_widget_compute_bounds (last, box, &bounds));
+  *bottom = gtk_widget_get_height (box) - (bounds.origin.y + bounds.size.height);
+}
+
+/* The status box has the same padding above and below, whether its Reconnect button shows
+ * (Disconnected) or not (Not Running, where the message touched its bottom edge). */
+static void
+test_status_padding (void)
+{
+  static const char *const vnc[] = { "vnc", NULL };
+  g_autoptr(VireoDBusMachine) machine = running_machine (vnc);
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  GtkWidget *window = gtk_window_new ();
+  VireoConsole *console = VIREO_CONSOLE (vireo_console_new ());
+  GtkWidget *title;
+  double top, bottom;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  vireo_dbus_machine_set_state (machine, "shutoff");
+  vireo_console_set_machine (console, machine);
+  _vireo_console_set_source (console, VIREO_CONSOLE_SOURCE (source));
+  vireo_console_connect (console);
+  gtk_window_present (GTK_WINDOW (window));
+  title = find_label (GTK_WIDGET (console), "Not Running");
+  g_assert_nonnull (title);
+  WAIT_FOR (gtk_widget_get_mapped (title) && gtk_widget_get_height (title) > 0);
+  status_padding (title, &top, &bottom);
+  g_test_message ("Not Running: %g above, %g below", top, bottom);
+  g_assert_cmpfloat (top, >=, 12);
+  g_assert_cmpfloat_with_epsilon (bottom, top, 1);
+
+  /* Running, the connection refused: Disconnected, with Reconnect. */
+  vireo_dbus_machine_set_state (machine, "running");
+  WAIT_FOR (find_label (GTK_WIDGET (console), "Disconnected") != NULL
+            && gtk_widget_get_mapped (find_label (GTK_WIDGET (console), "_Reconnect")));
+  WAIT_FOR (gtk_widget_get_height (gtk_widget_get_parent (find_label (GTK_WIDGET (console), "_Reconnect"))) > 0);
+  status_padding (title, &top, &bottom);
+  g_test_message ("Disconnected: %g above, %g below", top, bottom);
+  g_assert_cmpfloat (top, >=, 12);
+  g_assert_cmpfloat_with_epsilon (bottom, top, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* 1:1: a guest screen larger than the view scrolls, with scroll bars that show; fit: no scroll
  * bars, the screen is scaled into the view. */
 static void
@@ -569,6 +638,7 @@ main (int   argc,
   g_test_add_func ("/viewer/console/focus-chain", test_focus_chain);
   g_test_add_func ("/viewer/console/grab-hint", test_grab_hint);
   g_test_add_func ("/viewer/console/screenshot", test_screenshot);
+  g_test_add_func ("/viewer/console/status-padding", test_status_padding);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 
   return g_test_run ();

@@ -412,7 +412,7 @@ vireo_serial_console_class_init (VireoSerialConsoleClass *klass)
 static void
 vireo_serial_console_init (VireoSerialConsole *self)
 {
-  GtkWidget *scrolled;
+  GtkWidget *scrolled, *status_content;
 
   self->pending = g_byte_array_new ();
   self->overlay = gtk_overlay_new ();
@@ -429,20 +429,30 @@ vireo_serial_console_init (VireoSerialConsole *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->terminal);
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), scrolled);
 
-  self->status_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->status_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_halign (self->status_box, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->status_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (self->status_box, 24);
+  gtk_widget_set_margin_end (self->status_box, 24);
   gtk_widget_add_css_class (self->status_box, "osd");
+  /* The padding, the same on every side, as the graphical console's (ui/vireo-console.ui). */
+  status_content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (status_content, 18);
+  gtk_widget_set_margin_bottom (status_content, 18);
+  gtk_widget_set_margin_start (status_content, 24);
+  gtk_widget_set_margin_end (status_content, 24);
+  gtk_box_append (GTK_BOX (self->status_box), status_content);
   self->status_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->status_label), GTK_JUSTIFY_CENTER);
   self->reconnect_button = gtk_button_new_with_mnemonic (_("_Reconnect"));
   gtk_widget_set_halign (self->reconnect_button, GTK_ALIGN_CENTER);
   /* Readable on the dark status box and the black terminal, in light and dark styles. */
   gtk_widget_add_css_class (self->reconnect_button, "pill");
   gtk_widget_add_css_class (self->reconnect_button, "suggested-action");
   g_signal_connect_swapped (self->reconnect_button, "clicked", G_CALLBACK (reconnect_clicked_cb), self);
-  gtk_box_append (GTK_BOX (self->status_box), self->status_label);
-  gtk_box_append (GTK_BOX (self->status_box), self->reconnect_button);
+  gtk_box_append (GTK_BOX (status_content), self->status_label);
+  gtk_box_append (GTK_BOX (status_content), self->reconnect_button);
   gtk_widget_set_visible (self->status_box, FALSE);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->status_box);
 }
