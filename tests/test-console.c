@@ -12,6 +12,7 @@
 
 #include "vireo-console-private.h"
 #include "vireo-display-private.h"
+#include "vireo-renderer.h"
 
 /* A console source with no sockets: every request fails, a main-loop turn later. */
 #define TEST_TYPE_SOURCE (test_source_get_type ())
@@ -629,7 +630,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   setlocale (LC_ALL, "C.UTF-8");
+  /* As the app and vireo-viewer do: on Xvfb, GL off. Mesa's llvmpipe would compile shaders
+   * for the windows these tests show, and its JIT registering unwind tables deadlocks with
+   * LeakSanitizer's full unwinding (fast_unwind_on_malloc=0, meson.build). */
+  vireo_renderer_choose ();
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/viewer/console/display-notify", test_display_notify);
@@ -641,5 +648,9 @@ main (int   argc,
   g_test_add_func ("/viewer/console/status-padding", test_status_padding);
   g_test_add_func ("/viewer/console/one-to-one-scrolls", test_one_to_one_scrolls);
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* The windows shown laid text out: pango's font map keeps the fonts it matched for the
+   * process, which LeakSanitizer would report. */
+  pango_cairo_font_map_set_default (NULL);
+  return status;
 }
