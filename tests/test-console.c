@@ -455,6 +455,10 @@ test_focus_chain (void)
   gtk_window_present (GTK_WINDOW (window));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (display)));
 
+  /* Focusing the console focuses its screen. */
+  g_assert_true (gtk_widget_grab_focus (root));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == GTK_WIDGET (display));
+
   /* Connected. */
   g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, find_by_tooltip (root, "Send Key")));
   g_assert_true (tab_reaches (window, console, GTK_DIR_TAB_FORWARD, find_by_tooltip (root, "Fullscreen (F11)")));

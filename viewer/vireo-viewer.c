@@ -320,6 +320,9 @@ open_window (Viewer           *viewer,
       vireo_console_connect (viewer->console);
     }
 
+  /* The keyboard starts on the guest's screen or terminal, not on the first button of the
+   * console's toolbar, where GTK would put it. */
+  gtk_widget_grab_focus (gtk_window_get_child (viewer->window));
   gtk_window_present (viewer->window);
 
   if (viewer->test_commands)

@@ -959,6 +959,9 @@ class ConsoleTest:
         problems = []
         try:
             viewer.wait_state("connected", 60)
+            # The keyboard starts on the screen, not on the toolbar.
+            assert viewer.command("focused") == "display", \
+                f"the viewer starts with the focus on {viewer.command('focused')}"
             self.wait_prompt(viewer)
             x.screenshot("keyboard-1-connected-window.png")
             # Connected: Tab is the guest's (GRUB completes with it).
