@@ -29,12 +29,14 @@ struct _VireoConsole {
   /* Owned references */
   VireoDBusMachine   *machine;
   VireoConsoleSource *source;
+  GCancellable       *cancellable;       /* screenshots being written */
   char               *protocol;          /* forced, or NULL for the machine's first */
   char               *grab_keys;         /* "Ctrl+Alt" */
   GtkEventController *grab_controller;   /* on the root while grabbed */
 
   /* Template widgets */
   GtkWidget          *toolbar_revealer;
+  GtkWidget          *send_key_button;
   GtkWidget          *scale_button;
   GtkWidget          *resize_button;
   GtkWidget          *usb_button;
@@ -69,6 +71,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char *
 machine_name (VireoConsole *self)
@@ -149,12 +158,36 @@ static void
 update_grab_label (VireoConsole *self)
 {
   gboolean grabbed = self->display != NULL && vireo_display_get_grabbed (self->display);
-  g_autofree char *text = grabbed ? g_strdup_printf (_("Keyboard grabbed: press %s to release"), self->grab_keys)
-                                  : g_strdup_printf (_("Press %s to grab the keyboard"), self->grab_keys);
+  g_autofree char *text = NULL;
+
+  /* Not grabbed, Ctrl+Tab leaves the screen (vireo-display-keyboard.c); grabbed, every key
+   * is the guest's. */
+  if (grabbed)
+    text = g_strdup_printf (_("Keyboard grabbed: press %s to release"), self->grab_keys);
+  else
+    text = g_strdup_printf (_("Press %s to grab the keyboard, Ctrl+Tab to leave the screen"), self->grab_keys);
 
   gtk_label_set_label (GTK_LABEL (self->grab_label), text);
-  /* A status region: screen readers announce its changes. */
+  /* Ellipsized in a narrow window: the whole of it on hover. */
+  gtk_widget_set_tooltip_text (self->grab_label, text);
+  /* A status region: screen readers announce its changes. The screen says it too, for
+   * whoever reaches it with the keyboard. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->grab_label), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  if (self->display != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* What needs a screen: a screenshot, and keys sent to the guest. */
+static void
+update_actions (VireoConsole *self)
+{
+  gboolean connected = self->display != NULL && vireo_display_get_state (self->display) == VIREO_DISPLAY_CONNECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-key", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-custom", connected);
+  /* A menu of disabled items would still open. */
+  gtk_widget_set_sensitive (self->send_key_button, connected);
 }
 
 /* The grab: while grabbed, every key in the window goes to the guest. */
@@ -239,6 +272,7 @@ static void
 display_state_cb (VireoConsole *self)
 {
   update_status (self);
+  update_actions (self);
   if (vireo_display_get_state (self->display) != VIREO_DISPLAY_CONNECTED)
     vireo_display_set_grabbed (self->display, FALSE);
 }
@@ -270,6 +304,7 @@ set_display (VireoConsole *self,
       gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), NULL);
       gtk_popover_set_child (GTK_POPOVER (self->usb_popover), NULL);
       gtk_widget_set_visible (self->usb_button, FALSE);
+      update_actions (self);
     }
 
   g_free (self->display_protocol);
@@ -287,6 +322,7 @@ set_display (VireoConsole *self,
                                 NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Machine screen"), -1);
+  update_grab_label (self);
   vireo_display_set_grab_keys (self->display, self->grab_keys, NULL);
   g_signal_connect_swapped (self->display, "notify::state", G_CALLBACK (display_state_cb), self);
   g_signal_connect_swapped (self->display, "notify::error-message", G_CALLBACK (update_status), self);
@@ -296,6 +332,7 @@ set_display (VireoConsole *self,
   usb_chooser = vireo_display_create_usb_chooser (self->display);
   gtk_popover_set_child (GTK_POPOVER (self->usb_popover), usb_chooser);
   gtk_widget_set_visible (self->usb_button, usb_chooser != NULL);
+  update_actions (self);
 
   if (self->wants_focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->display));
@@ -479,20 +516,47 @@ send_custom_action (GtkWidget  *widget,
 }
 
 static void
+screenshot_saved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VireoConsole) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_display_save_png_finish (VIREO_DISPLAY (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[ERROR], 0, error->message);
+}
+
+/* Saves the screen as it is now in @file; a failure is the user's to know (VireoConsole::error). */
+void
+_vireo_console_save_screenshot (VireoConsole *self,
+                                GFile        *file)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->display == NULL)
+    {
+      g_signal_emit (self, signals[ERROR], 0, _("There is no screen to save: the console is not connected."));
+      return;
+    }
+
+  vireo_display_save_png_async (self->display, file, self->cancellable, screenshot_saved_cb, g_object_ref (self));
+}
+
+static void
 screenshot_response_cb (GtkNativeDialog *dialog,
                         int              response,
                         VireoConsole    *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->display != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = g_file_get_path (file);
-      if (path != NULL && !vireo_display_save_png (self->display, path, &error))
-        g_warning ("%s", error->message);
+      if (file != NULL)
+        _vireo_console_save_screenshot (self, file);
     }
   g_object_unref (dialog);
 }
@@ -560,6 +624,35 @@ vireo_console_grab_focus (GtkWidget *widget)
   return FALSE;
 }
 
+/* Keyboard navigation (Tab, Ctrl+Tab, arrows) through the toolbar, then the screen and the
+ * status, in that order. GTK's own ::focus grabs the focus of a widget that it enters from
+ * outside, which this one gives to the screen: Tab wrapping around the window skipped the
+ * toolbar and came back to the screen. */
+static gboolean
+vireo_console_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  gboolean backward = direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_UP || direction == GTK_DIR_LEFT;
+  gboolean across = direction == GTK_DIR_LEFT || direction == GTK_DIR_RIGHT;
+  GtkWidget *focus_child = gtk_widget_get_focus_child (widget);
+  GtkWidget *child;
+
+  if (focus_child != NULL && gtk_widget_child_focus (focus_child, direction))
+    return TRUE;
+  /* The toolbar is above the screen: left and right stay in the child that has the focus. */
+  if (focus_child != NULL && across)
+    return FALSE;
+
+  if (focus_child != NULL)
+    child = backward ? gtk_widget_get_prev_sibling (focus_child) : gtk_widget_get_next_sibling (focus_child);
+  else
+    child = backward ? gtk_widget_get_last_child (widget) : gtk_widget_get_first_child (widget);
+  for (; child != NULL; child = backward ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_next_sibling (child))
+    if (gtk_widget_child_focus (child, direction))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 vireo_console_root (GtkWidget *widget)
 {
@@ -593,6 +686,8 @@ vireo_console_dispose (GObject *object)
 {
   VireoConsole *self = (VireoConsole *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   vireo_console_set_machine (self, NULL);
   g_clear_object (&self->grab_controller);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_CONSOLE);
@@ -669,6 +764,7 @@ vireo_console_class_init (VireoConsoleClass *klass)
   object_class->set_property = vireo_console_set_property;
   widget_class->root = vireo_console_root;
   widget_class->grab_focus = vireo_console_grab_focus;
+  widget_class->focus = vireo_console_focus;
   widget_class->unroot = vireo_console_unroot;
 
   properties[PROP_MACHINE] =
@@ -682,9 +778,20 @@ vireo_console_class_init (VireoConsoleClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * VireoConsole::error:
+   * @message: a sentence for the user: what failed, and why
+   *
+   * Something the user asked of the console failed (saving a screenshot). The console logs
+   * nothing: its owner shows @message.
+   */
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   vireo_viewer_register_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-console.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, toolbar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsole, send_key_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, scale_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, resize_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsole, usb_button);
@@ -718,9 +825,11 @@ vireo_console_init (VireoConsole *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->grab_keys = g_strdup ("Ctrl+Alt");
   update_grab_label (self);
   update_status (self);
+  update_actions (self);
 }
 
 GtkWidget *

@@ -12,6 +12,17 @@
 
 G_BEGIN_DECLS
 
+/*
+ * VireoConsole: a machine's graphical console, with its toolbar and status.
+ *
+ * Signals:
+ *   "error" (VireoConsole *console, const char *message): something the user asked of the
+ *     console failed, such as saving a screenshot to a folder they may not write to.
+ *     @message is one sentence for the user that says what failed and why (it names the
+ *     file). The console logs nothing for it: its owner shows @message (the app as a toast,
+ *     vireo-viewer in a dialog).
+ */
+
 #define VIREO_TYPE_CONSOLE (vireo_console_get_type ())
 G_DECLARE_FINAL_TYPE (VireoConsole, vireo_console, VIREO, CONSOLE, GtkWidget)
 

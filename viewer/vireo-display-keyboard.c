@@ -2,7 +2,8 @@
  *
  * Keys: GDK hardware key codes to Linux key codes to the guest, the keys the guest holds down
  * (released on focus loss, ungrab and disconnect, so that no modifier sticks), the grab
- * combination, and F11 left to the window while the keyboard is not grabbed.
+ * combination, and what is left to the window: every key while not connected; F11 and
+ * Ctrl+Tab (leaving the display) while connected but not grabbed; nothing while grabbed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -118,6 +119,18 @@ combo_pressed (VireoDisplayPrivate *priv)
   return n;
 }
 
+/* Ctrl+Tab and Ctrl+Shift+Tab: GTK's keys for leaving a widget that takes Tab itself, as
+ * GtkTextView does. The scrolled window around the display binds them to move-focus-out. */
+static gboolean
+is_leave_key (guint           keyval,
+              GdkModifierType state)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+
+  return (keyval == GDK_KEY_Tab || keyval == GDK_KEY_ISO_Left_Tab || keyval == GDK_KEY_KP_Tab)
+         && (mods & ~GDK_SHIFT_MASK) == GDK_CONTROL_MASK;
+}
+
 static gboolean
 key_pressed_cb (VireoDisplay          *self,
                 guint                  keyval,
@@ -128,11 +141,21 @@ key_pressed_cb (VireoDisplay          *self,
   VireoDisplayPrivate *priv = _vireo_display_get_private (self);
   guint evdev = vireo_keymap_gdk_keycode_to_evdev (keycode);
 
-  /* Not grabbed, the window's fullscreen key stays the window's (the console binds it); while
-   * grabbed every key goes to the guest. */
+  /* No guest to type to: keys move the focus and reach the window's shortcuts, as anywhere. */
+  if (priv->state != VIREO_DISPLAY_CONNECTED)
+    return FALSE;
+
+  /* Not grabbed, the window's fullscreen key stays the window's (the console binds it), and
+   * Ctrl+Tab leaves the display; the Ctrl the guest got is released when the focus goes
+   * (focus_leave_cb). While grabbed every key goes to the guest. */
   if (!priv->grabbed && keyval == GDK_KEY_F11
       && (state & gtk_accelerator_get_default_mod_mask ()) == 0)
     return FALSE;
+  if (!priv->grabbed && is_leave_key (keyval, state))
+    {
+      priv->combo_spoiled = TRUE;
+      return FALSE;
+    }
 
   if (in_combo (priv, evdev))
     {
@@ -204,6 +227,26 @@ vireo_display_set_grab_keys (VireoDisplay  *self,
   priv->n_combo = n_keys;
   priv->combo_armed = FALSE;
   return TRUE;
+}
+
+/**
+ * vireo_display_get_keys_held:
+ *
+ * For diagnostics and tests: how many keys the guest holds down now.
+ */
+guint
+vireo_display_get_keys_held (VireoDisplay *self)
+{
+  VireoDisplayPrivate *priv;
+  guint n = 0;
+
+  g_return_val_if_fail (VIREO_IS_DISPLAY (self), 0);
+
+  priv = _vireo_display_get_private (self);
+  for (guint evdev = 0; evdev < VIREO_DISPLAY_N_KEYS; evdev++)
+    if (is_pressed (priv, evdev))
+      n++;
+  return n;
 }
 
 /**

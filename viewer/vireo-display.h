@@ -124,8 +124,17 @@ void               vireo_display_get_relative_motion  (VireoDisplay       *self,
                                                        gint64             *dx,
                                                        gint64             *dy);
 guint64            vireo_display_get_keys_sent        (VireoDisplay       *self);
+guint              vireo_display_get_keys_held        (VireoDisplay       *self);
 gboolean           vireo_display_save_png             (VireoDisplay       *self,
                                                        const char         *path,
+                                                       GError            **error);
+void               vireo_display_save_png_async       (VireoDisplay       *self,
+                                                       GFile              *file,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+gboolean           vireo_display_save_png_finish      (VireoDisplay       *self,
+                                                       GAsyncResult       *result,
                                                        GError            **error);
 void               vireo_display_open                 (VireoDisplay       *self,
                                                        VireoConsoleSource *source);

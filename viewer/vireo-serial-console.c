@@ -37,6 +37,7 @@ struct _VireoSerialConsole {
   GtkWidget        *reconnect_button;
 
   gboolean          wanted;
+  gboolean          taken_over;      /* the stream ended while the machine ran */
 };
 
 G_DEFINE_FINAL_TYPE (VireoSerialConsole, vireo_serial_console, GTK_TYPE_WIDGET)
@@ -70,6 +71,7 @@ close_stream (VireoSerialConsole *self,
 {
   gboolean was_connected = self->stream != NULL;
 
+  self->taken_over = FALSE;
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
   /* The reads and writes still pending end cancelled; the socket closes now, not when they
@@ -112,7 +114,16 @@ read_cb (GObject      *source,
 
   if (error != NULL)
     g_debug ("Serial console: %s", error->message);
-  close_stream (self, _("The serial console closed: the machine stopped."));
+  /* The helper ends the stream when the machine stops, and when another program opens the
+   * console with "force" (vireoctl serial --force): then the machine still runs. The stream
+   * can end before the machine's state says that it stopped: machine_state_cb corrects it. */
+  if (machine_running (self))
+    {
+      close_stream (self, _("Another program took the serial console over. Reconnect to take it back."));
+      self->taken_over = TRUE;
+    }
+  else
+    close_stream (self, _("The serial console closed: the machine stopped."));
 }
 
 static void
@@ -199,9 +210,14 @@ open_serial_cb (GObject      *source,
     return;
   if (fd < 0 || (socket = g_socket_new_from_fd (fd, &error)) == NULL)
     {
+      g_autofree char *sentence = NULL;
+      g_autofree char *detail = NULL;
+
       if (fd >= 0)
         close (fd);
-      close_stream (self, error->message);
+      /* The sentence, without libvirt's words on a second line. */
+      vireo_error_get_text (error, &sentence, &detail);
+      close_stream (self, sentence);
       return;
     }
 
@@ -211,6 +227,17 @@ open_serial_cb (GObject      *source,
   show_status (self, NULL);
   gtk_widget_grab_focus (self->terminal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+/* @force takes the console over from another program. */
+static void
+open_serial (VireoSerialConsole *self,
+             gboolean            force)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  vireo_machine_open_serial_async (self->machine, force, self->cancellable, open_serial_cb, g_object_ref (self));
 }
 
 /**
@@ -235,10 +262,7 @@ vireo_serial_console_connect (VireoSerialConsole *self)
       return;
     }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  vireo_machine_open_serial_async (self->machine, FALSE, self->cancellable, open_serial_cb, g_object_ref (self));
+  open_serial (self, FALSE);
 }
 
 void
@@ -277,15 +301,31 @@ vireo_serial_console_get_text (VireoSerialConsole *self)
 static void
 machine_state_cb (VireoSerialConsole *self)
 {
-  if (self->wanted && self->stream == NULL && machine_running (self))
+  if (self->stream != NULL)
+    return;
+
+  if (self->taken_over && !machine_running (self))
+    {
+      /* The stream ended as the machine stopped, before its state said so. */
+      self->taken_over = FALSE;
+      show_status (self, _("The serial console closed: the machine stopped."));
+    }
+  if (self->wanted && machine_running (self) && !self->taken_over)
     vireo_serial_console_connect (self);
-  else if (self->stream == NULL)
+  else
     show_status (self, gtk_label_get_label (GTK_LABEL (self->status_label)));
 }
 
 static void
 reconnect_clicked_cb (VireoSerialConsole *self)
 {
+  /* Taken over: the user asks for it back, as the other program took it. */
+  if (self->taken_over && self->machine != NULL && self->stream == NULL && machine_running (self))
+    {
+      self->wanted = TRUE;
+      open_serial (self, TRUE);
+      return;
+    }
   vireo_serial_console_connect (self);
 }
 
@@ -372,7 +412,7 @@ vireo_serial_console_class_init (VireoSerialConsoleClass *klass)
 static void
 vireo_serial_console_init (VireoSerialConsole *self)
 {
-  GtkWidget *scrolled;
+  GtkWidget *scrolled, *status_content;
 
   self->pending = g_byte_array_new ();
   self->overlay = gtk_overlay_new ();
@@ -389,20 +429,30 @@ vireo_serial_console_init (VireoSerialConsole *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->terminal);
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), scrolled);
 
-  self->status_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->status_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_halign (self->status_box, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->status_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (self->status_box, 24);
+  gtk_widget_set_margin_end (self->status_box, 24);
   gtk_widget_add_css_class (self->status_box, "osd");
+  /* The padding, the same on every side, as the graphical console's (ui/vireo-console.ui). */
+  status_content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (status_content, 18);
+  gtk_widget_set_margin_bottom (status_content, 18);
+  gtk_widget_set_margin_start (status_content, 24);
+  gtk_widget_set_margin_end (status_content, 24);
+  gtk_box_append (GTK_BOX (self->status_box), status_content);
   self->status_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->status_label), GTK_JUSTIFY_CENTER);
   self->reconnect_button = gtk_button_new_with_mnemonic (_("_Reconnect"));
   gtk_widget_set_halign (self->reconnect_button, GTK_ALIGN_CENTER);
   /* Readable on the dark status box and the black terminal, in light and dark styles. */
   gtk_widget_add_css_class (self->reconnect_button, "pill");
   gtk_widget_add_css_class (self->reconnect_button, "suggested-action");
   g_signal_connect_swapped (self->reconnect_button, "clicked", G_CALLBACK (reconnect_clicked_cb), self);
-  gtk_box_append (GTK_BOX (self->status_box), self->status_label);
-  gtk_box_append (GTK_BOX (self->status_box), self->reconnect_button);
+  gtk_box_append (GTK_BOX (status_content), self->status_label);
+  gtk_box_append (GTK_BOX (status_content), self->reconnect_button);
   gtk_widget_set_visible (self->status_box, FALSE);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->status_box);
 }

@@ -15,7 +15,7 @@
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
 
-#include "vireo-console.h"
+#include "vireo-console-private.h"
 #include "vireo-keymap.h"
 #include "vireo-renderer.h"
 #include "vireo-serial-console.h"
@@ -78,6 +78,69 @@ state_name (Viewer *viewer)
     }
 }
 
+/* The text of the message dialog shown, or "none". */
+static char *
+message_dialog_text (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      char *text = NULL;
+
+      if (!GTK_IS_MESSAGE_DIALOG (window) || !gtk_widget_get_visible (GTK_WIDGET (window)))
+        continue;
+      g_object_get (window, "text", &text, NULL);
+      return text;
+    }
+  return g_strdup ("none");
+}
+
+/* What the console says instead of the guest's screen or terminal, and its buttons: the text
+ * of every label shown in its overlays, joined with " | ". */
+static void
+collect_status (GtkWidget *widget,
+                GString   *texts)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_label (GTK_LABEL (widget))[0] != '\0')
+    g_string_append_printf (texts, "%s%s", texts->len > 0 ? " | " : "", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_status (child, texts);
+}
+
+static char *
+status_text (GtkWidget *console)
+{
+  GString *texts = g_string_new (NULL);
+  GtkWidget *overlay = console != NULL ? gtk_widget_get_first_child (console) : NULL;
+
+  /* The overlays of the console's GtkOverlay, not its toolbar nor the terminal. */
+  while (overlay != NULL && !GTK_IS_OVERLAY (overlay))
+    overlay = gtk_widget_get_next_sibling (overlay);
+  if (overlay != NULL)
+    for (GtkWidget *child = gtk_widget_get_first_child (overlay); child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (child != gtk_overlay_get_child (GTK_OVERLAY (overlay)))
+        collect_status (child, texts);
+  return g_string_free (texts, FALSE);
+}
+
+/* Clicks the Reconnect button the console shows, as a user would. */
+static gboolean
+click_reconnect (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), _("_Reconnect")) == 0)
+    return gtk_widget_activate (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (click_reconnect (child))
+      return TRUE;
+  return FALSE;
+}
+
 /* Test commands on stdin, one per line, one answer line each. */
 static void
 run_command (Viewer     *viewer,
@@ -124,8 +187,44 @@ run_command (Viewer     *viewer,
       else
         reply ("error %s", error != NULL ? error->message : "no display");
     }
+  else if (g_str_equal (words[0], "save-screenshot") && words[1] != NULL && viewer->console != NULL)
+    {
+      /* What the screenshot button does once its file chooser answers. */
+      g_autoptr(GFile) file = g_file_new_for_path (words[1]);
+
+      _vireo_console_save_screenshot (viewer->console, file);
+      reply ("ok");
+    }
+  else if (g_str_equal (words[0], "status"))
+    {
+      GtkWidget *console = viewer->serial_console != NULL ? GTK_WIDGET (viewer->serial_console) : GTK_WIDGET (viewer->console);
+      g_autofree char *text = status_text (console);
+
+      reply ("%s", text);
+    }
+  else if (g_str_equal (words[0], "reconnect"))
+    reply ("%s", viewer->window != NULL && click_reconnect (GTK_WIDGET (viewer->window)) ? "ok" : "error no Reconnect button");
+  else if (g_str_equal (words[0], "dialog"))
+    {
+      g_autofree char *text = message_dialog_text ();
+
+      reply ("%s", text != NULL ? text : "");
+    }
   else if (g_str_equal (words[0], "keys"))
     reply ("%" G_GUINT64_FORMAT, display != NULL ? vireo_display_get_keys_sent (display) : 0);
+  else if (g_str_equal (words[0], "held"))
+    reply ("%u", display != NULL ? vireo_display_get_keys_held (display) : 0);
+  else if (g_str_equal (words[0], "focused"))
+    {
+      /* "display" when the keyboard focus is on the guest's screen, else the focused widget's type. */
+      GtkWidget *focus = viewer->window != NULL ? gtk_window_get_focus (viewer->window) : NULL;
+
+      if (focus != NULL && display != NULL
+          && (focus == GTK_WIDGET (display) || gtk_widget_is_ancestor (focus, GTK_WIDGET (display))))
+        reply ("display");
+      else
+        reply ("%s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+    }
   else if (g_str_equal (words[0], "fullscreen"))
     reply ("%s", viewer->window != NULL && gtk_window_is_fullscreen (viewer->window) ? "yes" : "no");
   else if (g_str_equal (words[0], "focus"))
@@ -175,6 +274,19 @@ read_command (Viewer *viewer)
   g_data_input_stream_read_line_async (viewer->commands, G_PRIORITY_DEFAULT, NULL, command_cb, viewer);
 }
 
+/* What the user asked of the console failed: say so, in a dialog. */
+static void
+console_error_cb (Viewer     *viewer,
+                  const char *message)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (viewer->window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_window (Viewer           *viewer,
              VireoDBusMachine *machine)
@@ -203,10 +315,14 @@ open_window (Viewer           *viewer,
       if (viewer->grab_keys != NULL)
         vireo_console_set_grab_keys (viewer->console, viewer->grab_keys, NULL);
       vireo_console_set_machine (viewer->console, machine);
+      g_signal_connect_swapped (viewer->console, "error", G_CALLBACK (console_error_cb), viewer);
       gtk_window_set_child (viewer->window, GTK_WIDGET (viewer->console));
       vireo_console_connect (viewer->console);
     }
 
+  /* The keyboard starts on the guest's screen or terminal, not on the first button of the
+   * console's toolbar, where GTK would put it. */
+  gtk_widget_grab_focus (gtk_window_get_child (viewer->window));
   gtk_window_present (viewer->window);
 
   if (viewer->test_commands)
@@ -288,7 +404,17 @@ static void
 startup_cb (GtkApplication *app,
             Viewer         *viewer)
 {
+  /* The window's one shortcut: closing it. The application's shortcuts come before the
+   * focused widget, so they work while the screen has the focus; while the keyboard is
+   * grabbed the console takes every key first (it adds its controller later, and GTK runs a
+   * widget's controllers newest first), and the guest gets them. A terminal needs Ctrl+W and
+   * Ctrl+Q itself: with the serial console, Ctrl+Shift+W and Ctrl+Shift+Q, as in GNOME
+   * Terminal. */
+  static const char *const graphical_close[] = { "<Control>w", "<Control>q", NULL };
+  static const char *const serial_close[] = { "<Control><Shift>w", "<Control><Shift>q", NULL };
   g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_application_set_accels_for_action (app, "window.close", viewer->serial ? serial_close : graphical_close);
 
   gtk_css_provider_load_from_data (provider, "window.solid-csd { box-shadow: none; }", -1);
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),

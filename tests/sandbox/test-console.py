@@ -7,20 +7,22 @@ Run inside the hermetic sandbox, with the helper started by it:
     VIREO_HYPERVISOR=build/hypervisor/vireo-hypervisor VIREO_VIEWER=build/viewer/vireo-viewer \\
         tests/sandbox/sandbox.sh /usr/bin/python3 tests/sandbox/test-console.py [-v] [CASE...]
 
-Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key (the graphical console of a GRUB ISO
-machine, made with make-grub-iso.sh) and serial (the serial console of a Linux ISO machine, made with
-make-linux-iso.sh; under TCG it boots in 20 s to a minute). Without CASE, all of them.
+Cases: vnc, spice, vnc-gl, vnc-relative, fullscreen-key, screenshot-error, keyboard (the
+graphical console of a GRUB ISO machine, made with make-grub-iso.sh) and serial (the serial
+console of a Linux ISO machine, made with make-linux-iso.sh; under TCG it boots in 20 s to a
+minute). Without CASE, all of them.
 
 The viewer runs as `vireo-viewer --test-commands` under Xvfb (a display of its own) and
-dbus-run-session, and answers commands on its standard input (state, size, renderer,
-screenshot PATH, focus, text, keys, fullscreen, quit). Keys are typed as real X key events with xdotool, so they
-go through GTK's event handling. What the viewer holds is compared pixel for pixel with what
-libvirt sees (`virsh screenshot`); no OCR: the echo of what was typed is recognised by its
-glyphs, which must equal the glyphs of the typed command one text row above. `screenshot`
-saves the framebuffer the backend decodes into, whatever the renderer; that the renderer
-shows new frames is checked on the X screen, which the frame is scaled to. Under Xvfb GL is
-Mesa's llvmpipe, so the viewer picks GTK's cairo renderer by itself (vnc, spice); vnc-gl asks for
-the GL renderer (GSK_RENDERER=gl) and so runs the console's own GL texture path.
+dbus-run-session, and answers commands on its standard input (state, size, renderer, screenshot
+PATH, save-screenshot PATH, dialog, status, reconnect, focus, focused, text, keys, held,
+fullscreen, quit). Keys are typed as real X key events with xdotool, so they go through GTK's
+event handling. What the viewer holds is compared pixel for pixel with what libvirt sees
+(`virsh screenshot`); no OCR: the echo of what was typed is recognised by its glyphs, which
+must equal the glyphs of the typed command one text row above. `screenshot` saves the
+framebuffer the backend decodes into, whatever the renderer; that the renderer shows new frames
+is checked on the X screen, which the frame is scaled to. Under Xvfb GL is Mesa's llvmpipe, so
+the viewer picks GTK's cairo renderer by itself (vnc, spice); vnc-gl asks for the GL renderer
+(GSK_RENDERER=gl) and so runs the console's own GL texture path.
 The viewer can lag many seconds behind the guest after a burst of updates (a boot), so
 equality with libvirt is awaited, each libvirt screenshot given 3 s to be caught up with.
 
@@ -275,6 +277,22 @@ class Helper:
         (path,) = self.call(MANAGER_PATH, MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
         return path
 
+    def open_serial(self, path, force=False):
+        """Machine.OpenSerial: the serial console's socket, as another program would have it."""
+        params = GLib.Variant("(a{sv})", ({"force": GLib.Variant("b", force)},))
+        try:
+            r, fds = self.conn.call_with_unix_fd_list_sync(
+                BUS_NAME, path, MACHINE_IFACE, "OpenSerial", params, GLib.VariantType("(h)"),
+                Gio.DBusCallFlags.NONE, int(scaled(60) * 1000), None, None)
+        except GLib.Error as e:
+            raise AssertionError(f"OpenSerial failed: {e.message}") from None
+        (index,) = r.unpack()
+        owned = fds.steal_fds()
+        for i, fd in enumerate(owned):
+            if i != index:
+                os.close(fd)
+        return owned[index]
+
     def start(self, path):
         self.machine(path, "Start")
         wait_until(lambda: self.state(path) == "running", 30, f"{path} running")
@@ -462,6 +480,14 @@ class Viewer:
                 self.proc.wait()
         self.logf.close()
         self.answers.close()
+
+    def wait_exit(self, timeout, what):
+        """Waits for the viewer to exit by itself (its window closed)."""
+        try:
+            self.proc.wait(scaled(timeout))
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the viewer did not exit after {what}:\n" + self.log_tail()) from None
+        log(f"{self.name}: exited ({self.proc.returncode}) after {what}")
 
     def criticals(self):
         with open(self.log_path, errors="replace") as f:
@@ -882,6 +908,116 @@ class ConsoleTest:
             wm.stop()
         viewer.assert_clean(problems)
 
+    def test_screenshot_error(self):
+        """A screenshot that cannot be written is said in a dialog naming the file, and
+        nothing is logged as a warning."""
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+        viewer = Viewer(x, name, ["--protocol=vnc"], "screenshot-error")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            self.wait_prompt(viewer)
+            assert viewer.command("dialog") == "none", "a dialog before any screenshot"
+            target = "/proc/guest-shot.png"
+            assert viewer.command(f"save-screenshot {target}") == "ok"
+            text = []
+
+            def dialog():
+                text[:] = [viewer.command("dialog")]
+                return text[0] != "none"
+            wait_until(dialog, 15, "the dialog saying the screenshot was not saved", interval=0.3)
+            x.screenshot("screenshot-error-1-dialog-window.png")
+            if target not in text[0]:
+                problems.append(f"the dialog does not name {target}: {text[0]!r}")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
+    def test_keyboard(self):
+        """The keyboard can always leave the guest's screen. Connected and not grabbed, keys go to
+        the guest but Ctrl+Tab and Ctrl+Shift+Tab move the focus out (the Ctrl the guest got is
+        released), and Ctrl+Q closes the window; grabbed, all of those go to the guest; not
+        connected, the screen takes no key: Tab moves the focus, Ctrl+W closes the window."""
+        name, path = self.grub_machine()
+        if self.h.state(path) != "running":
+            self.h.start(path)
+        x = self.x()
+
+        def focus_leaves(viewer, key):
+            assert viewer.command("focus") == "ok"
+            assert viewer.command("focused") == "display", "the screen does not take the focus"
+            x.xdotool("key", key)
+            wait_until(lambda: viewer.command("focused") != "display", 10,
+                       f"{key} to move the focus out of the screen")
+            wait_until(lambda: viewer.command("held") == "0", 10,
+                       f"every key released in the guest after {key}")
+
+        viewer = Viewer(x, name, ["--protocol=vnc"], "keyboard")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            # The keyboard starts on the screen, not on the toolbar.
+            assert viewer.command("focused") == "display", \
+                f"the viewer starts with the focus on {viewer.command('focused')}"
+            self.wait_prompt(viewer)
+            x.screenshot("keyboard-1-connected-window.png")
+            # Connected: Tab is the guest's (GRUB completes with it).
+            assert viewer.command("focus") == "ok"
+            keys = int(viewer.command("keys"))
+            x.xdotool("key", "Tab")
+            wait_until(lambda: int(viewer.command("keys")) > keys, 10, "Tab sent to the guest")
+            if viewer.command("focused") != "display":
+                problems.append("Tab moved the focus while the screen was connected")
+            focus_leaves(viewer, "ctrl+Tab")
+            focus_leaves(viewer, "ctrl+shift+Tab")
+
+            # Grabbed: Ctrl+Tab, Ctrl+Q and Ctrl+W are the guest's too.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "yes", 10, "the keyboard grabbed")
+            for key in ("ctrl+Tab", "ctrl+q", "ctrl+w"):
+                keys = int(viewer.command("keys"))
+                x.xdotool("key", key)
+                wait_until(lambda: int(viewer.command("keys")) >= keys + 2, 10,
+                           f"{key} sent to the guest while grabbed")
+                if viewer.command("focused") != "display":
+                    problems.append(f"{key} moved the focus while the keyboard was grabbed")
+                if viewer.proc.poll() is not None:
+                    raise AssertionError(f"{key} closed the viewer while the keyboard was grabbed")
+            x.xdotool("key", "ctrl+alt")
+            wait_until(lambda: viewer.command("grabbed") == "no", 10, "the grab let go")
+            wait_until(lambda: viewer.command("held") == "0", 10, "every key released after the grab")
+
+            # Not grabbed, the screen focused: Ctrl+Q closes the window.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+q")
+            viewer.wait_exit(10, "Ctrl+Q on the screen, not grabbed")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
+        # Not connected (the machine stopped under it): the screen takes no key.
+        viewer = Viewer(x, name, ["--protocol=vnc"], "keyboard-off")
+        problems = []
+        try:
+            viewer.wait_state("connected", 60)
+            self.h.force_off(path)
+            viewer.wait_state("disconnected", 30)
+            focus_leaves(viewer, "Tab")
+            x.screenshot("keyboard-2-not-running-window.png")
+            focus_leaves(viewer, "shift+Tab")
+            if viewer.command("keys") != "0":
+                problems.append("keys went to a guest that is not connected")
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+w")
+            viewer.wait_exit(10, "Ctrl+W on a screen that is not connected")
+        finally:
+            problems += viewer.quit()
+        viewer.assert_clean(problems)
+
     # --- the serial console -------------------------------------------------------------
 
     def test_serial(self):
@@ -949,12 +1085,44 @@ class ConsoleTest:
             except AssertionError as e:
                 problems.append(f"{e}: the terminal has it, the window does not show it")
 
+            # Another program takes the serial console over (vireoctl serial --force): the
+            # viewer says so, not that the machine stopped, and its Reconnect takes it back.
+            other = self.h.open_serial(path, force=True)
+            try:
+                viewer.wait_state("disconnected", 30)
+                status = viewer.command("status")
+                x.screenshot("serial-4-taken-over-window.png")
+                assert "Another program took the serial console over" in status, \
+                    f"taken over, the viewer says {status!r}"
+                assert "_Reconnect" in status, f"taken over, no Reconnect button: {status!r}"
+                assert self.h.state(path) == "running", "the machine stopped"
+                assert viewer.command("reconnect") == "ok"
+                viewer.wait_state("connected", 30)
+
+                def other_ended():
+                    ready, _, _ = select.select([other], [], [], 0)
+                    return bool(ready) and os.read(other, 4096) == b""
+                wait_until(other_ended, 15, "the other program's serial console to end",
+                           interval=0.2)
+            finally:
+                os.close(other)
+
             self.h.force_off(path)
             viewer.wait_state("disconnected", 30)
-            x.screenshot("serial-4-off-window.png")
+            wait_until(lambda: "the machine stopped" in viewer.command("status"), 10,
+                       "the viewer to say that the machine stopped")
+            x.screenshot("serial-5-off-window.png")
             # Started again, it opens the serial console by itself.
             self.h.start(path)
             viewer.wait_state("connected", 30)
+
+            # Ctrl+W is the terminal's (it erases a word); Ctrl+Shift+W closes the window.
+            assert viewer.command("focus") == "ok"
+            x.xdotool("key", "ctrl+w")
+            if viewer.state() != "connected":
+                problems.append("Ctrl+W in the serial console closed it")
+            x.xdotool("key", "ctrl+shift+w")
+            viewer.wait_exit(10, "Ctrl+Shift+W in the serial console")
         finally:
             problems += viewer.quit()
         viewer.assert_clean(problems)
@@ -1000,6 +1168,8 @@ CASES = [
     ("vnc-gl", "test_vnc_gl"),
     ("vnc-relative", "test_vnc_relative"),
     ("fullscreen-key", "test_fullscreen_key"),
+    ("screenshot-error", "test_screenshot_error"),
+    ("keyboard", "test_keyboard"),
     ("serial", "test_serial"),
     ("teardown", "test_teardown_leaves_nothing"),
 ]
