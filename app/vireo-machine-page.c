@@ -360,6 +360,16 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
   _vireo_machine_page_class_actions_init (klass);
 }
 
+/* Something asked of the console failed (a screenshot that cannot be saved): a toast. */
+static void
+console_error_cb (VireoMachinePage *self,
+                  const char       *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (VIREO_ERROR, VIREO_ERROR_FAILED, message);
+
+  _vireo_machine_page_show_error (self, error);
+}
+
 static void
 vireo_machine_page_init (VireoMachinePage *self)
 {
@@ -367,6 +377,7 @@ vireo_machine_page_init (VireoMachinePage *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new ("org.vireo.Vireo");
   g_signal_connect_swapped (self->console, "notify::share-clipboard", G_CALLBACK (share_clipboard_cb), self);
+  g_signal_connect_swapped (self->console, "error", G_CALLBACK (console_error_cb), self);
   g_signal_connect_object (self->settings, "changed::grab-keys", G_CALLBACK (grab_keys_changed_cb), self, G_CONNECT_SWAPPED);
   grab_keys_changed_cb (self);
   self->disk_rows = g_ptr_array_new ();

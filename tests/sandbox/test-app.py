@@ -17,6 +17,8 @@ through AT-SPI with test-ui.py's driver, with G_DEBUG=fatal-criticals:
   shutdown-ignored  Shut Down on GRUB, which ignores ACPI: after VIREO_SHUTDOWN_PATIENCE (3 s
                     here) a toast says the machine is still running and offers Force Off;
                     its button, then the dialog's Force Off, stop it
+  screenshot        the console's screenshot saved through the file chooser as a PNG; one
+                    that cannot be written (/proc) told in a toast naming the file
   helper-restart    the helper killed and started again with a console open: the same
                     machine comes back on its Console tab, connected again
 
@@ -143,6 +145,38 @@ def shutdown_ignored(c):
     ui.wait_until(lambda: vireo.page_state() == "Shut Off", "the page to say Shut Off")
     c.check_log()
     c.h.start(c.paths[VNC])
+
+
+@suite.case("screenshot")
+def screenshot(c):
+    """The console's screenshot through GTK's file chooser: saved where asked, as a PNG of the
+    guest's screen; where it cannot be written, a toast naming the file and why."""
+    ui, vireo = c.ui, c.vireo
+    c.open_console(VNC)
+    good = os.path.join(WORK or "/tmp", "app-shot.png")
+    for target in (good, "/proc/guest-shot.png"):
+        button = ui.wait_until(lambda: ui.find_all(vireo.win, "push button", "Save a screenshot",
+                                                   pred=lambda n: ui.shown(n) and ui.sensitive(n)),
+                               "the screenshot button, sensitive")[0]
+        ui.click(button)
+        chooser = ui.wait_until(lambda: [w for w in vireo.app if w is not None and w.name == "Save Screenshot"],
+                                "the Save Screenshot dialog")[0]
+        # The name entry takes a whole path.
+        entry = ui.wait_until(lambda: [n for n in ui.find_all(chooser, "text") if ui.shown(n)], "the name entry")[0]
+        entry.queryEditableText().setTextContents(target)
+        ui.click(ui.wait_until(lambda: ui.find_all(chooser, "push button", "Save", pred=ui.shown)
+                               or ui.find_all(chooser, "push button", "_Save", pred=ui.shown), "its Save button")[0])
+        ui.wait_until(lambda: not [w for w in vireo.app if w is not None and w.name == "Save Screenshot"],
+                      "the dialog to close")
+    vireotest.wait_until(lambda: os.path.exists(good) and os.path.getsize(good) > 0, 15, f"{good} to be written")
+    with open(good, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n", f"{good} is not a PNG"
+    os.unlink(good)
+    words = "Could not save the screenshot as “/proc/guest-shot.png”"
+    ui.wait_until(lambda: [n for n in ui.find_all(vireo.win, "label", pred=ui.shown) if words in n.name],
+                  "the toast saying the screenshot was not saved", timeout=15)
+    ui.screenshot("app-screenshot-error")
+    c.check_log()
 
 
 @suite.case("helper-restart")
