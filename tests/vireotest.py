@@ -219,6 +219,7 @@ class Suite:
                 raise
             except Exception as e:
                 _diag(f"setup failed: {_describe(e)}")
+                print(f"{self.name}: setup failed: {_describe(e)}", file=sys.stderr, flush=True)
                 _diag(_traceback(e))
                 self._after_failure()
                 _line(f"Bail out! setup failed: {_first_line(e)}")
@@ -246,11 +247,15 @@ class Suite:
                     results[case.name] = False
                     failed += 1
                     _line(f"not ok {number} - {case.name}")
-                    _diag(f"{_describe(e)}  ({time.monotonic() - t:.2f} s)")
-                    if _verbose or not isinstance(e, AssertionError):
-                        _diag(_traceback(e))
-                    else:
-                        _diag(_where(e))
+                    why = f"{_describe(e)}  ({time.monotonic() - t:.2f} s)"
+                    where = (_traceback(e) if _verbose or not isinstance(e, AssertionError)
+                             else _where(e))
+                    _diag(why)
+                    _diag(where)
+                    # Also on standard error, which test runners (meson) print for a failed
+                    # test, so that a CI log says why without the TAP log file.
+                    print(f"{self.name}: {case.name} failed: {why}\n{where}", file=sys.stderr,
+                          flush=True)
                     self._after_failure()
                     continue
                 results[case.name] = True
