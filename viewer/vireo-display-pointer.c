@@ -50,15 +50,57 @@ button_bit (guint button)
 }
 
 /* A relative pointer on X11 (docs/CONSOLES.md, "Pointer"): GTK 4 can neither confine nor warp
- * the pointer, so while grabbed the display holds it with an XI2 grab of the pointer (events
- * outside the window still come here) and puts it back in its middle after every move; the
- * guest's pointer moves on while the host's never meets a screen edge. Elsewhere (Wayland) the
- * pointer is only hidden: the pointer-constraints protocol has no GTK 4.8 API. */
-static gboolean
-warp_to_centre (VireoDisplay *self)
+ * the pointer, so while grabbed the display holds it (vireo-x11.c: an XI2 grab of the pointer,
+ * so events outside the window still come here, and a warp back to its middle after every
+ * move); the guest's pointer moves on while the host's never meets a screen edge, and the moves
+ * come from the hold. Elsewhere (Wayland) the pointer is only hidden and its moves come from
+ * GTK: the pointer-constraints protocol has no GTK 4.8 API. */
+static void
+send_relative (VireoDisplay *self,
+               double        dx,
+               double        dy)
 {
   VireoDisplayPrivate *priv = _vireo_display_get_private (self);
-  GtkWidget *widget = GTK_WIDGET (self);
+  double ratio;
+  int gx, gy;
+
+  if (priv->state != VIREO_DISPLAY_CONNECTED || !priv->grabbed || priv->dst.size.width <= 0)
+    return;
+
+  /* In guest pixels; what is less than one adds up with the next move. */
+  ratio = priv->width / priv->dst.size.width;
+  priv->rest_x += dx * ratio;
+  priv->rest_y += dy * ratio;
+  gx = (int) priv->rest_x;
+  gy = (int) priv->rest_y;
+  if (gx == 0 && gy == 0)
+    return;
+  priv->rest_x -= gx;
+  priv->rest_y -= gy;
+  VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, gx, gy, priv->buttons);
+  priv->motion_dx += gx;
+  priv->motion_dy += gy;
+}
+
+static void
+hold_move_cb (double   dx,
+              double   dy,
+              gpointer user_data)
+{
+  VireoDisplay *self = user_data;
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  int scale = surface != NULL ? gdk_surface_get_scale_factor (surface) : 1;
+
+  send_relative (self, dx / scale, dy / scale);
+}
+
+static void
+hold_centre_cb (int     *x,
+                int     *y,
+                gpointer user_data)
+{
+  GtkWidget *widget = user_data;
   GtkNative *native = gtk_widget_get_native (widget);
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
   graphene_point_t centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2, gtk_widget_get_height (widget) / 2);
@@ -67,39 +109,30 @@ warp_to_centre (VireoDisplay *self)
   int scale;
 
   if (surface == NULL || !gtk_widget_compute_point (widget, GTK_WIDGET (native), &centre, &p))
-    return FALSE;
-
+    return;
   gtk_native_get_surface_transform (native, &tx, &ty);
   scale = gdk_surface_get_scale_factor (surface);
-  if (!_vireo_x11_warp_pointer (surface, (int) ((p.x + tx) * scale), (int) ((p.y + ty) * scale)))
-    return FALSE;
-  /* The move the warp makes is no motion. */
-  priv->last_x = centre.x;
-  priv->last_y = centre.y;
-  priv->have_last = TRUE;
-  return TRUE;
+  *x = (int) ((p.x + tx) * scale);
+  *y = (int) ((p.y + ty) * scale);
 }
 
 void
 _vireo_display_hold_pointer (VireoDisplay *self,
                              gboolean      hold)
 {
-  static const int events[] = {
-    VIREO_XI_MOTION, VIREO_XI_BUTTON_PRESS, VIREO_XI_BUTTON_RELEASE, VIREO_XI_ENTER, VIREO_XI_LEAVE,
-  };
   VireoDisplayPrivate *priv = _vireo_display_get_private (self);
   GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
   GdkDevice *pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self))));
 
   hold = hold && surface != NULL;
-  if (hold == priv->holding)
+  if (hold == (priv->hold != NULL))
     return;
-  if (!_vireo_x11_grab_device (pointer, surface, hold, TRUE, events, G_N_ELEMENTS (events)))
-    return;
-  priv->holding = hold;
   if (hold)
-    warp_to_centre (self);
+    priv->hold = _vireo_x11_pointer_hold_new (pointer, surface, hold_move_cb, hold_centre_cb, self);
+  else
+    g_clear_pointer (&priv->hold, _vireo_x11_pointer_hold_free);
+  priv->rest_x = priv->rest_y = 0;
 }
 
 static void
@@ -118,25 +151,10 @@ pointer_to (VireoDisplay *self,
       if (to_guest (self, x, y, &gx, &gy))
         VIREO_DISPLAY_GET_CLASS (self)->send_position (self, gx, gy, priv->buttons);
     }
-  else if (priv->have_last && priv->grabbed && priv->dst.size.width > 0)
-    {
-      /* Relative: the host pointer's movement, in guest pixels. */
-      double ratio = priv->width / priv->dst.size.width;
-      int dx = (int) ((x - priv->last_x) * ratio);
-      int dy = (int) ((y - priv->last_y) * ratio);
-
-      /* Less than a guest pixel (or the warp's own move back): keep the last position, so
-       * small moves add up, and warp nothing. */
-      if (dx == 0 && dy == 0)
-        return;
-
-      VIREO_DISPLAY_GET_CLASS (self)->send_motion (self, dx, dy, priv->buttons);
-      priv->motion_dx += dx;
-      priv->motion_dy += dy;
-      /* Back to the middle. */
-      if (priv->holding && warp_to_centre (self))
-        return;
-    }
+  else if (priv->hold != NULL)
+    return;   /* the hold sends the moves */
+  else if (priv->have_last)
+    send_relative (self, x - priv->last_x, y - priv->last_y);
 
   priv->last_x = x;
   priv->last_y = y;

@@ -16,6 +16,7 @@
 #include "vireo-display.h"
 #include "vireo-keymap.h"
 #include "vireo-tiles.h"
+#include "vireo-x11.h"
 
 G_BEGIN_DECLS
 
@@ -55,7 +56,9 @@ typedef struct {
   double             last_x;
   double             last_y;
   gboolean           have_last;
-  gboolean           holding;         /* X11: pointer grabbed and warped back (relative) */
+  VireoX11PointerHold *hold;          /* X11: a relative pointer held in the window */
+  double             rest_x;          /* relative motion less than a guest pixel, not yet sent */
+  double             rest_y;
   gint64             motion_dx;       /* relative motion sent since connecting */
   gint64             motion_dy;
   guint64            keys_sent;       /* key presses sent since connecting */

@@ -26,8 +26,23 @@ gboolean _vireo_x11_grab_device  (GdkDevice  *device,
                                   gboolean    owner_events,
                                   const int  *events,
                                   guint       n_events);
-gboolean _vireo_x11_warp_pointer (GdkSurface *surface,
-                                  int         x,
-                                  int         y);
+
+/* Called with the host pointer's movement in device pixels, and asked where the middle of the
+ * held area is, in device pixels from the surface's origin. */
+typedef void (*VireoX11MoveFunc)   (double   dx,
+                                    double   dy,
+                                    gpointer user_data);
+typedef void (*VireoX11CentreFunc) (int     *x,
+                                    int     *y,
+                                    gpointer user_data);
+
+typedef struct _VireoX11PointerHold VireoX11PointerHold;
+
+VireoX11PointerHold *_vireo_x11_pointer_hold_new  (GdkDevice          *pointer,
+                                                   GdkSurface         *surface,
+                                                   VireoX11MoveFunc    move,
+                                                   VireoX11CentreFunc  centre,
+                                                   gpointer            user_data);
+void                 _vireo_x11_pointer_hold_free (VireoX11PointerHold *hold);
 
 G_END_DECLS

@@ -838,18 +838,20 @@ class ConsoleTest:
                        f"the pointer in the middle of the display ({cx}, {cy})")
             dx0, dy0 = sent()
             # 600 px right and 150 down, in steps: beyond the window's edge, had the pointer not
-            # been put back each time.
+            # been put back each time. The display is 1:1, so the guest gets all of it, no more
+            # and no less, however the moves and the warps back interleave (a busy machine
+            # merges moves, and sends some the server made before a warp after it).
             for _ in range(15):
                 x.xdotool("mousemove_relative", "--", "40", "10")
             try:
-                wait_until(lambda: sent()[0] - dx0 >= 500 and sent()[1] - dy0 >= 110, 10,
+                wait_until(lambda: sent()[0] - dx0 >= 598 and sent()[1] - dy0 >= 148, 10,
                            "the relative moves sent to the guest")
             except AssertionError:
-                problems.append(f"sent {sent()[0] - dx0}, {sent()[1] - dy0} for 600, 150")
+                pass
             dx1, dy1 = sent()
             log(f"relative: sent {dx1 - dx0}, {dy1 - dy0} for 600, 150; pointer at {mouse()}")
-            if dx1 - dx0 > 660 or dy1 - dy0 > 180:
-                problems.append(f"sent {dx1 - dx0}, {dy1 - dy0} for 600, 150: too much")
+            if abs(dx1 - dx0 - 600) > 2 or abs(dy1 - dy0 - 150) > 2:
+                problems.append(f"sent {dx1 - dx0}, {dy1 - dy0} for 600, 150")
             px, py = mouse()
             if abs(px - cx) > 50 or abs(py - cy) > 50:
                 problems.append(f"the host pointer ended at ({px}, {py}), not near the "
