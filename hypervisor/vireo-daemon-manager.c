@@ -37,11 +37,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonManager, vireo_daemon_manager, VIREO_D
 
 static const VireoMethodAction manager_actions[] = {
   { "CreateMachine", VIREO_ACTION_MODIFY },
+  { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
 };
 
 typedef struct {
   VireoMachineSpec *spec;
   VireoHostLimits   limits;   /* a copy: the daemon's may change while we run */
+  VireoOsDevices    os_devices;
+  gboolean          preview;    /* PreviewMachine: build the XML, make nothing */
 } CreateData;
 
 static void
@@ -289,6 +292,64 @@ remove_new_volume (virStorageVolPtr vol)
   virResetLastError ();
 }
 
+/* The folder of the default pool, or where it would be made. */
+static char *
+default_pool_path (virConnectPtr conn)
+{
+  g_autoptr(virStoragePool) pool = virStoragePoolLookupByName (conn, DEFAULT_POOL);
+  g_autoptr(GVirConfigStoragePool) config = NULL;
+  g_autoptr(GVirConfigStoragePoolTarget) target = NULL;
+  g_autofree char *xml = NULL;
+  char *path = NULL;
+
+  xml = pool != NULL ? virStoragePoolGetXMLDesc (pool, 0) : NULL;
+  virResetLastError ();
+  config = xml != NULL ? gvir_config_storage_pool_new_from_xml (xml, NULL) : NULL;
+  target = config != NULL ? gvir_config_storage_pool_get_target (config) : NULL;
+  if (target != NULL)
+    path = g_strdup (gvir_config_storage_pool_target_get_path (target));
+  return path != NULL ? path : g_strdup (DEFAULT_POOL_PATH);
+}
+
+static void
+fill_target (VireoMachineTarget *target,
+             CreateData         *create,
+             const char         *disk_path,
+             const char         *iso_path)
+{
+  const VireoMachineSpec *spec = create->spec;
+
+  target->virt_type = create->limits.virt_type;
+  target->arch = create->limits.arch;
+  /* q35 unless the system is named and has no q35 drivers (older ones); the test driver
+   * knows no machine types. */
+  target->machine = create->limits.is_test_driver || (spec->os_id != NULL && !(create->os_devices & VIREO_OS_Q35))
+                      ? NULL : "q35";
+  target->os_devices = create->os_devices;
+  target->disk_path = disk_path;
+  target->iso_path = iso_path;
+}
+
+static gboolean
+preview_machine (VireoCall   *call,
+                 CreateData  *create,
+                 GError     **error)
+{
+  VireoMachineSpec *spec = create->spec;
+  VireoMachineTarget target = { 0 };
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autofree char *pool = default_pool_path (call->conn);
+  g_autofree char *disk_name = g_strdup_printf ("%s.qcow2", spec->name);
+  g_autofree char *iso_name = g_strdup_printf ("%s.iso", spec->name);
+  g_autofree char *disk_path = g_build_filename (pool, disk_name, NULL);
+  g_autofree char *iso_path = g_build_filename (pool, iso_name, NULL);
+
+  fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
+  config = vireo_machine_spec_to_config (spec, &target);
+  call->out_string = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  return TRUE;
+}
+
 static gboolean
 create_machine_func (VireoCall  *call,
                      GError    **error)
@@ -318,6 +379,9 @@ create_machine_func (VireoCall  *call,
     }
   virResetLastError ();
 
+  if (create->preview)
+    return preview_machine (call, create, error);
+
   if (spec->iso != NULL)
     {
       uid = _vireo_call_get_caller_uid (call, error);
@@ -342,11 +406,7 @@ create_machine_func (VireoCall  *call,
       disk_path = virStorageVolGetPath (vol);
     }
 
-  target.virt_type = create->limits.virt_type;
-  target.arch = create->limits.arch;
-  target.machine = create->limits.is_test_driver ? NULL : "q35";
-  target.disk_path = disk_path;
-  target.iso_path = iso;
+  fill_target (&target, create, disk_path, iso);
   config = vireo_machine_spec_to_config (spec, &target);
   xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
 
@@ -364,6 +424,12 @@ create_machine_func (VireoCall  *call,
 }
 
 static void
+preview_machine_done (VireoCall *call)
+{
+  vireo_dbus_manager_complete_preview_machine (call->object, g_steal_pointer (&call->invocation), call->out_string);
+}
+
+static void
 create_machine_done (VireoCall *call)
 {
   g_autofree char *path = NULL;
@@ -374,43 +440,114 @@ create_machine_done (VireoCall *call)
   vireo_dbus_manager_complete_create_machine (call->object, g_steal_pointer (&call->invocation), path);
 }
 
-static gboolean
-handle_create_machine (VireoDBusManager      *manager,
-                       GDBusMethodInvocation *invocation,
-                       GVariant              *spec_variant)
+static void
+start_create (VireoDaemonManager    *self,
+              GDBusMethodInvocation *invocation,
+              VireoMachineSpec      *spec,
+              VireoOsDevices         os_devices,
+              gboolean               preview)
 {
-  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
-  g_autoptr(VireoMachineSpec) spec = NULL;
   g_autoptr(GError) error = NULL;
   const VireoHostLimits *limits;
   CreateData *create;
   VireoCall *call;
 
-  spec = vireo_machine_spec_new_from_variant (spec_variant, &error);
-  if (spec == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
   call = _vireo_call_new (self->daemon, invocation, create_machine_func, &error);
   if (call == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
+      vireo_machine_spec_free (spec);
+      return;
     }
 
   limits = &vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits;
   create = g_new0 (CreateData, 1);
   vireo_host_limits_copy (&create->limits, limits);
-  create->spec = g_steal_pointer (&spec);
+  create->spec = spec;
+  create->os_devices = os_devices;
+  create->preview = preview;
   call->object = g_object_ref (self);
   call->name = g_strdup (create->spec->name);
   call->data = create;
   call->data_free = create_data_free;
-  call->done = create_machine_done;
+  call->done = preview ? preview_machine_done : create_machine_done;
   _vireo_call_run (call);
+}
 
+typedef struct {
+  VireoDaemonManager    *self;
+  GDBusMethodInvocation *invocation;
+  VireoMachineSpec      *spec;
+  gboolean               preview;
+} OsWait;
+
+static void
+os_devices_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  OsWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+  VireoOsDevices devices;
+
+  if (_vireo_daemon_get_os_devices_finish (VIREO_DAEMON (source), result, &devices, &error))
+    start_create (wait->self, wait->invocation, wait->spec, devices, wait->preview);
+  else
+    {
+      g_dbus_method_invocation_return_gerror (wait->invocation, error);
+      vireo_machine_spec_free (wait->spec);
+    }
+  g_object_unref (wait->self);
+  g_free (wait);
+}
+
+static void
+handle_create_or_preview (VireoDaemonManager    *self,
+                          GDBusMethodInvocation *invocation,
+                          GVariant              *spec_variant,
+                          gboolean               preview)
+{
+  g_autoptr(GError) error = NULL;
+  VireoMachineSpec *spec;
+  OsWait *wait;
+
+  spec = vireo_machine_spec_new_from_variant (spec_variant, &error);
+  if (spec == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  if (spec->os_id == NULL)
+    {
+      start_create (self, invocation, spec, 0, preview);
+      return;
+    }
+
+  /* The devices come from what the system has drivers for. */
+  wait = g_new0 (OsWait, 1);
+  wait->self = g_object_ref (self);
+  wait->invocation = invocation;
+  wait->spec = spec;
+  wait->preview = preview;
+  _vireo_daemon_get_os_devices_async (self->daemon, spec->os_id, os_devices_cb, wait);
+}
+
+static gboolean
+handle_create_machine (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *spec_variant)
+{
+  handle_create_or_preview (VIREO_DAEMON_MANAGER (manager), invocation, spec_variant, FALSE);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_preview_machine (VireoDBusManager      *manager,
+                        GDBusMethodInvocation *invocation,
+                        GVariant              *spec_variant)
+{
+  handle_create_or_preview (VIREO_DAEMON_MANAGER (manager), invocation, spec_variant, TRUE);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -429,6 +566,7 @@ static void
 manager_iface_init (VireoDBusManagerIface *iface)
 {
   iface->handle_create_machine = handle_create_machine;
+  iface->handle_preview_machine = handle_preview_machine;
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "vireo-domain-facts.h"
 #include "vireo-libvirt.h"
 #include "vireo-mirror.h"
+#include "vireo-os-names.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,13 @@ VireoMirror     *_vireo_daemon_get_mirror           (VireoDaemon *self);
 const char      *_vireo_daemon_get_connection_error (VireoDaemon *self);
 char            *_vireo_daemon_get_os_name          (VireoDaemon *self,
                                                      const char  *os_id);
+void             _vireo_daemon_get_os_devices_async  (VireoDaemon         *self,
+                                                      const char          *os_id,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         _vireo_daemon_get_os_devices_finish (VireoDaemon     *self,
+                                                      GAsyncResult    *result,
+                                                      VireoOsDevices  *devices,
+                                                      GError         **error);
 
 G_END_DECLS

@@ -31,6 +31,8 @@ struct _VireoDaemon {
   VireoConnection    *connection;
   VireoMirror        *mirror;
   VireoOsNames       *os_names;     /* NULL until libosinfo's database is read */
+  GError             *os_names_error;  /* why it could not be */
+  GPtrArray          *os_waiting;   /* GTasks of _vireo_daemon_get_os_devices_async() */
   char               *accel_reason;
 };
 
@@ -149,6 +151,64 @@ load_os_names_thread (GTask        *task,
 }
 
 static void
+return_os_devices (VireoDaemon *self,
+                   GTask       *task)
+{
+  const char *os_id = g_task_get_task_data (task);
+  VireoOsDevices devices = 0;
+
+  if (self->os_names == NULL)
+    g_task_return_new_error (task, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,
+                             _("The operating system cannot be checked: libosinfo’s database could not be read (%s)."),
+                             self->os_names_error != NULL ? self->os_names_error->message : "?");
+  else if (!vireo_os_names_get_devices (self->os_names, os_id, &devices))
+    g_task_return_new_error (task, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                             _("Unknown operating system “%s”: libosinfo’s database has no such id."), os_id);
+  else
+    g_task_return_int (task, devices);
+}
+
+/**
+ * _vireo_daemon_get_os_devices_async:
+ * @os_id: a libosinfo id
+ *
+ * What @os_id has drivers for, once libosinfo's database is read (the helper reads it once,
+ * a moment after it starts, which is when an activated helper gets its first call).
+ */
+void
+_vireo_daemon_get_os_devices_async (VireoDaemon         *self,
+                                    const char          *os_id,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, _vireo_daemon_get_os_devices_async);
+  g_task_set_task_data (task, g_strdup (os_id), g_free);
+  if (self->os_names == NULL && self->os_names_error == NULL)
+    g_ptr_array_add (self->os_waiting, g_steal_pointer (&task));
+  else
+    return_os_devices (self, task);
+}
+
+/**
+ * _vireo_daemon_get_os_devices_finish:
+ *
+ * Returns: %FALSE with @error set when the id is unknown or the database could not be read
+ */
+gboolean
+_vireo_daemon_get_os_devices_finish (VireoDaemon     *self,
+                                     GAsyncResult    *result,
+                                     VireoOsDevices  *devices,
+                                     GError         **error)
+{
+  gssize value = g_task_propagate_int (G_TASK (result), error);
+
+  *devices = value < 0 ? 0 : (VireoOsDevices) value;
+  return value >= 0;
+}
+
+static void
 load_os_names_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -157,18 +217,26 @@ load_os_names_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   VireoOsNames *names;
 
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->os_waiting);
+
+  self->os_waiting = g_ptr_array_new_with_free_func (g_object_unref);
   names = g_task_propagate_pointer (G_TASK (result), &error);
   if (names == NULL)
     {
       g_message ("libosinfo's database could not be read, so machines have no OsName: %s", error->message);
-      return;
+      self->os_names_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      g_debug ("Read %u operating systems from libosinfo", vireo_os_names_size (names));
+      g_clear_pointer (&self->os_names, vireo_os_names_free);
+      self->os_names = names;
+      if (self->mirror != NULL)
+        vireo_mirror_update_os_names (self->mirror);
     }
 
-  g_debug ("Read %u operating systems from libosinfo", vireo_os_names_size (names));
-  g_clear_pointer (&self->os_names, vireo_os_names_free);
-  self->os_names = names;
-  if (self->mirror != NULL)
-    vireo_mirror_update_os_names (self->mirror);
+  for (guint i = 0; i < waiting->len; i++)
+    return_os_devices (self, g_ptr_array_index (waiting, i));
 }
 
 static void
@@ -203,6 +271,8 @@ vireo_daemon_finalize (GObject *object)
   g_clear_object (&self->object_manager);
   g_clear_object (&self->bus);
   g_clear_pointer (&self->os_names, vireo_os_names_free);
+  g_clear_error (&self->os_names_error);
+  g_clear_pointer (&self->os_waiting, g_ptr_array_unref);
   g_clear_pointer (&self->accel_reason, g_free);
 
   G_OBJECT_CLASS (vireo_daemon_parent_class)->finalize (object);
@@ -220,6 +290,7 @@ vireo_daemon_class_init (VireoDaemonClass *klass)
 static void
 vireo_daemon_init (VireoDaemon *self)
 {
+  self->os_waiting = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static void

@@ -13,6 +13,8 @@
 #include "vireo-error.h"
 #include "vireo-machine-spec.h"
 
+#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
 /**
  * vireo_validate_name:
  * @name: a name for a new machine
@@ -367,6 +369,21 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
             }
           have_graphics = TRUE;
         }
+      else if (g_str_equal (key, "os-id"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (str[0] != '\0'
+              && (!g_utf8_validate (str, -1, NULL) || strlen (str) > 256 || strchr (str, ':') == NULL))
+            {
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("“%s” is not a libosinfo operating system id (such as “http://debian.org/debian/11”)."),
+                           g_utf8_validate (str, -1, NULL) ? str : "?");
+              return NULL;
+            }
+          g_free (self->os_id);
+          self->os_id = str[0] != '\0' ? g_strdup (str) : NULL;
+        }
       else if (g_str_equal (key, "firmware"))
         {
           if (!get_string (value, key, &str, error))
@@ -449,9 +466,12 @@ add_device (GVirConfigDomain *domain,
  * @spec: a validated spec
  * @target: where it runs
  *
- * Builds the domain definition through libvirt-gconfig: a q35 (or the driver's default) PC
- * with a virtio disk, a SATA CD-ROM, a USB tablet for an absolute pointer, the requested
- * graphics on the local host only, a SPICE agent channel, and a serial console.
+ * Builds the domain definition through libvirt-gconfig: the PC @target names, with a disk on
+ * virtio where the operating system has a virtio driver (or is not named), on SATA where it
+ * has not (Windows), a SATA CD-ROM, the q35 sound card where the system has its driver, a USB
+ * tablet for an absolute pointer, the requested graphics on the local host only, a SPICE
+ * agent channel, and a serial console. The libosinfo id goes into the metadata, where
+ * virt-install, virt-manager and GNOME Boxes write and read it.
  *
  * Returns: (transfer full): the definition
  */
@@ -470,6 +490,8 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = NULL;
   g_autoptr(GVirConfigDomainConsole) console = NULL;
   const char *features[] = { "acpi", "apic", NULL };
+  /* An unnamed system gets virtio, as virt-manager's generic one does. */
+  gboolean virtio_disk = spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_BLOCK) != 0;
 
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -495,6 +517,13 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   gvir_config_domain_os_set_boot_devices (os, boot);
   gvir_config_domain_set_os (domain, os);
 
+  if (spec->os_id != NULL)
+    {
+      g_autofree char *custom = g_markup_printf_escaped ("<libosinfo><os id=\"%s\"/></libosinfo>", spec->os_id);
+
+      gvir_config_domain_set_custom_xml_ns_children (domain, custom, "libosinfo", LIBOSINFO_NS, NULL);
+    }
+
   if (target->disk_path != NULL)
     {
       g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
@@ -506,8 +535,9 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
       gvir_config_domain_disk_set_driver (disk, driver);
       gvir_config_domain_disk_set_source (disk, target->disk_path);
-      gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO);
-      gvir_config_domain_disk_set_target_dev (disk, "vda");
+      gvir_config_domain_disk_set_target_bus (disk, virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO
+                                                                : GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+      gvir_config_domain_disk_set_target_dev (disk, virtio_disk ? "vda" : "sda");
       add_device (domain, disk);
     }
 
@@ -523,9 +553,17 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       gvir_config_domain_disk_set_driver (cdrom, driver);
       gvir_config_domain_disk_set_source (cdrom, target->iso_path);
       gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (cdrom, "sda");
+      gvir_config_domain_disk_set_target_dev (cdrom, target->disk_path != NULL && !virtio_disk ? "sdb" : "sda");
       gvir_config_domain_disk_set_readonly (cdrom, TRUE);
       add_device (domain, cdrom);
+    }
+
+  if (target->os_devices & VIREO_OS_ICH9_HDA)
+    {
+      g_autoptr(GVirConfigDomainSound) sound = gvir_config_domain_sound_new ();
+
+      gvir_config_domain_sound_set_model (sound, GVIR_CONFIG_DOMAIN_SOUND_MODEL_ICH9);
+      add_device (domain, sound);
     }
 
   usb = gvir_config_domain_controller_usb_new ();
@@ -596,5 +634,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->name);
   g_free (spec->title);
   g_free (spec->iso);
+  g_free (spec->os_id);
   g_free (spec);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vireo-libvirt-compat.h"
+#include "vireo-os-names.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,7 @@ typedef struct {
   guint64   disk_gib;   /* 0: no disk */
   gboolean  spice;
   gboolean  vnc;
+  char     *os_id;      /* a libosinfo id, or NULL: checked against the database later */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */
@@ -34,6 +36,7 @@ typedef struct {
   const char               *machine;      /* "q35", or NULL for the driver's default */
   const char               *disk_path;    /* the new volume, or NULL */
   const char               *iso_path;     /* resolved ISO path, or NULL */
+  VireoOsDevices            os_devices;   /* what the spec's OS has drivers for */
 } VireoMachineTarget;
 
 gboolean          vireo_validate_name                 (const char              *name,

@@ -5,11 +5,11 @@
  * entry whose name is "Debian 11" or "Microsoft Windows 11".
  *
  * Loading the database parses some 800 XML files (about 0.3 s): it runs once, in a worker
- * thread, and keeps only the names, not libosinfo's objects (tens of megabytes in a process
- * that lives as long as the helper). A distribution's database lags its releases (Debian 12
- * ships osinfo-db 0.20221130, which has no Debian 12): an id of a family the database knows,
- * with a newer version, is named the way libosinfo names that family ("Debian 11" →
- * "Debian 12").
+ * thread, and keeps only the names and what each system has drivers for, not libosinfo's
+ * objects (tens of megabytes in a process that lives as long as the helper). A
+ * distribution's database lags its releases (Debian 12 ships osinfo-db 0.20221130, which has
+ * no Debian 12): an id of a family the database knows, with a newer version, is named the way
+ * libosinfo names that family ("Debian 11" → "Debian 12").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +28,7 @@
 
 struct _VireoOsNames {
   GHashTable *names;      /* id → name */
+  GHashTable *devices;    /* id → VireoOsDevices */
   GHashTable *families;   /* id without its version ("http://debian.org/debian/") → Family */
 };
 
@@ -86,6 +87,39 @@ add_family (VireoOsNames *self,
   g_hash_table_replace (self->families, g_steal_pointer (&prefix), family);
 }
 
+static const struct {
+  const char     *name;   /* the device's name in libosinfo's database */
+  VireoOsDevices  flag;
+} device_names[] = {
+  { "virtio-block", VIREO_OS_VIRTIO_BLOCK },
+  { "virtio1.0-block", VIREO_OS_VIRTIO_BLOCK },
+  { "virtio-net", VIREO_OS_VIRTIO_NET },
+  { "virtio1.0-net", VIREO_OS_VIRTIO_NET },
+  { "virtio-rng", VIREO_OS_VIRTIO_RNG },
+  { "virtio1.0-rng", VIREO_OS_VIRTIO_RNG },
+  { "e1000e", VIREO_OS_E1000E },
+  { "ich9-hda", VIREO_OS_ICH9_HDA },
+  { "qemu-x86-q35", VIREO_OS_Q35 },
+};
+
+static VireoOsDevices
+os_devices (OsinfoOs *os)
+{
+  g_autoptr(OsinfoDeviceList) list = osinfo_os_get_all_devices (os, NULL);
+  VireoOsDevices devices = 0;
+
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoDevice *device = OSINFO_DEVICE (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *name = osinfo_device_get_name (device);
+
+      for (guint j = 0; name != NULL && j < G_N_ELEMENTS (device_names); j++)
+        if (g_str_equal (name, device_names[j].name))
+          devices |= device_names[j].flag;
+    }
+  return devices;
+}
+
 /**
  * vireo_os_names_load:
  * @system_dir: (nullable): a libosinfo database to read alone, or %NULL for the system's
@@ -127,6 +161,7 @@ vireo_os_names_load (const char  *system_dir,
 
   self = g_new0 (VireoOsNames, 1);
   self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->families = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, family_free);
 
   db = osinfo_loader_get_db (loader);
@@ -140,6 +175,7 @@ vireo_os_names_load (const char  *system_dir,
       if (id == NULL || name == NULL)
         continue;
       g_hash_table_replace (self->names, g_strdup (id), g_strdup (name));
+      g_hash_table_replace (self->devices, g_strdup (id), GUINT_TO_POINTER (os_devices (OSINFO_OS (entity))));
       add_family (self, id, name, osinfo_product_get_version (OSINFO_PRODUCT (entity)));
     }
 
@@ -182,6 +218,29 @@ vireo_os_names_lookup (VireoOsNames *self,
   return g_strconcat (family->head, slash + 1, NULL);
 }
 
+/**
+ * vireo_os_names_get_devices:
+ * @os_id: a libosinfo id
+ * @devices: (out): what it has drivers for
+ *
+ * Returns: whether the database has @os_id (not only its family)
+ */
+gboolean
+vireo_os_names_get_devices (VireoOsNames   *self,
+                            const char     *os_id,
+                            VireoOsDevices *devices)
+{
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  *devices = 0;
+  if (os_id == NULL || !g_hash_table_lookup_extended (self->devices, os_id, NULL, &value))
+    return FALSE;
+  *devices = GPOINTER_TO_UINT (value);
+  return TRUE;
+}
+
 guint
 vireo_os_names_size (VireoOsNames *self)
 {
@@ -198,5 +257,6 @@ vireo_os_names_free (VireoOsNames *self)
 
   g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_pointer (&self->families, g_hash_table_unref);
+  g_clear_pointer (&self->devices, g_hash_table_unref);
   g_free (self);
 }

@@ -604,6 +604,24 @@ test_os_names (void)
     g_assert_cmpstr (win, ==, "Microsoft Windows 11");
   }
 
+  /* What a new machine is built with: Debian 11 has virtio drivers of its own (its entry
+   * inherits them from Debian 10's); Windows 10 has none in the box, but e1000e and the q35
+   * sound card (inherited from Windows 7); an id the database has only by family is unknown. */
+  {
+    VireoOsDevices devices = 0;
+
+    g_assert_true (vireo_os_names_get_devices (real, "http://debian.org/debian/11", &devices));
+    g_assert_cmpuint (devices & (VIREO_OS_VIRTIO_BLOCK | VIREO_OS_VIRTIO_NET | VIREO_OS_VIRTIO_RNG),
+                      ==, VIREO_OS_VIRTIO_BLOCK | VIREO_OS_VIRTIO_NET | VIREO_OS_VIRTIO_RNG);
+    g_assert_true (vireo_os_names_get_devices (real, "http://microsoft.com/win/10", &devices));
+    g_assert_cmpuint (devices & (VIREO_OS_VIRTIO_BLOCK | VIREO_OS_VIRTIO_NET), ==, 0);
+    g_assert_cmpuint (devices & (VIREO_OS_E1000E | VIREO_OS_ICH9_HDA | VIREO_OS_Q35),
+                      ==, VIREO_OS_E1000E | VIREO_OS_ICH9_HDA | VIREO_OS_Q35);
+    g_assert_false (vireo_os_names_get_devices (real, "http://debian.org/debian/12", &devices));
+    g_assert_cmpuint (devices, ==, 0);
+    g_assert_false (vireo_os_names_get_devices (real, "", &devices));
+  }
+
   g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
 }
 

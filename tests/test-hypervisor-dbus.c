@@ -909,6 +909,135 @@ test_create_refused (Fixture       *f,
   g_assert_null (find_machine (f, "bigdisk"));
 }
 
+static char *default_pool_dir (Fixture *f);
+
+static char *
+get_xml (Fixture    *f,
+         const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_machine (f, name, "GetXml", no_options (), &error);
+  char *xml = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(s)", &xml);
+  return xml;
+}
+
+static char *
+preview_machine (Fixture     *f,
+                 const char  *spec,
+                 GError     **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  char *xml = NULL;
+
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (f->manager), "PreviewMachine",
+                                  g_variant_new_parsed (spec), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  if (reply != NULL)
+    g_variant_get (reply, "(s)", &xml);
+  return xml;
+}
+
+/* The devices follow the operating system (libosinfo's database), whose id goes into the
+ * metadata where virt-manager and Boxes read it. */
+static void
+test_create_os (Fixture       *f,
+                gconstpointer  data)
+{
+  struct {
+    const char *spec;
+    int         code;
+  } refused[] = {
+    { "({'name': <'nos'>, 'os-id': <'http://example.org/no-such-os/1'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'nos'>, 'os-id': <'debian11'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'nos'>, 'os-id': <uint32 11>},)", VIREO_ERROR_INVALID_ARGUMENT },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *linux_path = NULL;
+  g_autofree char *win_path = NULL;
+  g_autofree char *linux_xml = NULL;
+  g_autofree char *win_xml = NULL;
+  VireoDBusMachine *machine;
+
+  linux_path = create_machine (f, "({'name': <'with-debian'>, 'disk-gib': <uint64 1>,"
+                                  " 'os-id': <'http://debian.org/debian/11'>},)", &error);
+  g_assert_no_error (error);
+  win_path = create_machine (f, "({'name': <'with-windows'>, 'disk-gib': <uint64 1>,"
+                                " 'os-id': <'http://microsoft.com/win/10'>},)", &error);
+  g_assert_no_error (error);
+  {
+    Expect e = { f, "with-windows", NULL, 0 };
+    g_assert_true (wait_until (machine_present, &e));
+  }
+
+  machine = find_machine (f, "with-debian");
+  g_assert_cmpstr (vireo_dbus_machine_get_os_id (machine), ==, "http://debian.org/debian/11");
+  linux_xml = get_xml (f, "with-debian");
+  g_test_message ("%s", linux_xml);
+  g_assert_nonnull (strstr (linux_xml, "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
+  g_assert_nonnull (strstr (linux_xml, "bus='virtio'"));
+  g_assert_nonnull (strstr (linux_xml, "<sound model='ich9'"));
+
+  machine = find_machine (f, "with-windows");
+  g_assert_cmpstr (vireo_dbus_machine_get_os_id (machine), ==, "http://microsoft.com/win/10");
+  win_xml = get_xml (f, "with-windows");
+  g_test_message ("%s", win_xml);
+  g_assert_nonnull (strstr (win_xml, "<target dev='sda' bus='sata'/>"));
+  g_assert_null (strstr (win_xml, "bus='virtio'"));
+  g_assert_nonnull (strstr (win_xml, "<sound model='ich9'"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *path = create_machine (f, refused[i].spec, &local_error);
+
+      g_test_message ("%s", refused[i].spec);
+      g_assert_null (path);
+      g_assert_error (local_error, VIREO_ERROR, refused[i].code);
+    }
+  g_assert_null (find_machine (f, "nos"));
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 3);
+}
+
+/* The XML CreateMachine would define, from the same code, with nothing made; open to callers
+ * who may not create. */
+static void
+test_preview (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *pool = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *taken = NULL;
+
+  set_allowed (f, (const char *[]){ NULL });
+  xml = preview_machine (f, "({'name': <'previewed'>, 'disk-gib': <uint64 3>, 'memory-mib': <uint64 768>,"
+                            " 'iso': <'/nonexistent/medium.iso'>, 'os-id': <'http://microsoft.com/win/10'>},)",
+                         &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", xml);
+  pool = default_pool_dir (f);
+  disk = g_strdup_printf ("<source file=\"%s/previewed.qcow2\"/>", pool);
+  iso = g_strdup_printf ("<source file=\"%s/previewed.iso\"/>", pool);
+  g_assert_nonnull (strstr (xml, "<name>previewed</name>"));
+  g_assert_nonnull (strstr (xml, "<memory unit=\"KiB\">786432</memory>"));
+  g_assert_nonnull (strstr (xml, disk));
+  g_assert_nonnull (strstr (xml, iso));
+  g_assert_nonnull (strstr (xml, "<target bus=\"sata\" dev=\"sda\"/>"));
+  g_assert_nonnull (strstr (xml, "<target bus=\"sata\" dev=\"sdb\"/>"));
+  g_assert_nonnull (strstr (xml, "<libosinfo:os id=\"http://microsoft.com/win/10\"/>"));
+
+  /* Nothing was made, and a spec CreateMachine refuses is refused the same way. */
+  g_assert_null (find_machine (f, "previewed"));
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1);
+  taken = preview_machine (f, "({'name': <'debian-web'>},)", &error);
+  g_assert_null (taken);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS);
+}
+
 /* The directory of the fixture's default pool: where debian-web's first disk (a volume) is. */
 static char *
 default_pool_dir (Fixture *f)
@@ -1578,6 +1707,8 @@ main (int   argc,
   g_test_add ("/hypervisor/dbus/lifecycle/effects", Fixture, NULL, no_setup, test_lifecycle_effects,
               fixture_teardown);
   add_test ("/hypervisor/dbus/CreateMachine/iso-copied", NULL, test_create_iso_copied);
+  add_test ("/hypervisor/dbus/CreateMachine/os", NULL, test_create_os);
+  add_test ("/hypervisor/dbus/PreviewMachine", NULL, test_preview);
   g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
               test_delete_as_caller, delete_fixture_teardown);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
