@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "vireo.h"
+#include "vireo-new-machine.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE  2
@@ -71,7 +72,17 @@ static struct {
   gboolean   inactive;
   char      *protocol;
   gboolean   force;
-} opt;
+  char      *detect;
+  char      *name;
+  char      *os;
+  char      *iso;
+  gint64     memory_mib;
+  int        vcpus;
+  gint64     disk_gib;
+  char      *firmware;
+  gboolean   no_start;
+  gboolean   print_xml;
+} opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
 
 static const GOptionEntry list_options[] = {
   { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, N_("Print only the names, one per line"), NULL },
@@ -96,6 +107,22 @@ static const GOptionEntry console_options[] = {
 
 static const GOptionEntry serial_options[] = {
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force, N_("Take the serial console over from another program"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry create_options[] = {
+  { "detect", 0, 0, G_OPTION_ARG_FILENAME, &opt.detect,
+    N_("Only say what libosinfo knows of this installation medium, and what Vireo would propose"), N_("PATH") },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt.name, N_("The machine’s name (default: from the operating system)"), N_("NAME") },
+  { "os", 0, 0, G_OPTION_ARG_STRING, &opt.os,
+    N_("The operating system: a libosinfo id (debian11, http://debian.org/debian/11), or auto to detect it from the medium (default)"), N_("ID") },
+  { "iso", 0, 0, G_OPTION_ARG_FILENAME, &opt.iso, N_("Install from this ISO image"), N_("PATH") },
+  { "memory", 0, 0, G_OPTION_ARG_INT64, &opt.memory_mib, N_("Memory in MiB (default: what the system recommends)"), N_("MIB") },
+  { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
+  { "disk-size", 0, 0, G_OPTION_ARG_INT64, &opt.disk_gib, N_("Size of the new disk in GiB, 0 for none (default: what the system recommends)"), N_("GIB") },
+  { "firmware", 0, 0, G_OPTION_ARG_STRING, &opt.firmware, N_("bios (the default)"), N_("FIRMWARE") },
+  { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
+  { "print-xml", 0, 0, G_OPTION_ARG_NONE, &opt.print_xml, N_("Define nothing: print the domain XML the helper would define"), NULL },
   { NULL }
 };
 
@@ -197,9 +224,9 @@ ready_timeout_cb (gpointer user_data)
 /* Iterates until the client knows where it stands. A helper that is (re)connecting to
  * libvirtd gets READY_TIMEOUT_S to finish. With @need_libvirt FALSE, a helper without
  * libvirtd is good enough (for `host`, which says why). */
-static gboolean
-wait_ready (Ctl      *ctl,
-            gboolean  need_libvirt)
+static VireoClientState
+wait_settled (Ctl      *ctl,
+              gboolean  need_libvirt)
 {
   gboolean timed_out = FALSE;
   guint timeout_id;
@@ -217,8 +244,14 @@ wait_ready (Ctl      *ctl,
     }
   if (!timed_out)
     g_source_remove (timeout_id);
+  return vireo_client_get_state (ctl->client);
+}
 
-  switch (vireo_client_get_state (ctl->client))
+static gboolean
+wait_ready (Ctl      *ctl,
+            gboolean  need_libvirt)
+{
+  switch (wait_settled (ctl, need_libvirt))
     {
     case VIREO_CLIENT_READY:
       return TRUE;
@@ -614,6 +647,243 @@ cmd_xml (Ctl   *ctl,
   return 0;
 }
 
+/* create */
+
+/* @path made absolute against the working directory, as a shell user means it. */
+static char *
+absolute_path (const char *path)
+{
+  return g_canonicalize_filename (path, NULL);
+}
+
+/* The names in use, for a name to propose. */
+static GStrv
+taken_names (Ctl *ctl)
+{
+  GListModel *model = vireo_client_get_machines (ctl->client);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, vireo_dbus_machine_get_name (machine));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The proposal, from the medium, the operating system and the host, then what the options
+ * say instead. */
+static VireoNewMachine *
+propose (Ctl *ctl)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) taken = NULL;
+  VireoDBusManager *manager = vireo_client_get_manager (ctl->client);
+  gboolean detect = opt.os == NULL || g_str_equal (opt.os, "auto");
+  const char *iso = opt.detect != NULL ? opt.detect : opt.iso;
+
+  if (iso != NULL)
+    {
+      g_autofree char *path = absolute_path (iso);
+
+      if (detect)
+        {
+          if (!vireo_new_machine_detect (machine, path, ctl->cancellable, &error))
+            {
+              fail_with_error (ctl, error);
+              return NULL;
+            }
+        }
+      else
+        machine->iso = g_steal_pointer (&path);
+    }
+  if (!detect && !vireo_new_machine_set_os (machine, opt.os, &error))
+    {
+      fail_with_error (ctl, error);
+      return NULL;
+    }
+  if (manager != NULL)
+    vireo_new_machine_bound (machine, vireo_dbus_manager_get_memory_mib (manager),
+                             vireo_dbus_manager_get_cpu_count (manager));
+
+  if (opt.memory_mib >= 0)
+    machine->memory_mib = (guint64) opt.memory_mib;
+  if (opt.vcpus >= 0)
+    machine->vcpus = (guint) opt.vcpus;
+  if (opt.disk_gib >= 0)
+    machine->disk_gib = (guint64) opt.disk_gib;
+  machine->firmware = g_strdup (opt.firmware);
+  taken = taken_names (ctl);
+  machine->name = opt.name != NULL ? g_strdup (opt.name)
+                                   : vireo_new_machine_propose_name (machine, (const char * const *) taken);
+  return g_steal_pointer (&machine);
+}
+
+static int
+print_proposal (Ctl             *ctl,
+                VireoNewMachine *machine)
+{
+  const char *os_name = machine->os_name != NULL ? machine->os_name : _("Unknown operating system");
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "os-id");
+      json_builder_add_string_value (builder, machine->os_id != NULL ? machine->os_id : "");
+      json_builder_set_member_name (builder, "os-name");
+      json_builder_add_string_value (builder, os_name);
+      json_builder_set_member_name (builder, "express");
+      json_builder_add_boolean_value (builder, machine->express);
+      json_builder_set_member_name (builder, "memory-mib");
+      json_builder_add_int_value (builder, (gint64) machine->memory_mib);
+      json_builder_set_member_name (builder, "vcpus");
+      json_builder_add_int_value (builder, machine->vcpus);
+      json_builder_set_member_name (builder, "disk-gib");
+      json_builder_add_int_value (builder, (gint64) machine->disk_gib);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, machine->name);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return 0;
+    }
+
+  g_print ("os-id: %s\n", machine->os_id != NULL ? machine->os_id : "");
+  g_print ("os-name: %s\n", os_name);
+  g_print ("express: %s\n", yes_no (machine->express));
+  g_print ("memory-mib: %" G_GUINT64_FORMAT "\n", machine->memory_mib);
+  g_print ("vcpus: %u\n", machine->vcpus);
+  g_print ("disk-gib: %" G_GUINT64_FORMAT "\n", machine->disk_gib);
+  g_print ("name: %s\n", machine->name);
+  return 0;
+}
+
+static int
+cmd_create (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_autoptr(VireoNewMachine) machine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) spec = NULL;
+  g_autofree char *path = NULL;
+  VireoDBusManager *manager;
+  VireoDBusMachine *created;
+  Wait wait = { NULL };
+
+  if (!parse_options (ctl, &argc, &argv, 1))
+    return EXIT_USAGE;
+  if (opt.detect != NULL && (opt.iso != NULL || opt.name != NULL || opt.no_start || opt.print_xml))
+    {
+      g_printerr ("vireoctl: %s\n", _("--detect only reads a medium: it takes no other option but --os."));
+      return EXIT_USAGE;
+    }
+  if (opt.memory_mib == 0 || opt.vcpus == 0 || opt.memory_mib < -1 || opt.vcpus < -1 || opt.disk_gib < -1)
+    {
+      g_printerr ("vireoctl: %s\n", _("--memory and --vcpus must be positive, --disk-size 0 or more."));
+      return EXIT_USAGE;
+    }
+
+  /* The host bounds the proposal, and names in use are not proposed; --detect does without
+   * them when there is no helper to ask. */
+  if (opt.detect != NULL)
+    wait_settled (ctl, FALSE);
+  else if (!wait_ready (ctl, TRUE))
+    return ctl->status;
+  machine = propose (ctl);
+  if (machine == NULL)
+    return ctl->status;
+  if (opt.detect != NULL)
+    return print_proposal (ctl, machine);
+
+  manager = vireo_client_get_manager (ctl->client);
+  spec = g_variant_ref_sink (vireo_new_machine_to_spec (machine));
+  if (opt.print_xml)
+    {
+      g_autofree char *xml = NULL;
+
+      vireo_dbus_manager_call_preview_machine (manager, spec, G_DBUS_CALL_FLAGS_NONE, -1, ctl->cancellable,
+                                               wait_cb, &wait);
+      if (!vireo_dbus_manager_call_preview_machine_finish (manager, &xml, wait_for_result (&wait), &error))
+        {
+          g_clear_object (&wait.result);
+          fail_with_error (ctl, error);
+          return ctl->status;
+        }
+      g_clear_object (&wait.result);
+      if (ctl->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "xml");
+          json_builder_add_string_value (builder, xml);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        g_print ("%s%s", xml, g_str_has_suffix (xml, "\n") ? "" : "\n");
+      return 0;
+    }
+
+  vireo_dbus_manager_call_create_machine (manager, spec,
+                                          ctl->no_interaction ? G_DBUS_CALL_FLAGS_NONE
+                                                              : G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                          G_MAXINT, ctl->cancellable, wait_cb, &wait);
+  if (!vireo_dbus_manager_call_create_machine_finish (manager, &path, wait_for_result (&wait), &error))
+    {
+      g_clear_object (&wait.result);
+      fail_with_error (ctl, error);
+      return ctl->status;
+    }
+  g_clear_object (&wait.result);
+
+  /* The object is there when the call returns. */
+  created = vireo_client_lookup_machine (ctl->client, path);
+  if (!opt.no_start && created == NULL)
+    {
+      fail (ctl, _("“%s” was created, but could not be started: the helper does not list it."), machine->name);
+      return ctl->status;
+    }
+  if (!opt.no_start)
+    {
+      vireo_machine_run_async (created, VIREO_MACHINE_ACTION_START, NULL, ctl->cancellable, wait_cb, &wait);
+      if (!vireo_machine_run_finish (created, wait_for_result (&wait), &error))
+        {
+          g_autofree char *sentence = NULL;
+
+          vireo_error_get_text (error, &sentence, NULL);
+          g_clear_object (&wait.result);
+          fail (ctl, _("“%s” was created, but could not be started: %s"), machine->name, sentence);
+          return ctl->status;
+        }
+      g_clear_object (&wait.result);
+    }
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, machine->name);
+      json_builder_set_member_name (builder, "object-path");
+      json_builder_add_string_value (builder, path);
+      json_builder_set_member_name (builder, "os-id");
+      json_builder_add_string_value (builder, machine->os_id != NULL ? machine->os_id : "");
+      json_builder_set_member_name (builder, "started");
+      json_builder_add_boolean_value (builder, !opt.no_start);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print (opt.no_start ? _("Created “%s”.\n") : _("Created and started “%s”.\n"), machine->name);
+  return 0;
+}
+
 /* vireo-viewer: beside vireoctl when installed, in the build tree's viewer/ when not. */
 static char *
 find_viewer (void)
@@ -909,6 +1179,7 @@ static const Command commands[] = {
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
+  { "create",    "[--iso PATH] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
 

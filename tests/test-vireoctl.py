@@ -124,7 +124,7 @@ def expect_failure(args, status, words):
 def case_usage(env):
     r = ctl("--help")
     for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
-                    "resume", "save", "delete", "xml", "console", "serial", "host"):
+                    "resume", "save", "delete", "xml", "console", "serial", "host", "create"):
         assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
     assert ctl("help").stdout == r.stdout
     r = ctl("start", "--help")
@@ -311,6 +311,103 @@ def case_refused(env):
         env.allow(ALL_ACTIONS)
 
 
+def make_iso(env, name, volume_id, publisher=None):
+    """A bootable GRUB ISO carrying @volume_id (and @publisher): what libosinfo reads to tell
+    which system a medium installs. Made here, nothing downloaded."""
+    path = os.path.join(env.tmp, name)
+    if not os.path.exists(path):
+        root = os.path.join(env.tmp, "iso-root")
+        os.makedirs(os.path.join(root, "boot", "grub"), exist_ok=True)
+        with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+            f.write("set timeout=-1\n")
+        extra = ["-publisher", publisher] if publisher else []
+        subprocess.run(["grub-mkrescue", "-o", path, root, "--", "-volid", volume_id, *extra],
+                       check=True, capture_output=True, timeout=vireotest.scaled(120))
+    return path
+
+
+DEBIAN = ("debian.iso", "Debian 11.5.0 amd64 n")
+WINDOWS = ("windows.iso", "CENA_X64FREV_EN-US_DV5", "MICROSOFT CORPORATION")
+UNKNOWN = ("unknown.iso", "NOTHING LIBOSINFO KNOWS")
+
+
+def case_create(env):
+    debian = make_iso(env, *DEBIAN)
+    windows = make_iso(env, *WINDOWS)
+    unknown = make_iso(env, *UNKNOWN)
+    names_before = ctl("list", "--names").stdout.split()
+
+    # What libosinfo says of each medium, and what Vireo proposes from it.
+    d = ctl_json("create", "--detect", debian)
+    assert d == {"os-id": "http://debian.org/debian/11", "os-name": "Debian 11", "express": True,
+                 "memory-mib": 1024, "vcpus": 1, "disk-gib": 20, "name": "debian11"}, d
+    w = ctl_json("create", "--detect", windows)
+    # Windows 10's recommendation (Windows 8's) is below its own minimum: the minimum wins.
+    assert (w["os-id"], w["memory-mib"], w["disk-gib"], w["name"]) == \
+        ("http://microsoft.com/win/10", 2048, 40, "win10"), w
+    text = ctl("create", "--detect", unknown).stdout
+    assert text.splitlines() == ["os-id: ", "os-name: Unknown operating system", "express: no",
+                                 "memory-mib: 2048", "vcpus: 2", "disk-gib: 20", "name: machine"], text
+    # A relative path is the working directory's, as in a shell.
+    r = subprocess.run([VIREOCTL, "create", "--detect", os.path.basename(debian)], cwd=env.tmp,
+                       capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    assert "os-name: Debian 11\n" in r.stdout, r.stdout
+    expect_failure(["create", "--detect", "/nonexistent/x.iso"], 1, ["is not a file"])
+    expect_failure(["create", "--detect", debian, "--no-start"], 2, ["--detect only reads"])
+    expect_failure(["create", "--memory", "0"], 2, ["must be positive"])
+
+    # --print-xml: the helper's own choice of devices for Windows (SATA, no virtio), the
+    # system in the metadata, and nothing defined.
+    xml = ctl("create", "--iso", windows, "--print-xml").stdout
+    assert "<name>win10</name>" in xml and 'bus="sata"' in xml and "virtio" not in xml.split("<devices>")[1] \
+        .split("<channel")[0], xml
+    assert '<libosinfo:os id="http://microsoft.com/win/10"/>' in xml, xml
+    assert ctl("list", "--names").stdout.split() == names_before
+
+    # The test driver's pool has 12 GiB free: the proposed 20 GiB disk is refused, saying so,
+    # and nothing is left behind.
+    expect_failure(["create", "--iso", debian, "--no-start"], 1,
+                   ["20.0 GiB do not fit: the default storage pool has 12.0 GiB free."])
+    assert ctl("list", "--names").stdout.split() == names_before
+
+    # Created from the medium with what was proposed; the next one gets the next name.
+    r = ctl("create", "--iso", debian, "--no-start", "--disk-size", "1")
+    assert r.stdout == "Created “debian11”.\n", r.stdout
+    m = machine("debian11")
+    assert (m["os-id"], m["memory-mib"], m["vcpus"], m["state"]) == \
+        ("http://debian.org/debian/11", 1024, 1, "shutoff"), m
+    assert sorted(d["device"] for d in m["disks"]) == ["cdrom", "disk"], m["disks"]
+    assert next(d for d in m["disks"] if d["device"] == "disk")["size"] == 1024 ** 3
+    r = ctl_json("create", "--iso", debian, "--no-start", "--disk-size", "1")
+    assert r["name"] == "debian11-2" and r["started"] is False, r
+
+    # Every choice can be given instead; the system by its short id.
+    ctl("create", "--iso", unknown, "--os", "fedora37", "--name", "chosen", "--memory", "700",
+        "--vcpus", "2", "--disk-size", "0", "--no-start")
+    m = machine("chosen")
+    assert (m["os-id"], m["memory-mib"], m["vcpus"]) == ("http://fedoraproject.org/fedora/37", 700, 2), m
+    assert [d["device"] for d in m["disks"]] == ["cdrom"], m["disks"]
+
+    # Started unless told not to.
+    ctl("create", "--iso", unknown, "--name", "started-one", "--disk-size", "0")
+    assert state("started-one") == "running"
+
+    # Refused, with the helper's sentence; nothing made.
+    expect_failure(["create", "--os", "nosuch-os"], 1, ["libosinfo knows no operating system “nosuch-os”"])
+    expect_failure(["create", "--name", "debian-web", "--disk-size", "0"], 1, ["already exists"])
+    expect_failure(["create", "--iso", "/nonexistent/x.iso", "--os", "debian11"], 1, [])
+    env.allow([])
+    try:
+        expect_failure(["create", "--iso", debian, "--name", "not-allowed", "--no-start"], 1,
+                       ["You are not allowed to create or delete virtual machines"])
+        # Previewing changes nothing: open to everyone, as reading is.
+        assert "<name>not-allowed</name>" in ctl("create", "--name", "not-allowed", "--print-xml").stdout
+    finally:
+        env.allow(ALL_ACTIONS)
+    assert "not-allowed" not in ctl("list", "--names").stdout.split()
+    env.restart_helper()
+
+
 def case_no_helper(env):
     env.stop_helper()
     try:
@@ -326,7 +423,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_no_helper):
+              case_console, case_serial, case_refused, case_create, case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 
 

@@ -1,0 +1,450 @@
+/* vireo-new-machine.c
+ *
+ * A new machine's choices, proposed as GNOME Boxes and virt-install do: libosinfo identifies
+ * the installation medium (by its volume id, publisher and the like, read from the ISO), and
+ * the operating system's recommended resources become the proposed memory, vCPUs and disk
+ * size, bounded by the host. The assistant and `vireoctl create` both use this, so that the
+ * two propose the same machine; the helper decides the devices (CreateMachine).
+ *
+ * libosinfo's database is read once per process (about 0.3 s), on first use, in whichever
+ * thread asks first; afterwards it is only read.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-new-machine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <osinfo/osinfo.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#include "vireo-error.h"
+#include "vireo-new-machine.h"
+
+#define ARCH "x86_64"
+
+static OsinfoDb *
+get_db (GError **error)
+{
+  static GMutex lock;
+  static OsinfoLoader *loader;
+  static GError *load_error;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+
+  if (loader == NULL && load_error == NULL)
+    {
+      loader = osinfo_loader_new ();
+      /* libosinfo 1.10 leaks a little while loading, below its own static helpers
+       * (see hypervisor/vireo-os-names.c). */
+#ifdef __SANITIZE_ADDRESS__
+      __lsan_disable ();
+#endif
+      osinfo_loader_process_default_path (loader, &load_error);
+#ifdef __SANITIZE_ADDRESS__
+      __lsan_enable ();
+#endif
+    }
+  if (load_error != NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,
+                   _("libosinfo’s database of operating systems could not be read: %s"), load_error->message);
+      return NULL;
+    }
+  return osinfo_loader_get_db (loader);
+}
+
+/**
+ * vireo_new_machine_new:
+ *
+ * Returns: (transfer full): the choices for an unknown system, no medium, no name
+ */
+VireoNewMachine *
+vireo_new_machine_new (void)
+{
+  VireoNewMachine *self = g_new0 (VireoNewMachine, 1);
+
+  self->memory_mib = VIREO_NEW_MACHINE_MEMORY_MIB;
+  self->vcpus = VIREO_NEW_MACHINE_VCPUS;
+  self->disk_gib = VIREO_NEW_MACHINE_DISK_GIB;
+  return self;
+}
+
+void
+vireo_new_machine_free (VireoNewMachine *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->iso);
+  g_free (self->os_id);
+  g_free (self->os_name);
+  g_free (self->os_short_id);
+  g_free (self->firmware);
+  g_free (self);
+}
+
+/* The first resources of @list for this architecture (or for all): -1 where unset. */
+static void
+read_resources (OsinfoResourcesList *list,
+                gint64              *ram,
+                gint                *cpus,
+                gint64              *storage)
+{
+  for (int i = 0; list != NULL && i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoResources *res = OSINFO_RESOURCES (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *arch = osinfo_resources_get_architecture (res);
+
+      if (arch != NULL && !g_str_equal (arch, ARCH) && !g_str_equal (arch, "all"))
+        continue;
+      if (*ram <= 0)
+        *ram = osinfo_resources_get_ram (res);
+      if (*cpus <= 0)
+        *cpus = osinfo_resources_get_n_cpus (res);
+      if (*storage <= 0)
+        *storage = osinfo_resources_get_storage (res);
+    }
+}
+
+/* Walks @os and the systems it derives from until each of the three is found. */
+static void
+chain_resources (OsinfoOs             *os,
+                 OsinfoResourcesList *(*get) (OsinfoOs *),
+                 gint64               *ram,
+                 gint                 *cpus,
+                 gint64               *storage)
+{
+  g_autoptr(OsinfoOs) walk = g_object_ref (os);
+
+  *ram = *storage = -1;
+  *cpus = -1;
+  for (guint depth = 0; walk != NULL && depth < 16; depth++)
+    {
+      g_autoptr(OsinfoResourcesList) list = get (walk);
+      g_autoptr(OsinfoProductList) parents = NULL;
+
+      read_resources (list, ram, cpus, storage);
+      if (*ram > 0 && *cpus > 0 && *storage > 0)
+        return;
+      parents = osinfo_product_get_related (OSINFO_PRODUCT (walk), OSINFO_PRODUCT_RELATIONSHIP_DERIVES_FROM);
+      g_clear_object (&walk);
+      if (osinfo_list_get_length (OSINFO_LIST (parents)) > 0)
+        walk = g_object_ref (OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (parents), 0)));
+    }
+}
+
+/* What libosinfo recommends for @os (or the systems it derives from), never less than its
+ * minimum (Windows 10 has a minimum of its own but only Windows 8's recommendation, which is
+ * below it), else Vireo's defaults. */
+static void
+propose_resources (VireoNewMachine *self,
+                   OsinfoOs        *os)
+{
+  gint64 ram, storage, min_ram, min_storage;
+  gint cpus, min_cpus;
+
+  chain_resources (os, osinfo_os_get_recommended_resources, &ram, &cpus, &storage);
+  chain_resources (os, osinfo_os_get_minimum_resources, &min_ram, &min_cpus, &min_storage);
+  ram = MAX (ram, min_ram);
+  cpus = MAX (cpus, min_cpus);
+  storage = MAX (storage, min_storage);
+
+  self->memory_mib = ram > 0 ? (guint64) ram / (1024 * 1024) : VIREO_NEW_MACHINE_MEMORY_MIB;
+  self->vcpus = cpus > 0 ? (guint) cpus : VIREO_NEW_MACHINE_VCPUS;
+  self->disk_gib = storage > 0 ? ((guint64) storage + (1 << 30) - 1) >> 30 : VIREO_NEW_MACHINE_DISK_GIB;
+}
+
+static gboolean
+has_install_script (OsinfoOs *os)
+{
+  g_autoptr(OsinfoInstallScriptList) scripts = osinfo_os_get_install_script_list (os);
+
+  return osinfo_list_get_length (OSINFO_LIST (scripts)) > 0;
+}
+
+static void
+set_from_os (VireoNewMachine *self,
+             OsinfoOs        *os)
+{
+  g_free (self->os_id);
+  g_free (self->os_name);
+  g_free (self->os_short_id);
+  self->os_id = os != NULL ? g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (os))) : NULL;
+  self->os_name = os != NULL ? g_strdup (osinfo_product_get_name (OSINFO_PRODUCT (os))) : NULL;
+  self->os_short_id = os != NULL ? g_strdup (osinfo_product_get_short_id (OSINFO_PRODUCT (os))) : NULL;
+  self->express = FALSE;
+  if (os != NULL)
+    propose_resources (self, os);
+  else
+    {
+      self->memory_mib = VIREO_NEW_MACHINE_MEMORY_MIB;
+      self->vcpus = VIREO_NEW_MACHINE_VCPUS;
+      self->disk_gib = VIREO_NEW_MACHINE_DISK_GIB;
+    }
+}
+
+/**
+ * vireo_new_machine_set_os:
+ * @os_id: (nullable): a libosinfo id, or %NULL for an unknown system
+ *
+ * Chooses the operating system by hand, and proposes its resources again.
+ *
+ * Returns: %FALSE with @error set when libosinfo's database has no such id
+ */
+gboolean
+vireo_new_machine_set_os (VireoNewMachine  *self,
+                          const char       *os_id,
+                          GError          **error)
+{
+  OsinfoDb *db;
+  OsinfoOs *os;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (os_id == NULL || os_id[0] == '\0')
+    {
+      set_from_os (self, NULL);
+      return TRUE;
+    }
+
+  db = get_db (error);
+  if (db == NULL)
+    return FALSE;
+  os = osinfo_db_get_os (db, os_id);
+  if (os == NULL)
+    {
+      /* A short id ("debian11") is what people type. */
+      g_autoptr(OsinfoOsList) all = osinfo_db_get_os_list (db);
+
+      for (int i = 0; os == NULL && i < osinfo_list_get_length (OSINFO_LIST (all)); i++)
+        {
+          OsinfoOs *candidate = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (all), i));
+          g_autoptr(GList) short_ids = osinfo_product_get_short_id_list (OSINFO_PRODUCT (candidate));
+
+          for (GList *l = short_ids; l != NULL; l = l->next)
+            if (g_str_equal (l->data, os_id))
+              os = candidate;
+        }
+    }
+  if (os == NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("libosinfo knows no operating system “%s”. Its ids look like “debian11” or “http://debian.org/debian/11” (osinfo-query os lists them)."),
+                   os_id);
+      return FALSE;
+    }
+  set_from_os (self, os);
+  self->express = has_install_script (os);
+  return TRUE;
+}
+
+/**
+ * vireo_new_machine_detect:
+ * @iso: an absolute path to an installation medium
+ *
+ * Reads @iso (as the calling process: the user's own permissions) and asks libosinfo which
+ * system it installs. A medium libosinfo does not know, or a file that is not an ISO image,
+ * leaves the system unknown, which is not an error. Blocks: call it from a worker thread, or
+ * use vireo_new_machine_detect_async().
+ *
+ * Returns: %FALSE with @error set when @iso cannot be read at all
+ */
+gboolean
+vireo_new_machine_detect (VireoNewMachine  *self,
+                          const char       *iso,
+                          GCancellable     *cancellable,
+                          GError          **error)
+{
+  g_autoptr(OsinfoMedia) media = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  OsinfoOs *os = NULL;
+  OsinfoDb *db;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (iso != NULL, FALSE);
+
+  if (!g_path_is_absolute (iso))
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an absolute path."), iso);
+      return FALSE;
+    }
+  if (!g_file_test (iso, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("“%s” is not a file."), iso);
+      return FALSE;
+    }
+  /* Readable by this user, or nothing. */
+  file = g_file_new_for_path (iso);
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      g_set_error (error, VIREO_ERROR, g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+                                         ? VIREO_ERROR_NOT_AUTHORIZED : VIREO_ERROR_FAILED,
+                   _("“%s” cannot be read: %s"), iso, local_error->message);
+      return FALSE;
+    }
+  g_clear_object (&stream);
+
+  db = get_db (error);
+  if (db == NULL)
+    return FALSE;
+
+  media = osinfo_media_create_from_location (iso, cancellable, &local_error);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (media == NULL)
+    g_debug ("%s is not a medium libosinfo reads: %s", iso, local_error->message);
+  else if (osinfo_db_identify_media (db, media))
+    os = osinfo_media_get_os (media);
+
+  g_free (self->iso);
+  self->iso = g_strdup (iso);
+  set_from_os (self, os);
+  self->express = os != NULL && osinfo_media_supports_installer_script (media) && has_install_script (os);
+  g_clear_object (&os);
+  return TRUE;
+}
+
+static void
+detect_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  VireoNewMachine *result = vireo_new_machine_new ();
+  GError *error = NULL;
+
+  if (vireo_new_machine_detect (result, task_data, cancellable, &error))
+    g_task_return_pointer (task, result, (GDestroyNotify) vireo_new_machine_free);
+  else
+    {
+      vireo_new_machine_free (result);
+      g_task_return_error (task, error);
+    }
+}
+
+/**
+ * vireo_new_machine_detect_async:
+ *
+ * vireo_new_machine_detect() in a worker thread. @self is only changed by the _finish().
+ */
+void
+vireo_new_machine_detect_async (VireoNewMachine     *self,
+                                const char          *iso,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vireo_new_machine_detect_async);
+  g_task_set_task_data (task, g_strdup (iso), g_free);
+  g_task_run_in_thread (task, detect_thread);
+}
+
+gboolean
+vireo_new_machine_detect_finish (VireoNewMachine  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_autoptr(VireoNewMachine) found = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (found == NULL)
+    return FALSE;
+  g_free (self->iso);
+  g_free (self->os_id);
+  g_free (self->os_name);
+  g_free (self->os_short_id);
+  self->iso = g_steal_pointer (&found->iso);
+  self->os_id = g_steal_pointer (&found->os_id);
+  self->os_name = g_steal_pointer (&found->os_name);
+  self->os_short_id = g_steal_pointer (&found->os_short_id);
+  self->express = found->express;
+  self->memory_mib = found->memory_mib;
+  self->vcpus = found->vcpus;
+  self->disk_gib = found->disk_gib;
+  return TRUE;
+}
+
+/**
+ * vireo_new_machine_bound:
+ * @host_memory_mib: the host's memory, 0 when unknown
+ * @host_cpus: its logical CPUs, 0 when unknown
+ *
+ * Keeps the proposal within the host: at most half its memory (the host must go on working
+ * beside the guest), at most all of its CPUs.
+ */
+void
+vireo_new_machine_bound (VireoNewMachine *self,
+                         guint64          host_memory_mib,
+                         guint            host_cpus)
+{
+  g_return_if_fail (self != NULL);
+
+  if (host_memory_mib > 0 && self->memory_mib > host_memory_mib / 2)
+    self->memory_mib = MAX (host_memory_mib / 2, 256);
+  if (host_cpus > 0 && self->vcpus > host_cpus)
+    self->vcpus = host_cpus;
+}
+
+/**
+ * vireo_new_machine_propose_name:
+ * @taken: (nullable) (array zero-terminated=1): the names in use
+ *
+ * Returns: (transfer full): the system's short id ("debian11"), or "machine" when it is
+ *   unknown, with "-2", "-3"… when that is taken
+ */
+char *
+vireo_new_machine_propose_name (VireoNewMachine    *self,
+                                const char * const *taken)
+{
+  const char *base;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  base = self->os_short_id != NULL ? self->os_short_id : "machine";
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, n);
+
+      if (taken == NULL || !g_strv_contains (taken, name))
+        return g_steal_pointer (&name);
+    }
+}
+
+/**
+ * vireo_new_machine_to_spec:
+ *
+ * Returns: (transfer floating): the a{sv} spec of CreateMachine and PreviewMachine
+ */
+GVariant *
+vireo_new_machine_to_spec (VireoNewMachine *self)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (self->name != NULL ? self->name : ""));
+  g_variant_builder_add (&builder, "{sv}", "memory-mib", g_variant_new_uint64 (self->memory_mib));
+  g_variant_builder_add (&builder, "{sv}", "vcpus", g_variant_new_uint32 (self->vcpus));
+  g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
+  if (self->iso != NULL)
+    g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
+  if (self->os_id != NULL)
+    g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
+  if (self->firmware != NULL)
+    g_variant_builder_add (&builder, "{sv}", "firmware", g_variant_new_string (self->firmware));
+  return g_variant_builder_end (&builder);
+}

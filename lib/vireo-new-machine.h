@@ -1,0 +1,58 @@
+/* vireo-new-machine.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* What a new machine is made from: the choices of the assistant and of `vireoctl create`,
+ * proposed from the medium and the operating system (libosinfo), and turned into the spec of
+ * CreateMachine. */
+typedef struct {
+  char     *name;
+  char     *iso;                /* an absolute path, or NULL */
+  char     *os_id;              /* a libosinfo id, or NULL for an unknown system */
+  char     *os_name;            /* "Debian 11"; NULL for an unknown system */
+  char     *os_short_id;        /* "debian11"; NULL for an unknown system */
+  gboolean  express;            /* libosinfo can install it unattended from this medium */
+  guint64   memory_mib;
+  guint     vcpus;
+  guint64   disk_gib;
+  char     *firmware;           /* "bios", or NULL for the helper's default */
+} VireoNewMachine;
+
+#define VIREO_NEW_MACHINE_MEMORY_MIB 2048   /* for an unknown system */
+#define VIREO_NEW_MACHINE_VCPUS      2
+#define VIREO_NEW_MACHINE_DISK_GIB   20
+
+VireoNewMachine *vireo_new_machine_new          (void);
+void             vireo_new_machine_free         (VireoNewMachine  *self);
+gboolean         vireo_new_machine_detect       (VireoNewMachine  *self,
+                                                 const char       *iso,
+                                                 GCancellable     *cancellable,
+                                                 GError          **error);
+void             vireo_new_machine_detect_async (VireoNewMachine  *self,
+                                                 const char       *iso,
+                                                 GCancellable     *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer          user_data);
+gboolean         vireo_new_machine_detect_finish (VireoNewMachine *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
+gboolean         vireo_new_machine_set_os       (VireoNewMachine  *self,
+                                                 const char       *os_id,
+                                                 GError          **error);
+void             vireo_new_machine_bound        (VireoNewMachine  *self,
+                                                 guint64           host_memory_mib,
+                                                 guint             host_cpus);
+char            *vireo_new_machine_propose_name (VireoNewMachine  *self,
+                                                 const char * const *taken);
+GVariant        *vireo_new_machine_to_spec      (VireoNewMachine  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoNewMachine, vireo_new_machine_free)
+
+G_END_DECLS

@@ -1,0 +1,133 @@
+/* test-new-machine.c: a new machine's choices (lib/vireo-new-machine.c), against the
+ * system's libosinfo database. Detection from real media is tested in test-vireoctl.py
+ * (ISOs made there with grub-mkrescue).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "vireo-error.h"
+#include "vireo-new-machine.h"
+
+static void
+test_defaults (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autofree char *name = NULL;
+  const char *taken[] = { "machine", "machine-2", "debian11", NULL };
+
+  g_assert_null (machine->os_id);
+  g_assert_cmpuint (machine->memory_mib, ==, VIREO_NEW_MACHINE_MEMORY_MIB);
+  g_assert_cmpuint (machine->vcpus, ==, VIREO_NEW_MACHINE_VCPUS);
+  g_assert_cmpuint (machine->disk_gib, ==, VIREO_NEW_MACHINE_DISK_GIB);
+  g_assert_false (machine->express);
+  name = vireo_new_machine_propose_name (machine, taken);
+  g_assert_cmpstr (name, ==, "machine-3");
+}
+
+static void
+test_set_os (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  const char *taken[] = { "debian11", NULL };
+
+  /* By short id, as people type it, or by id; with its recommended resources. */
+  g_assert_true (vireo_new_machine_set_os (machine, "debian11", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (machine->os_id, ==, "http://debian.org/debian/11");
+  g_assert_cmpstr (machine->os_name, ==, "Debian 11");
+  g_assert_cmpuint (machine->memory_mib, ==, 1024);
+  g_assert_cmpuint (machine->disk_gib, ==, 20);
+  g_assert_true (machine->express);
+  name = vireo_new_machine_propose_name (machine, taken);
+  g_assert_cmpstr (name, ==, "debian11-2");
+
+  /* Windows 10: its own minimum (2 GiB) beats the recommendation it inherits (1 GiB). */
+  g_assert_true (vireo_new_machine_set_os (machine, "http://microsoft.com/win/10", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (machine->memory_mib, ==, 2048);
+  g_assert_cmpuint (machine->disk_gib, ==, 40);
+
+  /* Unknown: refused, the choice unchanged. */
+  g_assert_false (vireo_new_machine_set_os (machine, "nosuch", &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (machine->os_id, ==, "http://microsoft.com/win/10");
+
+  /* None: the defaults. */
+  g_assert_true (vireo_new_machine_set_os (machine, NULL, NULL));
+  g_assert_null (machine->os_id);
+  g_assert_null (machine->os_name);
+  g_assert_cmpuint (machine->memory_mib, ==, VIREO_NEW_MACHINE_MEMORY_MIB);
+}
+
+static void
+test_bound (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+
+  g_assert_true (vireo_new_machine_set_os (machine, "ubuntu22.04", NULL));
+  g_assert_cmpuint (machine->memory_mib, ==, 4096);
+  /* At most half the host's memory, and its CPUs; an unknown host changes nothing. */
+  machine->vcpus = 8;
+  vireo_new_machine_bound (machine, 0, 0);
+  g_assert_cmpuint (machine->memory_mib, ==, 4096);
+  g_assert_cmpuint (machine->vcpus, ==, 8);
+  vireo_new_machine_bound (machine, 6000, 2);
+  g_assert_cmpuint (machine->memory_mib, ==, 3000);
+  g_assert_cmpuint (machine->vcpus, ==, 2);
+}
+
+static void
+test_detect_refused (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (vireo_new_machine_detect (machine, "relative.iso", NULL, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (vireo_new_machine_detect (machine, "/nonexistent/x.iso", NULL, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (vireo_new_machine_detect (machine, "/tmp", NULL, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_assert_null (machine->iso);
+}
+
+static void
+test_to_spec (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GVariant) spec = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (vireo_new_machine_set_os (machine, "debian11", NULL));
+  machine->name = g_strdup ("web");
+  machine->iso = g_strdup ("/srv/debian.iso");
+  spec = g_variant_ref_sink (vireo_new_machine_to_spec (machine));
+  text = g_variant_print (spec, TRUE);
+  g_assert_cmpstr (text, ==, "{'name': <'web'>, 'memory-mib': <uint64 1024>, 'vcpus': <uint32 1>, "
+                             "'disk-gib': <uint64 20>, 'iso': <'/srv/debian.iso'>, "
+                             "'os-id': <'http://debian.org/debian/11'>}");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/new-machine/defaults", test_defaults);
+  g_test_add_func ("/new-machine/set-os", test_set_os);
+  g_test_add_func ("/new-machine/bound", test_bound);
+  g_test_add_func ("/new-machine/detect-refused", test_detect_refused);
+  g_test_add_func ("/new-machine/to-spec", test_to_spec);
+
+  return g_test_run ();
+}
