@@ -85,7 +85,7 @@ vireo_error_is_silent (const GError *error)
  * vireo_error_get_text:
  * @error: an error from a helper call
  * @sentence: (out): what to tell the user
- * @detail: (out) (nullable): libvirt's words, for a second line
+ * @detail: (out) (optional) (nullable): libvirt's words, for a second line
  */
 void
 vireo_error_get_text (const GError  *error,
@@ -93,8 +93,12 @@ vireo_error_get_text (const GError  *error,
                       char         **detail)
 {
   g_autoptr(GError) copy = NULL;
+  g_autofree char *unwanted = NULL;
 
   g_return_if_fail (error != NULL);
+
+  if (detail == NULL)
+    detail = &unwanted;
 
   copy = g_error_copy (error);
   g_dbus_error_strip_remote_error (copy);
