@@ -508,7 +508,7 @@ other_user (VireoMachinePage *self,
         {
           const char *other_path;
 
-          g_variant_get_child (disks, d, "(&s&s&st)", NULL, &other_path, NULL, NULL);
+          g_variant_get_child (disks, d, "(&s&s&st&s)", NULL, &other_path, NULL, NULL, NULL);
           if (g_str_equal (other_path, path))
             return vireo_dbus_machine_get_name (other);
         }
@@ -533,13 +533,21 @@ ask_delete (VireoMachinePage *self,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
     {
-      const char *target, *path, *device, *user;
+      const char *target, *path, *device, *type, *user;
       guint64 size;
       g_autofree char *label = NULL;
       GtkWidget *check;
+      GtkWidget *text;
+      gboolean listed = FALSE;
 
-      g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
-      if (path[0] == '\0')
+      g_variant_get_child (disks, i, "(&s&s&st&s)", &target, &path, &device, &size, &type);
+      /* Only what Delete can remove: an image file or a pool's volume (not a device, a
+       * folder or a network disk), each once. */
+      if (path[0] != '/' || !(g_str_equal (type, "file") || g_str_equal (type, "volume")))
+        continue;
+      for (guint c = 0; c < checks->len && !listed; c++)
+        listed = g_str_equal (g_object_get_data (g_ptr_array_index (checks, c), "vireo-path"), path);
+      if (listed)
         continue;
 
       if (g_strcmp0 (device, "cdrom") == 0)
@@ -552,19 +560,29 @@ ask_delete (VireoMachinePage *self,
       else
         label = g_strdup_printf (_("Also delete %s"), path);
 
-      /* Unticked: nothing is deleted unless asked for by name. */
-      check = gtk_check_button_new_with_label (label);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
-      g_object_set_data_full (G_OBJECT (check), "vireo-path", g_strdup (path), g_free);
       user = other_user (self, machine, path);
       if (user != NULL)
         {
           g_autofree char *why = g_strdup_printf (_("Kept: “%s” uses it too."), user);
-          g_autofree char *text = g_strdup_printf ("%s — %s", label, why);
+          g_autofree char *kept = g_strdup_printf ("%s — %s", label, why);
 
-          gtk_check_button_set_label (GTK_CHECK_BUTTON (check), text);
-          gtk_widget_set_sensitive (check, FALSE);
+          g_free (label);
+          label = g_steal_pointer (&kept);
         }
+
+      /* Unticked: nothing is deleted unless asked for by name. A long path wraps anywhere,
+       * so the dialog stays as wide as the screen allows. */
+      check = gtk_check_button_new ();
+      text = gtk_label_new (label);
+      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (text), 50);
+      gtk_label_set_xalign (GTK_LABEL (text), 0);
+      gtk_check_button_set_child (GTK_CHECK_BUTTON (check), text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+      gtk_widget_set_sensitive (check, user == NULL);
+      g_object_set_data_full (G_OBJECT (check), "vireo-path", g_strdup (path), g_free);
       gtk_box_append (GTK_BOX (box), check);
       g_ptr_array_add (checks, check);
     }

@@ -68,7 +68,22 @@ device_label (const char *device)
     return _("CD/DVD drive");
   if (g_strcmp0 (device, "floppy") == 0)
     return _("Floppy drive");
+  if (g_strcmp0 (device, "lun") == 0)
+    return _("SCSI device");
   return _("Disk");
+}
+
+/* Where the disk lives, when it is not an image file. */
+static const char *
+source_label (const char *type)
+{
+  if (g_strcmp0 (type, "block") == 0)
+    return _("host device");
+  if (g_strcmp0 (type, "dir") == 0)
+    return _("host folder");
+  if (g_strcmp0 (type, "network") == 0)
+    return _("network");
+  return NULL;
 }
 
 static void
@@ -82,21 +97,24 @@ update_devices (VireoMachinePage *self)
     {
       for (gsize i = 0; i < g_variant_n_children (disks); i++)
         {
-          const char *target, *path, *device;
+          const char *target, *path, *device, *type, *source;
           guint64 size;
           g_autofree char *title = NULL;
-          g_autofree char *subtitle = NULL;
+          g_autoptr(GString) subtitle = g_string_new (device_label (device));
 
-          g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+          g_variant_get_child (disks, i, "(&s&s&st&s)", &target, &path, &device, &size, &type);
           title = g_strdup (path[0] != '\0' ? path : _("Empty"));
+          source = source_label (type);
+          if (source != NULL)
+            g_string_append_printf (subtitle, " · %s", source);
+          if (target[0] != '\0')
+            g_string_append_printf (subtitle, " · %s", target);
           if (size > 0)
             {
               g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
-              subtitle = g_strdup_printf ("%s · %s · %s", device_label (device), target, size_text);
+              g_string_append_printf (subtitle, " · %s", size_text);
             }
-          else
-            subtitle = g_strdup_printf ("%s · %s", device_label (device), target);
-          add_row (self->disks_group, self->disk_rows, title, subtitle,
+          add_row (self->disks_group, self->disk_rows, title, subtitle->str,
                    g_strcmp0 (device, "cdrom") == 0 ? "media-optical-symbolic" : "drive-harddisk-symbolic");
         }
     }

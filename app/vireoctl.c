@@ -486,14 +486,15 @@ cmd_info (Ctl   *ctl,
       json_builder_begin_array (builder);
       for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
         {
-          const char *target, *path, *device;
+          const char *target, *path, *device, *type;
           guint64 size;
 
-          g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+          g_variant_get_child (disks, i, "(&s&s&st&s)", &target, &path, &device, &size, &type);
           json_builder_begin_object (builder);
           STRING_MEMBER ("target", target);
           STRING_MEMBER ("path", path);
           STRING_MEMBER ("device", device);
+          STRING_MEMBER ("type", type);
           json_builder_set_member_name (builder, "size");
           json_builder_add_int_value (builder, (gint64) size);
           json_builder_end_object (builder);
@@ -542,13 +543,13 @@ cmd_info (Ctl   *ctl,
   }
   for (gsize i = 0; disks != NULL && i < g_variant_n_children (disks); i++)
     {
-      const char *target, *path, *device;
+      const char *target, *path, *device, *type;
       guint64 size;
       g_autofree char *size_text = NULL;
 
-      g_variant_get_child (disks, i, "(&s&s&st)", &target, &path, &device, &size);
+      g_variant_get_child (disks, i, "(&s&s&st&s)", &target, &path, &device, &size, &type);
       size_text = size > 0 ? g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS) : g_strdup ("-");
-      g_print ("disk: %s, %s, %s, %s\n", target, device, size_text, path[0] != '\0' ? path : "-");
+      g_print ("disk: %s, %s, %s, %s, %s\n", target, device, type, size_text, path[0] != '\0' ? path : "-");
     }
   for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
     {

@@ -888,12 +888,12 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
 
   self->seq = seq;
 
-  g_variant_builder_init (&disks, G_VARIANT_TYPE ("a(ssst)"));
+  g_variant_builder_init (&disks, G_VARIANT_TYPE ("a(sssts)"));
   for (guint i = 0; i < facts->disks->len; i++)
     {
       VireoDiskFacts *disk = g_ptr_array_index (facts->disks, i);
 
-      g_variant_builder_add (&disks, "(ssst)", disk->target, disk->path, disk->device, disk->size);
+      g_variant_builder_add (&disks, "(sssts)", disk->target, disk->path, disk->device, disk->size, disk->type);
     }
 
   g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssss)"));

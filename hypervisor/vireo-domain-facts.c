@@ -24,6 +24,7 @@ disk_facts_free (gpointer data)
   g_free (disk->target);
   g_free (disk->path);
   g_free (disk->device);
+  g_free (disk->type);
   g_free (disk);
 }
 
@@ -39,70 +40,192 @@ nic_facts_free (gpointer data)
   g_free (nic);
 }
 
+/* The devices, read from the XML itself, never through gvir_config_domain_get_devices():
+ * libvirt-gconfig 4.0 reports a GLib critical for values its enums lack (a disk of type
+ * "volume", a "lun"), and gives neither a network disk's host, a volume's pool, nor an
+ * interface's source. Only what is directly under <domain><devices> counts, and of a disk only
+ * its own <source> and <target> (not a <backingStore>'s). */
 typedef struct {
-  char *type;
-  char *source;
-} InterfaceXml;
-
-static void
-interface_start_element (GMarkupParseContext  *context,
-                         const char           *element_name,
-                         const char          **attribute_names,
-                         const char          **attribute_values,
-                         gpointer              user_data,
-                         GError              **error)
-{
-  InterfaceXml *parsed = user_data;
-
-  for (guint i = 0; attribute_names[i] != NULL; i++)
-    {
-      if (g_str_equal (element_name, "interface") && g_str_equal (attribute_names[i], "type")
-          && parsed->type == NULL)
-        parsed->type = g_strdup (attribute_values[i]);
-      else if (g_str_equal (element_name, "source") && parsed->source == NULL
-               && (g_str_equal (attribute_names[i], "network") || g_str_equal (attribute_names[i], "bridge")
-                   || g_str_equal (attribute_names[i], "dev")))
-        parsed->source = g_strdup (attribute_values[i]);
-    }
-}
-
-/* libvirt-gconfig reads neither an interface's type reliably nor its source: take both from
- * the element's own XML. */
-static void
-parse_interface (GVirConfigDomainInterface *iface,
-                 VireoNicFacts             *nic)
-{
-  static const GMarkupParser parser = { interface_start_element, NULL, NULL, NULL, NULL };
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (iface));
-  InterfaceXml parsed = { NULL, NULL };
-
-  context = g_markup_parse_context_new (&parser, 0, &parsed, NULL);
-  if (xml != NULL)
-    g_markup_parse_context_parse (context, xml, -1, NULL);
-
-  if (g_strcmp0 (parsed.type, "network") == 0 || g_strcmp0 (parsed.type, "bridge") == 0
-      || g_strcmp0 (parsed.type, "user") == 0)
-    nic->type = g_steal_pointer (&parsed.type);
-  else
-    nic->type = g_strdup ("other");
-  nic->source = parsed.source != NULL ? g_steal_pointer (&parsed.source) : g_strdup ("");
-  g_free (parsed.type);
-}
+  VireoDomainFacts *facts;
+  GStrvBuilder     *graphics;
+  int               depth;
+  gboolean          in_devices;
+  VireoDiskFacts   *current;      /* the open <disk> */
+  VireoNicFacts    *nic;          /* the open <interface> */
+  char             *protocol;     /* of the current network disk's source */
+  char             *name;
+  char             *host;
+  char             *pool;         /* of the current volume disk's source */
+  char             *volume;
+} DevicesParse;
 
 static const char *
-device_type_to_string (GVirConfigDomainDiskGuestDeviceType type)
+attribute (const char **names,
+           const char **values,
+           const char  *wanted)
 {
-  switch (type)
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], wanted))
+      return values[i];
+  return NULL;
+}
+
+static void
+device_start_element (GMarkupParseContext  *context,
+                    const char           *element_name,
+                    const char          **names,
+                    const char          **values,
+                    gpointer              user_data,
+                    GError              **error)
+{
+  DevicesParse *parse = user_data;
+  const char *value;
+
+  parse->depth++;
+  if (parse->depth == 2 && g_str_equal (element_name, "devices"))
+    parse->in_devices = TRUE;
+  else if (parse->in_devices && parse->depth == 3 && g_str_equal (element_name, "interface"))
     {
-    case GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM:
-      return "cdrom";
-    case GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_FLOPPY:
-      return "floppy";
-    case GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK:
-    default:
-      return "disk";
+      value = attribute (names, values, "type");
+      parse->nic = g_new0 (VireoNicFacts, 1);
+      parse->nic->type = g_strdup (g_strcmp0 (value, "network") == 0 || g_strcmp0 (value, "bridge") == 0
+                                   || g_strcmp0 (value, "user") == 0 ? value : "other");
     }
+  else if (parse->nic != NULL && parse->depth == 4)
+    {
+      if (g_str_equal (element_name, "mac") && parse->nic->mac == NULL)
+        parse->nic->mac = g_strdup (attribute (names, values, "address"));
+      else if (g_str_equal (element_name, "model") && parse->nic->model == NULL)
+        parse->nic->model = g_strdup (attribute (names, values, "type"));
+      else if (g_str_equal (element_name, "source") && parse->nic->source == NULL)
+        {
+          value = attribute (names, values, "network");
+          if (value == NULL)
+            value = attribute (names, values, "bridge");
+          if (value == NULL)
+            value = attribute (names, values, "dev");
+          parse->nic->source = g_strdup (value);
+        }
+    }
+  else if (parse->in_devices && parse->depth == 3 && g_str_equal (element_name, "graphics"))
+    {
+      value = attribute (names, values, "type");
+      if (g_strcmp0 (value, "spice") == 0 || g_strcmp0 (value, "vnc") == 0)
+        g_strv_builder_add (parse->graphics, value);
+    }
+  else if (parse->in_devices && parse->depth == 3
+           && (g_str_equal (element_name, "serial") || g_str_equal (element_name, "console")))
+    parse->facts->has_serial = TRUE;
+  else if (parse->in_devices && parse->depth == 3 && g_str_equal (element_name, "disk"))
+    {
+      parse->current = g_new0 (VireoDiskFacts, 1);
+      value = attribute (names, values, "type");
+      parse->current->type = g_strdup (value != NULL ? value : "file");
+      value = attribute (names, values, "device");
+      parse->current->device = g_strdup (value != NULL ? value : "disk");
+    }
+  else if (parse->current != NULL && parse->depth == 4 && g_str_equal (element_name, "source"))
+    {
+      const char *type = parse->current->type;
+
+      g_clear_pointer (&parse->current->path, g_free);
+      if (g_str_equal (type, "network"))
+        {
+          parse->protocol = g_strdup (attribute (names, values, "protocol"));
+          parse->name = g_strdup (attribute (names, values, "name"));
+        }
+      else if (g_str_equal (type, "volume"))
+        {
+          parse->pool = g_strdup (attribute (names, values, "pool"));
+          parse->volume = g_strdup (attribute (names, values, "volume"));
+        }
+      else
+        {
+          value = attribute (names, values, g_str_equal (type, "block") ? "dev"
+                                            : g_str_equal (type, "dir") ? "dir" : "file");
+          parse->current->path = g_strdup (value);
+        }
+    }
+  else if (parse->current != NULL && parse->depth == 5 && g_str_equal (element_name, "host")
+           && parse->protocol != NULL && parse->host == NULL)
+    parse->host = g_strdup (attribute (names, values, "name"));
+  else if (parse->current != NULL && parse->depth == 4 && g_str_equal (element_name, "target"))
+    {
+      g_free (parse->current->target);
+      parse->current->target = g_strdup (attribute (names, values, "dev"));
+    }
+}
+
+static void
+device_end_element (GMarkupParseContext  *context,
+                  const char           *element_name,
+                  gpointer              user_data,
+                  GError              **error)
+{
+  DevicesParse *parse = user_data;
+
+  if (parse->current != NULL && parse->depth == 3)
+    {
+      VireoDiskFacts *disk = g_steal_pointer (&parse->current);
+
+      if (parse->protocol != NULL)
+        disk->path = g_strdup_printf ("%s://%s%s%s", parse->protocol, parse->host != NULL ? parse->host : "",
+                                      parse->name != NULL && parse->name[0] != '/' ? "/" : "",
+                                      parse->name != NULL ? parse->name : "");
+      else if (parse->pool != NULL && parse->volume != NULL)
+        disk->path = g_strdup_printf ("%s/%s", parse->pool, parse->volume);
+      if (disk->path == NULL)
+        disk->path = g_strdup ("");
+      if (disk->target == NULL)
+        disk->target = g_strdup ("");
+      g_ptr_array_add (parse->facts->disks, disk);
+      g_clear_pointer (&parse->protocol, g_free);
+      g_clear_pointer (&parse->name, g_free);
+      g_clear_pointer (&parse->host, g_free);
+      g_clear_pointer (&parse->pool, g_free);
+      g_clear_pointer (&parse->volume, g_free);
+    }
+  else if (parse->nic != NULL && parse->depth == 3)
+    {
+      VireoNicFacts *nic = g_steal_pointer (&parse->nic);
+
+      if (nic->mac == NULL)
+        nic->mac = g_strdup ("");
+      if (nic->model == NULL)
+        nic->model = g_strdup ("");
+      if (nic->source == NULL)
+        nic->source = g_strdup ("");
+      g_ptr_array_add (parse->facts->nics, nic);
+    }
+  else if (parse->depth == 2 && g_str_equal (element_name, "devices"))
+    parse->in_devices = FALSE;
+  parse->depth--;
+}
+
+static gboolean
+parse_devices (const char        *xml,
+               VireoDomainFacts  *facts,
+               GError           **error)
+{
+  static const GMarkupParser parser = { device_start_element, device_end_element, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  DevicesParse parse = { facts, g_strv_builder_new () };
+  gboolean ok;
+
+  context = g_markup_parse_context_new (&parser, 0, &parse, NULL);
+  ok = g_markup_parse_context_parse (context, xml, -1, error) && g_markup_parse_context_end_parse (context, error);
+  facts->graphics = g_strv_builder_end (parse.graphics);
+  g_strv_builder_unref (parse.graphics);
+  if (parse.current != NULL)
+    disk_facts_free (parse.current);
+  if (parse.nic != NULL)
+    nic_facts_free (parse.nic);
+  g_free (parse.protocol);
+  g_free (parse.name);
+  g_free (parse.host);
+  g_free (parse.pool);
+  g_free (parse.volume);
+  return ok;
 }
 
 static void
@@ -176,8 +299,6 @@ vireo_domain_facts_new_from_xml (const char  *xml,
 {
   g_autoptr(VireoDomainFacts) facts = NULL;
   g_autoptr(GVirConfigDomain) config = NULL;
-  g_autoptr(GStrvBuilder) graphics = NULL;
-  GList *devices;
 
   g_return_val_if_fail (xml != NULL, NULL);
 
@@ -204,44 +325,8 @@ vireo_domain_facts_new_from_xml (const char  *xml,
       return NULL;
     }
 
-  graphics = g_strv_builder_new ();
-  devices = gvir_config_domain_get_devices (config);
-  for (GList *l = devices; l != NULL; l = l->next)
-    {
-      if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
-        {
-          GVirConfigDomainDisk *disk = l->data;
-          VireoDiskFacts *disk_facts = g_new0 (VireoDiskFacts, 1);
-          const char *source = gvir_config_domain_disk_get_source (disk);
-          const char *target = gvir_config_domain_disk_get_target_dev (disk);
-
-          disk_facts->target = g_strdup (target != NULL ? target : "");
-          disk_facts->path = g_strdup (source != NULL ? source : "");
-          disk_facts->device = g_strdup (device_type_to_string (gvir_config_domain_disk_get_guest_device_type (disk)));
-          g_ptr_array_add (facts->disks, disk_facts);
-        }
-      else if (GVIR_CONFIG_IS_DOMAIN_INTERFACE (l->data))
-        {
-          GVirConfigDomainInterface *iface = l->data;
-          VireoNicFacts *nic = g_new0 (VireoNicFacts, 1);
-          const char *mac = gvir_config_domain_interface_get_mac (iface);
-          const char *model = gvir_config_domain_interface_get_model (iface);
-
-          nic->mac = g_strdup (mac != NULL ? mac : "");
-          nic->model = g_strdup (model != NULL ? model : "");
-          parse_interface (iface, nic);
-          g_ptr_array_add (facts->nics, nic);
-        }
-      else if (GVIR_CONFIG_IS_DOMAIN_SERIAL (l->data) || GVIR_CONFIG_IS_DOMAIN_CONSOLE (l->data))
-        facts->has_serial = TRUE;
-      else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_SPICE (l->data))
-        g_strv_builder_add (graphics, "spice");
-      else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data))
-        g_strv_builder_add (graphics, "vnc");
-    }
-  g_list_free_full (devices, g_object_unref);
-
-  facts->graphics = g_strv_builder_end (graphics);
+  if (!parse_devices (xml, facts, error))
+    return NULL;
 
   return g_steal_pointer (&facts);
 }
@@ -297,7 +382,24 @@ vireo_domain_facts_fetch (virConnectPtr   conn,
       virStorageVolInfo vol_info;
       virDomainBlockInfo block_info;
 
-      if (disk->path[0] == '\0')
+      /* A volume named by pool: its file. */
+      if (g_str_equal (disk->type, "volume") && strchr (disk->path, '/') != NULL && disk->path[0] != '/')
+        {
+          g_autofree char *pool_name = g_strndup (disk->path, strchr (disk->path, '/') - disk->path);
+          g_autoptr(virStoragePool) pool = virStoragePoolLookupByName (conn, pool_name);
+          g_autoptr(virStorageVol) named = pool != NULL ? virStorageVolLookupByName (pool, strchr (disk->path, '/') + 1) : NULL;
+          char *path = named != NULL ? virStorageVolGetPath (named) : NULL;
+
+          if (path != NULL)
+            {
+              g_free (disk->path);
+              disk->path = path;
+            }
+        }
+
+      /* Folders and network disks have no size to ask for. */
+      if (disk->path[0] != '/' || !(g_str_equal (disk->type, "file") || g_str_equal (disk->type, "block")
+                                     || g_str_equal (disk->type, "volume")))
         continue;
 
       vol = virStorageVolLookupByPath (conn, disk->path);
@@ -309,6 +411,44 @@ vireo_domain_facts_fetch (virConnectPtr   conn,
   virResetLastError ();
 
   return g_steal_pointer (&facts);
+}
+
+/* Every <graphics> under <domain><devices>, counted as virDomainOpenGraphicsFD() counts. */
+typedef struct {
+  const char *type;
+  int         depth;
+  int         index;
+  int         found;
+} GraphicsParse;
+
+static void
+graphics_start_element (GMarkupParseContext  *context,
+                        const char           *element_name,
+                        const char          **names,
+                        const char          **values,
+                        gpointer              user_data,
+                        GError              **error)
+{
+  GraphicsParse *parse = user_data;
+
+  parse->depth++;
+  if (parse->depth == 3 && g_str_equal (element_name, "graphics"))
+    {
+      if (parse->found < 0 && g_strcmp0 (attribute (names, values, "type"), parse->type) == 0)
+        parse->found = parse->index;
+      parse->index++;
+    }
+}
+
+static void
+graphics_end_element (GMarkupParseContext  *context,
+                      const char           *element_name,
+                      gpointer              user_data,
+                      GError              **error)
+{
+  GraphicsParse *parse = user_data;
+
+  parse->depth--;
 }
 
 /**
@@ -324,31 +464,21 @@ vireo_domain_facts_graphics_index (const char  *xml,
                                    const char  *type,
                                    GError     **error)
 {
-  g_autoptr(GVirConfigDomain) config = NULL;
-  GList *devices;
-  int index = 0;
-  int found = -1;
+  static const GMarkupParser parser = { graphics_start_element, graphics_end_element, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  GraphicsParse parse = { type, 0, 0, -1 };
+  int found;
 
   g_return_val_if_fail (xml != NULL, -1);
   g_return_val_if_fail (type != NULL, -1);
 
-  config = parse_config (xml, error);
-  if (config == NULL)
-    return -1;
-
-  devices = gvir_config_domain_get_devices (config);
-  for (GList *l = devices; l != NULL && found < 0; l = l->next)
+  context = g_markup_parse_context_new (&parser, 0, &parse, NULL);
+  if (!g_markup_parse_context_parse (context, xml, -1, NULL) || !g_markup_parse_context_end_parse (context, NULL))
     {
-      if (!GVIR_CONFIG_IS_DOMAIN_GRAPHICS (l->data))
-        continue;
-
-      if ((g_str_equal (type, "spice") && GVIR_CONFIG_IS_DOMAIN_GRAPHICS_SPICE (l->data))
-          || (g_str_equal (type, "vnc") && GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data)))
-        found = index;
-
-      index++;
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_FAILED, _("The machine’s definition could not be read."));
+      return -1;
     }
-  g_list_free_full (devices, g_object_unref);
+  found = parse.found;
 
   if (found < 0)
     g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,

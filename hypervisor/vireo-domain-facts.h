@@ -16,9 +16,11 @@ G_BEGIN_DECLS
 
 typedef struct {
   char    *target;   /* "vda" */
-  char    *path;     /* source file or device, "" for an empty CD-ROM */
-  char    *device;   /* "disk", "cdrom", "floppy", "lun" */
+  char    *path;     /* the file, device or folder; a volume's file; "protocol://host/name"
+                      * for a network disk; "" for an empty CD-ROM */
+  char    *device;   /* "disk", "cdrom", "floppy", "lun", as the XML says */
   guint64  size;     /* virtual capacity in bytes, 0 when unknown */
+  char    *type;     /* the source's kind: "file", "block", "dir", "network", "volume", … */
 } VireoDiskFacts;
 
 typedef struct {

@@ -78,7 +78,7 @@ machine_properties (const char *name,
   return g_variant_new_parsed ("{'Name': <%s>, 'Uuid': <%s>, 'Title': <''>, 'Description': <''>,"
                                " 'State': <%s>, 'OsId': <''>, 'Vcpus': <uint32 2>, 'MemoryMiB': <uint64 2048>,"
                                " 'Persistent': <true>, 'Autostart': <false>, 'GraphicsTypes': <['vnc']>,"
-                               " 'Disks': <@a(ssst) []>, 'Nics': <@a(ssss) []>}",
+                               " 'Disks': <@a(sssts) []>, 'Nics': <@a(ssss) []>}",
                                name, name, state);
 }
 
@@ -437,6 +437,14 @@ test_error_text (void)
   vireo_error_get_text (ours, &sentence, &detail);
   g_assert_cmpstr (sentence, ==, "“a” is not running.");
   g_assert_cmpstr (detail, ==, "domain is not running");
+  g_clear_pointer (&sentence, g_free);
+
+  /* Without the detail, for who shows only the sentence. */
+  vireo_error_get_text (ours, &sentence, NULL);
+  g_assert_cmpstr (sentence, ==, "“a” is not running.");
+  g_clear_pointer (&sentence, g_free);
+  vireo_error_get_text (gone, &sentence, NULL);
+  g_assert_cmpstr (sentence, ==, "The machine no longer exists.");
 }
 
 static void

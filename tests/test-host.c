@@ -467,6 +467,14 @@ static const char facts_xml[] =
   "  <devices>"
   "    <disk type='file' device='disk'><source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda' bus='virtio'/></disk>"
   "    <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>"
+  /* Kinds libvirt-gconfig's enums lack or cannot describe (virt-manager's test suite has
+   * them): a SCSI LUN, a host folder, a network disk, a pool's volume, and a backing file
+   * that is not the disk's own source. */
+  "    <disk type='block' device='lun'><source dev='/dev/sdz'/><target dev='sdb' bus='scsi'/></disk>"
+  "    <disk type='dir' device='disk'><source dir='/srv/share'/><target dev='hdb' bus='ide'/></disk>"
+  "    <disk type='network' device='disk'><source protocol='nbd' name='export'><host name='nbd.example' port='10809'/></source><target dev='vdc' bus='virtio'/></disk>"
+  "    <disk type='volume' device='disk'><source pool='default' volume='b.qcow2'/><target dev='vdd' bus='virtio'/></disk>"
+  "    <disk type='file' device='disk'><source file='/images/top.qcow2'/><backingStore type='file'><source file='/images/base.qcow2'/></backingStore><target dev='vde' bus='virtio'/></disk>"
   "    <interface type='network'><mac address='52:54:00:12:34:56'/><source network='default'/><model type='virtio'/></interface>"
   "    <interface type='bridge'><source bridge='br0'/></interface>"
   "    <graphics type='vnc' port='-1'/>"
@@ -494,15 +502,29 @@ test_facts (void)
   g_assert_cmpuint (g_strv_length (facts->graphics), ==, 2);
   g_assert_cmpstr (facts->graphics[0], ==, "vnc");
   g_assert_cmpstr (facts->graphics[1], ==, "spice");
-  g_assert_cmpuint (facts->disks->len, ==, 2);
-  disk = g_ptr_array_index (facts->disks, 0);
-  g_assert_cmpstr (disk->target, ==, "vda");
-  g_assert_cmpstr (disk->path, ==, "/var/lib/libvirt/images/a.qcow2");
-  g_assert_cmpstr (disk->device, ==, "disk");
-  disk = g_ptr_array_index (facts->disks, 1);
-  g_assert_cmpstr (disk->target, ==, "sda");
-  g_assert_cmpstr (disk->path, ==, "");
-  g_assert_cmpstr (disk->device, ==, "cdrom");
+  g_assert_cmpuint (facts->disks->len, ==, 7);
+  {
+    const struct {
+      const char *target, *path, *device, *type;
+    } want[] = {
+      { "vda", "/var/lib/libvirt/images/a.qcow2", "disk", "file" },
+      { "sda", "", "cdrom", "file" },
+      { "sdb", "/dev/sdz", "lun", "block" },
+      { "hdb", "/srv/share", "disk", "dir" },
+      { "vdc", "nbd://nbd.example/export", "disk", "network" },
+      { "vdd", "default/b.qcow2", "disk", "volume" },   /* the pool gives its file when asked */
+      { "vde", "/images/top.qcow2", "disk", "file" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+      {
+        disk = g_ptr_array_index (facts->disks, i);
+        g_assert_cmpstr (disk->target, ==, want[i].target);
+        g_assert_cmpstr (disk->path, ==, want[i].path);
+        g_assert_cmpstr (disk->device, ==, want[i].device);
+        g_assert_cmpstr (disk->type, ==, want[i].type);
+      }
+  }
 
   g_assert_false (facts->has_serial);
   g_assert_cmpuint (facts->nics->len, ==, 2);

@@ -300,8 +300,8 @@ test_objects (Fixture       *f,
   g_assert_cmpstr (graphics[0], ==, "spice");
   g_assert_cmpstr (graphics[1], ==, "vnc");
   disks = vireo_dbus_machine_get_disks (machine);
-  g_assert_cmpstr (g_variant_get_type_string (disks), ==, "a(ssst)");
-  g_variant_get_child (disks, 0, "(&s&s&st)", &target, NULL, NULL, &size);
+  g_assert_cmpstr (g_variant_get_type_string (disks), ==, "a(sssts)");
+  g_variant_get_child (disks, 0, "(&s&s&st&s)", &target, NULL, NULL, &size, NULL);
   g_assert_cmpstr (target, ==, "vda");
   g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (20) * 1024 * 1024 * 1024);
 
@@ -746,7 +746,7 @@ test_delete_refused (Fixture       *f,
     {
       const char *path;
 
-      g_variant_get_child (disks, i, "(&s&s&st)", NULL, &path, NULL, NULL);
+      g_variant_get_child (disks, i, "(&s&s&st&s)", NULL, &path, NULL, NULL, NULL);
       if (strstr (path, "shared-data") != NULL)
         shared = path;
     }
@@ -847,10 +847,10 @@ test_create_allowed (Fixture       *f,
   g_assert_cmpuint (g_strv_length ((GStrv) vireo_dbus_machine_get_graphics_types (machine)), ==, 2);
   disks = vireo_dbus_machine_get_disks (machine);
   g_assert_cmpuint (g_variant_n_children (disks), ==, 2);
-  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, NULL, &device, &size);
+  g_variant_get_child (disks, 0, "(&s&s&st&s)", NULL, NULL, &device, &size, NULL);
   g_assert_cmpstr (device, ==, "disk");
   g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (1) << 30);
-  g_variant_get_child (disks, 1, "(&s&s&st)", NULL, NULL, &device, NULL);
+  g_variant_get_child (disks, 1, "(&s&s&st&s)", NULL, NULL, &device, NULL, NULL);
   g_assert_cmpstr (device, ==, "cdrom");
   g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 2);
 
@@ -1045,7 +1045,7 @@ default_pool_dir (Fixture *f)
   GVariant *disks = vireo_dbus_machine_get_disks (find_machine (f, "debian-web"));
   const char *path = NULL;
 
-  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, &path, NULL, NULL);
+  g_variant_get_child (disks, 0, "(&s&s&st&s)", NULL, &path, NULL, NULL, NULL);
   return g_path_get_dirname (path);
 }
 
@@ -1081,7 +1081,7 @@ test_create_iso_copied (Fixture       *f,
   }
   disks = vireo_dbus_machine_get_disks (find_machine (f, "iso-copy"));
   g_assert_cmpuint (g_variant_n_children (disks), ==, 1);
-  g_variant_get_child (disks, 0, "(&s&s&st)", NULL, &cdrom, &device, &size);
+  g_variant_get_child (disks, 0, "(&s&s&st&s)", NULL, &cdrom, &device, &size, NULL);
   g_assert_cmpstr (device, ==, "cdrom");
   g_assert_cmpstr (cdrom, ==, expected);
   g_assert_cmpuint (size, ==, 17);

@@ -184,7 +184,7 @@ def case_info(env):
     assert info["graphics"] == ["spice", "vnc"], info
     assert [d["target"] for d in info["disks"]] == ["vda", "hdc"], info["disks"]
     assert info["disks"][0]["path"] == os.path.join(env.images, "debian-web.qcow2")
-    assert info["disks"][0]["size"] == 20 * 1024 ** 3, info["disks"][0]
+    assert info["disks"][0]["size"] == 20 * 1024 ** 3 and info["disks"][0]["type"] == "file", info["disks"][0]
     # By UUID, in any case; the CJK name as given.
     assert machine("5E1F0A00-0000-4000-8000-000000000001")["name"] == "debian-web"
     assert machine("虚拟机")["title"] != ""
@@ -192,7 +192,7 @@ def case_info(env):
     assert "name: debian-web" in text and "state: running" in text and "graphics: spice, vnc" in text, text
     assert "os-name: Debian 12" in text, text
     assert "description: nginx and PostgreSQL for the intranet.\\nSecond line of the description." in text, text
-    assert f"disk: vda, disk, 20.0\u00a0GiB, {env.images}/debian-web.qcow2" in text, text
+    assert f"disk: vda, disk, file, 20.0\u00a0GiB, {env.images}/debian-web.qcow2" in text, text
     assert "nic: 52:54:00:0a:00:01, network, default, virtio" in text, text
     expect_failure(["info", "no-such-machine"], 1, ["There is no machine named “no-such-machine”."])
 

@@ -695,7 +695,8 @@ class E2E:
         copy = os.path.join(IMAGES_DIR, PREFIX + "grub.iso")
         assert [d[1] for d in cdroms] == [copy], f"expected one cdrom {copy}: {m['Disks']}"
         assert sha256(copy) == sha256(self.iso), f"{copy} is not a copy of {self.iso}"
-        target, self.disk, _, size = disks[0]
+        target, self.disk, _, size, kind = disks[0]
+        assert kind == "file", f"the new disk is of type {kind!r}, not file"
         self.leftover_disks.add(self.disk)
         assert os.path.dirname(self.disk) == IMAGES_DIR, \
             f"disk {self.disk} is not in the default pool's {IMAGES_DIR}"

@@ -656,7 +656,7 @@ def case_d_delete():
     # CD/DVD images are named as such; disks with their size where it is known.
     want = [f'Also delete the CD/DVD image {path}' if device == 'cdrom'
             else f'Also delete {path} ({fmt_size(size)})' if size > 0 else f'Also delete {path}'
-            for _, path, device, size in before[machine]['Disks'] if path]
+            for _, path, device, size, kind in before[machine]['Disks'] if path and kind in ('file', 'volume')]
     check(len(want) >= 1, f'{machine} has no disk files: {before[machine]["Disks"]!r}')
 
     vireo.select_only_row(machine)
@@ -980,6 +980,17 @@ def case_m_delete_running_shared():
     screenshot('13-delete-shared')
     click(vireo.button('Cancel', dialog))
     wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
+
+    # Only what Delete can remove is offered: the image file, not the LVM block device.
+    vireo.select_only_row('block-device-disk')
+    click(vireo.button('Delete…'))
+    dialog = wait_until(lambda: vireo.dialog_with_heading('Delete “block-device-disk”?'), 'the dialog for block-device-disk')
+    boxes = [c.name for c in find_all(dialog, 'check box')]
+    check(len(boxes) == 1 and boxes[0].endswith('/block-device-disk.qcow2 (20.0\u00a0GiB)'),
+          f'block-device-disk offers {boxes!r}')
+    click(vireo.button('Cancel', dialog))
+    wait_until(lambda: not vireo.dialogs(), 'the dialog to close')
+
 
 
 def case_n_tabs():
