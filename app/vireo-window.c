@@ -14,6 +14,7 @@
 
 #include "vireo-machine-page.h"
 #include "vireo-machine-row.h"
+#include "vireo-new-machine-dialog.h"
 #include "vireo-window.h"
 
 struct _VireoWindow {
@@ -544,11 +545,42 @@ page_toast_cb (VireoWindow *self,
 
 /* Actions */
 
+/* A machine the assistant made: shown, on its console when it was started. */
 static void
-new_machine_response_cb (AdwMessageDialog *dialog,
-                         const char       *response,
-                         gpointer          user_data)
+machine_created_cb (VireoWindow *self,
+                    const char  *path,
+                    gboolean     started,
+                    const char  *problem)
 {
+  VireoDBusMachine *machine = vireo_client_lookup_machine (self->client, path);
+
+  if (problem != NULL)
+    {
+      AdwToast *toast = adw_toast_new (problem);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  if (machine == NULL)
+    return;
+
+  /* Not hidden by a search; selected once the list has it. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  want_machine (self, machine, started ? "console" : NULL);
+  schedule_restore (self);
+}
+
+static void
+open_assistant (VireoWindow *self,
+                GFile       *medium)
+{
+  VireoNewMachineDialog *dialog = vireo_new_machine_dialog_new (GTK_WINDOW (self), self->client);
+
+  g_signal_connect_object (dialog, "created", G_CALLBACK (machine_created_cb), self, G_CONNECT_SWAPPED);
+  if (medium != NULL)
+    vireo_new_machine_dialog_use_medium (dialog, medium);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -556,17 +588,22 @@ new_machine_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  VireoWindow *self = VIREO_WINDOW (widget);
-  GtkWidget *dialog;
+  open_assistant (VIREO_WINDOW (widget), NULL);
+}
 
-  /* Guest creation is its own piece of work; until it lands, say so rather than nothing. */
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("New Machine"),
-                                   _("Creating machines from Vireo’s window is coming next. "
-                                     "Until then, virt-manager or virt-install create them, "
-                                     "and they show up here at once."));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  g_signal_connect (dialog, "response", G_CALLBACK (new_machine_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+/* An ISO image dropped on the window starts the assistant with it. */
+static gboolean
+drop_cb (VireoWindow  *self,
+         const GValue *value,
+         double        x,
+         double        y)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) || (files = g_value_get_boxed (value)) == NULL)
+    return FALSE;
+  open_assistant (self, files->data);
+  return TRUE;
 }
 
 static void
@@ -803,6 +840,8 @@ vireo_window_class_init (VireoWindowClass *klass)
 static void
 vireo_window_init (VireoWindow *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -819,6 +858,10 @@ vireo_window_init (VireoWindow *self)
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 VireoWindow *

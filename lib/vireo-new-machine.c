@@ -297,7 +297,16 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   if (db == NULL)
     return FALSE;
 
-  media = osinfo_media_create_from_location (iso, cancellable, &local_error);
+  /* libosinfo reads the ISO with its async API and a main loop of the thread-default
+   * context, which in a worker thread is the global one: the GTK thread's. Its own context,
+   * or the worker dispatches the GTK thread's sources and may never see its answer. */
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+
+    g_main_context_push_thread_default (context);
+    media = osinfo_media_create_from_location (iso, cancellable, &local_error);
+    g_main_context_pop_thread_default (context);
+  }
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

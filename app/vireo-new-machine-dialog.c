@@ -1,0 +1,662 @@
+/* vireo-new-machine-dialog.c
+ *
+ * The New Machine assistant, in three pages: where the system comes from (an ISO image in
+ * Downloads, one chosen or dropped, or none), what the machine will be (the system libosinfo
+ * detects on the medium, a free name, memory, vCPUs and disk size from the system's
+ * recommendations, bounded by the host), and its making (CreateMachine, then Start). With the
+ * proposals accepted nothing needs typing. The choices are lib/vireo-new-machine.c's, which
+ * `vireoctl create` uses too; the helper chooses the devices.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vireo-new-machine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-new-machine.h"
+#include "vireo-new-machine-dialog.h"
+
+#define MAX_DOWNLOADS 8   /* the newest ISO images of the Downloads folder shown */
+
+struct _VireoNewMachineDialog {
+  AdwWindow          parent_instance;
+
+  /* Owned references */
+  VireoClient       *client;
+  VireoNewMachine   *choices;       /* NULL on the first page */
+  GCancellable      *cancellable;   /* reading the medium, listing Downloads */
+  GtkFileChooserNative *chooser;
+  gboolean           detecting;
+  gboolean           creating;
+
+  /* Template widgets */
+  AdwWindowTitle    *window_title;
+  GtkWidget         *cancel_button;
+  GtkWidget         *back_button;
+  GtkWidget         *create_button;
+  GtkStack          *stack;
+  GtkWidget         *downloads_group;
+  GtkListBox        *downloads_list;
+  AdwActionRow      *os_row;
+  GtkSpinner        *detect_spinner;
+  AdwEntryRow       *name_row;
+  GtkAdjustment     *memory_adjustment;
+  GtkAdjustment     *vcpus_adjustment;
+  GtkAdjustment     *disk_adjustment;
+  GtkSwitch         *customize_switch;
+  GtkLabel          *error_label;
+  AdwStatusPage     *creating_page;
+  GtkSpinner        *creating_spinner;
+};
+
+G_DEFINE_FINAL_TYPE (VireoNewMachineDialog, vireo_new_machine_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Pages */
+
+static void
+update_buttons (VireoNewMachineDialog *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean review = g_str_equal (page, "review");
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+
+  gtk_widget_set_visible (self->back_button, review);
+  gtk_widget_set_visible (self->create_button, review);
+  gtk_widget_set_sensitive (self->cancel_button, !self->creating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create",
+                                 review && !self->detecting && !self->creating && self->choices != NULL
+                                 && name[0] != '\0');
+  adw_window_title_set_subtitle (self->window_title,
+                                 g_str_equal (page, "source") ? _("Step 1 of 3: Source")
+                                 : review ? _("Step 2 of 3: Review")
+                                          : _("Step 3 of 3: Create"));
+}
+
+static void
+show_page (VireoNewMachineDialog *self,
+           const char            *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  update_buttons (self);
+}
+
+static void
+show_error (VireoNewMachineDialog *self,
+            const char            *text)
+{
+  gtk_label_set_text (self->error_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
+}
+
+static GStrv
+taken_names (VireoNewMachineDialog *self)
+{
+  GListModel *model = vireo_client_get_machines (self->client);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, vireo_dbus_machine_get_name (machine));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The review page, from the choices: the proposal bounded by the host. */
+static void
+fill_review (VireoNewMachineDialog *self)
+{
+  VireoDBusManager *manager = vireo_client_get_manager (self->client);
+  guint64 host_memory = manager != NULL ? vireo_dbus_manager_get_memory_mib (manager) : 0;
+  guint host_cpus = manager != NULL ? vireo_dbus_manager_get_cpu_count (manager) : 0;
+  g_auto(GStrv) taken = taken_names (self);
+  g_autofree char *name = NULL;
+  g_autofree char *medium = NULL;
+
+  vireo_new_machine_bound (self->choices, host_memory, host_cpus);
+  name = vireo_new_machine_propose_name (self->choices, (const char * const *) taken);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row),
+                                 self->choices->os_name != NULL ? self->choices->os_name
+                                                                : _("Unknown Operating System"));
+  if (self->choices->iso != NULL)
+    medium = g_path_get_basename (self->choices->iso);
+  adw_action_row_set_subtitle (self->os_row,
+                               medium != NULL ? medium : _("No installation medium"));
+
+  gtk_adjustment_set_upper (self->memory_adjustment, host_memory > 0 ? (double) host_memory : 1048576);
+  gtk_adjustment_set_upper (self->vcpus_adjustment, host_cpus > 0 ? host_cpus : 4096);
+  gtk_adjustment_set_value (self->memory_adjustment, (double) self->choices->memory_mib);
+  gtk_adjustment_set_value (self->vcpus_adjustment, self->choices->vcpus);
+  gtk_adjustment_set_value (self->disk_adjustment, (double) self->choices->disk_gib);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+}
+
+static void
+detect_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VireoNewMachineDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = vireo_new_machine_detect_finish (self->choices, result, &error);
+  g_debug ("Read the medium: %s", ok ? "ok" : error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->detecting = FALSE;
+  gtk_spinner_stop (self->detect_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
+  if (!ok)
+    {
+      g_autofree char *sentence = NULL;
+
+      vireo_error_get_text (error, &sentence, NULL);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("The Medium Cannot Be Used"));
+      show_error (self, sentence);
+      g_clear_pointer (&self->choices, vireo_new_machine_free);
+    }
+  else
+    fill_review (self);
+  update_buttons (self);
+}
+
+/**
+ * vireo_new_machine_dialog_use_medium:
+ * @file: an installation medium (an ISO image)
+ *
+ * Goes to the review page for @file: reads which system it installs, then proposes.
+ */
+void
+vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
+                                     GFile                 *file)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_if_fail (VIREO_IS_NEW_MACHINE_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->creating)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->choices, vireo_new_machine_free);
+  show_error (self, NULL);
+
+  path = g_file_get_path (file);
+  basename = g_file_get_basename (file);
+  if (path == NULL)
+    {
+      /* A file of a remote location (a phone, a network share without a local path). */
+      self->choices = NULL;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("The Medium Cannot Be Used"));
+      adw_action_row_set_subtitle (self->os_row, basename);
+      show_error (self, _("Vireo can only use a file that has a path on this computer. Copy it to a local folder first."));
+      show_page (self, "review");
+      return;
+    }
+
+  self->choices = vireo_new_machine_new ();
+  self->detecting = TRUE;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("Reading the Medium…"));
+  adw_action_row_set_subtitle (self->os_row, basename);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), TRUE);
+  gtk_spinner_start (self->detect_spinner);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+  show_page (self, "review");
+  vireo_new_machine_detect_async (self->choices, path, self->cancellable, detect_cb, g_object_ref (self));
+}
+
+/* Source page */
+
+static void
+empty_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  self->detecting = FALSE;
+  gtk_spinner_stop (self->detect_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
+  show_error (self, NULL);
+  g_clear_pointer (&self->choices, vireo_new_machine_free);
+  self->choices = vireo_new_machine_new ();
+  fill_review (self);
+  show_page (self, "review");
+}
+
+static void
+chooser_response_cb (VireoNewMachineDialog *self,
+                     int                    response,
+                     GtkFileChooserNative  *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file != NULL)
+    vireo_new_machine_dialog_use_medium (self, file);
+}
+
+static void
+choose_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+  g_autoptr(GtkFileFilter) isos = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+
+  gtk_file_filter_set_name (isos, _("ISO Images"));
+  gtk_file_filter_add_mime_type (isos, "application/x-cd-image");
+  gtk_file_filter_add_pattern (isos, "*.iso");
+  gtk_file_filter_add_pattern (isos, "*.ISO");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->chooser = gtk_file_chooser_native_new (_("Choose an ISO Image"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), isos);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+download_row_activated_cb (VireoNewMachineDialog *self,
+                           AdwActionRow          *row)
+{
+  GFile *file = g_object_get_data (G_OBJECT (row), "vireo-file");
+
+  vireo_new_machine_dialog_use_medium (self, file);
+}
+
+static int
+compare_mtime (gconstpointer a,
+               gconstpointer b)
+{
+  GFileInfo *ia = *(GFileInfo **) a;
+  GFileInfo *ib = *(GFileInfo **) b;
+  guint64 ta = g_file_info_get_attribute_uint64 (ia, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+  guint64 tb = g_file_info_get_attribute_uint64 (ib, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+static void
+downloads_listed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VireoNewMachineDialog) self = user_data;
+  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (source);
+  g_autoptr(GList) infos = g_file_enumerator_next_files_finish (enumerator, result, NULL);
+  g_autoptr(GPtrArray) isos = g_ptr_array_new ();
+  GFile *dir = g_file_enumerator_get_container (enumerator);
+
+  for (GList *l = infos; l != NULL; l = l->next)
+    {
+      GFileInfo *info = l->data;
+      g_autofree char *lower = g_ascii_strdown (g_file_info_get_name (info), -1);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && g_str_has_suffix (lower, ".iso"))
+        g_ptr_array_add (isos, info);
+    }
+  g_ptr_array_sort (isos, compare_mtime);
+
+  for (guint i = 0; i < isos->len && i < MAX_DOWNLOADS; i++)
+    {
+      GFileInfo *info = g_ptr_array_index (isos, i);
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_file_info_get_display_name (info));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      g_object_set_data_full (G_OBJECT (row), "vireo-file",
+                              g_file_get_child (dir, g_file_info_get_name (info)), g_object_unref);
+      g_signal_connect_object (row, "activated", G_CALLBACK (download_row_activated_cb), self, G_CONNECT_SWAPPED);
+      gtk_list_box_append (self->downloads_list, row);
+    }
+  gtk_widget_set_visible (self->downloads_group, isos->len > 0);
+  g_list_free_full (g_steal_pointer (&infos), g_object_unref);
+}
+
+static void
+downloads_opened_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VireoNewMachineDialog) self = user_data;
+  g_autoptr(GFileEnumerator) enumerator = g_file_enumerate_children_finish (G_FILE (source), result, NULL);
+
+  /* No Downloads folder: nothing to offer. */
+  if (enumerator == NULL)
+    return;
+  g_file_enumerator_next_files_async (enumerator, 1000, G_PRIORITY_DEFAULT, self->cancellable,
+                                      downloads_listed_cb, g_object_ref (self));
+}
+
+static void
+list_downloads (VireoNewMachineDialog *self)
+{
+  const char *special = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  g_autofree char *fallback = g_build_filename (g_get_home_dir (), "Downloads", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (special != NULL ? special : fallback);
+
+  g_file_enumerate_children_async (dir,
+                                   G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
+                                   G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                   G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
+                                   downloads_opened_cb, g_object_ref (self));
+}
+
+static gboolean
+drop_cb (VireoNewMachineDialog *self,
+         const GValue          *value,
+         double                 x,
+         double                 y)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+  vireo_new_machine_dialog_use_medium (self, files->data);
+  return TRUE;
+}
+
+/* Review and create */
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+
+  if (self->creating)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  self->detecting = FALSE;
+  gtk_spinner_stop (self->detect_spinner);
+  show_error (self, NULL);
+  show_page (self, "source");
+}
+
+static void
+finish (VireoNewMachineDialog *self,
+        const char            *path,
+        gboolean               started,
+        const char            *problem)
+{
+  self->creating = FALSE;
+  gtk_spinner_stop (self->creating_spinner);
+  g_signal_emit (self, signals[SIGNAL_CREATED], 0, path, started, problem);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+typedef struct {
+  VireoNewMachineDialog *self;
+  char                  *path;
+} Created;
+
+static void
+started_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Created *created = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+
+  if (!vireo_machine_run_finish (VIREO_DBUS_MACHINE (source), result, &error))
+    {
+      g_autofree char *sentence = NULL;
+
+      vireo_error_get_text (error, &sentence, NULL);
+      problem = g_strdup_printf (_("The machine was created, but could not be started: %s"), sentence);
+    }
+  finish (created->self, created->path, problem == NULL, problem);
+  g_object_unref (created->self);
+  g_free (created->path);
+  g_free (created);
+}
+
+static void
+create_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VireoNewMachineDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  VireoDBusMachine *machine;
+  Created *created;
+
+  if (!vireo_dbus_manager_call_create_machine_finish (VIREO_DBUS_MANAGER (source), &path, result, &error))
+    {
+      g_autofree char *sentence = NULL;
+
+      vireo_error_get_text (error, &sentence, NULL);
+      self->creating = FALSE;
+      gtk_spinner_stop (self->creating_spinner);
+      show_error (self, sentence);
+      show_page (self, "review");
+      return;
+    }
+
+  machine = vireo_client_lookup_machine (self->client, path);
+  if (gtk_switch_get_active (self->customize_switch) || machine == NULL)
+    {
+      finish (self, path, FALSE, NULL);
+      return;
+    }
+
+  adw_status_page_set_description (self->creating_page, _("Starting…"));
+  created = g_new0 (Created, 1);
+  created->self = g_object_ref (self);
+  created->path = g_steal_pointer (&path);
+  vireo_machine_run_async (machine, VIREO_MACHINE_ACTION_START, NULL, NULL, started_cb, created);
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+  VireoDBusManager *manager = vireo_client_get_manager (self->client);
+  g_autoptr(GVariant) spec = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->choices == NULL || self->creating || self->detecting)
+    return;
+  if (manager == NULL)
+    {
+      show_error (self, _("The Vireo helper is not running."));
+      return;
+    }
+
+  g_free (self->choices->name);
+  self->choices->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  self->choices->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
+  self->choices->vcpus = (guint) gtk_adjustment_get_value (self->vcpus_adjustment);
+  self->choices->disk_gib = (guint64) gtk_adjustment_get_value (self->disk_adjustment);
+  spec = g_variant_ref_sink (vireo_new_machine_to_spec (self->choices));
+
+  self->creating = TRUE;
+  show_error (self, NULL);
+  title = g_strdup_printf (_("Creating “%s”"), self->choices->name);
+  adw_status_page_set_title (self->creating_page, title);
+  adw_status_page_set_description (self->creating_page,
+                                   self->choices->iso != NULL
+                                     ? _("Copying the installation medium into the default storage pool and creating the disk…")
+                                     : _("Creating the disk…"));
+  gtk_spinner_start (self->creating_spinner);
+  show_page (self, "creating");
+  vireo_dbus_manager_call_create_machine (manager, spec, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                          G_MAXINT, NULL, create_cb, g_object_ref (self));
+}
+
+static void
+name_changed_cb (VireoNewMachineDialog *self)
+{
+  update_buttons (self);
+}
+
+/* GObject */
+
+static gboolean
+vireo_new_machine_dialog_close_request (GtkWindow *window)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (window);
+
+  /* The helper is making it: the answer must reach the window. */
+  if (self->creating)
+    return TRUE;
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_hide (GTK_NATIVE_DIALOG (self->chooser));
+  return GTK_WINDOW_CLASS (vireo_new_machine_dialog_parent_class)->close_request (window);
+}
+
+static void
+vireo_new_machine_dialog_dispose (GObject *object)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_NEW_MACHINE_DIALOG);
+
+  G_OBJECT_CLASS (vireo_new_machine_dialog_parent_class)->dispose (object);
+}
+
+static void
+vireo_new_machine_dialog_finalize (GObject *object)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (object);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->choices, vireo_new_machine_free);
+
+  G_OBJECT_CLASS (vireo_new_machine_dialog_parent_class)->finalize (object);
+}
+
+static void
+vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = vireo_new_machine_dialog_dispose;
+  object_class->finalize = vireo_new_machine_dialog_finalize;
+  window_class->close_request = vireo_new_machine_dialog_close_request;
+
+  /**
+   * VireoNewMachineDialog::created:
+   * @path: the new machine's object path
+   * @started: whether it was started
+   * @problem: (nullable): what went wrong after it was made
+   */
+  signals[SIGNAL_CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                          G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-new-machine-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, downloads_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, downloads_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, detect_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, memory_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, vcpus_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_spinner);
+
+  gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
+  gtk_widget_class_install_action (widget_class, "assistant.empty", NULL, empty_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "assistant.choose-file", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "assistant.back", NULL);
+}
+
+static void
+vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  show_page (self, "source");
+}
+
+/**
+ * vireo_new_machine_dialog_new:
+ * @parent: the window it is for
+ * @client: the helper's client
+ */
+VireoNewMachineDialog *
+vireo_new_machine_dialog_new (GtkWindow   *parent,
+                              VireoClient *client)
+{
+  VireoNewMachineDialog *self;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (client), NULL);
+
+  self = g_object_new (VIREO_TYPE_NEW_MACHINE_DIALOG, "transient-for", parent, NULL);
+  self->client = g_object_ref (client);
+  list_downloads (self);
+  return self;
+}
