@@ -484,6 +484,9 @@ delete_response_cb (AdwMessageDialog *dialog,
   g_variant_dict_init (&options, NULL);
   if (paths[0] != NULL)
     g_variant_dict_insert_value (&options, "disks", g_variant_new_strv ((const char *const *) paths, -1));
+  /* Before the call: the page is told to let the machine go when it disappears, which may be
+   * before the answer comes. */
+  g_signal_emit (self, _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_DELETED], 0, machine);
   call (self, machine, VIREO_MACHINE_ACTION_DELETE, g_variant_dict_end (&options));
 }
 

@@ -31,7 +31,10 @@ static void
 set_row_value (AdwActionRow *row,
                const char   *value)
 {
-  adw_action_row_set_subtitle (row, value != NULL && value[0] != '\0' ? value : "—");
+  /* Without the blank lines and indentation an XML editor leaves around a description. */
+  g_autofree char *text = g_strstrip (g_strdup (value != NULL ? value : ""));
+
+  adw_action_row_set_subtitle (row, text[0] != '\0' ? text : "—");
 }
 
 static void
@@ -336,6 +339,17 @@ vireo_machine_page_class_init (VireoMachinePageClass *klass)
     g_param_spec_object ("machine", NULL, NULL, VIREO_DBUS_TYPE_MACHINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VireoMachinePage::deleting:
+   * @machine: the machine
+   *
+   * The user confirmed the deletion of @machine; when it is gone, the window chooses what to
+   * show next.
+   */
+  _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_DELETED] = g_signal_new ("deleting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                                                               NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                                               VIREO_DBUS_TYPE_MACHINE);
 
   /**
    * VireoMachinePage::toast:

@@ -30,6 +30,9 @@ struct _VireoWindow {
   char                 *wanted_uuid;   /* the selection to restore when it appears */
   char                 *wanted_view;   /* and the tab to show then: "console", "serial" */
   guint                 restore_source;
+  guint                 selected_position; /* of the last machine selected, for a deletion */
+  char                 *deleting_uuid;     /* the machine the user is deleting */
+  guint                 after_delete_source;
   GHashTable           *thumbnails;    /* machine object path → GdkTexture */
   GHashTable           *rows;          /* bound VireoMachineRow, for thumbnail updates */
   VireoDisplay         *watched_display; /* the console's display, for thumbnails */
@@ -181,6 +184,25 @@ want_machine (VireoWindow      *self,
   self->wanted_view = g_strdup (view);
 }
 
+/* The machine the user deleted is gone: the one after it (or the new last) is selected, and
+ * the keyboard goes on in the list, as in a file manager. In an idle, not inside the
+ * model's items-changed, and after the confirmation has given the focus back. */
+static gboolean
+select_after_delete_cb (gpointer user_data)
+{
+  VireoWindow *self = user_data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint position = MIN (self->selected_position, n - 1);
+
+  self->after_delete_source = 0;
+  if (n == 0 || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+    return G_SOURCE_REMOVE;
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 selection_changed_cb (VireoWindow *self)
 {
@@ -199,6 +221,16 @@ selection_changed_cb (VireoWindow *self)
           return;
         }
 
+      /* Deleted by the user: the next one is selected. */
+      if (g_strcmp0 (vireo_dbus_machine_get_uuid (shown), self->deleting_uuid) == 0)
+        {
+          g_clear_pointer (&self->deleting_uuid, g_free);
+          show_machine (self, NULL);
+          if (self->after_delete_source == 0)
+            self->after_delete_source = g_idle_add_full (G_PRIORITY_LOW, select_after_delete_cb, self, NULL);
+          return;
+        }
+
       /* Gone, maybe only while the helper restarts: selected again, on the same tab, if a
        * machine with its UUID comes back. */
       want_machine (self, shown, g_strcmp0 (view, "overview") != 0 ? view : NULL);
@@ -207,6 +239,7 @@ selection_changed_cb (VireoWindow *self)
   show_machine (self, machine);
   if (machine != NULL)
     {
+      self->selected_position = gtk_single_selection_get_selected (self->selection);
       g_clear_pointer (&self->wanted_uuid, g_free);
       g_clear_pointer (&self->wanted_view, g_free);
       g_settings_set_string (self->settings, "last-machine", vireo_dbus_machine_get_uuid (machine));
@@ -543,6 +576,15 @@ page_toast_cb (VireoWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
+static void
+page_deleting_cb (VireoWindow      *self,
+                  VireoDBusMachine *machine)
+{
+  g_free (self->deleting_uuid);
+  self->deleting_uuid = g_strdup (vireo_dbus_machine_get_uuid (machine));
+}
+
+
 /* Actions */
 
 /* A machine the assistant made: shown, on its console when it was started. */
@@ -626,10 +668,12 @@ delete_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   VireoWindow *self = VIREO_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  /* Typing in the search entry never deletes anything. */
-  if (gtk_widget_has_focus (GTK_WIDGET (self->search_entry))
-      || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), GTK_WIDGET (self->search_bar)))
+  /* Typing in the search entry never deletes anything. (Nothing may have the focus: a row
+   * selected by an assistive technology.) */
+  if (focus != NULL && (focus == GTK_WIDGET (self->search_entry)
+                        || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_bar))))
     return;
   if (vireo_machine_page_get_machine (self->machine_page) != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self->machine_page), "machine.delete", NULL);
@@ -753,6 +797,8 @@ vireo_window_dispose (GObject *object)
   g_clear_pointer (&self->wanted_uuid, g_free);
   g_clear_pointer (&self->wanted_view, g_free);
   g_clear_handle_id (&self->restore_source, g_source_remove);
+  g_clear_handle_id (&self->after_delete_source, g_source_remove);
+  g_clear_pointer (&self->deleting_uuid, g_free);
   g_clear_handle_id (&self->thumbnail_source, g_source_remove);
   if (self->watched_display != NULL)
     g_signal_handlers_disconnect_by_func (self->watched_display, console_frame_cb, self);
@@ -825,6 +871,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_toast_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_deleting_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
