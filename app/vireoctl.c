@@ -80,6 +80,7 @@ static struct {
   int        vcpus;
   gint64     disk_gib;
   char      *firmware;
+  char      *network;
   gboolean   no_start;
   gboolean   print_xml;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
@@ -121,6 +122,8 @@ static const GOptionEntry create_options[] = {
   { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
   { "disk-size", 0, 0, G_OPTION_ARG_INT64, &opt.disk_gib, N_("Size of the new disk in GiB, 0 for none (default: what the system recommends)"), N_("GIB") },
   { "firmware", 0, 0, G_OPTION_ARG_STRING, &opt.firmware, N_("bios (the default)"), N_("FIRMWARE") },
+  { "network", 0, 0, G_OPTION_ARG_STRING, &opt.network,
+    N_("The virtual network of its network card, or none (default: default, made when missing)"), N_("NAME") },
   { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
   { "print-xml", 0, 0, G_OPTION_ARG_NONE, &opt.print_xml, N_("Define nothing: print the domain XML the helper would define"), NULL },
   { NULL }
@@ -716,6 +719,11 @@ propose (Ctl *ctl)
   if (opt.disk_gib >= 0)
     machine->disk_gib = (guint64) opt.disk_gib;
   machine->firmware = g_strdup (opt.firmware);
+  if (opt.network != NULL)
+    {
+      g_free (machine->network);
+      machine->network = g_str_equal (opt.network, "none") ? NULL : g_strdup (opt.network);
+    }
   taken = taken_names (ctl);
   machine->name = opt.name != NULL ? g_strdup (opt.name)
                                    : vireo_new_machine_propose_name (machine, (const char * const *) taken);

@@ -292,6 +292,53 @@ remove_new_volume (virStorageVolPtr vol)
   virResetLastError ();
 }
 
+/* libvirt's own default network, as its package defines it: NAT on 192.168.122.0/24. */
+#define DEFAULT_NETWORK "default"
+#define DEFAULT_NETWORK_XML \
+  "<network><name>default</name><forward mode='nat'/><bridge stp='on' delay='0'/>" \
+  "<ip address='192.168.122.1' netmask='255.255.255.0'>" \
+  "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>"
+
+/* The network a new machine's NIC is on, running: the default one is made when it is
+ * missing (and set to start with the host, as libvirt's package does); another must exist.
+ * libvirt refuses to start a network whose subnet the host already routes, saying which. */
+static gboolean
+ensure_network (virConnectPtr   conn,
+                const char     *name,
+                GError        **error)
+{
+  g_autoptr(virNetwork) net = virNetworkLookupByName (conn, name);
+  gboolean made = FALSE;
+
+  if (net == NULL && g_str_equal (name, DEFAULT_NETWORK))
+    {
+      net = virNetworkDefineXML (conn, DEFAULT_NETWORK_XML);
+      if (net == NULL || virNetworkSetAutostart (net, 1) < 0)
+        {
+          vireo_libvirt_set_error (error, _("The default network could not be set up."));
+          if (net != NULL)
+            virNetworkUndefine (net);
+          return FALSE;
+        }
+      made = TRUE;
+    }
+  if (net == NULL)
+    {
+      virResetLastError ();
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("There is no virtual network named “%s”."), name);
+      return FALSE;
+    }
+  if (virNetworkIsActive (net) != 1 && virNetworkCreate (net) < 0)
+    {
+      vireo_libvirt_set_error (error, _("The virtual network “%s” could not be started."), name);
+      if (made)
+        virNetworkUndefine (net);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The folder of the default pool, or where it would be made. */
 static char *
 default_pool_path (virConnectPtr conn)
@@ -404,6 +451,14 @@ create_machine_func (VireoCall  *call,
           return FALSE;
         }
       disk_path = virStorageVolGetPath (vol);
+    }
+
+  /* Last before the definition: the volumes go when the network cannot be had. */
+  if (spec->network != NULL && !ensure_network (call->conn, spec->network, error))
+    {
+      remove_new_volume (vol);
+      remove_new_volume (iso_vol);
+      return FALSE;
     }
 
   fill_target (&target, create, disk_path, iso);

@@ -384,6 +384,18 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
           g_free (self->os_id);
           self->os_id = str[0] != '\0' ? g_strdup (str) : NULL;
         }
+      else if (g_str_equal (key, "network"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (str[0] != '\0' && !vireo_validate_name (str, error))
+            {
+              g_prefix_error (error, _("The network cannot be used. "));
+              return NULL;
+            }
+          g_free (self->network);
+          self->network = str[0] != '\0' ? g_strdup (str) : NULL;
+        }
       else if (g_str_equal (key, "firmware"))
         {
           if (!get_string (value, key, &str, error))
@@ -468,10 +480,11 @@ add_device (GVirConfigDomain *domain,
  *
  * Builds the domain definition through libvirt-gconfig: the PC @target names, with a disk on
  * virtio where the operating system has a virtio driver (or is not named), on SATA where it
- * has not (Windows), a SATA CD-ROM, the q35 sound card where the system has its driver, a USB
- * tablet for an absolute pointer, the requested graphics on the local host only, a SPICE
- * agent channel, and a serial console. The libosinfo id goes into the metadata, where
- * virt-install, virt-manager and GNOME Boxes write and read it.
+ * has not (Windows), a SATA CD-ROM, a NIC on the network named (virtio, else e1000e), the
+ * q35 sound card where the system has its driver, a USB tablet for an absolute pointer, the
+ * requested graphics on the local host only, a SPICE agent channel, and a serial console.
+ * The libosinfo id goes into the metadata, where virt-install, virt-manager and GNOME Boxes
+ * write and read it.
  *
  * Returns: (transfer full): the definition
  */
@@ -566,6 +579,20 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       add_device (domain, sound);
     }
 
+  /* One NIC on the network named, virtio where the system has the driver (or is not named),
+   * else e1000e (Windows), else the hypervisor's default model. */
+  if (spec->network != NULL)
+    {
+      g_autoptr(GVirConfigDomainInterfaceNetwork) nic = gvir_config_domain_interface_network_new ();
+
+      gvir_config_domain_interface_network_set_source (nic, spec->network);
+      if (spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_NET))
+        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), "virtio");
+      else if (target->os_devices & VIREO_OS_E1000E)
+        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), "e1000e");
+      add_device (domain, nic);
+    }
+
   usb = gvir_config_domain_controller_usb_new ();
   gvir_config_domain_controller_usb_set_model (usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
   add_device (domain, usb);
@@ -635,5 +662,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->title);
   g_free (spec->iso);
   g_free (spec->os_id);
+  g_free (spec->network);
   g_free (spec);
 }

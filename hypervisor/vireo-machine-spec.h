@@ -27,6 +27,7 @@ typedef struct {
   gboolean  spice;
   gboolean  vnc;
   char     *os_id;      /* a libosinfo id, or NULL: checked against the database later */
+  char     *network;    /* a libvirt network for the one NIC, or NULL for none */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */

@@ -60,7 +60,8 @@ get_db (GError **error)
 /**
  * vireo_new_machine_new:
  *
- * Returns: (transfer full): the choices for an unknown system, no medium, no name
+ * Returns: (transfer full): the choices for an unknown system, no medium, no name, a NIC on
+ *   libvirt's default network
  */
 VireoNewMachine *
 vireo_new_machine_new (void)
@@ -70,6 +71,7 @@ vireo_new_machine_new (void)
   self->memory_mib = VIREO_NEW_MACHINE_MEMORY_MIB;
   self->vcpus = VIREO_NEW_MACHINE_VCPUS;
   self->disk_gib = VIREO_NEW_MACHINE_DISK_GIB;
+  self->network = g_strdup (VIREO_NEW_MACHINE_NETWORK);
   return self;
 }
 
@@ -84,6 +86,7 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->os_name);
   g_free (self->os_short_id);
   g_free (self->firmware);
+  g_free (self->network);
   g_free (self);
 }
 
@@ -455,5 +458,7 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
   if (self->firmware != NULL)
     g_variant_builder_add (&builder, "{sv}", "firmware", g_variant_new_string (self->firmware));
+  if (self->network != NULL)
+    g_variant_builder_add (&builder, "{sv}", "network", g_variant_new_string (self->network));
   return g_variant_builder_end (&builder);
 }

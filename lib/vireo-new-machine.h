@@ -23,7 +23,10 @@ typedef struct {
   guint     vcpus;
   guint64   disk_gib;
   char     *firmware;           /* "bios", or NULL for the helper's default */
+  char     *network;            /* the libvirt network of its NIC, or NULL for none */
 } VireoNewMachine;
+
+#define VIREO_NEW_MACHINE_NETWORK "default"   /* libvirt's NAT network, made when missing */
 
 #define VIREO_NEW_MACHINE_MEMORY_MIB 2048   /* for an unknown system */
 #define VIREO_NEW_MACHINE_VCPUS      2

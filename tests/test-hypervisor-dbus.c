@@ -952,6 +952,8 @@ test_create_os (Fixture       *f,
     { "({'name': <'nos'>, 'os-id': <'http://example.org/no-such-os/1'>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'nos'>, 'os-id': <'debian11'>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'nos'>, 'os-id': <uint32 11>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'nos'>, 'network': <'no-such-network'>},)", VIREO_ERROR_NOT_FOUND },
+    { "({'name': <'nos'>, 'network': <'bad/name'>},)", VIREO_ERROR_INVALID_ARGUMENT },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *linux_path = NULL;
@@ -960,10 +962,10 @@ test_create_os (Fixture       *f,
   g_autofree char *win_xml = NULL;
   VireoDBusMachine *machine;
 
-  linux_path = create_machine (f, "({'name': <'with-debian'>, 'disk-gib': <uint64 1>,"
+  linux_path = create_machine (f, "({'name': <'with-debian'>, 'disk-gib': <uint64 1>, 'network': <'default'>,"
                                   " 'os-id': <'http://debian.org/debian/11'>},)", &error);
   g_assert_no_error (error);
-  win_path = create_machine (f, "({'name': <'with-windows'>, 'disk-gib': <uint64 1>,"
+  win_path = create_machine (f, "({'name': <'with-windows'>, 'disk-gib': <uint64 1>, 'network': <'default'>,"
                                 " 'os-id': <'http://microsoft.com/win/10'>},)", &error);
   g_assert_no_error (error);
   {
@@ -978,6 +980,9 @@ test_create_os (Fixture       *f,
   g_assert_nonnull (strstr (linux_xml, "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
   g_assert_nonnull (strstr (linux_xml, "bus='virtio'"));
   g_assert_nonnull (strstr (linux_xml, "<sound model='ich9'"));
+  /* On the default network (which the fixture lacked: it was made), virtio for Linux. */
+  g_assert_nonnull (strstr (linux_xml, "<source network='default'/>"));
+  g_assert_nonnull (strstr (linux_xml, "<model type='virtio'/>"));
 
   machine = find_machine (f, "with-windows");
   g_assert_cmpstr (vireo_dbus_machine_get_os_id (machine), ==, "http://microsoft.com/win/10");
@@ -986,6 +991,7 @@ test_create_os (Fixture       *f,
   g_assert_nonnull (strstr (win_xml, "<target dev='sda' bus='sata'/>"));
   g_assert_null (strstr (win_xml, "bus='virtio'"));
   g_assert_nonnull (strstr (win_xml, "<sound model='ich9'"));
+  g_assert_nonnull (strstr (win_xml, "<model type='e1000e'/>"));
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {

@@ -113,7 +113,7 @@ test_to_spec (void)
   text = g_variant_print (spec, TRUE);
   g_assert_cmpstr (text, ==, "{'name': <'web'>, 'memory-mib': <uint64 1024>, 'vcpus': <uint32 1>, "
                              "'disk-gib': <uint64 20>, 'iso': <'/srv/debian.iso'>, "
-                             "'os-id': <'http://debian.org/debian/11'>}");
+                             "'os-id': <'http://debian.org/debian/11'>, 'network': <'default'>}");
 }
 
 int

@@ -378,15 +378,21 @@ def case_create(env):
         ("http://debian.org/debian/11", 1024, 1, "shutoff"), m
     assert sorted(d["device"] for d in m["disks"]) == ["cdrom", "disk"], m["disks"]
     assert next(d for d in m["disks"] if d["device"] == "disk")["size"] == 1024 ** 3
+    # A network card on libvirt's default network (the fixture has none: it was made), virtio
+    # for Debian.
+    assert [(n["type"], n["source"], n["model"]) for n in m["nics"]] == [("network", "default", "virtio")], m["nics"]
     r = ctl_json("create", "--iso", debian, "--no-start", "--disk-size", "1")
     assert r["name"] == "debian11-2" and r["started"] is False, r
 
     # Every choice can be given instead; the system by its short id.
     ctl("create", "--iso", unknown, "--os", "fedora37", "--name", "chosen", "--memory", "700",
-        "--vcpus", "2", "--disk-size", "0", "--no-start")
+        "--vcpus", "2", "--disk-size", "0", "--network", "none", "--no-start")
     m = machine("chosen")
     assert (m["os-id"], m["memory-mib"], m["vcpus"]) == ("http://fedoraproject.org/fedora/37", 700, 2), m
     assert [d["device"] for d in m["disks"]] == ["cdrom"], m["disks"]
+    assert m["nics"] == [], m["nics"]
+    expect_failure(["create", "--name", "on-nothing", "--disk-size", "0", "--network", "nosuch"], 1,
+                   ["There is no virtual network named “nosuch”."])
 
     # Started unless told not to.
     ctl("create", "--iso", unknown, "--name", "started-one", "--disk-size", "0")

@@ -162,7 +162,7 @@ def machine_path(uuid):
     return MACHINES_PATH + "/" + Gio.dbus_escape_object_path(uuid)
 
 
-def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None):
+def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None, network=None):
     s = {"name": GLib.Variant("s", name),
          "memory-mib": GLib.Variant("t", memory_mib),
          "vcpus": GLib.Variant("u", vcpus)}
@@ -172,6 +172,8 @@ def spec(name, memory_mib=128, vcpus=1, iso=None, disk_gib=None, graphics=None):
         s["disk-gib"] = GLib.Variant("t", disk_gib)
     if graphics is not None:
         s["graphics"] = GLib.Variant("as", graphics)
+    if network is not None:
+        s["network"] = GLib.Variant("s", network)
     return s
 
 
@@ -960,6 +962,40 @@ time.sleep(3600)
         self.still_serves()
         assert virsh("domstate", name) == "running"
 
+    def test_on_network(self):
+        """A machine on libvirt's default network, taken away first (the sandbox's private
+        /etc/libvirt has the package's one): the helper makes it (NAT on 192.168.122.0/24,
+        inside the sandbox's own network namespace), starts it, and the guest runs with its
+        NIC on the network's bridge."""
+        if "default" in virsh("net-list", "--all", "--name").split():
+            virsh("net-destroy", "default", check=False)
+            virsh("net-undefine", "default")
+        name = PREFIX + "net"
+        path = self.h.create_machine(spec(name, iso=self.iso, network="default"))
+        assert virsh("net-list", "--name").split() == ["default"], virsh("net-list", "--all")
+        info = virsh("net-info", "default")
+        assert re.search(r"^Autostart:\s+yes$", info, re.M) and re.search(r"^Bridge:\s+virbr0$", info, re.M), info
+        xml = virsh("dumpxml", "--inactive", name)
+        assert re.search(r"<interface type='network'>.*<source network='default'/>.*<model type='virtio'/>", xml, re.S), xml
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "State == 'running'")
+        iflist = virsh("domiflist", name)
+        assert re.search(r"^\s*vnet\d+\s+network\s+default\s+virtio\s+52:54:00:", iflist, re.M), iflist
+        bridge = subprocess.run(["ip", "-o", "link", "show", "master", "virbr0"], capture_output=True, text=True,
+                                check=True).stdout
+        assert re.search(r"vnet\d+", bridge), f"no tap on virbr0: {bridge!r}"
+        nics = self.h.prop(path, MACHINE_IFACE, "Nics")
+        assert [(t, src, model) for _, t, src, model in nics] == [("network", "default", "virtio")], nics
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+        # A network that does not exist is refused, and nothing is left.
+        try:
+            self.h.create_machine(spec(PREFIX + "nonet", network="no-such-network"))
+            raise AssertionError("a machine was made on a network that does not exist")
+        except DBusFailure as e:
+            assert "There is no virtual network named “no-such-network”." in str(e), str(e)
+        assert PREFIX + "nonet" not in virsh_names()
+
     def test_force_off(self):
         assert self.machine, "no machine (create failed)"
         self.h.machine(self.machine, "ForceOff")
@@ -1605,6 +1641,7 @@ CASES = [
     ("reboot", "test_reboot", ["start"]),
     ("save-restore", "test_save_restore", ["start"]),
     ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
+    ("on-network", "test_on_network", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),
