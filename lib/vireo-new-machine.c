@@ -307,7 +307,16 @@ vireo_new_machine_detect (VireoNewMachine  *self,
     g_autoptr(GMainContext) context = g_main_context_new ();
 
     g_main_context_push_thread_default (context);
+    /* libosinfo 1.10 never frees the copy of the location its async reader makes (39 bytes,
+     * below g_strdup, where LeakSanitizer's fast unwinder cannot name it: tests/lsan.supp):
+     * kept out of the leak check for this call in this thread only. */
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_disable ();
+#endif
     media = osinfo_media_create_from_location (iso, cancellable, &local_error);
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_enable ();
+#endif
     g_main_context_pop_thread_default (context);
   }
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
