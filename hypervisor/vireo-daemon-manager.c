@@ -96,6 +96,25 @@ ensure_default_pool (virConnectPtr   conn,
   return pool;
 }
 
+/* The folder of the default pool, or where it would be made. */
+static char *
+default_pool_path (virConnectPtr conn)
+{
+  g_autoptr(virStoragePool) pool = virStoragePoolLookupByName (conn, DEFAULT_POOL);
+  g_autoptr(GVirConfigStoragePool) config = NULL;
+  g_autoptr(GVirConfigStoragePoolTarget) target = NULL;
+  g_autofree char *xml = NULL;
+  char *path = NULL;
+
+  xml = pool != NULL ? virStoragePoolGetXMLDesc (pool, 0) : NULL;
+  virResetLastError ();
+  config = xml != NULL ? gvir_config_storage_pool_new_from_xml (xml, NULL) : NULL;
+  target = config != NULL ? gvir_config_storage_pool_get_target (config) : NULL;
+  if (target != NULL)
+    path = g_strdup (gvir_config_storage_pool_target_get_path (target));
+  return path != NULL ? path : g_strdup (DEFAULT_POOL_PATH);
+}
+
 /* A new volume @vol_name in @pool, refused if the name is taken or @bytes do not fit (with
  * @also_needed bytes more that the call will take next). */
 static virStorageVolPtr
@@ -125,10 +144,13 @@ create_volume (virStoragePoolPtr   pool,
 
   if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < bytes + also_needed)
     {
+      g_autofree char *folder = default_pool_path (virStoragePoolGetConnect (pool));
+
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                   _("%.1f GiB do not fit: the default storage pool has %.1f GiB free."),
+                   _("The machine would need %.1f GiB of disk space; the default storage pool has %.1f GiB free. "
+                     "Choose a smaller disk, or make room in %s."),
                    (bytes + also_needed) / (1024.0 * 1024.0 * 1024.0),
-                   info.available / (1024.0 * 1024.0 * 1024.0));
+                   info.available / (1024.0 * 1024.0 * 1024.0), folder);
       return NULL;
     }
 
@@ -339,24 +361,6 @@ ensure_network (virConnectPtr   conn,
   return TRUE;
 }
 
-/* The folder of the default pool, or where it would be made. */
-static char *
-default_pool_path (virConnectPtr conn)
-{
-  g_autoptr(virStoragePool) pool = virStoragePoolLookupByName (conn, DEFAULT_POOL);
-  g_autoptr(GVirConfigStoragePool) config = NULL;
-  g_autoptr(GVirConfigStoragePoolTarget) target = NULL;
-  g_autofree char *xml = NULL;
-  char *path = NULL;
-
-  xml = pool != NULL ? virStoragePoolGetXMLDesc (pool, 0) : NULL;
-  virResetLastError ();
-  config = xml != NULL ? gvir_config_storage_pool_new_from_xml (xml, NULL) : NULL;
-  target = config != NULL ? gvir_config_storage_pool_get_target (config) : NULL;
-  if (target != NULL)
-    path = g_strdup (gvir_config_storage_pool_target_get_path (target));
-  return path != NULL ? path : g_strdup (DEFAULT_POOL_PATH);
-}
 
 static void
 fill_target (VireoMachineTarget *target,

@@ -367,7 +367,8 @@ def case_create(env):
     # The test driver's pool has 12 GiB free: the proposed 20 GiB disk is refused, saying so,
     # and nothing is left behind.
     expect_failure(["create", "--iso", debian, "--no-start"], 1,
-                   ["20.0 GiB do not fit: the default storage pool has 12.0 GiB free."])
+                   ["The machine would need 20.0 GiB of disk space; the default storage pool has 12.0 GiB free. "
+                    "Choose a smaller disk, or make room in "])
     assert ctl("list", "--names").stdout.split() == names_before
 
     # Created from the medium with what was proposed; the next one gets the next name.

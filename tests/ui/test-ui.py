@@ -1143,7 +1143,7 @@ def case_t_new_machine():
     # The test driver's pool has 12 GiB free: refused in words, on the same page, nothing made.
     create = vireo.button('Create', dialog)
     click(create)
-    error = wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'do not fit' in n.name),
+    error = wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'disk space' in n.name),
                        'the refusal of a disk that does not fit')[0]
     check('the default storage pool has 12.0\u00a0GiB free' in error.name.replace(' GiB', '\u00a0GiB'),
           f'the refusal says {error.name!r}')
