@@ -1005,7 +1005,8 @@ time.sleep(3600)
 
     # Reads are open to every local user (see the API XML); every other method is refused to
     # a user polkit does not allow.
-    OPEN_METHODS = {(MACHINE_IFACE, "GetXml")}
+    # Reads, and PreviewMachine, which makes nothing (docs/ARCHITECTURE.md, "Security").
+    OPEN_METHODS = {(MACHINE_IFACE, "GetXml"), (MANAGER_IFACE, "PreviewMachine")}
 
     def methods(self, path):
         """(interface, method, in-signatures) of every org.vireo method at path, from the
@@ -1022,7 +1023,7 @@ time.sleep(3600)
 
     def args_for(self, iface, method, sigs):
         """Valid arguments, so that only polkit can refuse the call."""
-        if (iface, method) == (MANAGER_IFACE, "CreateMachine"):
+        if (iface, method) in ((MANAGER_IFACE, "CreateMachine"), (MANAGER_IFACE, "PreviewMachine")):
             return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "memory-mib": ["t", 128],
                                "iso": ["s", self.iso], "disk-gib": ["t", 1]}]]
         defaults = {"a{sv}": {}, "s": "vnc", "b": False, "u": 0, "t": 0, "as": [], "au": []}
