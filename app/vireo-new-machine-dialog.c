@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vireo-new-machine.h"
 #include "vireo-new-machine-dialog.h"
@@ -31,6 +32,10 @@ struct _VireoNewMachineDialog {
   GtkFileChooserNative *chooser;
   gboolean           detecting;
   gboolean           creating;
+  char              *proposed_name;   /* the last name proposed, to tell a name the user typed */
+  GListStore        *os_choices;      /* GtkStringObject, "vireo-os-id" set; NULL until read */
+  GtkCustomFilter   *os_filter;
+  GStrv              os_words;        /* the search, folded */
 
   /* Template widgets */
   AdwWindowTitle    *window_title;
@@ -42,6 +47,10 @@ struct _VireoNewMachineDialog {
   GtkListBox        *downloads_list;
   AdwActionRow      *os_row;
   GtkSpinner        *detect_spinner;
+  GtkWidget         *os_button;
+  GtkPopover        *os_popover;
+  GtkSearchEntry    *os_search;
+  GtkListView       *os_list;
   AdwEntryRow       *name_row;
   GtkAdjustment     *memory_adjustment;
   GtkAdjustment     *vcpus_adjustment;
@@ -72,6 +81,7 @@ update_buttons (VireoNewMachineDialog *self)
 
   gtk_widget_set_visible (self->back_button, review);
   gtk_widget_set_visible (self->create_button, review);
+  gtk_widget_set_sensitive (self->os_button, review && !self->detecting && !self->creating && self->choices != NULL);
   gtk_widget_set_sensitive (self->cancel_button, !self->creating);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create",
                                  review && !self->detecting && !self->creating && self->choices != NULL
@@ -126,6 +136,19 @@ fill_review (VireoNewMachineDialog *self)
 
   vireo_new_machine_bound (self->choices, host_memory, host_cpus);
   name = vireo_new_machine_propose_name (self->choices, (const char * const *) taken);
+  /* A name the user typed stays. */
+  if (self->proposed_name != NULL
+      && !g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), self->proposed_name)
+      && gtk_editable_get_text (GTK_EDITABLE (self->name_row))[0] != '\0')
+    {
+      g_free (name);
+      name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+    }
+  else
+    {
+      g_free (self->proposed_name);
+      self->proposed_name = g_strdup (name);
+    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row),
                                  self->choices->os_name != NULL ? self->choices->os_name
@@ -221,6 +244,189 @@ vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
   show_page (self, "review");
   vireo_new_machine_detect_async (self->choices, path, self->cancellable, detect_cb, g_object_ref (self));
+}
+
+/* The operating system, by hand */
+
+static char *
+fold (const char *text)
+{
+  g_autofree char *normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+
+  return g_utf8_casefold (normal != NULL ? normal : "", -1);
+}
+
+static gboolean
+os_matches_cb (gpointer item,
+               gpointer user_data)
+{
+  VireoNewMachineDialog *self = user_data;
+  g_autofree char *name = NULL;
+
+  if (self->os_words == NULL)
+    return TRUE;
+  name = fold (gtk_string_object_get_string (item));
+  for (guint i = 0; self->os_words[i] != NULL; i++)
+    if (strstr (name, self->os_words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+os_search_changed_cb (VireoNewMachineDialog *self)
+{
+  g_autofree char *folded = fold (gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
+
+  g_strfreev (self->os_words);
+  self->os_words = g_strsplit_set (g_strstrip (folded), " \t", -1);
+  if (self->os_words[0] == NULL || self->os_words[0][0] == '\0')
+    g_clear_pointer (&self->os_words, g_strfreev);
+  else
+    {
+      /* Runs of spaces leave empty words: drop them. */
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; self->os_words[i] != NULL; i++)
+        if (self->os_words[i][0] != '\0')
+          g_strv_builder_add (builder, self->os_words[i]);
+      g_strfreev (self->os_words);
+      self->os_words = g_strv_builder_end (builder);
+    }
+  gtk_filter_changed (GTK_FILTER (self->os_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+choose_os (VireoNewMachineDialog *self,
+           GtkStringObject       *item)
+{
+  g_autoptr(GError) error = NULL;
+  const char *id = g_object_get_data (G_OBJECT (item), "vireo-os-id");
+
+  gtk_popover_popdown (self->os_popover);
+  if (self->choices == NULL || self->creating || self->detecting)
+    return;
+  if (!vireo_new_machine_set_os (self->choices, id, &error))
+    {
+      g_autofree char *sentence = NULL;
+
+      vireo_error_get_text (error, &sentence, NULL);
+      show_error (self, sentence);
+      return;
+    }
+  show_error (self, NULL);
+  fill_review (self);
+  update_buttons (self);
+}
+
+static void
+os_activated_cb (VireoNewMachineDialog *self,
+                 guint                  position)
+{
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (self->os_list)), position);
+
+  if (item != NULL)
+    choose_os (self, item);
+}
+
+/* Enter in the search: the first match of what is typed now (search-changed comes a moment
+ * after the typing: a quick Enter would otherwise take the first of the whole list). */
+static void
+os_search_activate_cb (VireoNewMachineDialog *self)
+{
+  os_search_changed_cb (self);
+  os_activated_cb (self, 0);
+}
+
+static void
+os_list_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VireoNewMachineDialog) self = user_data;
+  g_autoptr(GPtrArray) choices = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (choices == NULL || self->os_choices == NULL)
+    return;
+  for (guint i = 0; i < choices->len; i++)
+    {
+      VireoOsChoice *choice = g_ptr_array_index (choices, i);
+      g_autoptr(GtkStringObject) item = gtk_string_object_new (choice->name);
+
+      g_object_set_data_full (G_OBJECT (item), "vireo-os-id", g_strdup (choice->id), g_free);
+      g_list_store_append (self->os_choices, item);
+    }
+}
+
+static void
+os_list_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *choices = vireo_new_machine_list_os (&error);
+
+  if (choices == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, choices, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+os_label_setup_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+os_label_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), gtk_string_object_get_string (item));
+}
+
+/* The list, read once the first time it is shown. */
+static void
+os_popover_show_cb (VireoNewMachineDialog *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->os_search), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->os_search));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->os_choices)) == 0)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, os_list_read_cb, g_object_ref (self));
+
+      g_task_set_source_tag (task, os_popover_show_cb);
+      g_task_run_in_thread (task, os_list_thread);
+    }
+}
+
+static void
+setup_os_list (VireoNewMachineDialog *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkFilterListModel *filtered;
+
+  self->os_choices = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->os_filter = gtk_custom_filter_new (os_matches_cb, self, NULL);
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->os_choices)),
+                                        GTK_FILTER (g_object_ref (self->os_filter)));
+  gtk_list_view_set_model (self->os_list, GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (filtered))));
+  g_signal_connect (factory, "setup", G_CALLBACK (os_label_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (os_label_bind_cb), NULL);
+  gtk_list_view_set_factory (self->os_list, factory);
+  g_object_unref (factory);
+
+  g_signal_connect_object (self->os_search, "search-changed", G_CALLBACK (os_search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->os_search, "activate", G_CALLBACK (os_search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->os_list, "activate", G_CALLBACK (os_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->os_popover, "show", G_CALLBACK (os_popover_show_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* Source page */
@@ -571,6 +777,10 @@ vireo_new_machine_dialog_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->choices, vireo_new_machine_free);
+  g_clear_pointer (&self->proposed_name, g_free);
+  g_clear_object (&self->os_choices);
+  g_clear_object (&self->os_filter);
+  g_clear_pointer (&self->os_words, g_strfreev);
 
   G_OBJECT_CLASS (vireo_new_machine_dialog_parent_class)->finalize (object);
 }
@@ -606,6 +816,10 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, downloads_list);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, detect_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_popover);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_search);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, os_list);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, memory_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, vcpus_adjustment);
@@ -631,6 +845,7 @@ vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  setup_os_list (self);
 
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);

@@ -32,6 +32,15 @@ typedef struct {
 #define VIREO_NEW_MACHINE_VCPUS      2
 #define VIREO_NEW_MACHINE_DISK_GIB   20
 
+/* An operating system libosinfo knows, for choosing one by hand. */
+typedef struct {
+  char *id;
+  char *name;
+} VireoOsChoice;
+
+GPtrArray       *vireo_new_machine_list_os      (GError          **error);
+void             vireo_os_choice_free           (VireoOsChoice    *choice);
+
 VireoNewMachine *vireo_new_machine_new          (void);
 void             vireo_new_machine_free         (VireoNewMachine  *self);
 gboolean         vireo_new_machine_detect       (VireoNewMachine  *self,

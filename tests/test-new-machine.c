@@ -66,6 +66,28 @@ test_set_os (void)
 }
 
 static void
+test_list_os (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) choices = vireo_new_machine_list_os (&error);
+  gboolean debian = FALSE, windows = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (choices->len, >, 100);
+  for (guint i = 0; i < choices->len; i++)
+    {
+      VireoOsChoice *choice = g_ptr_array_index (choices, i);
+
+      if (i > 0)
+        g_assert_cmpint (g_utf8_collate (((VireoOsChoice *) g_ptr_array_index (choices, i - 1))->name, choice->name), <=, 0);
+      debian |= g_str_equal (choice->id, "http://debian.org/debian/11") && g_str_equal (choice->name, "Debian 11");
+      windows |= g_str_equal (choice->id, "http://microsoft.com/win/10") && g_str_equal (choice->name, "Microsoft Windows 10");
+    }
+  g_assert_true (debian);
+  g_assert_true (windows);
+}
+
+static void
 test_bound (void)
 {
   g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
@@ -125,6 +147,7 @@ main (int   argc,
 
   g_test_add_func ("/new-machine/defaults", test_defaults);
   g_test_add_func ("/new-machine/set-os", test_set_os);
+  g_test_add_func ("/new-machine/list-os", test_list_os);
   g_test_add_func ("/new-machine/bound", test_bound);
   g_test_add_func ("/new-machine/detect-refused", test_detect_refused);
   g_test_add_func ("/new-machine/to-spec", test_to_spec);

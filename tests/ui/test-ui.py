@@ -233,7 +233,8 @@ def activate_row(node):
     and no focus through AT-SPI. Its extents are the window's coordinates, and with no window
     manager every window sits at the screen's origin."""
     x, y, w, h = extents(node)
-    subprocess.run(['xdotool', 'mousemove', '--sync', str(x + w // 2), str(y + h // 2), 'click', '1'],
+    # (Not --sync: it waits for a move, and the pointer may be there already.)
+    subprocess.run(['xdotool', 'mousemove', str(x + w // 2), str(y + h // 2), 'click', '1'],
                    check=True, timeout=10)
 
 
@@ -1201,6 +1202,28 @@ def case_t_new_machine():
     wait_until(lambda: vireo.shown_machine() not in (None, 'machine'), 'the next machine shown after the deletion')
     focus = vireo.focused()
     check(focus is not None and is_inside(focus, vireo.list), f'the focus is on {focus and focus.name!r}, not in the list')
+
+    # The system chosen by hand, from libosinfo's list searched by words: its resources are
+    # proposed instead. Cancel makes nothing.
+    vireo.focus()
+    keys('ctrl+n')
+    dialog = wait_until(assistant, 'the assistant a third time')
+    activate_row(wait_until(lambda: find_all(dialog, 'list item', 'Empty Machine', pred=shown), 'Empty Machine')[0])
+    change = wait_until(lambda: [n for n in find_all(dialog, pred=lambda n: name_is(n, 'Change…')) if shown(n)],
+                        'the Change… button of the operating system')[0]
+    click(change)
+    systems = wait_until(lambda: find_one(dialog, 'list', 'Operating systems'), 'the list of systems')
+    wait_until(lambda: systems.childCount >= 10, 'libosinfo\'s systems listed')
+    type_text('fedora linux 37')
+    keys('Return')
+    wait_until(lambda: find_all(dialog, 'list item', 'Fedora Linux 37', pred=shown), 'Fedora Linux 37 chosen')
+    memory = find_one(dialog, 'spin button', 'Memory', pred=shown)
+    check(spin_value(memory) == 2048, f'Fedora Linux 37 proposes {spin_value(memory)} MiB')
+    screenshot('t5-assistant-os-chosen')
+    before = managed_machines().keys()
+    click(vireo.button('Cancel', dialog))
+    assistant_closed('the assistant to close on Cancel')
+    check(managed_machines().keys() == before, 'Cancel made a machine')
 
 
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
