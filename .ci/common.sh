@@ -3,12 +3,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libglib2.0-bin
-  libpolkit-gobject-1-dev libpolkit-agent-1-dev libjson-glib-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils
+  libpolkit-gobject-1-dev libpolkit-agent-1-dev libjson-glib-dev libxml2-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream libglib-testing-0-dev
   libspice-client-glib-2.0-dev libgvnc-1.0-dev libvte-2.91-gtk4-dev libepoxy-dev libxi-dev"
 RUNTIME_PACKAGES="dbus dbus-daemon dbus-x11 at-spi2-core adwaita-icon-theme polkitd libvirt-daemon-system libvirt-daemon-driver-qemu
-  libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iproute2 util-linux"
-TEST_PACKAGES="python3-gi python3-dbusmock python3-dogtail gir1.2-atspi-2.0 xvfb xauth xdotool imagemagick grub-pc-bin grub-common xorriso mtools
+  libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools dnsmasq-base iproute2 util-linux"
+TEST_PACKAGES="python3-gi python3-dbusmock python3-dogtail gir1.2-atspi-2.0 xvfb xauth xdotool imagemagick grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
   libvirt-dbus linux-image-amd64 busybox-static cpio libgl1-mesa-dri libegl-mesa0 libglx-mesa0"
 
 die() {

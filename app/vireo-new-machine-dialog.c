@@ -55,6 +55,7 @@ struct _VireoNewMachineDialog {
   GtkAdjustment     *memory_adjustment;
   GtkAdjustment     *vcpus_adjustment;
   GtkAdjustment     *disk_adjustment;
+  AdwActionRow      *firmware_row;
   GtkSwitch         *customize_switch;
   GtkLabel          *error_label;
   AdwStatusPage     *creating_page;
@@ -164,6 +165,11 @@ fill_review (VireoNewMachineDialog *self)
   gtk_adjustment_set_value (self->vcpus_adjustment, self->choices->vcpus);
   gtk_adjustment_set_value (self->disk_adjustment, (double) self->choices->disk_gib);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  adw_action_row_set_subtitle (self->firmware_row,
+                               g_strcmp0 (self->choices->firmware, "efi") != 0 ? _("BIOS")
+                               : self->choices->secure_boot && self->choices->tpm ? _("UEFI with Secure Boot and a TPM")
+                               : self->choices->secure_boot ? _("UEFI with Secure Boot")
+                                                             : _("UEFI"));
 }
 
 static void
@@ -824,6 +830,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, memory_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, vcpus_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, firmware_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);

@@ -81,6 +81,8 @@ static struct {
   gint64     disk_gib;
   char      *firmware;
   char      *network;
+  gboolean   secure_boot;
+  gboolean   tpm;
   gboolean   no_start;
   gboolean   print_xml;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
@@ -121,7 +123,10 @@ static const GOptionEntry create_options[] = {
   { "memory", 0, 0, G_OPTION_ARG_INT64, &opt.memory_mib, N_("Memory in MiB (default: what the system recommends)"), N_("MIB") },
   { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
   { "disk-size", 0, 0, G_OPTION_ARG_INT64, &opt.disk_gib, N_("Size of the new disk in GiB, 0 for none (default: what the system recommends)"), N_("GIB") },
-  { "firmware", 0, 0, G_OPTION_ARG_STRING, &opt.firmware, N_("bios (the default)"), N_("FIRMWARE") },
+  { "firmware", 0, 0, G_OPTION_ARG_STRING, &opt.firmware,
+    N_("bios or efi (default: efi where the system cannot boot from BIOS)"), N_("FIRMWARE") },
+  { "secure-boot", 0, 0, G_OPTION_ARG_NONE, &opt.secure_boot, N_("UEFI Secure Boot, with Microsoft's keys (default for Windows 11)"), NULL },
+  { "tpm", 0, 0, G_OPTION_ARG_NONE, &opt.tpm, N_("An emulated TPM 2.0 (default for Windows 11)"), NULL },
   { "network", 0, 0, G_OPTION_ARG_STRING, &opt.network,
     N_("The virtual network of its network card, or none (default: default, made when missing)"), N_("NAME") },
   { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
@@ -718,7 +723,21 @@ propose (Ctl *ctl)
     machine->vcpus = (guint) opt.vcpus;
   if (opt.disk_gib >= 0)
     machine->disk_gib = (guint64) opt.disk_gib;
-  machine->firmware = g_strdup (opt.firmware);
+  if (opt.firmware != NULL)
+    {
+      g_free (machine->firmware);
+      machine->firmware = g_strdup (opt.firmware);
+      if (g_str_equal (opt.firmware, "bios"))
+        machine->secure_boot = FALSE;
+    }
+  if (opt.secure_boot)
+    {
+      g_free (machine->firmware);
+      machine->firmware = g_strdup ("efi");
+      machine->secure_boot = TRUE;
+    }
+  if (opt.tpm)
+    machine->tpm = TRUE;
   if (opt.network != NULL)
     {
       g_free (machine->network);
@@ -753,6 +772,12 @@ print_proposal (Ctl             *ctl,
       json_builder_add_int_value (builder, machine->vcpus);
       json_builder_set_member_name (builder, "disk-gib");
       json_builder_add_int_value (builder, (gint64) machine->disk_gib);
+      json_builder_set_member_name (builder, "firmware");
+      json_builder_add_string_value (builder, machine->firmware != NULL ? machine->firmware : "bios");
+      json_builder_set_member_name (builder, "secure-boot");
+      json_builder_add_boolean_value (builder, machine->secure_boot);
+      json_builder_set_member_name (builder, "tpm");
+      json_builder_add_boolean_value (builder, machine->tpm);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, machine->name);
       json_builder_end_object (builder);
@@ -766,6 +791,9 @@ print_proposal (Ctl             *ctl,
   g_print ("memory-mib: %" G_GUINT64_FORMAT "\n", machine->memory_mib);
   g_print ("vcpus: %u\n", machine->vcpus);
   g_print ("disk-gib: %" G_GUINT64_FORMAT "\n", machine->disk_gib);
+  g_print ("firmware: %s\n", machine->firmware != NULL ? machine->firmware : "bios");
+  g_print ("secure-boot: %s\n", yes_no (machine->secure_boot));
+  g_print ("tpm: %s\n", yes_no (machine->tpm));
   g_print ("name: %s\n", machine->name);
   return 0;
 }

@@ -388,7 +388,6 @@ preview_machine (VireoCall   *call,
 {
   VireoMachineSpec *spec = create->spec;
   VireoMachineTarget target = { 0 };
-  g_autoptr(GVirConfigDomain) config = NULL;
   g_autofree char *pool = default_pool_path (call->conn);
   g_autofree char *disk_name = g_strdup_printf ("%s.qcow2", spec->name);
   g_autofree char *iso_name = g_strdup_printf ("%s.iso", spec->name);
@@ -396,8 +395,7 @@ preview_machine (VireoCall   *call,
   g_autofree char *iso_path = g_build_filename (pool, iso_name, NULL);
 
   fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
-  config = vireo_machine_spec_to_config (spec, &target);
-  call->out_string = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  call->out_string = vireo_machine_spec_to_xml (spec, &target);
   return TRUE;
 }
 
@@ -408,7 +406,6 @@ create_machine_func (VireoCall  *call,
   CreateData *create = call->data;
   VireoMachineSpec *spec = create->spec;
   VireoMachineTarget target = { 0 };
-  g_autoptr(GVirConfigDomain) config = NULL;
   g_autoptr(virStorageVol) vol = NULL;
   g_autoptr(virStorageVol) iso_vol = NULL;
   g_autoptr(virDomain) existing = NULL;
@@ -466,8 +463,7 @@ create_machine_func (VireoCall  *call,
     }
 
   fill_target (&target, create, disk_path, iso);
-  config = vireo_machine_spec_to_config (spec, &target);
-  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  xml = vireo_machine_spec_to_xml (spec, &target);
 
   dom = virDomainDefineXML (call->conn, xml);
   if (dom == NULL)

@@ -13,6 +13,9 @@
 #include "vireo-error.h"
 #include "vireo-machine-spec.h"
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
 /**
@@ -257,7 +260,8 @@ get_string (GVariant    *value,
  *
  * Checks every key of @spec: its type, its range, and names, titles and paths by the rules
  * above. Unknown keys are refused so that a typo never goes unnoticed. Defaults: 1024 MiB,
- * 1 vCPU, no ISO, no disk, SPICE graphics, BIOS firmware.
+ * 1 vCPU, no ISO, no disk, SPICE graphics, BIOS firmware; with "efi", Secure Boot off unless
+ * asked for.
  *
  * Returns: (transfer full) (nullable): the spec, or %NULL with @error set
  */
@@ -400,13 +404,28 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
         {
           if (!get_string (value, key, &str, error))
             return NULL;
-          if (!g_str_equal (str, "bios"))
+          if (!g_str_equal (str, "bios") && !g_str_equal (str, "efi"))
             {
-              g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,
-                           _("Firmware “%s” is not supported yet: use “bios”."),
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Unknown firmware “%s”: use “bios” or “efi”."),
                            g_utf8_validate (str, -1, NULL) ? str : "?");
               return NULL;
             }
+          self->efi = g_str_equal (str, "efi");
+        }
+      else if (g_str_equal (key, "secure-boot") || g_str_equal (key, "tpm"))
+        {
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+            {
+              g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("“%s” must be a boolean, not of type “%s”."), key,
+                           g_variant_get_type_string (value));
+              return NULL;
+            }
+          if (g_str_equal (key, "tpm"))
+            self->tpm = g_variant_get_boolean (value);
+          else
+            self->secure_boot = g_variant_get_boolean (value);
         }
       else
         {
@@ -420,6 +439,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("A machine needs a name."));
+      return NULL;
+    }
+
+  if (self->secure_boot && !self->efi)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Secure Boot needs UEFI firmware: add “firmware”: “efi”."));
       return NULL;
     }
 
@@ -524,6 +550,8 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   gvir_config_domain_os_set_arch (os, target->arch);
   if (target->machine != NULL)
     gvir_config_domain_os_set_machine (os, target->machine);
+  if (spec->efi)
+    gvir_config_domain_os_set_firmware (os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
   if (target->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
@@ -650,6 +678,92 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   add_device (domain, console);
 
   return g_steal_pointer (&domain);
+}
+
+static xmlNodePtr
+child_named (xmlNodePtr  parent,
+             const char *name)
+{
+  for (xmlNodePtr child = parent->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, BAD_CAST name))
+      return child;
+  return NULL;
+}
+
+static void
+add_firmware_feature (xmlNodePtr  firmware,
+                      const char *name,
+                      gboolean    enabled)
+{
+  xmlNodePtr feature = xmlNewChild (firmware, NULL, BAD_CAST "feature", NULL);
+
+  xmlNewProp (feature, BAD_CAST "enabled", BAD_CAST (enabled ? "yes" : "no"));
+  xmlNewProp (feature, BAD_CAST "name", BAD_CAST name);
+}
+
+/**
+ * vireo_machine_spec_to_xml:
+ *
+ * The definition of vireo_machine_spec_to_config() as libvirt takes it, with what
+ * libvirt-gconfig 4.0 has no API for: UEFI firmware's features (Secure Boot on, with
+ * Microsoft's keys enrolled, or off: with only firmware='efi', libvirt 9.0 picks the Secure
+ * Boot firmware, which refuses an unsigned boot loader) and an emulated TPM 2.0.
+ *
+ * Returns: (transfer full): the domain XML
+ */
+char *
+vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
+                           const VireoMachineTarget *target)
+{
+  g_autoptr(GVirConfigDomain) config = vireo_machine_spec_to_config (spec, target);
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  xmlDocPtr doc;
+  xmlNodePtr root, os, devices;
+  xmlChar *out = NULL;
+  int len = 0;
+  char *result;
+
+  if (!spec->efi && !spec->tpm)
+    return g_steal_pointer (&xml);
+
+  doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET);
+  g_return_val_if_fail (doc != NULL, g_steal_pointer (&xml));
+  root = xmlDocGetRootElement (doc);
+  os = child_named (root, "os");
+  devices = child_named (root, "devices");
+
+  if (spec->efi && os != NULL)
+    {
+      xmlNodePtr firmware = xmlNewChild (os, NULL, BAD_CAST "firmware", NULL);
+
+      add_firmware_feature (firmware, "secure-boot", spec->secure_boot);
+      if (spec->secure_boot)
+        add_firmware_feature (firmware, "enrolled-keys", TRUE);
+    }
+  if (spec->secure_boot)
+    {
+      /* Secure Boot's variable store must be out of the guest's reach (SMM). */
+      xmlNodePtr features = child_named (root, "features");
+
+      if (features == NULL)
+        features = xmlNewChild (root, NULL, BAD_CAST "features", NULL);
+      xmlNewProp (xmlNewChild (features, NULL, BAD_CAST "smm", NULL), BAD_CAST "state", BAD_CAST "on");
+    }
+  if (spec->tpm && devices != NULL)
+    {
+      xmlNodePtr tpm = xmlNewChild (devices, NULL, BAD_CAST "tpm", NULL);
+      xmlNodePtr backend = xmlNewChild (tpm, NULL, BAD_CAST "backend", NULL);
+
+      xmlNewProp (tpm, BAD_CAST "model", BAD_CAST "tpm-crb");
+      xmlNewProp (backend, BAD_CAST "type", BAD_CAST "emulator");
+      xmlNewProp (backend, BAD_CAST "version", BAD_CAST "2.0");
+    }
+
+  xmlDocDumpFormatMemoryEnc (doc, &out, &len, "UTF-8", 1);
+  result = g_strndup ((const char *) out, len);
+  xmlFree (out);
+  xmlFreeDoc (doc);
+  return result;
 }
 
 void

@@ -28,6 +28,9 @@ typedef struct {
   gboolean  vnc;
   char     *os_id;      /* a libosinfo id, or NULL: checked against the database later */
   char     *network;    /* a libvirt network for the one NIC, or NULL for none */
+  gboolean  efi;        /* UEFI firmware (OVMF) rather than BIOS */
+  gboolean  secure_boot;  /* with Secure Boot and Microsoft's keys enrolled (efi only) */
+  gboolean  tpm;        /* an emulated TPM 2.0 (swtpm) */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */
@@ -53,6 +56,8 @@ gboolean          vireo_machine_spec_check_host       (const VireoMachineSpec  *
                                                        guint                    host_cpus,
                                                        GError                 **error);
 GVirConfigDomain *vireo_machine_spec_to_config        (const VireoMachineSpec  *spec,
+                                                       const VireoMachineTarget *target);
+char             *vireo_machine_spec_to_xml           (const VireoMachineSpec  *spec,
                                                        const VireoMachineTarget *target);
 void              vireo_machine_spec_free             (VireoMachineSpec        *spec);
 

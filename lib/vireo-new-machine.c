@@ -220,6 +220,33 @@ propose_resources (VireoNewMachine *self,
   self->disk_gib = storage > 0 ? ((guint64) storage + (1 << 30) - 1) >> 30 : VIREO_NEW_MACHINE_DISK_GIB;
 }
 
+/* UEFI where the system cannot boot from BIOS (libosinfo says so for x86_64); Secure Boot
+ * and a TPM 2.0 for Windows 11 and later, which refuse to install without them (libosinfo
+ * 1.10 has no word for either). */
+static void
+propose_firmware (VireoNewMachine *self,
+                  OsinfoOs        *os)
+{
+  g_autoptr(OsinfoFirmwareList) list = os != NULL ? osinfo_os_get_complete_firmware_list (os, NULL) : NULL;
+  gboolean bios_refused = FALSE;
+  const char *id = os != NULL ? osinfo_entity_get_id (OSINFO_ENTITY (os)) : NULL;
+
+  for (int i = 0; list != NULL && i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoFirmware *firmware = OSINFO_FIRMWARE (osinfo_list_get_nth (OSINFO_LIST (list), i));
+
+      if (g_strcmp0 (osinfo_firmware_get_architecture (firmware), ARCH) == 0
+          && g_strcmp0 (osinfo_firmware_get_firmware_type (firmware), "bios") == 0
+          && !osinfo_firmware_is_supported (firmware))
+        bios_refused = TRUE;
+    }
+
+  g_clear_pointer (&self->firmware, g_free);
+  self->firmware = g_strdup (bios_refused ? "efi" : "bios");
+  self->secure_boot = self->tpm = bios_refused && id != NULL && g_str_has_prefix (id, "http://microsoft.com/win/")
+                                  && strverscmp (id + strlen ("http://microsoft.com/win/"), "11") >= 0;
+}
+
 static gboolean
 has_install_script (OsinfoOs *os)
 {
@@ -239,6 +266,7 @@ set_from_os (VireoNewMachine *self,
   self->os_name = os != NULL ? g_strdup (osinfo_product_get_name (OSINFO_PRODUCT (os))) : NULL;
   self->os_short_id = os != NULL ? g_strdup (osinfo_product_get_short_id (OSINFO_PRODUCT (os))) : NULL;
   self->express = FALSE;
+  propose_firmware (self, os);
   if (os != NULL)
     propose_resources (self, os);
   else
@@ -526,6 +554,10 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
   if (self->firmware != NULL)
     g_variant_builder_add (&builder, "{sv}", "firmware", g_variant_new_string (self->firmware));
+  if (self->secure_boot)
+    g_variant_builder_add (&builder, "{sv}", "secure-boot", g_variant_new_boolean (TRUE));
+  if (self->tpm)
+    g_variant_builder_add (&builder, "{sv}", "tpm", g_variant_new_boolean (TRUE));
   if (self->network != NULL)
     g_variant_builder_add (&builder, "{sv}", "network", g_variant_new_string (self->network));
   return g_variant_builder_end (&builder);

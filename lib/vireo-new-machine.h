@@ -22,7 +22,9 @@ typedef struct {
   guint64   memory_mib;
   guint     vcpus;
   guint64   disk_gib;
-  char     *firmware;           /* "bios", or NULL for the helper's default */
+  char     *firmware;           /* "bios", "efi", or NULL for the helper's default (BIOS) */
+  gboolean  secure_boot;        /* with "efi" */
+  gboolean  tpm;
   char     *network;            /* the libvirt network of its NIC, or NULL for none */
 } VireoNewMachine;
 

@@ -878,7 +878,9 @@ test_create_refused (Fixture       *f,
     { "({'name': <'dotdot'>, 'iso': <'/tmp/../etc/passwd'>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'dir'>, 'iso': <'/tmp'>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'bigdisk'>, 'disk-gib': <uint64 60000>},)", VIREO_ERROR_INVALID_ARGUMENT },
-    { "({'name': <'efi'>, 'firmware': <'efi'>},)", VIREO_ERROR_NOT_SUPPORTED },
+    { "({'name': <'efi'>, 'firmware': <'uefi'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'efi'>, 'secure-boot': <true>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'efi'>, 'firmware': <'efi'>, 'tpm': <'yes'>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'typo'>, 'memroy-mib': <uint64 512>},)", VIREO_ERROR_INVALID_ARGUMENT },
   };
 
@@ -1035,6 +1037,27 @@ test_preview (Fixture       *f,
   g_assert_nonnull (strstr (xml, "<target bus=\"sata\" dev=\"sda\"/>"));
   g_assert_nonnull (strstr (xml, "<target bus=\"sata\" dev=\"sdb\"/>"));
   g_assert_nonnull (strstr (xml, "<libosinfo:os id=\"http://microsoft.com/win/10\"/>"));
+
+  /* UEFI: Secure Boot off unless asked for (libvirt would pick the Secure Boot firmware,
+   * which refuses an unsigned boot loader); on, with Microsoft's keys, SMM and a TPM. */
+  {
+    g_autofree char *plain = preview_machine (f, "({'name': <'uefi'>, 'firmware': <'efi'>},)", &error);
+    g_autofree char *secure = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (plain, "<os firmware=\"efi\">"));
+    g_assert_nonnull (strstr (plain, "<feature enabled=\"no\" name=\"secure-boot\"/>"));
+    g_assert_null (strstr (plain, "<smm"));
+    g_assert_null (strstr (plain, "<tpm"));
+    secure = preview_machine (f, "({'name': <'uefi'>, 'firmware': <'efi'>, 'secure-boot': <true>, 'tpm': <true>},)", &error);
+    g_assert_no_error (error);
+    g_test_message ("%s", secure);
+    g_assert_nonnull (strstr (secure, "<feature enabled=\"yes\" name=\"secure-boot\"/>"));
+    g_assert_nonnull (strstr (secure, "<feature enabled=\"yes\" name=\"enrolled-keys\"/>"));
+    g_assert_nonnull (strstr (secure, "<smm state=\"on\"/>"));
+    g_assert_nonnull (strstr (secure, "<tpm model=\"tpm-crb\">"));
+    g_assert_nonnull (strstr (secure, "<backend type=\"emulator\" version=\"2.0\"/>"));
+  }
 
   /* Nothing was made, and a spec CreateMachine refuses is refused the same way. */
   g_assert_null (find_machine (f, "previewed"));

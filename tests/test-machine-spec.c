@@ -159,7 +159,9 @@ test_spec_invalid (void)
     { "{'name': <'a'>, 'iso': <'/tmp/../etc/shadow'>}", VIREO_ERROR_INVALID_ARGUMENT },
     { "{'name': <'a'>, 'graphics': <['rdp']>}", VIREO_ERROR_INVALID_ARGUMENT },
     { "{'name': <'a'>, 'graphics': <'vnc'>}", VIREO_ERROR_INVALID_ARGUMENT },
-    { "{'name': <'a'>, 'firmware': <'efi'>}", VIREO_ERROR_NOT_SUPPORTED },
+    { "{'name': <'a'>, 'firmware': <'uefi'>}", VIREO_ERROR_INVALID_ARGUMENT },
+    { "{'name': <'a'>, 'secure-boot': <true>}", VIREO_ERROR_INVALID_ARGUMENT },
+    { "{'name': <'a'>, 'tpm': <1>}", VIREO_ERROR_INVALID_ARGUMENT },
     { "{'name': <'a'>, 'colour': <'blue'>}", VIREO_ERROR_INVALID_ARGUMENT },
     { "{'name': <'a'>, 'title': <'two\\nlines'>}", VIREO_ERROR_INVALID_ARGUMENT },
   };

@@ -53,10 +53,20 @@ test_set_os (void)
   g_assert_cmpuint (machine->memory_mib, ==, 2048);
   g_assert_cmpuint (machine->disk_gib, ==, 40);
 
+  g_assert_cmpstr (machine->firmware, ==, "bios");   /* Windows 10 still boots from BIOS */
+  g_assert_false (machine->secure_boot);
+
+  /* Windows 11 cannot: UEFI, Secure Boot and a TPM, which it refuses to install without. */
+  g_assert_true (vireo_new_machine_set_os (machine, "win11", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (machine->firmware, ==, "efi");
+  g_assert_true (machine->secure_boot);
+  g_assert_true (machine->tpm);
+
   /* Unknown: refused, the choice unchanged. */
   g_assert_false (vireo_new_machine_set_os (machine, "nosuch", &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
-  g_assert_cmpstr (machine->os_id, ==, "http://microsoft.com/win/10");
+  g_assert_cmpstr (machine->os_id, ==, "http://microsoft.com/win/11");
 
   /* None: the defaults. */
   g_assert_true (vireo_new_machine_set_os (machine, NULL, NULL));
@@ -135,7 +145,7 @@ test_to_spec (void)
   text = g_variant_print (spec, TRUE);
   g_assert_cmpstr (text, ==, "{'name': <'web'>, 'memory-mib': <uint64 1024>, 'vcpus': <uint32 1>, "
                              "'disk-gib': <uint64 20>, 'iso': <'/srv/debian.iso'>, "
-                             "'os-id': <'http://debian.org/debian/11'>, 'network': <'default'>}");
+                             "'os-id': <'http://debian.org/debian/11'>, 'firmware': <'bios'>, 'network': <'default'>}");
 }
 
 int

@@ -340,14 +340,16 @@ def case_create(env):
     # What libosinfo says of each medium, and what Vireo proposes from it.
     d = ctl_json("create", "--detect", debian)
     assert d == {"os-id": "http://debian.org/debian/11", "os-name": "Debian 11", "express": True,
-                 "memory-mib": 1024, "vcpus": 1, "disk-gib": 20, "name": "debian11"}, d
+                 "memory-mib": 1024, "vcpus": 1, "disk-gib": 20, "firmware": "bios", "secure-boot": False,
+                 "tpm": False, "name": "debian11"}, d
     w = ctl_json("create", "--detect", windows)
     # Windows 10's recommendation (Windows 8's) is below its own minimum: the minimum wins.
     assert (w["os-id"], w["memory-mib"], w["disk-gib"], w["name"]) == \
         ("http://microsoft.com/win/10", 2048, 40, "win10"), w
     text = ctl("create", "--detect", unknown).stdout
     assert text.splitlines() == ["os-id: ", "os-name: Unknown operating system", "express: no",
-                                 "memory-mib: 2048", "vcpus: 2", "disk-gib: 20", "name: machine"], text
+                                 "memory-mib: 2048", "vcpus: 2", "disk-gib: 20", "firmware: bios",
+                                 "secure-boot: no", "tpm: no", "name: machine"], text
     # A relative path is the working directory's, as in a shell.
     r = subprocess.run([VIREOCTL, "create", "--detect", os.path.basename(debian)], cwd=env.tmp,
                        capture_output=True, text=True, timeout=TIMEOUT, check=True)
@@ -362,6 +364,12 @@ def case_create(env):
     assert "<name>win10</name>" in xml and 'bus="sata"' in xml and "virtio" not in xml.split("<devices>")[1] \
         .split("<channel")[0], xml
     assert '<libosinfo:os id="http://microsoft.com/win/10"/>' in xml, xml
+    # Windows 11 gets UEFI with Secure Boot and a TPM; --firmware bios takes them back.
+    xml = ctl("create", "--os", "win11", "--disk-size", "0", "--print-xml").stdout
+    assert '<os firmware="efi">' in xml and '<feature enabled="yes" name="secure-boot"/>' in xml \
+        and '<tpm model="tpm-crb">' in xml, xml
+    xml = ctl("create", "--os", "win11", "--disk-size", "0", "--firmware", "bios", "--print-xml").stdout
+    assert 'firmware="efi"' not in xml and "secure-boot" not in xml, xml
     assert ctl("list", "--names").stdout.split() == names_before
 
     # The test driver's pool has 12 GiB free: the proposed 20 GiB disk is refused, saying so,

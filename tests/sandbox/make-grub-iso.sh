@@ -10,7 +10,12 @@
 
 set -euo pipefail
 
-(($# == 1)) || { echo "usage: $0 OUT.iso" >&2; exit 2; }
+efi=0
+if [[ ${1:-} == --efi ]]; then
+    efi=1
+    shift
+fi
+(($# == 1)) || { echo "usage: $0 [--efi] OUT.iso" >&2; exit 2; }
 out=$1
 platform_dir=/usr/lib/grub/i386-pc
 for t in grub-mkrescue xorriso mformat; do
@@ -31,9 +36,18 @@ terminal_output console
 EOF
 
 # i386-pc only (-d): no EFI images; no locales, fonts or themes; only the modules a prompt
-# needs: an ISO of about 600 KB, built in under a second.
-grub-mkrescue -d "$platform_dir" --locales= --fonts= --themes= --compress=xz \
-    --install-modules="normal configfile echo ls cat test true reboot halt sleep minicmd part_msdos part_gpt iso9660 biosdisk" \
+# needs: an ISO of about 600 KB, built in under a second. With --efi, an x86_64 EFI image too
+# (grub-efi-amd64-bin), for UEFI firmware.
+if ((efi)); then
+    [[ -d /usr/lib/grub/x86_64-efi ]] || { echo "$0: missing /usr/lib/grub/x86_64-efi (apt-get install grub-efi-amd64-bin)" >&2; exit 1; }
+    platform_args=()
+    modules="normal configfile echo ls cat test true reboot halt sleep minicmd part_msdos part_gpt iso9660"
+else
+    platform_args=(-d "$platform_dir")
+    modules="normal configfile echo ls cat test true reboot halt sleep minicmd part_msdos part_gpt iso9660 biosdisk"
+fi
+grub-mkrescue "${platform_args[@]}" --locales= --fonts= --themes= --compress=xz \
+    --install-modules="$modules" \
     -o "$tmp/out.iso" "$tmp/root" -- -volid VIREO_GRUB >"$tmp/log" 2>&1 || {
     cat "$tmp/log" >&2
     exit 1

@@ -250,6 +250,32 @@ class Screen:
         rows = self.rows()
         return (max(rows), rows[max(rows)]) if rows else (None, set())
 
+    def bands(self):
+        """(top, bottom, left, right) of each run of pixel rows with something lit, top down:
+        the text lines of a graphical (UEFI GOP) screen."""
+        stride = self.width * 3
+        out, start, left, right = [], None, self.width, -1
+        for y in range(self.height + 1):
+            row = self.pixels[y * stride:(y + 1) * stride] if y < self.height else b""
+            lit = [i // 3 for i, b in enumerate(row) if b > 48]
+            if lit:
+                start = y if start is None else start
+                left, right = min(left, lit[0]), max(right, lit[-1])
+            elif start is not None:
+                out.append((start, y - 1, left, right))
+                start, left, right = None, self.width, -1
+        return out
+
+    def at_efi_prompt(self):
+        """GRUB's prompt on a UEFI graphical console: its help text, then a last line as
+        short as "grub> _" (OVMF's own lines before it are long, its logo tall)."""
+        bands = self.bands()
+        if len(bands) < 2:
+            return False
+        top, bottom, left, right = bands[-1]
+        above = bands[-2]
+        return right - left < 120 and bottom - top < 30 and above[3] - above[2] > 400
+
     def at_prompt(self):
         """A fresh "grub> " prompt on the last row: nothing typed after it (the cursor may be)."""
         _, cells = self.last_row()
@@ -996,6 +1022,43 @@ time.sleep(3600)
             assert "There is no virtual network named “no-such-network”." in str(e), str(e)
         assert PREFIX + "nonet" not in virsh_names()
 
+    def test_uefi(self):
+        """UEFI (OVMF) with Secure Boot off: the GRUB ISO (grub-mkrescue puts an EFI image in
+        it too) reaches its prompt. With Secure Boot on and a TPM: libvirt runs the Secure
+        Boot firmware with Microsoft's keys enrolled, and swtpm beside the guest."""
+        plain, secure = PREFIX + "uefi", PREFIX + "uefi-sb"
+        efi_iso = os.path.join(WORK, "grub-efi.iso")
+        subprocess.run([os.path.join(HERE, "make-grub-iso.sh"), "--efi", efi_iso], check=True)
+        s = spec(plain, memory_mib=256, iso=efi_iso)
+        s["firmware"] = GLib.Variant("s", "efi")
+        path = self.h.create_machine(s)
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "State == 'running'")
+        live = virsh("dumpxml", plain)
+        assert re.search(r"<loader [^>]*type='pflash'[^>]*>[^<]*OVMF[^<]*</loader>", live), live
+        assert "secure='yes'" not in live.split("<loader")[1].split("</loader>")[0], live
+        poll(lambda: Screen(plain).at_efi_prompt(), 90, f"GRUB's prompt on {plain}'s UEFI screen")
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
+        s = spec(secure, memory_mib=256, iso=efi_iso)
+        s["firmware"] = GLib.Variant("s", "efi")
+        s["secure-boot"] = GLib.Variant("b", True)
+        s["tpm"] = GLib.Variant("b", True)
+        path = self.h.create_machine(s)
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "State == 'running'")
+        live = virsh("dumpxml", secure)
+        loader = live.split("<loader")[1].split("</loader>")[0]
+        assert "secure='yes'" in loader, loader
+        # Microsoft's keys enrolled: Debian's OVMF_VARS_4M.ms.fd.
+        assert re.search(r"<nvram[^>]*template='[^']*\.ms\.fd'", live), live
+        assert re.search(r"<tpm model='tpm-crb'>\s*<backend type='emulator' version='2.0'", live), live
+        swtpm = subprocess.run(["pgrep", "-f", f"swtpm.*{secure}"], capture_output=True, text=True).stdout.split()
+        assert swtpm, "no swtpm runs beside the guest"
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
     def test_force_off(self):
         assert self.machine, "no machine (create failed)"
         self.h.machine(self.machine, "ForceOff")
@@ -1643,6 +1706,7 @@ CASES = [
     ("save-restore", "test_save_restore", ["start"]),
     ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
     ("on-network", "test_on_network", ["create-machine"]),
+    ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),
     ("unprivileged-refused", "test_unprivileged_refused", ["create-machine"]),

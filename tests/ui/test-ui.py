@@ -1219,6 +1219,15 @@ def case_t_new_machine():
     wait_until(lambda: find_all(dialog, 'list item', 'Fedora Linux 37', pred=shown), 'Fedora Linux 37 chosen')
     memory = find_one(dialog, 'spin button', 'Memory', pred=shown)
     check(spin_value(memory) == 2048, f'Fedora Linux 37 proposes {spin_value(memory)} MiB')
+    check(find_all(dialog, 'label', 'BIOS', pred=shown), 'Fedora Linux 37 does not get BIOS firmware')
+    # Windows 11 cannot boot from BIOS: UEFI with Secure Boot and a TPM.
+    click(change)
+    wait_until(lambda: systems.childCount >= 10, 'the systems listed again')
+    type_text('microsoft windows 11')
+    keys('Return')
+    wait_until(lambda: find_all(dialog, 'list item', 'Microsoft Windows 11', pred=shown), 'Windows 11 chosen')
+    check(find_all(dialog, 'label', 'UEFI with Secure Boot and a TPM', pred=shown),
+          'Windows 11 does not get UEFI with Secure Boot and a TPM')
     screenshot('t5-assistant-os-chosen')
     before = managed_machines().keys()
     click(vireo.button('Cancel', dialog))
