@@ -479,6 +479,10 @@ vireo_new_machine_detect_finish (VireoNewMachine  *self,
   self->os_name = g_steal_pointer (&found->os_name);
   self->os_short_id = g_steal_pointer (&found->os_short_id);
   self->express = found->express;
+  g_free (self->firmware);
+  self->firmware = g_steal_pointer (&found->firmware);
+  self->secure_boot = found->secure_boot;
+  self->tpm = found->tpm;
   self->memory_mib = found->memory_mib;
   self->vcpus = found->vcpus;
   self->disk_gib = found->disk_gib;

@@ -132,6 +132,58 @@ test_detect_refused (void)
 }
 
 static void
+detected_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Read in a worker thread, the way the assistant reads a medium: a Windows 11 ISO (made here
+ * with grub-mkrescue, carrying the volume id and publisher of Microsoft's) is Windows 11,
+ * with the firmware and resources it needs. */
+static void
+test_detect_async (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-new-machine-XXXXXX", &error);
+  g_autofree char *grub = g_build_filename (dir, "root", "boot", "grub", NULL);
+  g_autofree char *cfg = g_build_filename (grub, "grub.cfg", NULL);
+  g_autofree char *root = g_build_filename (dir, "root", NULL);
+  g_autofree char *iso = g_build_filename (dir, "win11.iso", NULL);
+  g_autofree char *cleanup = g_strdup_printf ("rm -rf '%s'", dir);
+  const char *argv[] = { "grub-mkrescue", "-o", iso, root, "--", "-volid", "CCCOMA_X64FRE_EN-US_DV9",
+                         "-publisher", "MICROSOFT CORPORATION", NULL };
+  int status = -1;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (grub, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (cfg, "set timeout=-1\n", -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                               | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  vireo_new_machine_detect_async (machine, iso, NULL, detected_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vireo_new_machine_detect_finish (machine, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (machine->os_id, ==, "http://microsoft.com/win/11");
+  g_assert_cmpstr (machine->iso, ==, iso);
+  g_assert_cmpstr (machine->firmware, ==, "efi");
+  g_assert_true (machine->secure_boot);
+  g_assert_true (machine->tpm);
+  g_assert_cmpuint (machine->memory_mib, ==, 4096);
+
+  g_assert_true (g_spawn_command_line_sync (cleanup, NULL, NULL, NULL, NULL));
+}
+
+static void
 test_to_spec (void)
 {
   g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
@@ -160,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/new-machine/list-os", test_list_os);
   g_test_add_func ("/new-machine/bound", test_bound);
   g_test_add_func ("/new-machine/detect-refused", test_detect_refused);
+  g_test_add_func ("/new-machine/detect-async", test_detect_async);
   g_test_add_func ("/new-machine/to-spec", test_to_spec);
 
   return g_test_run ();
