@@ -109,21 +109,6 @@ show_error (VireoNewMachineDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
 }
 
-static GStrv
-taken_names (VireoNewMachineDialog *self)
-{
-  GListModel *model = vireo_client_get_machines (self->client);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
-
-      g_strv_builder_add (builder, vireo_dbus_machine_get_name (machine));
-    }
-  return g_strv_builder_end (builder);
-}
-
 /* The review page, from the choices: the proposal bounded by the host. */
 static void
 fill_review (VireoNewMachineDialog *self)
@@ -131,7 +116,7 @@ fill_review (VireoNewMachineDialog *self)
   VireoDBusManager *manager = vireo_client_get_manager (self->client);
   guint64 host_memory = manager != NULL ? vireo_dbus_manager_get_memory_mib (manager) : 0;
   guint host_cpus = manager != NULL ? vireo_dbus_manager_get_cpu_count (manager) : 0;
-  g_auto(GStrv) taken = taken_names (self);
+  g_auto(GStrv) taken = vireo_client_dup_machine_names (self->client);
   g_autofree char *name = NULL;
   g_autofree char *medium = NULL;
 

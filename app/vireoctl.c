@@ -149,6 +149,25 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+/* A domain's XML: as it is, or as {"xml": …} with --json. */
+static void
+print_xml (Ctl        *ctl,
+           const char *xml)
+{
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "xml");
+      json_builder_add_string_value (builder, xml);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print ("%s%s", xml, g_str_has_suffix (xml, "\n") ? "" : "\n");
+}
+
 static void G_GNUC_PRINTF (2, 3)
 fail (Ctl        *ctl,
       const char *format,
@@ -641,18 +660,7 @@ cmd_xml (Ctl   *ctl,
       return ctl->status;
     }
 
-  if (ctl->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "xml");
-      json_builder_add_string_value (builder, xml);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
-  else
-    g_print ("%s%s", xml, g_str_has_suffix (xml, "\n") ? "" : "\n");
+  print_xml (ctl, xml);
   return 0;
 }
 
@@ -663,22 +671,6 @@ static char *
 absolute_path (const char *path)
 {
   return g_canonicalize_filename (path, NULL);
-}
-
-/* The names in use, for a name to propose. */
-static GStrv
-taken_names (Ctl *ctl)
-{
-  GListModel *model = vireo_client_get_machines (ctl->client);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (model, i);
-
-      g_strv_builder_add (builder, vireo_dbus_machine_get_name (machine));
-    }
-  return g_strv_builder_end (builder);
 }
 
 /* The proposal, from the medium, the operating system and the host, then what the options
@@ -743,7 +735,7 @@ propose (Ctl *ctl)
       g_free (machine->network);
       machine->network = g_str_equal (opt.network, "none") ? NULL : g_strdup (opt.network);
     }
-  taken = taken_names (ctl);
+  taken = vireo_client_dup_machine_names (ctl->client);
   machine->name = opt.name != NULL ? g_strdup (opt.name)
                                    : vireo_new_machine_propose_name (machine, (const char * const *) taken);
   return g_steal_pointer (&machine);
@@ -851,18 +843,7 @@ cmd_create (Ctl   *ctl,
           return ctl->status;
         }
       g_clear_object (&wait.result);
-      if (ctl->json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "xml");
-          json_builder_add_string_value (builder, xml);
-          json_builder_end_object (builder);
-          print_json (builder);
-        }
-      else
-        g_print ("%s%s", xml, g_str_has_suffix (xml, "\n") ? "" : "\n");
+      print_xml (ctl, xml);
       return 0;
     }
 

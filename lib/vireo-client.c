@@ -376,6 +376,29 @@ vireo_client_lookup_machine (VireoClient *self,
 }
 
 /**
+ * vireo_client_dup_machine_names:
+ *
+ * Returns: (transfer full): the names of the machines, as taken by a new one
+ */
+GStrv
+vireo_client_dup_machine_names (VireoClient *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+
+      g_strv_builder_add (builder, vireo_dbus_machine_get_name (machine));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
  * vireo_client_find_machine:
  * @name_or_uuid: a machine's name, or its UUID
  *

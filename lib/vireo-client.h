@@ -41,5 +41,6 @@ VireoDBusMachine   *vireo_client_lookup_machine      (VireoClient          *self
                                                       const char           *object_path);
 VireoDBusMachine   *vireo_client_find_machine        (VireoClient          *self,
                                                       const char           *name_or_uuid);
+GStrv               vireo_client_dup_machine_names   (VireoClient          *self);
 
 G_END_DECLS
