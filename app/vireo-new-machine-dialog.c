@@ -142,7 +142,9 @@ fill_review (VireoNewMachineDialog *self)
   if (self->choices->iso != NULL)
     medium = g_path_get_basename (self->choices->iso);
   adw_action_row_set_subtitle (self->os_row,
-                               medium != NULL ? medium : _("No installation medium"));
+                               medium != NULL ? medium
+                               : self->choices->pxe ? _("Boots from the network (PXE)")
+                                                    : _("No installation medium"));
 
   gtk_adjustment_set_upper (self->memory_adjustment, host_memory > 0 ? (double) host_memory : 1048576);
   gtk_adjustment_set_upper (self->vcpus_adjustment, host_cpus > 0 ? host_cpus : 4096);
@@ -422,13 +424,11 @@ setup_os_list (VireoNewMachineDialog *self)
 
 /* Source page */
 
+/* No medium: an empty machine, or one that boots from the network. */
 static void
-empty_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+without_medium (VireoNewMachineDialog *self,
+                gboolean               pxe)
 {
-  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
-
   g_cancellable_cancel (self->cancellable);
   self->detecting = FALSE;
   gtk_spinner_stop (self->detect_spinner);
@@ -436,8 +436,25 @@ empty_action (GtkWidget  *widget,
   show_error (self, NULL);
   g_clear_pointer (&self->choices, vireo_new_machine_free);
   self->choices = vireo_new_machine_new ();
+  self->choices->pxe = pxe;
   fill_review (self);
   show_page (self, "review");
+}
+
+static void
+empty_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  without_medium (VIREO_NEW_MACHINE_DIALOG (widget), FALSE);
+}
+
+static void
+pxe_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  without_medium (VIREO_NEW_MACHINE_DIALOG (widget), TRUE);
 }
 
 static void
@@ -825,6 +842,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
   gtk_widget_class_install_action (widget_class, "assistant.empty", NULL, empty_action);
+  gtk_widget_class_install_action (widget_class, "assistant.pxe", NULL, pxe_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "assistant.choose-file", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "assistant.back", NULL);

@@ -83,6 +83,7 @@ static struct {
   char      *network;
   gboolean   secure_boot;
   gboolean   tpm;
+  gboolean   pxe;
   gboolean   no_start;
   gboolean   print_xml;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
@@ -127,6 +128,7 @@ static const GOptionEntry create_options[] = {
     N_("bios or efi (default: efi where the system cannot boot from BIOS)"), N_("FIRMWARE") },
   { "secure-boot", 0, 0, G_OPTION_ARG_NONE, &opt.secure_boot, N_("UEFI Secure Boot, with Microsoft's keys (default for Windows 11)"), NULL },
   { "tpm", 0, 0, G_OPTION_ARG_NONE, &opt.tpm, N_("An emulated TPM 2.0 (default for Windows 11)"), NULL },
+  { "pxe", 0, 0, G_OPTION_ARG_NONE, &opt.pxe, N_("Boot from the network (PXE) first"), NULL },
   { "network", 0, 0, G_OPTION_ARG_STRING, &opt.network,
     N_("The virtual network of its network card, or none (default: default, made when missing)"), N_("NAME") },
   { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
@@ -730,6 +732,7 @@ propose (Ctl *ctl)
     }
   if (opt.tpm)
     machine->tpm = TRUE;
+  machine->pxe = opt.pxe;
   if (opt.network != NULL)
     {
       g_free (machine->network);
@@ -1197,7 +1200,7 @@ static const Command commands[] = {
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
-  { "create",    "[--iso PATH] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
+  { "create",    "[--iso PATH | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
 

@@ -413,7 +413,7 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
             }
           self->efi = g_str_equal (str, "efi");
         }
-      else if (g_str_equal (key, "secure-boot") || g_str_equal (key, "tpm"))
+      else if (g_str_equal (key, "secure-boot") || g_str_equal (key, "tpm") || g_str_equal (key, "pxe"))
         {
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
             {
@@ -424,6 +424,8 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
             }
           if (g_str_equal (key, "tpm"))
             self->tpm = g_variant_get_boolean (value);
+          else if (g_str_equal (key, "pxe"))
+            self->pxe = g_variant_get_boolean (value);
           else
             self->secure_boot = g_variant_get_boolean (value);
         }
@@ -439,6 +441,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("A machine needs a name."));
+      return NULL;
+    }
+
+  if (self->pxe && self->network == NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Booting from the network needs a network: add “network”."));
       return NULL;
     }
 
@@ -555,6 +564,9 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   if (target->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  /* PXE first: the firmware's network boot (iPXE) asks DHCP on the NIC's network. */
+  if (spec->pxe)
+    boot = g_list_prepend (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_NETWORK));
   gvir_config_domain_os_set_boot_devices (os, boot);
   gvir_config_domain_set_os (domain, os);
 

@@ -31,6 +31,7 @@ typedef struct {
   gboolean  efi;        /* UEFI firmware (OVMF) rather than BIOS */
   gboolean  secure_boot;  /* with Secure Boot and Microsoft's keys enrolled (efi only) */
   gboolean  tpm;        /* an emulated TPM 2.0 (swtpm) */
+  gboolean  pxe;        /* boots from the network first (needs a network) */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */

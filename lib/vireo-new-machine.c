@@ -564,5 +564,7 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "tpm", g_variant_new_boolean (TRUE));
   if (self->network != NULL)
     g_variant_builder_add (&builder, "{sv}", "network", g_variant_new_string (self->network));
+  if (self->pxe)
+    g_variant_builder_add (&builder, "{sv}", "pxe", g_variant_new_boolean (TRUE));
   return g_variant_builder_end (&builder);
 }

@@ -26,6 +26,7 @@ typedef struct {
   gboolean  secure_boot;        /* with "efi" */
   gboolean  tpm;
   char     *network;            /* the libvirt network of its NIC, or NULL for none */
+  gboolean  pxe;                /* boots from that network first */
 } VireoNewMachine;
 
 #define VIREO_NEW_MACHINE_NETWORK "default"   /* libvirt's NAT network, made when missing */

@@ -956,6 +956,7 @@ test_create_os (Fixture       *f,
     { "({'name': <'nos'>, 'os-id': <uint32 11>},)", VIREO_ERROR_INVALID_ARGUMENT },
     { "({'name': <'nos'>, 'network': <'no-such-network'>},)", VIREO_ERROR_NOT_FOUND },
     { "({'name': <'nos'>, 'network': <'bad/name'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'nos'>, 'pxe': <true>},)", VIREO_ERROR_INVALID_ARGUMENT },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *linux_path = NULL;
@@ -1057,6 +1058,14 @@ test_preview (Fixture       *f,
     g_assert_nonnull (strstr (secure, "<smm state=\"on\"/>"));
     g_assert_nonnull (strstr (secure, "<tpm model=\"tpm-crb\">"));
     g_assert_nonnull (strstr (secure, "<backend type=\"emulator\" version=\"2.0\"/>"));
+  }
+
+  /* Network boot: first, then the disk. */
+  {
+    g_autofree char *pxe = preview_machine (f, "({'name': <'netboot'>, 'network': <'default'>, 'pxe': <true>, 'disk-gib': <uint64 1>},)", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (pxe, "<boot dev=\"network\"/>\n    <boot dev=\"hd\"/>"));
   }
 
   /* Nothing was made, and a spec CreateMachine refuses is refused the same way. */

@@ -403,6 +403,12 @@ def case_create(env):
     expect_failure(["create", "--name", "on-nothing", "--disk-size", "0", "--network", "nosuch"], 1,
                    ["There is no virtual network named “nosuch”."])
 
+    # Booting from the network: first in the boot order; without a network, refused.
+    xml = ctl("create", "--pxe", "--name", "netboot", "--disk-size", "0", "--print-xml").stdout
+    assert '<boot dev="network"/>' in xml and "<source network=\"default\"/>" in xml, xml
+    expect_failure(["create", "--pxe", "--network", "none", "--disk-size", "0"], 1,
+                   ["Booting from the network needs a network"])
+
     # Started unless told not to.
     ctl("create", "--iso", unknown, "--name", "started-one", "--disk-size", "0")
     assert state("started-one") == "running"

@@ -1022,6 +1022,22 @@ time.sleep(3600)
             assert "There is no virtual network named “no-such-network”." in str(e), str(e)
         assert PREFIX + "nonet" not in virsh_names()
 
+    def test_pxe(self):
+        """Boot from the network: the firmware's iPXE asks the default network's DHCP (its
+        dnsmasq, in the sandbox's namespace) and gets a lease for the machine's MAC."""
+        name = PREFIX + "pxe"
+        s = spec(name, network="default")
+        s["pxe"] = GLib.Variant("b", True)
+        path = self.h.create_machine(s)
+        xml = virsh("dumpxml", "--inactive", name)
+        assert re.search(r"<boot dev='network'/>\s*<boot dev='hd'/>", xml), xml
+        mac = re.search(r"<mac address='([0-9a-f:]+)'/>", xml).group(1)
+        self.h.machine(path, "Start")
+        poll(lambda: mac in virsh("net-dhcp-leases", "default"), 90, f"a DHCP lease for {mac} on the default network")
+        log(virsh("net-dhcp-leases", "default"))
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
     def test_uefi(self):
         """UEFI (OVMF) with Secure Boot off: the GRUB ISO (grub-mkrescue puts an EFI image in
         it too) reaches its prompt. With Secure Boot on and a TPM: libvirt runs the Secure
@@ -1706,6 +1722,7 @@ CASES = [
     ("save-restore", "test_save_restore", ["start"]),
     ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
     ("on-network", "test_on_network", ["create-machine"]),
+    ("pxe", "test_pxe", ["on-network"]),
     ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),

@@ -1229,6 +1229,12 @@ def case_t_new_machine():
     check(find_all(dialog, 'label', 'UEFI with Secure Boot and a TPM', pred=shown),
           'Windows 11 does not get UEFI with Secure Boot and a TPM')
     screenshot('t5-assistant-os-chosen')
+    # Back, and booting from the network instead: said under the system.
+    click(find_one(dialog, 'push button', 'Back', pred=shown))
+    activate_row(wait_until(lambda: find_all(dialog, 'list item', 'Boot From the Network (PXE)', pred=shown),
+                            'Boot From the Network (PXE)')[0])
+    wait_until(lambda: find_all(dialog, 'label', 'Boots from the network (PXE)', pred=shown),
+               'the review of a machine that boots from the network')
     before = managed_machines().keys()
     click(vireo.button('Cancel', dialog))
     assistant_closed('the assistant to close on Cancel')
