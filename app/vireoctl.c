@@ -84,6 +84,7 @@ static struct {
   gboolean   secure_boot;
   gboolean   tpm;
   gboolean   pxe;
+  char      *import;
   gboolean   no_start;
   gboolean   print_xml;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
@@ -121,6 +122,7 @@ static const GOptionEntry create_options[] = {
   { "os", 0, 0, G_OPTION_ARG_STRING, &opt.os,
     N_("The operating system: a libosinfo id (debian11, http://debian.org/debian/11), or auto to detect it from the medium (default)"), N_("ID") },
   { "iso", 0, 0, G_OPTION_ARG_FILENAME, &opt.iso, N_("Install from this ISO image"), N_("PATH") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, &opt.import, N_("Use a copy of this disk image (qcow2 or raw) as its disk"), N_("DISK") },
   { "memory", 0, 0, G_OPTION_ARG_INT64, &opt.memory_mib, N_("Memory in MiB (default: what the system recommends)"), N_("MIB") },
   { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
   { "disk-size", 0, 0, G_OPTION_ARG_INT64, &opt.disk_gib, N_("Size of the new disk in GiB, 0 for none (default: what the system recommends)"), N_("GIB") },
@@ -733,6 +735,8 @@ propose (Ctl *ctl)
   if (opt.tpm)
     machine->tpm = TRUE;
   machine->pxe = opt.pxe;
+  if (opt.import != NULL)
+    machine->import = absolute_path (opt.import);
   if (opt.network != NULL)
     {
       g_free (machine->network);
@@ -811,6 +815,11 @@ cmd_create (Ctl   *ctl,
   if (opt.detect != NULL && (opt.iso != NULL || opt.name != NULL || opt.no_start || opt.print_xml))
     {
       g_printerr ("vireoctl: %s\n", _("--detect only reads a medium: it takes no other option but --os."));
+      return EXIT_USAGE;
+    }
+  if (opt.import != NULL && opt.disk_gib >= 0)
+    {
+      g_printerr ("vireoctl: %s\n", _("--import gives the machine its disk: it takes no --disk-size."));
       return EXIT_USAGE;
     }
   if (opt.memory_mib == 0 || opt.vcpus == 0 || opt.memory_mib < -1 || opt.vcpus < -1 || opt.disk_gib < -1)
@@ -1200,7 +1209,7 @@ static const Command commands[] = {
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
-  { "create",    "[--iso PATH | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
+  { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
 

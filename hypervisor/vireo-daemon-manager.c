@@ -169,16 +169,20 @@ create_volume (virStoragePoolPtr   pool,
   return vol;
 }
 
-/* Sends what @file holds into @vol. */
+/* Sends what @file holds into @vol: @head (@head_len bytes already read from it), then the
+ * rest. */
 static gboolean
 upload (virConnectPtr     conn,
         virStorageVolPtr  vol,
         VireoCallerFile  *file,
+        const char       *head,
+        gssize            head_len,
         GError          **error)
 {
   g_autofree char *buf = g_malloc (COPY_CHUNK);
   virStreamPtr stream;
   gssize n;
+  gboolean first = TRUE;
 
   stream = virStreamNew (conn, 0);
   if (stream == NULL || virStorageVolUpload (vol, stream, 0, vireo_caller_file_get_size (file), 0) < 0)
@@ -188,8 +192,11 @@ upload (virConnectPtr     conn,
       return FALSE;
     }
 
-  while ((n = vireo_caller_file_read (file, buf, COPY_CHUNK, error)) > 0)
+  while ((n = first && head_len > 0 ? head_len : vireo_caller_file_read (file, buf, COPY_CHUNK, error)) > 0)
     {
+      if (first && head_len > 0)
+        memcpy (buf, head, head_len);
+      first = FALSE;
       for (gssize off = 0; off < n;)
         {
           int sent = virStreamSend (stream, buf + off, n - off);
@@ -223,36 +230,56 @@ upload (virConnectPtr     conn,
   return TRUE;
 }
 
-/* The installation medium, read as the caller and copied into the default pool: what the
- * guest sees is what the caller could read now, whatever the path names later (QEMU opens
- * a CD-ROM's file again at every start). */
+/* A file the caller names, read as the caller and copied into the default pool: what the
+ * guest sees is what the caller could read now, whatever the path names later (QEMU opens a
+ * CD-ROM's or a disk's file again at every start). An image to import keeps its format:
+ * qcow2 when its header says so, else raw. @also_needed bytes more must fit beside it. */
 static virStorageVolPtr
-copy_iso (virConnectPtr            conn,
-          const VireoHostLimits   *limits,
-          const VireoMachineSpec  *spec,
-          uid_t                    uid,
-          GError                 **error)
+copy_into_pool (virConnectPtr            conn,
+                const VireoHostLimits   *limits,
+                const char              *path,
+                const char              *vol_base,
+                gboolean                 is_medium,
+                guint64                  also_needed,
+                uid_t                    uid,
+                const char             **format_out,
+                GError                 **error)
 {
   g_autoptr(VireoCallerFile) file = NULL;
   g_autoptr(virStoragePool) pool = NULL;
   g_autofree char *vol_name = NULL;
+  g_autofree char *head = g_malloc (COPY_CHUNK);
   g_autoptr(GError) local_error = NULL;
+  const char *format = "raw";
+  gssize head_len = 0;
   virStorageVolPtr vol;
 
-  file = vireo_caller_file_open (uid, spec->iso, error);
+  file = vireo_caller_file_open (uid, path, error);
   if (file == NULL)
     {
-      g_prefix_error (error, _("The installation medium cannot be used. "));
+      g_prefix_error (error, is_medium ? _("The installation medium cannot be used. ")
+                                       : _("The disk image cannot be used. "));
       return NULL;
+    }
+
+  if (!is_medium)
+    {
+      head_len = vireo_caller_file_read (file, head, COPY_CHUNK, error);
+      if (head_len < 0)
+        {
+          g_prefix_error (error, _("The disk image cannot be read. "));
+          return NULL;
+        }
+      if (head_len >= 4 && memcmp (head, "QFI\xfb", 4) == 0)
+        format = "qcow2";
     }
 
   pool = ensure_default_pool (conn, error);
   if (pool == NULL)
     return NULL;
 
-  vol_name = g_strdup_printf ("%s.iso", spec->name);
-  vol = create_volume (pool, vol_name, "raw", vireo_caller_file_get_size (file),
-                       spec->disk_gib * 1024 * 1024 * 1024, error);
+  vol_name = g_strdup_printf ("%s.%s", vol_base, is_medium ? "iso" : g_str_equal (format, "qcow2") ? "qcow2" : "img");
+  vol = create_volume (pool, vol_name, format, vireo_caller_file_get_size (file), also_needed, error);
   if (vol == NULL)
     return NULL;
 
@@ -267,12 +294,13 @@ copy_iso (virConnectPtr            conn,
         ;
     }
   else
-    upload (conn, vol, file, &local_error);
+    upload (conn, vol, file, head, head_len, &local_error);
 
   if (local_error != NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("The installation medium could not be copied into the default storage pool. "));
+                                  is_medium ? _("The installation medium could not be copied into the default storage pool. ")
+                                            : _("The disk image could not be copied into the default storage pool. "));
       if (virStorageVolDelete (vol, 0) < 0)
         g_warning ("Could not remove the partial copy %s", vol_name);
       virResetLastError ();
@@ -280,6 +308,8 @@ copy_iso (virConnectPtr            conn,
       return NULL;
     }
 
+  if (format_out != NULL)
+    *format_out = format;
   return vol;
 }
 
@@ -394,7 +424,19 @@ preview_machine (VireoCall   *call,
   g_autofree char *disk_path = g_build_filename (pool, disk_name, NULL);
   g_autofree char *iso_path = g_build_filename (pool, iso_name, NULL);
 
-  fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
+  /* An image to import is not opened here: its name says what it probably is. */
+  if (spec->import != NULL)
+    {
+      gboolean qcow2 = g_str_has_suffix (spec->import, ".qcow2");
+      g_autofree char *name = g_strdup_printf ("%s.%s", spec->name, qcow2 ? "qcow2" : "img");
+
+      g_free (disk_path);
+      disk_path = g_build_filename (pool, name, NULL);
+      fill_target (&target, create, disk_path, spec->iso != NULL ? iso_path : NULL);
+      target.disk_format = qcow2 ? "qcow2" : "raw";
+    }
+  else
+    fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
   call->out_string = vireo_machine_spec_to_xml (spec, &target);
   return TRUE;
 }
@@ -413,6 +455,7 @@ create_machine_func (VireoCall  *call,
   g_autofree char *iso = NULL;
   g_autofree char *disk_path = NULL;
   g_autofree char *xml = NULL;
+  const char *disk_format = "qcow2";
   uid_t uid;
 
   if (!vireo_machine_spec_check_host (spec, create->limits.memory_mib, create->limits.cpus, error))
@@ -437,13 +480,26 @@ create_machine_func (VireoCall  *call,
         return FALSE;
 
       /* As the caller: the helper must not hand a guest a file its user cannot read. */
-      iso_vol = copy_iso (call->conn, &create->limits, spec, uid, error);
+      iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
+                                spec->disk_gib * 1024 * 1024 * 1024, uid, NULL, error);
       if (iso_vol == NULL)
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
     }
 
-  if (spec->disk_gib > 0)
+  if (spec->import != NULL)
+    {
+      uid = _vireo_call_get_caller_uid (call, error);
+      if (uid == (uid_t) -1
+          || (vol = copy_into_pool (call->conn, &create->limits, spec->import, spec->name, FALSE, 0, uid,
+                                    &disk_format, error)) == NULL)
+        {
+          remove_new_volume (iso_vol);
+          return FALSE;
+        }
+      disk_path = virStorageVolGetPath (vol);
+    }
+  else if (spec->disk_gib > 0)
     {
       vol = create_disk (call->conn, spec, error);
       if (vol == NULL)
@@ -463,6 +519,7 @@ create_machine_func (VireoCall  *call,
     }
 
   fill_target (&target, create, disk_path, iso);
+  target.disk_format = disk_format;
   xml = vireo_machine_spec_to_xml (spec, &target);
 
   dom = virDomainDefineXML (call->conn, xml);

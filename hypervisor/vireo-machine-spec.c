@@ -338,6 +338,18 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
           g_free (self->iso);
           self->iso = g_strdup (str);
         }
+      else if (g_str_equal (key, "import"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (!vireo_validate_absolute_path (str, error))
+            {
+              g_prefix_error (error, _("The disk image cannot be used. "));
+              return NULL;
+            }
+          g_free (self->import);
+          self->import = g_strdup (str);
+        }
       else if (g_str_equal (key, "disk-gib"))
         {
           if (!get_unsigned (value, key, VIREO_MAX_DISK_GIB, &number, error))
@@ -441,6 +453,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("A machine needs a name."));
+      return NULL;
+    }
+
+  if (self->import != NULL && self->disk_gib > 0)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine gets either a new disk (“disk-gib”) or an imported one (“import”), not both."));
       return NULL;
     }
 
@@ -585,7 +604,9 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
       gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
       gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+      gvir_config_domain_disk_driver_set_format (driver, g_strcmp0 (target->disk_format, "raw") == 0
+                                                           ? GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW
+                                                           : GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
       gvir_config_domain_disk_set_driver (disk, driver);
       gvir_config_domain_disk_set_source (disk, target->disk_path);
       gvir_config_domain_disk_set_target_bus (disk, virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO
@@ -789,5 +810,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->iso);
   g_free (spec->os_id);
   g_free (spec->network);
+  g_free (spec->import);
   g_free (spec);
 }

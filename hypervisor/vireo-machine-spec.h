@@ -32,6 +32,7 @@ typedef struct {
   gboolean  secure_boot;  /* with Secure Boot and Microsoft's keys enrolled (efi only) */
   gboolean  tpm;        /* an emulated TPM 2.0 (swtpm) */
   gboolean  pxe;        /* boots from the network first (needs a network) */
+  char     *import;     /* a disk image to copy in as its disk: as given, resolved as the caller */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */
@@ -40,6 +41,7 @@ typedef struct {
   const char               *arch;         /* "x86_64" */
   const char               *machine;      /* "q35", or NULL for the driver's default */
   const char               *disk_path;    /* the new volume, or NULL */
+  const char               *disk_format;  /* its format: "qcow2" (NULL) or "raw" */
   const char               *iso_path;     /* resolved ISO path, or NULL */
   VireoOsDevices            os_devices;   /* what the spec's OS has drivers for */
 } VireoMachineTarget;

@@ -146,6 +146,7 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->os_short_id);
   g_free (self->firmware);
   g_free (self->network);
+  g_free (self->import);
   g_free (self);
 }
 
@@ -551,7 +552,10 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
   g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (self->name != NULL ? self->name : ""));
   g_variant_builder_add (&builder, "{sv}", "memory-mib", g_variant_new_uint64 (self->memory_mib));
   g_variant_builder_add (&builder, "{sv}", "vcpus", g_variant_new_uint32 (self->vcpus));
-  g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
+  if (self->import != NULL)
+    g_variant_builder_add (&builder, "{sv}", "import", g_variant_new_string (self->import));
+  else
+    g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
   if (self->iso != NULL)
     g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
   if (self->os_id != NULL)

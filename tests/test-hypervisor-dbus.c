@@ -1009,6 +1009,74 @@ test_create_os (Fixture       *f,
   g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 3);
 }
 
+/* A disk image imported: read as the caller, copied into the pool under the machine's name,
+ * its format from its header; not beside a new disk. */
+static void
+test_create_import (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-import-XXXXXX", &error);
+  g_autofree char *qcow2 = g_build_filename (dir, "disk.qcow2", NULL);
+  g_autofree char *raw = g_build_filename (dir, "disk.img", NULL);
+  g_autofree char *spec = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *pool = NULL;
+  g_autofree char *want = NULL;
+  char header[512] = "QFI\xfb";
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (qcow2, header, sizeof header, NULL));
+  g_assert_true (g_file_set_contents (raw, "plain bytes", -1, NULL));
+
+  spec = g_strdup_printf ("({'name': <'imported'>, 'import': <'%s'>},)", qcow2);
+  path = create_machine (f, spec, &error);
+  g_assert_no_error (error);
+  {
+    Expect e = { f, "imported", NULL, 0 };
+    g_assert_true (wait_until (machine_present, &e));
+  }
+  xml = get_xml (f, "imported");
+  pool = default_pool_dir (f);
+  want = g_strdup_printf ("<source file='%s/imported.qcow2'/>", pool);
+  g_assert_nonnull (strstr (xml, want));
+  g_assert_nonnull (strstr (xml, "<driver name='qemu' type='qcow2'/>"));
+  g_clear_pointer (&spec, g_free);
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&xml, g_free);
+  g_clear_pointer (&want, g_free);
+
+  spec = g_strdup_printf ("({'name': <'imported-raw'>, 'import': <'%s'>},)", raw);
+  path = create_machine (f, spec, &error);
+  g_assert_no_error (error);
+  {
+    Expect e = { f, "imported-raw", NULL, 0 };
+    g_assert_true (wait_until (machine_present, &e));
+  }
+  xml = get_xml (f, "imported-raw");
+  want = g_strdup_printf ("<source file='%s/imported-raw.img'/>", pool);
+  g_assert_nonnull (strstr (xml, want));
+  g_assert_nonnull (strstr (xml, "<driver name='qemu' type='raw'/>"));
+  g_clear_pointer (&spec, g_free);
+  g_clear_pointer (&path, g_free);
+
+  spec = g_strdup_printf ("({'name': <'both'>, 'import': <'%s'>, 'disk-gib': <uint64 1>},)", raw);
+  path = create_machine (f, spec, &error);
+  g_assert_null (path);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  path = create_machine (f, "({'name': <'missing'>, 'import': <'/nonexistent/disk.qcow2'>},)", &error);
+  g_assert_null (path);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_assert_null (find_machine (f, "both"));
+  g_assert_null (find_machine (f, "missing"));
+
+  g_unlink (qcow2);
+  g_unlink (raw);
+  g_rmdir (dir);
+}
+
 /* The XML CreateMachine would define, from the same code, with nothing made; open to callers
  * who may not create. */
 static void
@@ -1747,6 +1815,7 @@ main (int   argc,
   add_test ("/hypervisor/dbus/CreateMachine/iso-copied", NULL, test_create_iso_copied);
   add_test ("/hypervisor/dbus/CreateMachine/os", NULL, test_create_os);
   add_test ("/hypervisor/dbus/PreviewMachine", NULL, test_preview);
+  add_test ("/hypervisor/dbus/CreateMachine/import", NULL, test_create_import);
   g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
               test_delete_as_caller, delete_fixture_teardown);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);

@@ -403,6 +403,15 @@ def case_create(env):
     expect_failure(["create", "--name", "on-nothing", "--disk-size", "0", "--network", "nosuch"], 1,
                    ["There is no virtual network named “nosuch”."])
 
+    # A disk image imported (copied in as the caller): its format kept, no new disk beside it.
+    image = os.path.join(env.tmp, "old.qcow2")
+    with open(image, "wb") as f:
+        f.write(b"QFI\xfb" + bytes(508))
+    r = ctl_json("create", "--import", image, "--name", "imported", "--no-start")
+    m = machine("imported")
+    assert [(d["device"], os.path.basename(d["path"])) for d in m["disks"]] == [("disk", "imported.qcow2")], m["disks"]
+    expect_failure(["create", "--import", image, "--disk-size", "5"], 2, ["--import gives the machine its disk"])
+
     # Booting from the network: first in the boot order; without a network, refused.
     xml = ctl("create", "--pxe", "--name", "netboot", "--disk-size", "0", "--print-xml").stdout
     assert '<boot dev="network"/>' in xml and "<source network=\"default\"/>" in xml, xml

@@ -1022,6 +1022,32 @@ time.sleep(3600)
             assert "There is no virtual network named “no-such-network”." in str(e), str(e)
         assert PREFIX + "nonet" not in virsh_names()
 
+    def test_import(self):
+        """A qcow2 image imported: copied into the default pool through libvirt as
+        <name>.qcow2 (read as the caller, here root), still qcow2 with its virtual size, and
+        the machine starts from it."""
+        name = PREFIX + "imported"
+        uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
+        image = os.path.join(WORK, "import.qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", image, "64M"], check=True)
+        os.chown(image, uid, gid)
+        os.chmod(image, 0o600)
+        s = spec(name)
+        s["import"] = GLib.Variant("s", image)
+        before = images()
+        path = self.h.create_machine(s)
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        copy = os.path.join(IMAGES_DIR, name + ".qcow2")
+        info = json.loads(subprocess.run(["qemu-img", "info", "-U", "--output=json", copy],
+                                         check=True, capture_output=True, text=True).stdout)
+        assert info["format"] == "qcow2" and info["virtual-size"] == 64 * 1024 * 1024, info
+        disks = self.h.get_managed_objects()[path][MACHINE_IFACE]["Disks"]
+        assert [(d[1], d[2], d[4]) for d in disks] == [(copy, "disk", "file")], disks
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "State == 'running'")
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
     def test_pxe(self):
         """Boot from the network: the firmware's iPXE asks the default network's DHCP (its
         dnsmasq, in the sandbox's namespace) and gets a lease for the machine's MAC."""
@@ -1722,6 +1748,7 @@ CASES = [
     ("save-restore", "test_save_restore", ["start"]),
     ("console-client-vanishes", "test_console_client_vanishes", ["start"]),
     ("on-network", "test_on_network", ["create-machine"]),
+    ("import", "test_import", []),
     ("pxe", "test_pxe", ["on-network"]),
     ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
