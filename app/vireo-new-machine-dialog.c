@@ -30,6 +30,7 @@ struct _VireoNewMachineDialog {
   VireoNewMachine   *choices;       /* NULL on the first page */
   GCancellable      *cancellable;   /* reading the medium, listing Downloads */
   GtkFileChooserNative *chooser;
+  gboolean           choosing_import;   /* the chooser picks a disk image, not a medium */
   gboolean           detecting;
   gboolean           creating;
   char              *proposed_name;   /* the last name proposed, to tell a name the user typed */
@@ -55,6 +56,7 @@ struct _VireoNewMachineDialog {
   GtkAdjustment     *memory_adjustment;
   GtkAdjustment     *vcpus_adjustment;
   GtkAdjustment     *disk_adjustment;
+  AdwActionRow      *disk_row;
   AdwActionRow      *firmware_row;
   GtkSwitch         *customize_switch;
   GtkLabel          *error_label;
@@ -141,6 +143,14 @@ fill_review (VireoNewMachineDialog *self)
                                                                 : _("Unknown Operating System"));
   if (self->choices->iso != NULL)
     medium = g_path_get_basename (self->choices->iso);
+  else if (self->choices->import != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (self->choices->import);
+
+      medium = g_strdup_printf (_("Imported from %s"), base);
+    }
+  /* An imported image is the disk. */
+  gtk_widget_set_visible (GTK_WIDGET (self->disk_row), self->choices->import == NULL);
   adw_action_row_set_subtitle (self->os_row,
                                medium != NULL ? medium
                                : self->choices->pxe ? _("Boots from the network (PXE)")
@@ -192,9 +202,10 @@ detect_cb (GObject      *source,
 
 /**
  * vireo_new_machine_dialog_use_medium:
- * @file: an installation medium (an ISO image)
+ * @file: an installation medium (an ISO image), or a disk image (.qcow2, .img, .raw)
  *
- * Goes to the review page for @file: reads which system it installs, then proposes.
+ * Goes to the review page for @file: reads which system it installs, then proposes; a disk
+ * image is imported (vireo_new_machine_dialog_use_disk()).
  */
 void
 vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
@@ -208,6 +219,18 @@ vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
 
   if (self->creating)
     return;
+
+  /* A disk image dropped on the window: imported rather than installed from. */
+  {
+    g_autofree char *name = g_file_get_basename (file);
+    g_autofree char *lower = g_ascii_strdown (name != NULL ? name : "", -1);
+
+    if (g_str_has_suffix (lower, ".qcow2") || g_str_has_suffix (lower, ".img") || g_str_has_suffix (lower, ".raw"))
+      {
+        vireo_new_machine_dialog_use_disk (self, file);
+        return;
+      }
+  }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -422,6 +445,44 @@ setup_os_list (VireoNewMachineDialog *self)
   g_signal_connect_object (self->os_popover, "show", G_CALLBACK (os_popover_show_cb), self, G_CONNECT_SWAPPED);
 }
 
+/**
+ * vireo_new_machine_dialog_use_disk:
+ * @file: a disk image to import
+ *
+ * Goes to the review page for a machine whose disk is a copy of @file; its system is not
+ * known (Change… names it).
+ */
+void
+vireo_new_machine_dialog_use_disk (VireoNewMachineDialog *self,
+                                   GFile                 *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (VIREO_IS_NEW_MACHINE_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->creating)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  self->detecting = FALSE;
+  gtk_spinner_stop (self->detect_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
+  show_error (self, NULL);
+  g_clear_pointer (&self->choices, vireo_new_machine_free);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("The Disk Image Cannot Be Used"));
+      show_error (self, _("Vireo can only use a file that has a path on this computer. Copy it to a local folder first."));
+      show_page (self, "review");
+      return;
+    }
+  self->choices = vireo_new_machine_new ();
+  self->choices->import = g_steal_pointer (&path);
+  fill_review (self);
+  show_page (self, "review");
+}
+
 /* Source page */
 
 /* No medium: an empty machine, or one that boots from the network. */
@@ -467,8 +528,48 @@ chooser_response_cb (VireoNewMachineDialog *self,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_clear_object (&self->chooser);
-  if (file != NULL)
+  if (file != NULL && self->choosing_import)
+    vireo_new_machine_dialog_use_disk (self, file);
+  else if (file != NULL)
     vireo_new_machine_dialog_use_medium (self, file);
+}
+
+static void
+open_chooser (VireoNewMachineDialog *self,
+              gboolean               import)
+{
+  g_autoptr(GtkFileFilter) isos = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+
+  self->choosing_import = import;
+  if (import)
+    {
+      gtk_file_filter_set_name (isos, _("Disk Images"));
+      gtk_file_filter_add_pattern (isos, "*.qcow2");
+      gtk_file_filter_add_pattern (isos, "*.img");
+      gtk_file_filter_add_pattern (isos, "*.raw");
+    }
+  else
+    {
+      gtk_file_filter_set_name (isos, _("ISO Images"));
+      gtk_file_filter_add_mime_type (isos, "application/x-cd-image");
+      gtk_file_filter_add_pattern (isos, "*.iso");
+      gtk_file_filter_add_pattern (isos, "*.ISO");
+    }
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->chooser = gtk_file_chooser_native_new (import ? _("Choose a Disk Image") : _("Choose an ISO Image"),
+                                               GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), isos);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
@@ -476,27 +577,15 @@ choose_file_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
-  g_autoptr(GtkFileFilter) isos = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  open_chooser (VIREO_NEW_MACHINE_DIALOG (widget), FALSE);
+}
 
-  if (self->chooser != NULL)
-    return;
-
-  gtk_file_filter_set_name (isos, _("ISO Images"));
-  gtk_file_filter_add_mime_type (isos, "application/x-cd-image");
-  gtk_file_filter_add_pattern (isos, "*.iso");
-  gtk_file_filter_add_pattern (isos, "*.ISO");
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  self->chooser = gtk_file_chooser_native_new (_("Choose an ISO Image"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), isos);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  open_chooser (VIREO_NEW_MACHINE_DIALOG (widget), TRUE);
 }
 
 static void
@@ -833,6 +922,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, vcpus_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, firmware_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);
@@ -843,6 +933,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
   gtk_widget_class_install_action (widget_class, "assistant.empty", NULL, empty_action);
   gtk_widget_class_install_action (widget_class, "assistant.pxe", NULL, pxe_action);
+  gtk_widget_class_install_action (widget_class, "assistant.import", NULL, import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "assistant.choose-file", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "assistant.back", NULL);

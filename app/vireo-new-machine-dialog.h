@@ -18,5 +18,7 @@ VireoNewMachineDialog *vireo_new_machine_dialog_new        (GtkWindow           
                                                             VireoClient           *client);
 void                   vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
                                                             GFile                 *file);
+void                   vireo_new_machine_dialog_use_disk   (VireoNewMachineDialog *self,
+                                                            GFile                 *file);
 
 G_END_DECLS

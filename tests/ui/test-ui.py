@@ -1240,6 +1240,28 @@ def case_t_new_machine():
     assistant_closed('the assistant to close on Cancel')
     check(managed_machines().keys() == before, 'Cancel made a machine')
 
+    # A disk image imported, chosen in GTK's file chooser by typing its path: no disk size to
+    # ask, and the machine's disk is a qcow2 copy in the pool.
+    image = os.path.join(os.environ['VIREO_UI_RUNDIR'], 'old-system.qcow2')
+    with open(image, 'wb') as f:
+        f.write(b'QFI\xfb' + bytes(508))
+    vireo.focus()
+    keys('ctrl+n')
+    dialog = wait_until(assistant, 'the assistant a fourth time')
+    activate_row(wait_until(lambda: find_all(dialog, 'list item', 'Import a Disk Image…', pred=shown),
+                            'Import a Disk Image…')[0])
+    wait_until(lambda: x_window('Choose a Disk Image'), 'the file chooser')
+    type_text(image)
+    keys('Return')
+    wait_until(lambda: find_all(dialog, 'label', 'Imported from old-system.qcow2', pred=shown), 'the review of the image')
+    check(not find_all(dialog, 'spin button', 'Disk Size', pred=shown), 'a disk size asked of an imported image')
+    find_one(dialog, 'check box', 'Customize Before Starting', pred=shown).doActionNamed('toggle')
+    click(vireo.button('Create', dialog))
+    made = wait_until(lambda: managed_machines().get('machine'), 'the imported machine on the bus')
+    assistant_closed('the assistant to close')
+    disks = [(os.path.basename(path), device) for _, path, device, _, _ in made['Disks']]
+    check(disks == [('machine.qcow2', 'disk')], f'the imported machine\'s disks: {made["Disks"]!r}')
+
 
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
