@@ -62,6 +62,8 @@ struct _VireoNewMachineDialog {
   GtkLabel          *error_label;
   AdwStatusPage     *creating_page;
   GtkSpinner        *creating_spinner;
+  GtkProgressBar    *creating_progress;
+  guint              job_watch;         /* the helper's Job of the creation, polled */
 };
 
 G_DEFINE_FINAL_TYPE (VireoNewMachineDialog, vireo_new_machine_dialog, ADW_TYPE_WINDOW)
@@ -717,6 +719,48 @@ back_action (GtkWidget  *widget,
   show_page (self, "source");
 }
 
+/* The helper's Job: what it does, and how far it is. */
+static gboolean
+job_watch_cb (gpointer user_data)
+{
+  VireoNewMachineDialog *self = user_data;
+  g_autoptr(VireoDBusJob) job = self->choices != NULL ? vireo_client_find_job (self->client, self->choices->name) : NULL;
+  double progress;
+
+  if (job == NULL)
+    return G_SOURCE_CONTINUE;
+  adw_status_page_set_description (self->creating_page, vireo_dbus_job_get_description (job));
+  progress = vireo_dbus_job_get_progress (job);
+  gtk_widget_set_visible (GTK_WIDGET (self->creating_progress), progress >= 0);
+  if (progress >= 0)
+    gtk_progress_bar_set_fraction (self->creating_progress, progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_watching_job (VireoNewMachineDialog *self)
+{
+  g_clear_handle_id (&self->job_watch, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->creating_progress), FALSE);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+  g_autoptr(VireoDBusJob) job = NULL;
+
+  if (!self->creating || self->choices == NULL)
+    return;
+  job = vireo_client_find_job (self->client, self->choices->name);
+  /* The answer to CreateMachine says it was cancelled. */
+  if (job != NULL)
+    vireo_dbus_job_call_cancel (job, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+  gtk_widget_action_set_enabled (widget, "assistant.stop", FALSE);
+}
+
 static void
 finish (VireoNewMachineDialog *self,
         const char            *path,
@@ -767,6 +811,8 @@ create_cb (GObject      *source,
   VireoDBusMachine *machine;
   Created *created;
 
+  stop_watching_job (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.stop", FALSE);
   if (!vireo_dbus_manager_call_create_machine_finish (VIREO_DBUS_MANAGER (source), &path, result, &error))
     {
       g_autofree char *sentence = NULL;
@@ -827,6 +873,8 @@ create_action (GtkWidget  *widget,
                                      ? _("Copying the installation medium into the default storage pool and creating the disk…")
                                      : _("Creating the disk…"));
   gtk_spinner_start (self->creating_spinner);
+  gtk_widget_action_set_enabled (widget, "assistant.stop", TRUE);
+  self->job_watch = g_timeout_add (250, job_watch_cb, self);
   show_page (self, "creating");
   vireo_dbus_manager_call_create_machine (manager, spec, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
                                           G_MAXINT, NULL, create_cb, g_object_ref (self));
@@ -861,6 +909,7 @@ vireo_new_machine_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->job_watch, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_NEW_MACHINE_DIALOG);
 
   G_OBJECT_CLASS (vireo_new_machine_dialog_parent_class)->dispose (object);
@@ -927,6 +976,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_progress);
 
   gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
@@ -934,6 +984,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "assistant.empty", NULL, empty_action);
   gtk_widget_class_install_action (widget_class, "assistant.pxe", NULL, pxe_action);
   gtk_widget_class_install_action (widget_class, "assistant.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "assistant.stop", NULL, stop_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "assistant.choose-file", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "assistant.back", NULL);

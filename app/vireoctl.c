@@ -20,6 +20,7 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
+#include <signal.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
@@ -668,6 +669,60 @@ cmd_xml (Ctl   *ctl,
   return 0;
 }
 
+/* jobs */
+
+static int
+cmd_jobs (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GDBusObjectManager *manager;
+  GList *objects;
+
+  if (!parse_options (ctl, &argc, &argv, 1))
+    return EXIT_USAGE;
+  if (!wait_ready (ctl, FALSE))
+    return ctl->status;
+
+  manager = vireo_client_get_object_manager (ctl->client);
+  objects = manager != NULL ? g_dbus_object_manager_get_objects (manager) : NULL;
+  json_builder_begin_array (builder);
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusJob *job = vireo_dbus_object_peek_job (VIREO_DBUS_OBJECT (l->data));
+      double progress;
+
+      if (job == NULL)
+        continue;
+      progress = vireo_dbus_job_get_progress (job);
+      if (ctl->json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "operation");
+          json_builder_add_string_value (builder, vireo_dbus_job_get_operation (job));
+          json_builder_set_member_name (builder, "target");
+          json_builder_add_string_value (builder, vireo_dbus_job_get_target (job));
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, vireo_dbus_job_get_description (job));
+          json_builder_set_member_name (builder, "progress");
+          json_builder_add_double_value (builder, progress);
+          json_builder_end_object (builder);
+        }
+      else if (progress >= 0)
+        g_print ("%s: %s, %s, %d%%\n", vireo_dbus_job_get_target (job), vireo_dbus_job_get_operation (job),
+                 vireo_dbus_job_get_description (job), (int) (progress * 100));
+      else
+        g_print ("%s: %s, %s\n", vireo_dbus_job_get_target (job), vireo_dbus_job_get_operation (job),
+                 vireo_dbus_job_get_description (job));
+    }
+  json_builder_end_array (builder);
+  g_list_free_full (objects, g_object_unref);
+  if (ctl->json)
+    print_json (builder);
+  return 0;
+}
+
 /* create */
 
 /* @path made absolute against the working directory, as a shell user means it. */
@@ -746,6 +801,46 @@ propose (Ctl *ctl)
   machine->name = opt.name != NULL ? g_strdup (opt.name)
                                    : vireo_new_machine_propose_name (machine, (const char * const *) taken);
   return g_steal_pointer (&machine);
+}
+
+typedef struct {
+  Ctl        *ctl;
+  const char *target;
+  gboolean    terminal;
+  gboolean    cancelling;
+  int         shown;        /* columns of the progress line on the terminal */
+} CreateProgress;
+
+static gboolean
+create_progress_cb (gpointer user_data)
+{
+  CreateProgress *progress = user_data;
+  g_autoptr(VireoDBusJob) job = NULL;
+  g_autofree char *line = NULL;
+  double fraction;
+
+  if (!progress->terminal || (job = vireo_client_find_job (progress->ctl->client, progress->target)) == NULL)
+    return G_SOURCE_CONTINUE;
+  fraction = vireo_dbus_job_get_progress (job);
+  line = fraction >= 0 ? g_strdup_printf ("%s… %d%%", vireo_dbus_job_get_description (job), (int) (fraction * 100))
+                       : g_strdup_printf ("%s…", vireo_dbus_job_get_description (job));
+  g_printerr ("\r%-*s", progress->shown, line);
+  progress->shown = MAX (progress->shown, terminal_width (line));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+create_sigint_cb (gpointer user_data)
+{
+  CreateProgress *progress = user_data;
+  g_autoptr(VireoDBusJob) job = vireo_client_find_job (progress->ctl->client, progress->target);
+
+  if (job != NULL && !progress->cancelling)
+    {
+      progress->cancelling = TRUE;
+      vireo_dbus_job_call_cancel (job, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -859,17 +954,30 @@ cmd_create (Ctl   *ctl,
       return 0;
     }
 
-  vireo_dbus_manager_call_create_machine (manager, spec,
-                                          ctl->no_interaction ? G_DBUS_CALL_FLAGS_NONE
-                                                              : G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                                          G_MAXINT, ctl->cancellable, wait_cb, &wait);
-  if (!vireo_dbus_manager_call_create_machine_finish (manager, &path, wait_for_result (&wait), &error))
-    {
-      g_clear_object (&wait.result);
-      fail_with_error (ctl, error);
-      return ctl->status;
-    }
-  g_clear_object (&wait.result);
+  /* While the helper works: its job's progress on a terminal; Ctrl+C cancels it (the call
+   * then fails as cancelled, and nothing is left). */
+  {
+    CreateProgress progress = { ctl, machine->name, isatty (STDERR_FILENO), FALSE, 0 };
+    guint sigint_id = g_unix_signal_add (SIGINT, create_sigint_cb, &progress);
+    guint progress_id = g_timeout_add (500, create_progress_cb, &progress);
+    gboolean ok;
+
+    vireo_dbus_manager_call_create_machine (manager, spec,
+                                            ctl->no_interaction ? G_DBUS_CALL_FLAGS_NONE
+                                                                : G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                            G_MAXINT, NULL, wait_cb, &wait);
+    ok = vireo_dbus_manager_call_create_machine_finish (manager, &path, wait_for_result (&wait), &error);
+    g_source_remove (sigint_id);
+    g_source_remove (progress_id);
+    if (progress.shown > 0)
+      g_printerr ("\r%*s\r", progress.shown, "");
+    g_clear_object (&wait.result);
+    if (!ok)
+      {
+        fail_with_error (ctl, error);
+        return ctl->status;
+      }
+  }
 
   /* The object is there when the call returns. */
   created = vireo_client_lookup_machine (ctl->client, path);
@@ -1209,6 +1317,7 @@ static const Command commands[] = {
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
+  { "jobs",      "",                         N_("Show the helper's work under way (machines being created)"), cmd_jobs, 0, TRUE },
   { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };

@@ -115,8 +115,11 @@ call_cb (GObject      *source,
 {
   VireoCall *call = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (call->finished != NULL)
+    call->finished (call);
+  if (!ok)
     {
       g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
       return;

@@ -36,6 +36,7 @@ struct _VireoCall {
   GDestroyNotify         data_free;
   VireoCallFunc          func;
   VireoCallDone          done;        /* on the main thread, after success: answers */
+  VireoCallDone          finished;    /* on the main thread, before any answer, or NULL */
 
   /* Results */
   char                  *out_string;

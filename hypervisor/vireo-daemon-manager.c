@@ -13,6 +13,7 @@
 
 #include "vireo-as-caller.h"
 #include "vireo-authority.h"
+#include "vireo-daemon-job.h"
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
 #include "vireo-machine-spec.h"
@@ -45,6 +46,7 @@ typedef struct {
   VireoHostLimits   limits;   /* a copy: the daemon's may change while we run */
   VireoOsDevices    os_devices;
   gboolean          preview;    /* PreviewMachine: build the XML, make nothing */
+  VireoDaemonJob   *job;        /* on the bus while CreateMachine runs */
 } CreateData;
 
 static void
@@ -54,6 +56,7 @@ create_data_free (gpointer data)
 
   vireo_machine_spec_free (create->spec);
   vireo_host_limits_clear (&create->limits);
+  g_clear_object (&create->job);
   g_free (create);
 }
 
@@ -172,17 +175,30 @@ create_volume (virStoragePoolPtr   pool,
 /* Sends what @file holds into @vol: @head (@head_len bytes already read from it), then the
  * rest. */
 static gboolean
+cancelled (VireoDaemonJob  *job,
+           GError         **error)
+{
+  if (job == NULL || !vireo_daemon_job_is_cancelled (job))
+    return FALSE;
+  g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_CANCELLED, _("The machine’s creation was cancelled."));
+  return TRUE;
+}
+
+static gboolean
 upload (virConnectPtr     conn,
         virStorageVolPtr  vol,
         VireoCallerFile  *file,
         const char       *head,
         gssize            head_len,
+        VireoDaemonJob   *job,
         GError          **error)
 {
   g_autofree char *buf = g_malloc (COPY_CHUNK);
   virStreamPtr stream;
   gssize n;
   gboolean first = TRUE;
+  guint64 sent_total = 0;
+  guint64 total = vireo_caller_file_get_size (file);
 
   stream = virStreamNew (conn, 0);
   if (stream == NULL || virStorageVolUpload (vol, stream, 0, vireo_caller_file_get_size (file), 0) < 0)
@@ -209,6 +225,15 @@ upload (virConnectPtr     conn,
               return FALSE;
             }
           off += sent;
+        }
+      sent_total += n;
+      if (job != NULL)
+        vireo_daemon_job_set_progress (job, sent_total, total);
+      if (cancelled (job, error))
+        {
+          virStreamAbort (stream);
+          virStreamFree (stream);
+          return FALSE;
         }
     }
 
@@ -242,6 +267,7 @@ copy_into_pool (virConnectPtr            conn,
                 gboolean                 is_medium,
                 guint64                  also_needed,
                 uid_t                    uid,
+                VireoDaemonJob          *job,
                 const char             **format_out,
                 GError                 **error)
 {
@@ -290,11 +316,17 @@ copy_into_pool (virConnectPtr            conn,
       g_autofree char *buf = g_malloc (COPY_CHUNK);
       gssize n;
 
-      while ((n = vireo_caller_file_read (file, buf, COPY_CHUNK, &local_error)) > 0)
-        ;
+      guint64 read_total = head_len;
+
+      while ((n = vireo_caller_file_read (file, buf, COPY_CHUNK, &local_error)) > 0 && !cancelled (job, &local_error))
+        {
+          read_total += n;
+          if (job != NULL)
+            vireo_daemon_job_set_progress (job, read_total, vireo_caller_file_get_size (file));
+        }
     }
   else
-    upload (conn, vol, file, head, head_len, &local_error);
+    upload (conn, vol, file, head, head_len, job, &local_error);
 
   if (local_error != NULL)
     {
@@ -480,8 +512,10 @@ create_machine_func (VireoCall  *call,
         return FALSE;
 
       /* As the caller: the helper must not hand a guest a file its user cannot read. */
+      if (create->job != NULL)
+        vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_MEDIUM);
       iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
-                                spec->disk_gib * 1024 * 1024 * 1024, uid, NULL, error);
+                                spec->disk_gib * 1024 * 1024 * 1024, uid, create->job, NULL, error);
       if (iso_vol == NULL)
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
@@ -490,9 +524,11 @@ create_machine_func (VireoCall  *call,
   if (spec->import != NULL)
     {
       uid = _vireo_call_get_caller_uid (call, error);
+      if (create->job != NULL)
+        vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_IMAGE);
       if (uid == (uid_t) -1
           || (vol = copy_into_pool (call->conn, &create->limits, spec->import, spec->name, FALSE, 0, uid,
-                                    &disk_format, error)) == NULL)
+                                    create->job, &disk_format, error)) == NULL)
         {
           remove_new_volume (iso_vol);
           return FALSE;
@@ -501,6 +537,8 @@ create_machine_func (VireoCall  *call,
     }
   else if (spec->disk_gib > 0)
     {
+      if (create->job != NULL)
+        vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_MAKE_DISK);
       vol = create_disk (call->conn, spec, error);
       if (vol == NULL)
         {
@@ -510,8 +548,11 @@ create_machine_func (VireoCall  *call,
       disk_path = virStorageVolGetPath (vol);
     }
 
-  /* Last before the definition: the volumes go when the network cannot be had. */
-  if (spec->network != NULL && !ensure_network (call->conn, spec->network, error))
+  /* Last before the definition: the volumes go when the network cannot be had, or the
+   * caller cancelled. */
+  if (create->job != NULL)
+    vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_DEFINE);
+  if (cancelled (create->job, error) || (spec->network != NULL && !ensure_network (call->conn, spec->network, error)))
     {
       remove_new_volume (vol);
       remove_new_volume (iso_vol);
@@ -533,6 +574,16 @@ create_machine_func (VireoCall  *call,
 
   call->out_facts = vireo_domain_facts_fetch (call->conn, dom, error);
   return call->out_facts != NULL;
+}
+
+/* The job goes before the answer: a caller that lists the objects after it finds none. */
+static void
+create_machine_finished (VireoCall *call)
+{
+  CreateData *create = call->data;
+
+  if (create->job != NULL)
+    vireo_daemon_job_finish (create->job);
 }
 
 static void
@@ -578,11 +629,19 @@ start_create (VireoDaemonManager    *self,
   create->spec = spec;
   create->os_devices = os_devices;
   create->preview = preview;
+  if (!preview)
+    create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon),
+                                        g_dbus_method_invocation_get_sender (invocation), spec->name,
+                                        spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
+                                        : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
+                                        : spec->disk_gib > 0 ? VIREO_JOB_STEP_MAKE_DISK
+                                                             : VIREO_JOB_STEP_DEFINE);
   call->object = g_object_ref (self);
   call->name = g_strdup (create->spec->name);
   call->data = create;
   call->data_free = create_data_free;
   call->done = preview ? preview_machine_done : create_machine_done;
+  call->finished = preview ? NULL : create_machine_finished;
   _vireo_call_run (call);
 }
 

@@ -44,6 +44,12 @@ _vireo_daemon_get_connection (VireoDaemon *self)
   return self->connection;
 }
 
+VireoObjectManager *
+_vireo_daemon_get_object_manager (VireoDaemon *self)
+{
+  return self->object_manager;
+}
+
 VireoMirror *
 _vireo_daemon_get_mirror (VireoDaemon *self)
 {

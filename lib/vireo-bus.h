@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define VIREO_OBJECT_MANAGER_PATH "/org/vireo/Hypervisor1"
 #define VIREO_MANAGER_PATH        "/org/vireo/Hypervisor1/Manager"
 #define VIREO_MACHINES_PATH       "/org/vireo/Hypervisor1/machines"
+#define VIREO_JOBS_PATH           "/org/vireo/Hypervisor1/jobs"
 
 char *vireo_machine_path_for_uuid (const char *uuid) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -376,6 +376,48 @@ vireo_client_lookup_machine (VireoClient *self,
 }
 
 /**
+ * vireo_client_get_object_manager:
+ *
+ * Returns: (transfer none) (nullable): the helper's objects, once the client has them
+ */
+GDBusObjectManager *
+vireo_client_get_object_manager (VireoClient *self)
+{
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  return self->object_manager;
+}
+
+/**
+ * vireo_client_find_job:
+ * @target: the name of the machine a job is for
+ *
+ * Returns: (transfer full) (nullable): the helper's job for @target, while it runs
+ */
+VireoDBusJob *
+vireo_client_find_job (VireoClient *self,
+                       const char  *target)
+{
+  GList *objects;
+  VireoDBusJob *found = NULL;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+
+  if (self->object_manager == NULL)
+    return NULL;
+  objects = g_dbus_object_manager_get_objects (self->object_manager);
+  for (GList *l = objects; l != NULL && found == NULL; l = l->next)
+    {
+      VireoDBusJob *job = vireo_dbus_object_peek_job (VIREO_DBUS_OBJECT (l->data));
+
+      if (job != NULL && g_strcmp0 (vireo_dbus_job_get_target (job), target) == 0)
+        found = g_object_ref (job);
+    }
+  g_list_free_full (objects, g_object_unref);
+  return found;
+}
+
+/**
  * vireo_client_dup_machine_names:
  *
  * Returns: (transfer full): the names of the machines, as taken by a new one

@@ -42,5 +42,8 @@ VireoDBusMachine   *vireo_client_lookup_machine      (VireoClient          *self
 VireoDBusMachine   *vireo_client_find_machine        (VireoClient          *self,
                                                       const char           *name_or_uuid);
 GStrv               vireo_client_dup_machine_names   (VireoClient          *self);
+GDBusObjectManager *vireo_client_get_object_manager  (VireoClient          *self);
+VireoDBusJob       *vireo_client_find_job            (VireoClient          *self,
+                                                      const char           *target);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ static const GDBusErrorEntry vireo_error_entries[] = {
   { VIREO_ERROR_NOT_SUPPORTED,            "org.vireo.Hypervisor1.Error.NotSupported" },
   { VIREO_ERROR_NOT_CONNECTED,            "org.vireo.Hypervisor1.Error.NotConnected" },
   { VIREO_ERROR_LIBVIRT,                  "org.vireo.Hypervisor1.Error.Libvirt" },
+  { VIREO_ERROR_CANCELLED,                "org.vireo.Hypervisor1.Error.Cancelled" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (vireo_error_entries) == VIREO_ERROR_N_ERRORS);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "vireo-authority.h"
+#include "vireo-bus.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-error.h"
 
@@ -1077,6 +1079,122 @@ test_create_import (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* The Job of a CreateMachine */
+
+typedef struct {
+  Fixture  *f;
+  char     *target;
+  GVariant *reply;
+  GError   *error;
+  gboolean  done;
+} JobWait;
+
+static VireoDBusJob *
+find_job (Fixture    *f,
+          const char *target)
+{
+  GList *objects = g_dbus_object_manager_get_objects (f->client);
+  VireoDBusJob *found = NULL;
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusJob *job = vireo_dbus_object_peek_job (VIREO_DBUS_OBJECT (l->data));
+
+      if (job != NULL && g_strcmp0 (vireo_dbus_job_get_target (job), target) == 0)
+        found = g_object_ref (job);
+    }
+  g_list_free_full (objects, g_object_unref);
+  return found;
+}
+
+static gboolean
+job_present (gpointer data)
+{
+  JobWait *w = data;
+  g_autoptr(VireoDBusJob) job = find_job (w->f, w->target);
+
+  return job != NULL;
+}
+
+static gboolean
+call_done (gpointer data)
+{
+  return ((JobWait *) data)->done;
+}
+
+static void
+create_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  JobWait *w = user_data;
+
+  w->reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* A CreateMachine that copies a large image shows as a Job on the bus, with its target and
+ * what it does; another client may not cancel it, its caller may: the call fails as
+ * cancelled, nothing is left, and the job is gone. */
+static void
+test_create_job (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vireo-job-XXXXXX", &error);
+  g_autofree char *iso = g_build_filename (dir, "large.iso", NULL);
+  g_autoptr(VireoDBusJob) job = NULL;
+  g_autoptr(GDBusConnection) other = NULL;
+  g_autoptr(GVariant) refused = NULL;
+  g_autofree char *address = NULL;
+  JobWait w = { f, (char *) "cancelled-copy", NULL, NULL, FALSE };
+  int fd;
+
+  g_assert_no_error (error);
+  /* Six sparse gigabytes: read as the caller for a few seconds, never written to disk. */
+  fd = open (iso, O_CREAT | O_WRONLY, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, G_GINT64_CONSTANT (6) << 30), ==, 0);
+  close (fd);
+
+  g_dbus_proxy_call (G_DBUS_PROXY (f->manager), "CreateMachine",
+                     g_variant_new_parsed ("({'name': <'cancelled-copy'>, 'iso': <%s>},)", iso),
+                     G_DBUS_CALL_FLAGS_NONE, -1, NULL, create_done_cb, &w);
+  g_assert_true (wait_until (job_present, &w));
+  job = find_job (f, "cancelled-copy");
+  g_assert_cmpstr (vireo_dbus_job_get_operation (job), ==, "create-machine");
+  g_assert_nonnull (strstr (vireo_dbus_job_get_description (job), "installation medium"));
+
+  /* Another connection is not its caller. */
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  other = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                  | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                  NULL, NULL, &error);
+  g_assert_no_error (error);
+  refused = g_dbus_connection_call_sync (other, VIREO_BUS_NAME, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                         "org.vireo.Hypervisor1.Job", "Cancel", NULL, NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_clear_error (&error);
+
+  g_assert_true (vireo_dbus_job_call_cancel_sync (job, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (call_done, &w));
+  g_assert_null (w.reply);
+  g_assert_error (w.error, VIREO_ERROR, VIREO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+  g_assert_null (find_machine (f, "cancelled-copy"));
+  g_clear_object (&job);
+  job = find_job (f, "cancelled-copy");
+  g_assert_null (job);
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1);
+
+  g_unlink (iso);
+  g_rmdir (dir);
+}
+
 /* The XML CreateMachine would define, from the same code, with nothing made; open to callers
  * who may not create. */
 static void
@@ -1816,6 +1934,7 @@ main (int   argc,
   add_test ("/hypervisor/dbus/CreateMachine/os", NULL, test_create_os);
   add_test ("/hypervisor/dbus/PreviewMachine", NULL, test_preview);
   add_test ("/hypervisor/dbus/CreateMachine/import", NULL, test_create_import);
+  add_test ("/hypervisor/dbus/CreateMachine/job", NULL, test_create_job);
   g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
               test_delete_as_caller, delete_fixture_teardown);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);

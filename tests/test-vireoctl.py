@@ -17,6 +17,7 @@ Prints TAP (tests/vireotest.py); every time limit is scaled by vireotest.scaled.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -124,7 +125,7 @@ def expect_failure(args, status, words):
 def case_usage(env):
     r = ctl("--help")
     for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
-                    "resume", "save", "delete", "xml", "console", "serial", "host", "create"):
+                    "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create"):
         assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
     assert ctl("help").stdout == r.stdout
     r = ctl("start", "--help")
@@ -421,6 +422,30 @@ def case_create(env):
     # Started unless told not to.
     ctl("create", "--iso", unknown, "--name", "started-one", "--disk-size", "0")
     assert state("started-one") == "running"
+
+    # A long copy (6 sparse gigabytes read as the caller): `vireoctl jobs` lists it, and
+    # Ctrl+C on `vireoctl create` cancels it, leaving nothing.
+    big = os.path.join(env.tmp, "big.iso")
+    with open(big, "wb") as f:
+        f.truncate(6 << 30)
+    proc = subprocess.Popen([VIREOCTL, "create", "--iso", big, "--name", "interrupted", "--disk-size", "0",
+                             "--no-start"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        jobs = vireotest.wait_until(lambda: [j for j in ctl_json("jobs") if j["target"] == "interrupted"], 20,
+                                    "the creation in `vireoctl jobs`")
+        assert jobs[0]["operation"] == "create-machine" and "installation medium" in jobs[0]["description"], jobs
+        assert ctl("jobs").stdout.startswith("interrupted: create-machine, Copying the installation medium"), \
+            ctl("jobs").stdout
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.unlink(big)
+    assert proc.returncode == 1 and "cancelled" in err, (proc.returncode, err)
+    assert "interrupted" not in ctl("list", "--names").stdout.split()
+    assert ctl_json("jobs") == []
 
     # Refused, with the helper's sentence; nothing made.
     expect_failure(["create", "--os", "nosuch-os"], 1, ["libosinfo knows no operating system “nosuch-os”"])

@@ -1262,6 +1262,34 @@ def case_t_new_machine():
     disks = [(os.path.basename(path), device) for _, path, device, _, _ in made['Disks']]
     check(disks == [('machine.qcow2', 'disk')], f'the imported machine\'s disks: {made["Disks"]!r}')
 
+    # A copy that takes a while (6 sparse gigabytes, read as the caller): its progress shows,
+    # and Stop cancels it; the review says so and nothing is made.
+    big = os.path.join(os.environ['VIREO_UI_RUNDIR'], 'Downloads', 'big-system.iso')
+    with open(big, 'wb') as f:
+        f.truncate(6 << 30)
+    try:
+        vireo.focus()
+        keys('ctrl+n')
+        dialog = wait_until(assistant, 'the assistant a fifth time')
+        activate_row(wait_until(lambda: find_all(dialog, 'list item', 'big-system.iso', pred=shown),
+                                'big-system.iso offered')[0])
+        wait_until(lambda: find_all(dialog, 'list item', 'Unknown Operating System', pred=shown), 'the big image read')
+        find_one(dialog, 'spin button', 'Disk Size', pred=shown).queryValue().currentValue = 0
+        before = managed_machines().keys()
+        click(vireo.button('Create', dialog))
+        progress = wait_until(lambda: find_all(dialog, 'progress bar', 'Progress', pred=shown), 'the progress of the copy')[0]
+        wait_until(lambda: find_all(dialog, 'label', 'Copying the installation medium into the default storage pool',
+                                    pred=shown), 'what the helper does')
+        screenshot('t6-assistant-copying')
+        click(vireo.button('Stop', dialog))
+        wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'was cancelled' in n.name),
+                   'the review saying the creation was cancelled')
+        check(managed_machines().keys() == before, 'a cancelled creation left a machine')
+        click(vireo.button('Cancel', dialog))
+        assistant_closed('the assistant to close')
+    finally:
+        os.unlink(big)
+
 
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
