@@ -692,8 +692,11 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   if (spec->spice || spec->vnc)
     {
       video = gvir_config_domain_video_new ();
-      gvir_config_domain_video_set_model (video, spec->spice ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL
-                                                             : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO);
+      /* virtio-gpu where the system has its driver (it resizes with the window), else QXL
+       * for SPICE (Windows has its driver from the SPICE guest tools), virtio for VNC. */
+      gvir_config_domain_video_set_model (video, (target->os_devices & VIREO_OS_VIRTIO_GPU) || !spec->spice
+                                                   ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO
+                                                   : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_QXL);
       add_device (domain, video);
     }
 
@@ -740,7 +743,8 @@ add_firmware_feature (xmlNodePtr  firmware,
  * The definition of vireo_machine_spec_to_config() as libvirt takes it, with what
  * libvirt-gconfig 4.0 has no API for: UEFI firmware's features (Secure Boot on, with
  * Microsoft's keys enrolled, or off: with only firmware='efi', libvirt 9.0 picks the Secure
- * Boot firmware, which refuses an unsigned boot loader) and an emulated TPM 2.0.
+ * Boot firmware, which refuses an unsigned boot loader), an emulated TPM 2.0, and a virtio
+ * RNG where the system has its driver.
  *
  * Returns: (transfer full): the domain XML
  */
@@ -756,7 +760,9 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
   int len = 0;
   char *result;
 
-  if (!spec->efi && !spec->tpm)
+  gboolean rng = spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_RNG) != 0;
+
+  if (!spec->efi && !spec->tpm && !rng)
     return g_steal_pointer (&xml);
 
   doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET);
@@ -781,6 +787,15 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
       if (features == NULL)
         features = xmlNewChild (root, NULL, BAD_CAST "features", NULL);
       xmlNewProp (xmlNewChild (features, NULL, BAD_CAST "smm", NULL), BAD_CAST "state", BAD_CAST "on");
+    }
+  /* Entropy from the host, where the system has the driver (or is not named). */
+  if (rng && devices != NULL)
+    {
+      xmlNodePtr device = xmlNewChild (devices, NULL, BAD_CAST "rng", NULL);
+      xmlNodePtr backend = xmlNewTextChild (device, NULL, BAD_CAST "backend", BAD_CAST "/dev/urandom");
+
+      xmlNewProp (device, BAD_CAST "model", BAD_CAST "virtio");
+      xmlNewProp (backend, BAD_CAST "model", BAD_CAST "random");
     }
   if (spec->tpm && devices != NULL)
     {

@@ -100,6 +100,7 @@ static const struct {
   { "e1000e", VIREO_OS_E1000E },
   { "ich9-hda", VIREO_OS_ICH9_HDA },
   { "qemu-x86-q35", VIREO_OS_Q35 },
+  { "virtio1.0-gpu", VIREO_OS_VIRTIO_GPU },
 };
 
 static VireoOsDevices

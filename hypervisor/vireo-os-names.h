@@ -22,6 +22,7 @@ typedef enum {
   VIREO_OS_E1000E       = 1 << 3,
   VIREO_OS_ICH9_HDA     = 1 << 4,   /* the q35 sound card */
   VIREO_OS_Q35          = 1 << 5,
+  VIREO_OS_VIRTIO_GPU   = 1 << 6,
 } VireoOsDevices;
 
 VireoOsNames *vireo_os_names_load   (const char    *system_dir,

@@ -985,6 +985,9 @@ test_create_os (Fixture       *f,
   g_assert_nonnull (strstr (linux_xml, "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
   g_assert_nonnull (strstr (linux_xml, "bus='virtio'"));
   g_assert_nonnull (strstr (linux_xml, "<sound model='ich9'"));
+  /* Entropy from the host and virtio-gpu, which Debian 11 has drivers for. */
+  g_assert_nonnull (strstr (linux_xml, "<rng model='virtio'>"));
+  g_assert_nonnull (strstr (linux_xml, "<model type='virtio' heads='1' primary='yes'/>"));
   /* On the default network (which the fixture lacked: it was made), virtio for Linux. */
   g_assert_nonnull (strstr (linux_xml, "<source network='default'/>"));
   g_assert_nonnull (strstr (linux_xml, "<model type='virtio'/>"));
@@ -997,6 +1000,8 @@ test_create_os (Fixture       *f,
   g_assert_null (strstr (win_xml, "bus='virtio'"));
   g_assert_nonnull (strstr (win_xml, "<sound model='ich9'"));
   g_assert_nonnull (strstr (win_xml, "<model type='e1000e'/>"));
+  g_assert_null (strstr (win_xml, "<rng"));
+  g_assert_nonnull (strstr (win_xml, "<model type='qxl' "));
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {

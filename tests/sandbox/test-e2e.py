@@ -714,6 +714,9 @@ class E2E:
         assert m["State"] == "shutoff", m["State"]
         assert m["Persistent"] is True
         assert m["MemoryMiB"] == 128, m["MemoryMiB"]
+        # An unnamed system gets the host's entropy through virtio-rng (started below with it).
+        assert re.search(r"<rng model='virtio'>\s*<backend model='random'>/dev/urandom</backend>",
+                         virsh("dumpxml", "--inactive", PREFIX + "grub")), "no virtio RNG"
         assert m["Vcpus"] == 1, m["Vcpus"]
         assert list(m["GraphicsTypes"]) == ["spice", "vnc"], m["GraphicsTypes"]
         disks = [d for d in m["Disks"] if d[2] == "disk"]
