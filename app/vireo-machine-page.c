@@ -103,9 +103,10 @@ update_devices (VireoMachinePage *self)
           const char *target, *path, *device, *type, *source;
           guint64 size;
           g_autofree char *title = NULL;
-          g_autoptr(GString) subtitle = g_string_new (device_label (device));
+          g_autoptr(GString) subtitle = NULL;
 
           g_variant_get_child (disks, i, "(&s&s&st&s)", &target, &path, &device, &size, &type);
+          subtitle = g_string_new (device_label (device));
           title = g_strdup (path[0] != '\0' ? path : _("Empty"));
           source = source_label (type);
           if (source != NULL)
