@@ -202,6 +202,30 @@ detect_cb (GObject      *source,
   update_buttons (self);
 }
 
+/* What the review page was about goes: a medium still being read, an error, the choices. */
+static void
+forget_choices (VireoNewMachineDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->detecting = FALSE;
+  gtk_spinner_stop (self->detect_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
+  show_error (self, NULL);
+  g_clear_pointer (&self->choices, vireo_new_machine_free);
+}
+
+/* A file of a remote location (a phone, a network share without a local path). */
+static void
+refuse_remote_file (VireoNewMachineDialog *self,
+                    const char            *title)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), title);
+  show_error (self, _("Vireo can only use a file that has a path on this computer. Copy it to a local folder first."));
+  show_page (self, "review");
+}
+
 /**
  * vireo_new_machine_dialog_use_medium:
  * @file: an installation medium (an ISO image), or a disk image (.qcow2, .img, .raw)
@@ -234,22 +258,13 @@ vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
       }
   }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->choices, vireo_new_machine_free);
-  show_error (self, NULL);
-
+  forget_choices (self);
   path = g_file_get_path (file);
   basename = g_file_get_basename (file);
   if (path == NULL)
     {
-      /* A file of a remote location (a phone, a network share without a local path). */
-      self->choices = NULL;
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("The Medium Cannot Be Used"));
       adw_action_row_set_subtitle (self->os_row, basename);
-      show_error (self, _("Vireo can only use a file that has a path on this computer. Copy it to a local folder first."));
-      show_page (self, "review");
+      refuse_remote_file (self, _("The Medium Cannot Be Used"));
       return;
     }
 
@@ -465,18 +480,11 @@ vireo_new_machine_dialog_use_disk (VireoNewMachineDialog *self,
 
   if (self->creating)
     return;
-  g_cancellable_cancel (self->cancellable);
-  self->detecting = FALSE;
-  gtk_spinner_stop (self->detect_spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
-  show_error (self, NULL);
-  g_clear_pointer (&self->choices, vireo_new_machine_free);
+  forget_choices (self);
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("The Disk Image Cannot Be Used"));
-      show_error (self, _("Vireo can only use a file that has a path on this computer. Copy it to a local folder first."));
-      show_page (self, "review");
+      refuse_remote_file (self, _("The Disk Image Cannot Be Used"));
       return;
     }
   self->choices = vireo_new_machine_new ();
@@ -492,12 +500,7 @@ static void
 without_medium (VireoNewMachineDialog *self,
                 gboolean               pxe)
 {
-  g_cancellable_cancel (self->cancellable);
-  self->detecting = FALSE;
-  gtk_spinner_stop (self->detect_spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), FALSE);
-  show_error (self, NULL);
-  g_clear_pointer (&self->choices, vireo_new_machine_free);
+  forget_choices (self);
   self->choices = vireo_new_machine_new ();
   self->choices->pxe = pxe;
   fill_review (self);
