@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libglib2.0-bin
-  libpolkit-gobject-1-dev libpolkit-agent-1-dev libjson-glib-dev libxml2-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils
+  libpolkit-gobject-1-dev libpolkit-agent-1-dev libjson-glib-dev libxml2-dev libarchive-dev libsoup-3.0-dev libvirt-dev libvirt-glib-1.0-dev libosinfo-1.0-dev libxml2-utils
   libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream libglib-testing-0-dev
   libspice-client-glib-2.0-dev libgvnc-1.0-dev libvte-2.91-gtk4-dev libepoxy-dev libxi-dev"
 RUNTIME_PACKAGES="dbus dbus-daemon dbus-x11 at-spi2-core adwaita-icon-theme polkitd libvirt-daemon-system libvirt-daemon-driver-qemu
