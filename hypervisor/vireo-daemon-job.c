@@ -58,6 +58,8 @@ step_description (VireoJobStep step)
       return _("Copying the disk image into the default storage pool");
     case VIREO_JOB_STEP_MAKE_DISK:
       return _("Creating the disk");
+    case VIREO_JOB_STEP_PREPARE_SCRIPT:
+      return _("Preparing the installation script");
     case VIREO_JOB_STEP_DEFINE:
     default:
       return _("Defining the machine");

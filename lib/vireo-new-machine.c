@@ -24,12 +24,18 @@
 #endif
 
 #include "vireo-error.h"
+#include "vireo-express.h"
 #include "vireo-new-machine.h"
 
 #define ARCH "x86_64"
 
-static OsinfoDb *
-get_db (GError **error)
+/**
+ * vireo_osinfo_get_db:
+ *
+ * Returns: (transfer none): libosinfo's database, read on first use
+ */
+OsinfoDb *
+vireo_osinfo_get_db (GError **error)
 {
   static GMutex lock;
   static OsinfoLoader *loader;
@@ -56,6 +62,43 @@ get_db (GError **error)
       return NULL;
     }
   return osinfo_loader_get_db (loader);
+}
+
+/**
+ * vireo_osinfo_read_media:
+ * @iso: a file this process can read
+ *
+ * Reads @iso's volume descriptor (blocking: call it in a worker thread).
+ *
+ * Returns: (transfer full): the medium as libosinfo reads it, not yet identified
+ */
+OsinfoMedia *
+vireo_osinfo_read_media (const char    *iso,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  OsinfoMedia *media;
+
+  /* libosinfo reads the ISO with its async API and a main loop of the thread-default
+   * context, which in a worker thread is the global one: the GTK thread's. Its own context,
+   * or the worker dispatches the GTK thread's sources and may never see its answer. */
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+
+    g_main_context_push_thread_default (context);
+    /* libosinfo 1.10 never frees the copy of the location its async reader makes (39 bytes,
+     * below g_strdup, where LeakSanitizer's fast unwinder cannot name it: tests/lsan.supp):
+     * kept out of the leak check for this call in this thread only. */
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_disable ();
+#endif
+    media = osinfo_media_create_from_location (iso, cancellable, error);
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_enable ();
+#endif
+    g_main_context_pop_thread_default (context);
+  }
+  return media;
 }
 
 void
@@ -90,7 +133,7 @@ compare_choices (gconstpointer a,
 GPtrArray *
 vireo_new_machine_list_os (GError **error)
 {
-  OsinfoDb *db = get_db (error);
+  OsinfoDb *db = vireo_osinfo_get_db (error);
   g_autoptr(OsinfoOsList) list = NULL;
   GPtrArray *choices;
 
@@ -147,6 +190,8 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->firmware);
   g_free (self->network);
   g_free (self->import);
+  g_free (self->media_os_id);
+  vireo_express_free (self->express_config);
   g_free (self);
 }
 
@@ -248,12 +293,17 @@ propose_firmware (VireoNewMachine *self,
                                   && strverscmp (id + strlen ("http://microsoft.com/win/"), "11") >= 0;
 }
 
-static gboolean
-has_install_script (OsinfoOs *os)
+/* Whether an express installation of @os from @media can be made: a script Vireo can
+ * inject (vireo-express.c). */
+static void
+set_express (VireoNewMachine *self,
+             OsinfoOs        *os,
+             OsinfoMedia     *media)
 {
-  g_autoptr(OsinfoInstallScriptList) scripts = osinfo_os_get_install_script_list (os);
+  g_autoptr(OsinfoInstallScript) script = os != NULL ? vireo_express_pick_script (os, media, NULL) : NULL;
 
-  return osinfo_list_get_length (OSINFO_LIST (scripts)) > 0;
+  self->express = script != NULL;
+  self->express_needs_password = script != NULL && vireo_express_needs_password (script);
 }
 
 static void
@@ -302,7 +352,7 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
       return TRUE;
     }
 
-  db = get_db (error);
+  db = vireo_osinfo_get_db (error);
   if (db == NULL)
     return FALSE;
   os = osinfo_db_get_os (db, os_id);
@@ -329,7 +379,9 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
       return FALSE;
     }
   set_from_os (self, os);
-  self->express = has_install_script (os);
+  /* The medium must be of this system: its script is injected the way its entry says. */
+  self->express = self->media_express && g_strcmp0 (self->os_id, self->media_os_id) == 0;
+  self->express_needs_password = self->express && self->media_express_needs_password;
   return TRUE;
 }
 
@@ -384,29 +436,11 @@ vireo_new_machine_detect (VireoNewMachine  *self,
     }
   g_clear_object (&stream);
 
-  db = get_db (error);
+  db = vireo_osinfo_get_db (error);
   if (db == NULL)
     return FALSE;
 
-  /* libosinfo reads the ISO with its async API and a main loop of the thread-default
-   * context, which in a worker thread is the global one: the GTK thread's. Its own context,
-   * or the worker dispatches the GTK thread's sources and may never see its answer. */
-  {
-    g_autoptr(GMainContext) context = g_main_context_new ();
-
-    g_main_context_push_thread_default (context);
-    /* libosinfo 1.10 never frees the copy of the location its async reader makes (39 bytes,
-     * below g_strdup, where LeakSanitizer's fast unwinder cannot name it: tests/lsan.supp):
-     * kept out of the leak check for this call in this thread only. */
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_disable ();
-#endif
-    media = osinfo_media_create_from_location (iso, cancellable, &local_error);
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_enable ();
-#endif
-    g_main_context_pop_thread_default (context);
-  }
+  media = vireo_osinfo_read_media (iso, cancellable, &local_error);
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -420,7 +454,11 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   g_free (self->iso);
   self->iso = g_strdup (iso);
   set_from_os (self, os);
-  self->express = os != NULL && osinfo_media_supports_installer_script (media) && has_install_script (os);
+  set_express (self, os, media);
+  self->media_express = self->express;
+  self->media_express_needs_password = self->express_needs_password;
+  g_free (self->media_os_id);
+  self->media_os_id = g_strdup (self->os_id);
   g_clear_object (&os);
   return TRUE;
 }
@@ -480,6 +518,11 @@ vireo_new_machine_detect_finish (VireoNewMachine  *self,
   self->os_name = g_steal_pointer (&found->os_name);
   self->os_short_id = g_steal_pointer (&found->os_short_id);
   self->express = found->express;
+  self->express_needs_password = found->express_needs_password;
+  self->media_express = found->media_express;
+  self->media_express_needs_password = found->media_express_needs_password;
+  g_free (self->media_os_id);
+  self->media_os_id = g_steal_pointer (&found->media_os_id);
   g_free (self->firmware);
   self->firmware = g_steal_pointer (&found->firmware);
   self->secure_boot = found->secure_boot;
@@ -570,5 +613,7 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "network", g_variant_new_string (self->network));
   if (self->pxe)
     g_variant_builder_add (&builder, "{sv}", "pxe", g_variant_new_boolean (TRUE));
+  if (self->express_config != NULL)
+    g_variant_builder_add (&builder, "{sv}", "express", vireo_express_to_variant (self->express_config));
   return g_variant_builder_end (&builder);
 }
