@@ -477,6 +477,18 @@ vireo_install_finish_xml (const char *xml,
   remove_node (child_named (os, "initrd", NULL));
   remove_node (child_named (os, "cmdline", NULL));
   remove_node (child_named (root, "on_reboot", NULL));
+  /* Installed: it starts from its disk, not from the installer again (the medium stays in
+   * its drive, as virt-manager leaves it). */
+  for (xmlNodePtr boot = os != NULL ? os->children : NULL, next; boot != NULL; boot = next)
+    {
+      xmlChar *dev = boot->type == XML_ELEMENT_NODE && xmlStrEqual (boot->name, BAD_CAST "boot")
+                       ? xmlGetProp (boot, BAD_CAST "dev") : NULL;
+
+      next = boot->next;
+      if (dev != NULL && xmlStrEqual (dev, BAD_CAST "cdrom"))
+        remove_node (boot);
+      xmlFree (dev);
+    }
 
   /* The script's CD-ROM: a disk whose file is one of the install phase's volumes. */
   devices = child_named (root, "devices", NULL);

@@ -344,6 +344,8 @@ test_finish (void)
   g_assert_null (strstr (finished, "<kernel>"));
   g_assert_null (strstr (finished, "cmdline"));
   g_assert_null (strstr (finished, "on_reboot"));
+  g_assert_null (strstr (finished, "<boot dev=\"cdrom\"/>"));
+  g_assert_nonnull (strstr (finished, "<boot dev=\"hd\"/>"));
   g_assert_null (strstr (finished, VIREO_NS));
   g_assert_nonnull (strstr (finished, "<source file=\"/pool/m.iso\"/>"));
   g_assert_nonnull (strstr (finished, "<source file=\"/pool/m.qcow2\"/>"));
