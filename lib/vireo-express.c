@@ -186,7 +186,7 @@ vireo_express_new_from_session (const char *machine_name)
 
   /* As root (vireoctl under sudo) the login would be "root", which no installer takes. */
   self->user_login = g_strdup (getuid () != 0 ? g_get_user_name () : "user");
-  self->user_realname = g_strdup (real != NULL && !g_str_equal (real, "Unknown") ? real : "");
+  self->user_realname = g_strdup (getuid () != 0 && real != NULL && !g_str_equal (real, "Unknown") ? real : "");
   self->hostname = vireo_express_hostname_for (machine_name);
   self->timezone = session_timezone ();
   self->keyboard = session_keyboard ();
