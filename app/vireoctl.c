@@ -90,6 +90,7 @@ static struct {
   gboolean   print_xml;
   char      *express;
   char      *password_file;
+  char      *location;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
 
 static const GOptionEntry list_options[] = {
@@ -125,6 +126,9 @@ static const GOptionEntry create_options[] = {
   { "os", 0, 0, G_OPTION_ARG_STRING, &opt.os,
     N_("The operating system: a libosinfo id (debian11, http://debian.org/debian/11), or auto to detect it from the medium (default)"), N_("ID") },
   { "iso", 0, 0, G_OPTION_ARG_FILENAME, &opt.iso, N_("Install from this ISO image"), N_("PATH") },
+  { "location", 0, 0, G_OPTION_ARG_STRING, &opt.location,
+    N_("Install from this installation tree (http, https or ftp; it has a .treeinfo, as Fedora's mirrors do): its installer is downloaded and booted"),
+    N_("URL") },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, &opt.import, N_("Use a copy of this disk image (qcow2 or raw) as its disk"), N_("DISK") },
   { "memory", 0, 0, G_OPTION_ARG_INT64, &opt.memory_mib, N_("Memory in MiB (default: what the system recommends)"), N_("MIB") },
   { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
@@ -847,11 +851,11 @@ propose (Ctl *ctl)
   g_auto(GStrv) taken = NULL;
   VireoDBusManager *manager = vireo_client_get_manager (ctl->client);
   gboolean detect = opt.os == NULL || g_str_equal (opt.os, "auto");
-  const char *iso = opt.detect != NULL ? opt.detect : opt.iso;
+  const char *iso = opt.detect != NULL ? opt.detect : opt.location != NULL ? opt.location : opt.iso;
 
   if (iso != NULL)
     {
-      g_autofree char *path = absolute_path (iso);
+      g_autofree char *path = vireo_is_location (iso) ? g_strdup (iso) : absolute_path (iso);
 
       if (detect)
         {
@@ -861,6 +865,8 @@ propose (Ctl *ctl)
               return NULL;
             }
         }
+      else if (vireo_is_location (path))
+        machine->location = g_steal_pointer (&path);
       else
         machine->iso = g_steal_pointer (&path);
     }
@@ -1022,6 +1028,16 @@ cmd_create (Ctl   *ctl,
   if (opt.password_file != NULL && opt.express == NULL)
     {
       g_printerr ("vireoctl: %s\n", _("--password-file is for an express installation: add --express."));
+      return EXIT_USAGE;
+    }
+  if (opt.location != NULL && (opt.iso != NULL || opt.import != NULL || opt.pxe || opt.detect != NULL))
+    {
+      g_printerr ("vireoctl: %s\n", _("--location is the machine’s source: it takes no --iso, --import, --pxe or --detect (--detect URL reads a tree)."));
+      return EXIT_USAGE;
+    }
+  if (opt.location != NULL && !vireo_is_location (opt.location))
+    {
+      g_printerr ("vireoctl: %s\n", _("--location takes an http://, https:// or ftp:// address."));
       return EXIT_USAGE;
     }
   if (opt.express != NULL && (opt.iso == NULL || opt.detect != NULL))

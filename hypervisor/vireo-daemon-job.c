@@ -60,6 +60,8 @@ step_description (VireoJobStep step)
       return _("Creating the disk");
     case VIREO_JOB_STEP_PREPARE_SCRIPT:
       return _("Preparing the installation script");
+    case VIREO_JOB_STEP_FETCH_INSTALLER:
+      return _("Downloading the installer from the installation tree");
     case VIREO_JOB_STEP_DEFINE:
     default:
       return _("Defining the machine");

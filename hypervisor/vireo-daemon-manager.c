@@ -573,6 +573,32 @@ prepare_install (CreateData      *create,
   return TRUE;
 }
 
+/* An installation tree's installer, downloaded into volumes of the default pool and booted
+ * directly, as an express installation's (vireo-install.c ends its install phase). */
+static gboolean
+fetch_installer (CreateData      *create,
+                 virConnectPtr    conn,
+                 InstallVolumes  *install,
+                 GError         **error)
+{
+  const VireoMachineSpec *spec = create->spec;
+  g_autoptr(GBytes) kernel = NULL;
+  g_autoptr(GBytes) initrd = NULL;
+  g_autofree char *kernel_name = g_strdup_printf ("%s-install-kernel", spec->name);
+  g_autofree char *initrd_name = g_strdup_printf ("%s-install-initrd", spec->name);
+
+  if (create->job != NULL)
+    vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_FETCH_INSTALLER);
+  if (!vireo_install_fetch_tree (spec->location, &kernel, &initrd, NULL, error)
+      || (install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
+      || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
+    return FALSE;
+  install->kernel_path = virStorageVolGetPath (install->kernel);
+  install->initrd_path = virStorageVolGetPath (install->initrd);
+  install->cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
+  return TRUE;
+}
+
 static gboolean
 preview_machine (VireoCall   *call,
                  CreateData  *create,
@@ -589,6 +615,7 @@ preview_machine (VireoCall   *call,
   g_autofree char *kernel_path = NULL;
   g_autofree char *initrd_path = NULL;
   g_autofree char *script_iso_path = NULL;
+  g_autofree char *tree_cmdline = NULL;
 
   /* An express installation's volumes, by the name they would have; the medium is not read
    * (the system's own stands for it) and the script is made only to be thrown away. */
@@ -620,9 +647,15 @@ preview_machine (VireoCall   *call,
     }
   else
     fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
+  if (spec->location != NULL)
+    {
+      kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
+      initrd_path = g_strdup_printf ("%s/%s-install-initrd", pool, spec->name);
+      tree_cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
+    }
   target.kernel_path = kernel_path;
   target.initrd_path = initrd_path;
-  target.cmdline = plan != NULL ? plan->cmdline : NULL;
+  target.cmdline = plan != NULL ? plan->cmdline : tree_cmdline;
   target.script_iso_path = script_iso_path;
   call->out_string = vireo_machine_spec_to_xml (spec, &target);
   return TRUE;
@@ -675,6 +708,13 @@ create_machine_func (VireoCall  *call,
       if (iso_vol == NULL)
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
+    }
+
+  if (spec->location != NULL
+      && (cancelled (create->job, error) || !fetch_installer (create, call->conn, &install, error)))
+    {
+      install_volumes_clear (&install, TRUE);
+      return FALSE;
     }
 
   if (spec->express != NULL
@@ -806,7 +846,8 @@ start_create (VireoDaemonManager    *self,
   if (!preview)
     create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon),
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
-                                        spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
+                                        spec->location != NULL ? VIREO_JOB_STEP_FETCH_INSTALLER
+                                        : spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
                                         : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
                                         : spec->disk_gib > 0 ? VIREO_JOB_STEP_MAKE_DISK
                                                              : VIREO_JOB_STEP_DEFINE);

@@ -34,6 +34,7 @@
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "vireo-error.h"
@@ -407,6 +408,117 @@ install_node (xmlDocPtr doc)
   xmlNodePtr metadata = child_named (xmlDocGetRootElement (doc), "metadata", NULL);
 
   return child_named (metadata, "install", VIREO_NS);
+}
+
+/* One file of a tree, whole, at most MAX_BOOT_FILE bytes. */
+static GBytes *
+fetch (SoupSession   *session,
+       const char    *url,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  char buf[64 * 1024];
+  gssize n;
+
+  if (message == NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT, _("“%s” is not a valid address."), url);
+      return NULL;
+    }
+  stream = soup_session_send (session, message, cancellable, &local_error);
+  if (stream != NULL && soup_message_get_status (message) != SOUP_STATUS_OK)
+    g_set_error (&local_error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND, "HTTP %u %s", soup_message_get_status (message),
+                 soup_message_get_reason_phrase (message));
+  while (local_error == NULL && (n = g_input_stream_read (stream, buf, sizeof buf, cancellable, &local_error)) > 0)
+    {
+      if (data->len + n > MAX_BOOT_FILE)
+        g_set_error_literal (&local_error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT, _("the file is too large"));
+      else
+        g_byte_array_append (data, (const guint8 *) buf, n);
+    }
+  if (local_error != NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED, _("The installer could not be downloaded from %s: %s"),
+                     url, local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/**
+ * vireo_install_fetch_tree:
+ * @url: an installation tree's address (validated)
+ * @kernel: (out): its installer's kernel
+ * @initrd: (out): and initrd
+ *
+ * Reads the tree's .treeinfo and downloads the installer it names. Blocks: a worker
+ * thread's.
+ */
+gboolean
+vireo_install_fetch_tree (const char    *url,
+                          GBytes       **kernel,
+                          GBytes       **initrd,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(OsinfoTree) tree = vireo_osinfo_read_tree (url, cancellable, error);
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *kernel_url = NULL;
+  g_autofree char *initrd_url = NULL;
+
+  if (tree == NULL)
+    return FALSE;
+  if (osinfo_tree_get_kernel_path (tree) == NULL || osinfo_tree_get_initrd_path (tree) == NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("The installation tree at %s names no installer kernel for %s."), url, ARCH);
+      return FALSE;
+    }
+  base = g_str_has_suffix (url, "/") ? g_strdup (url) : g_strconcat (url, "/", NULL);
+  kernel_url = g_strconcat (base, osinfo_tree_get_kernel_path (tree), NULL);
+  initrd_url = g_strconcat (base, osinfo_tree_get_initrd_path (tree), NULL);
+  session = soup_session_new_with_options ("timeout", 60, "user-agent", "Vireo", NULL);
+  *kernel = fetch (session, kernel_url, cancellable, error);
+  if (*kernel == NULL)
+    return FALSE;
+  *initrd = fetch (session, initrd_url, cancellable, error);
+  if (*initrd == NULL)
+    {
+      g_clear_pointer (kernel, g_bytes_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vireo_install_tree_cmdline:
+ * @os_id: (nullable): the system the tree installs
+ *
+ * Returns: (transfer full): the kernel command line that points the installer at its tree:
+ *   Anaconda's inst.repo (Fedora and Red Hat's family), openSUSE's install, else nothing
+ */
+char *
+vireo_install_tree_cmdline (const char *url,
+                            const char *os_id)
+{
+  OsinfoDb *db = vireo_osinfo_get_db (NULL);
+  OsinfoOs *os = db != NULL && os_id != NULL ? osinfo_db_get_os (db, os_id) : NULL;
+  const char *distro = os != NULL ? osinfo_os_get_distro (os) : NULL;
+  const char *anaconda[] = { "fedora", "rhel", "centos", "centos-stream", "almalinux", "rocky", "ol", "silverblue", NULL };
+
+  if (distro != NULL && g_strv_contains (anaconda, distro))
+    return g_strdup_printf ("inst.repo=%s", url);
+  if (distro != NULL && (g_str_equal (distro, "opensuse") || g_str_equal (distro, "sles")))
+    return g_strdup_printf ("install=%s", url);
+  return g_strdup ("");
 }
 
 /**

@@ -44,6 +44,13 @@ GBytes           *vireo_install_build_script_iso (VireoInstallPlan  *plan,
 char             *vireo_install_finish_xml      (const char         *xml,
                                                  GPtrArray          *volumes,
                                                  gboolean           *restart);
+gboolean          vireo_install_fetch_tree      (const char         *url,
+                                                 GBytes            **kernel,
+                                                 GBytes            **initrd,
+                                                 GCancellable       *cancellable,
+                                                 GError            **error);
+char             *vireo_install_tree_cmdline    (const char         *url,
+                                                 const char         *os_id);
 gboolean          vireo_install_is_installing   (const char         *xml);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoInstallPlan, vireo_install_plan_free)

@@ -12,6 +12,7 @@
 
 #include "vireo-error.h"
 #include "vireo-install.h"
+#include "vireo-new-machine.h"
 #include "vireo-machine-spec.h"
 
 #include <libxml/parser.h>
@@ -426,6 +427,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
             }
           self->efi = g_str_equal (str, "efi");
         }
+      else if (g_str_equal (key, "location"))
+        {
+          if (!get_string (value, key, &str, error) || !vireo_validate_location (str, error))
+            return NULL;
+          g_free (self->location);
+          self->location = g_strdup (str);
+        }
       else if (g_str_equal (key, "express"))
         {
           vireo_express_free (self->express);
@@ -478,6 +486,20 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("Booting from the network needs a network: add “network”."));
+      return NULL;
+    }
+
+  if (self->location != NULL && (self->iso != NULL || self->import != NULL || self->pxe))
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine installs from one source: an installation tree (“location”), an ISO, an imported disk or the network, not two."));
+      return NULL;
+    }
+
+  if (self->express != NULL && self->location != NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Express installation from an installation tree is not supported yet: install from the tree by hand, or from an ISO image with express installation."));
       return NULL;
     }
 
@@ -915,5 +937,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->network);
   g_free (spec->import);
   vireo_express_free (spec->express);
+  g_free (spec->location);
   g_free (spec);
 }

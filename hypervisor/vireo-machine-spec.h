@@ -35,6 +35,7 @@ typedef struct {
   gboolean  pxe;        /* boots from the network first (needs a network) */
   char     *import;     /* a disk image to copy in as its disk: as given, resolved as the caller */
   VireoExpress *express;  /* an express installation's settings (validated), or NULL */
+  char     *location;   /* an installation tree's URL (validated), or NULL */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */

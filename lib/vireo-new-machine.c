@@ -184,6 +184,7 @@ vireo_new_machine_free (VireoNewMachine *self)
     return;
   g_free (self->name);
   g_free (self->iso);
+  g_free (self->location);
   g_free (self->os_id);
   g_free (self->os_name);
   g_free (self->os_short_id);
@@ -386,6 +387,102 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
 }
 
 /**
+ * vireo_is_location:
+ *
+ * Returns: whether @text names a network location (an installation tree) rather than a file
+ */
+gboolean
+vireo_is_location (const char *text)
+{
+  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || g_str_has_prefix (text, "ftp://");
+}
+
+/**
+ * vireo_validate_location:
+ * @url: an installation tree's address
+ *
+ * Returns: %FALSE with @error set unless @url is an http, https or ftp URL with a host
+ */
+gboolean
+vireo_validate_location (const char  *url,
+                         GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (!g_utf8_validate (url, -1, NULL) || strlen (url) > 2048
+      || (uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL)) == NULL
+      || !vireo_is_location (url) || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not the address of an installation tree: it starts with http://, https:// or ftp://, as https://download.fedoraproject.org/pub/fedora/linux/releases/37/Server/x86_64/os does."),
+                   g_utf8_validate (url, -1, NULL) ? url : "?");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vireo_osinfo_read_tree:
+ * @url: an installation tree's address
+ *
+ * Reads the tree's .treeinfo over the network (blocking: a worker thread's).
+ *
+ * Returns: (transfer full): the tree, identified where libosinfo knows it
+ */
+OsinfoTree *
+vireo_osinfo_read_tree (const char    *url,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  OsinfoDb *db = vireo_osinfo_get_db (error);
+  OsinfoTree *tree;
+
+  if (db == NULL || !vireo_validate_location (url, error))
+    return NULL;
+  /* libosinfo fetches with libsoup's async API on the thread-default context: its own here. */
+  g_main_context_push_thread_default (context);
+  tree = osinfo_tree_create_from_location (url, cancellable, &local_error);
+  g_main_context_pop_thread_default (context);
+  if (tree == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                     _("There is no installation tree at %s (%s). A tree has a .treeinfo file, as the mirrors of Fedora, CentOS and openSUSE do."),
+                     url, local_error->message);
+      return NULL;
+    }
+  osinfo_db_identify_tree (db, tree);
+  return tree;
+}
+
+static gboolean
+detect_location (VireoNewMachine  *self,
+                 const char       *url,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr(OsinfoTree) tree = vireo_osinfo_read_tree (url, cancellable, error);
+  g_autoptr(OsinfoOs) os = NULL;
+
+  if (tree == NULL)
+    return FALSE;
+  os = osinfo_tree_get_os (tree);
+  g_free (self->iso);
+  self->iso = NULL;
+  g_free (self->location);
+  self->location = g_strdup (url);
+  set_from_os (self, os);
+  g_free (self->media_os_id);
+  self->media_os_id = NULL;
+  self->media_express = FALSE;
+  return TRUE;
+}
+
+/**
  * vireo_new_machine_detect:
  * @iso: an absolute path to an installation medium
  *
@@ -412,6 +509,8 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (iso != NULL, FALSE);
 
+  if (vireo_is_location (iso))
+    return detect_location (self, iso, cancellable, error);
   if (!g_path_is_absolute (iso))
     {
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
@@ -514,6 +613,8 @@ vireo_new_machine_detect_finish (VireoNewMachine  *self,
   g_free (self->os_name);
   g_free (self->os_short_id);
   self->iso = g_steal_pointer (&found->iso);
+  g_free (self->location);
+  self->location = g_steal_pointer (&found->location);
   self->os_id = g_steal_pointer (&found->os_id);
   self->os_name = g_steal_pointer (&found->os_name);
   self->os_short_id = g_steal_pointer (&found->os_short_id);
@@ -601,6 +702,8 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
   if (self->iso != NULL)
     g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
+  if (self->location != NULL)
+    g_variant_builder_add (&builder, "{sv}", "location", g_variant_new_string (self->location));
   if (self->os_id != NULL)
     g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
   if (self->firmware != NULL)

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 typedef struct {
   char     *name;
   char     *iso;                /* an absolute path, or NULL */
+  char     *location;           /* an installation tree's URL, or NULL */
   char     *os_id;              /* a libosinfo id, or NULL for an unknown system */
   char     *os_name;            /* "Debian 11"; NULL for an unknown system */
   char     *os_short_id;        /* "debian11"; NULL for an unknown system */
@@ -50,9 +51,16 @@ typedef struct {
 } VireoOsChoice;
 
 OsinfoDb        *vireo_osinfo_get_db            (GError          **error);
+OsinfoTree      *vireo_osinfo_read_tree         (const char       *url,
+                                                 GCancellable     *cancellable,
+                                                 GError          **error);
 OsinfoMedia     *vireo_osinfo_read_media        (const char       *iso,
                                                  GCancellable     *cancellable,
                                                  GError          **error);
+
+gboolean         vireo_validate_location        (const char       *url,
+                                                 GError          **error);
+gboolean         vireo_is_location              (const char       *text);
 
 GPtrArray       *vireo_new_machine_list_os      (GError          **error);
 void             vireo_os_choice_free           (VireoOsChoice    *choice);

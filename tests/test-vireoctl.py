@@ -534,6 +534,80 @@ def case_express(env):
     env.restart_helper()
 
 
+class TreeServer:
+    """An installation tree served on the loopback address: a .treeinfo of Fedora 37 Server
+    and its installer's kernel and initrd (a few bytes each), with the paths asked for."""
+
+    def __init__(self, mirror):
+        import http.server
+        import threading
+        root = os.path.join(mirror, "fedora", "37")
+        os.makedirs(os.path.join(root, "images", "pxeboot"), exist_ok=True)
+        with open(os.path.join(root, ".treeinfo"), "w") as f:
+            f.write("[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n"
+                    "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n")
+        for name, data in (("vmlinuz", b"a kernel"), ("initrd.img", b"an initrd")):
+            with open(os.path.join(root, "images", "pxeboot", name), "wb") as f:
+                f.write(data)
+        self.asked = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=mirror, **kwargs)
+
+            def do_GET(self):
+                server.asked.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/fedora/37/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def case_location(env):
+    """An installation tree (--location): what libosinfo reads of its .treeinfo, and the
+    machine that boots its installer, downloaded by the helper from the loopback address."""
+    tree = TreeServer(os.path.join(env.tmp, "mirror"))
+    try:
+        d = ctl_json("create", "--detect", tree.url)
+        assert (d["os-id"], d["name"], d["express"]) == ("http://fedoraproject.org/fedora/37", "fedora37", False), d
+        xml = ctl("create", "--location", tree.url, "--disk-size", "1", "--print-xml").stdout
+        assert "fedora37-install-kernel</kernel>" in xml and f"<cmdline>inst.repo={tree.url}</cmdline>" in xml \
+            and "<on_reboot>destroy</on_reboot>" in xml, xml
+        assert not any("pxeboot" in p for p in tree.asked), "--print-xml downloaded the installer"
+
+        r = ctl("create", "--location", tree.url, "--disk-size", "1", "--name", "from-tree", "--no-start")
+        assert r.stdout == "Created “from-tree”.\n", r.stdout
+        assert "/fedora/37/images/pxeboot/vmlinuz" in tree.asked and "/fedora/37/images/pxeboot/initrd.img" in tree.asked, \
+            tree.asked
+        xml = ctl("xml", "from-tree", "--inactive").stdout
+        assert "from-tree-install-initrd</initrd>" in xml and "inst.repo=" in xml, xml
+        assert machine("from-tree")["os-id"] == "http://fedoraproject.org/fedora/37"
+
+        # Refusals: in words, nothing made.
+        names = ctl("list", "--names").stdout.split()
+        expect_failure(["create", "--location", tree.url.replace("/37/", "/36/"), "--disk-size", "1"], 1,
+                       ["There is no installation tree at"])
+        expect_failure(["create", "--location", "file:///etc/", "--disk-size", "1"], 2, ["http://, https:// or ftp://"])
+        expect_failure(["create", "--location", tree.url, "--iso", "/x.iso"], 2, ["--location is the machine’s source"])
+        # The helper checks for itself what a client sends.
+        expect_failure(["create", "--os", "fedora37", "--location", "http:///nohost", "--disk-size", "1"], 1,
+                       ["is not the address of an installation tree"])
+        assert ctl("list", "--names").stdout.split() == names
+    finally:
+        tree.close()
+    env.restart_helper()
+
+
 def case_no_helper(env):
     env.stop_helper()
     try:
@@ -549,7 +623,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_create, case_express, case_no_helper):
+              case_console, case_serial, case_refused, case_create, case_express, case_location, case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 
 

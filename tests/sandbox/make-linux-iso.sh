@@ -31,6 +31,11 @@
 #
 # and reboots at once, as an installer does when it is done.
 #
+# An installation tree, for --location's tests: with VIREO_LINUX_TREE=DIR, the kernel and the
+# initramfs also go into DIR as a Fedora 37 tree has them (.treeinfo, images/pxeboot/), and
+# /init, booted with Anaconda's inst.repo= on its command line, prints VIREO-TREE-BOOTED on
+# the first serial line and reboots.
+#
 # Environment: VIREO_LINUX_KERNEL   the kernel image (default: chosen as above; no check)
 #              VIREO_LINUX_CMDLINE  extra kernel arguments (default: quiet)
 #              VIREO_LINUX_VOLID    the ISO's volume id (default: VIREO_LINUX)
@@ -122,6 +127,11 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 # Booted as an installer with a script injected: the kernel's command line is the script's,
 # with no console=, so the serial line is written directly.
+if grep -q inst.repo= /proc/cmdline; then
+    echo "VIREO-TREE-BOOTED $(cat /proc/cmdline)" >/dev/ttyS0
+    sleep 1
+    reboot -f
+fi
 if [ -f /preseed.cfg ]; then
     echo "VIREO-PRESEED-FOUND $(grep -m1 get_hostname /preseed.cfg)" >/dev/ttyS0
     sleep 1
@@ -139,6 +149,13 @@ mkdir -p "$tmp/iso/boot/grub"
 (cd "$rootfs" && find . -print0 | LC_ALL=C sort -z |
     cpio --null --create --format=newc --owner=0:0 --quiet) | gzip -9 >"$tmp/iso/boot/initrd.gz"
 cp "$kernel" "$tmp/iso/boot/vmlinuz"
+if [[ -n ${VIREO_LINUX_TREE:-} ]]; then
+    mkdir -p "$VIREO_LINUX_TREE/images/pxeboot"
+    cp "$tmp/iso/boot/vmlinuz" "$VIREO_LINUX_TREE/images/pxeboot/vmlinuz"
+    cp "$tmp/iso/boot/initrd.gz" "$VIREO_LINUX_TREE/images/pxeboot/initrd.img"
+    printf '[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n' \
+        >"$VIREO_LINUX_TREE/.treeinfo"
+fi
 if [[ -n ${VIREO_LINUX_VOLID:-} ]]; then
     mkdir -p "$tmp/iso/install.amd"
     cp "$tmp/iso/boot/vmlinuz" "$tmp/iso/install.amd/vmlinuz"

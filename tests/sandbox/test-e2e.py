@@ -1125,6 +1125,43 @@ time.sleep(3600)
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
 
+    def test_location(self):
+        """An installation tree served on the sandbox's loopback address (a Fedora 37
+        .treeinfo, make-linux-iso.sh's kernel and initramfs): the helper downloads the
+        installer into the pool and boots it with inst.repo= pointing at the tree; the guest,
+        seeing it, reboots as an installer does; the install phase ends as for express."""
+        name = PREFIX + "tree"
+        mirror = os.path.join(WORK, "mirror")
+        env = dict(os.environ, VIREO_LINUX_TREE=os.path.join(mirror, "fedora"))
+        subprocess.run([os.path.join(HERE, "make-linux-iso.sh"), os.path.join(WORK, "tree-linux.iso")],
+                       check=True, env=env)
+        server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", mirror, "0"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            port = re.search(r"port (\d+)", server.stdout.readline()).group(1)
+            url = f"http://127.0.0.1:{port}/fedora/"
+            s = spec(name, memory_mib=256, disk_gib=1)
+            s["os-id"] = GLib.Variant("s", "http://fedoraproject.org/fedora/37")
+            s["location"] = GLib.Variant("s", url)
+            before = images()
+            path = self.h.create_machine(s)
+            self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        finally:
+            server.terminate()
+            server.wait()
+        kernel = os.path.join(IMAGES_DIR, name + "-install-kernel")
+        with open(kernel, "rb") as f, open(os.path.join(mirror, "fedora", "images", "pxeboot", "vmlinuz"), "rb") as g:
+            assert f.read() == g.read(), "the kernel in the pool is not the tree's"
+        xml = virsh("dumpxml", "--inactive", name)
+        assert f"<cmdline>inst.repo={url}</cmdline>" in xml and "<on_reboot>destroy</on_reboot>" in xml, xml
+        self.h.machine(path, "Start")
+        poll(lambda: "<kernel>" not in virsh("dumpxml", "--inactive", name), 180,
+             "the installer's reboot (no <kernel> in the definition)")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 60, "State == 'running' again")
+        assert not os.path.exists(kernel)
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
     def test_uefi(self):
         """UEFI (OVMF) with Secure Boot off: the GRUB ISO (grub-mkrescue puts an EFI image in
         it too) reaches its prompt. With Secure Boot on and a TPM: libvirt runs the Secure
@@ -1812,6 +1849,7 @@ CASES = [
     ("import", "test_import", []),
     ("pxe", "test_pxe", ["on-network"]),
     ("express", "test_express", ["create-machine"]),
+    ("location", "test_location", ["create-machine"]),
     ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),
