@@ -46,6 +46,7 @@ struct _VireoNewMachineDialog {
   GtkStack          *stack;
   GtkWidget         *downloads_group;
   GtkListBox        *downloads_list;
+  AdwEntryRow       *location_row;
   AdwActionRow      *os_row;
   GtkSpinner        *detect_spinner;
   GtkWidget         *os_button;
@@ -226,6 +227,8 @@ fill_review (VireoNewMachineDialog *self)
                                                                 : _("Unknown Operating System"));
   if (self->choices->iso != NULL)
     medium = g_path_get_basename (self->choices->iso);
+  else if (self->choices->location != NULL)
+    medium = g_strdup (self->choices->location);
   else if (self->choices->import != NULL)
     {
       g_autofree char *base = g_path_get_basename (self->choices->import);
@@ -359,6 +362,27 @@ vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
   show_page (self, "review");
   vireo_new_machine_detect_async (self->choices, path, self->cancellable, detect_cb, g_object_ref (self));
+}
+
+/* An installation tree's address, typed on the source page: read as a medium is (its
+ * .treeinfo, in a worker thread); the helper downloads its installer at Create. */
+static void
+location_apply_cb (VireoNewMachineDialog *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_row))));
+
+  if (url[0] == '\0')
+    return;
+  forget_choices (self);
+  self->choices = vireo_new_machine_new ();
+  self->detecting = TRUE;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("Reading the Installation Tree…"));
+  adw_action_row_set_subtitle (self->os_row, url);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), TRUE);
+  gtk_spinner_start (self->detect_spinner);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+  show_page (self, "review");
+  vireo_new_machine_detect_async (self->choices, url, self->cancellable, detect_cb, g_object_ref (self));
 }
 
 /* The operating system, by hand */
@@ -1067,6 +1091,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_user_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_name_row);
@@ -1102,6 +1127,7 @@ vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->express_switch, "notify::active", G_CALLBACK (express_switch_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->location_row, "apply", G_CALLBACK (location_apply_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -1260,6 +1260,40 @@ def case_t_new_machine():
     assistant_closed('the assistant to close on Cancel')
     check(managed_machines().keys() == before, 'Cancel made a machine')
 
+    # An installation tree's address, typed (Enter applies it): its .treeinfo, served on the
+    # loopback address, is read and the system proposed; Create has the helper download its
+    # installer from there.
+    mirror = os.path.join(os.environ['VIREO_UI_RUNDIR'], 'mirror')
+    os.makedirs(os.path.join(mirror, 'f37', 'images', 'pxeboot'), exist_ok=True)
+    with open(os.path.join(mirror, 'f37', '.treeinfo'), 'w') as f:
+        f.write('[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n'
+                '[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n')
+    for name in ('vmlinuz', 'initrd.img'):
+        with open(os.path.join(mirror, 'f37', 'images', 'pxeboot', name), 'wb') as f:
+            f.write(b'installer')
+    server = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', '127.0.0.1', '--directory', mirror, '0'],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = re.search(r'port (\d+)', server.stdout.readline()).group(1)
+        vireo.focus()
+        keys('ctrl+n')
+        dialog = wait_until(assistant, 'the assistant for an installation tree')
+        activate_row(wait_until(lambda: find_all(dialog, 'text', pred=lambda n: shown(n) and 'Network Address' in n.name),
+                                'the network address row')[0])
+        type_text(f'http://127.0.0.1:{port}/f37/')
+        keys('Return')
+        wait_until(lambda: find_all(dialog, 'list item', 'Fedora Linux 37', pred=shown), 'Fedora Linux 37 read from the tree')
+        find_one(dialog, 'spin button', 'Disk Size', pred=shown).queryValue().currentValue = 1
+        find_one(dialog, 'check box', 'Customize Before Starting', pred=shown).doActionNamed('toggle')
+        screenshot('t7-assistant-tree')
+        click(vireo.button('Create', dialog))
+        made = wait_until(lambda: managed_machines().get('fedora37'), 'fedora37 on the bus')
+        assistant_closed('the assistant to close')
+        check(made['OsId'] == 'http://fedoraproject.org/fedora/37', f'OsId is {made["OsId"]!r}')
+    finally:
+        server.terminate()
+        server.wait()
+
     # A disk image imported, chosen in GTK's file chooser by typing its path: no disk size to
     # ask, and the machine's disk is a qcow2 copy in the pool.
     image = os.path.join(os.environ['VIREO_UI_RUNDIR'], 'old-system.qcow2')
