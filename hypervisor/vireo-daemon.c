@@ -105,6 +105,9 @@ sync_cb (GObject      *source,
   g_object_unref (self);
 }
 
+static void domain_shut_down_cb (VireoDaemon *self,
+                                 const char  *uuid);
+
 static void
 connected_cb (VireoDaemon *self)
 {
@@ -120,6 +123,7 @@ connected_cb (VireoDaemon *self)
 
   /* Connected once the machines are on the bus: a client that sees Connected sees them all. */
   vireo_mirror_sync_async (self->mirror, sync_cb, g_object_ref (self));
+  domain_shut_down_cb (self, NULL);
 }
 
 static void
@@ -145,26 +149,22 @@ domain_changed_cb (VireoDaemon *self,
  * CD-ROM, their volumes are deleted, and after an installer's reboot the machine starts
  * again from its disk. In a worker thread: libvirt's calls block. */
 
+/* Ends @dom's install phase, if it is in one; @restart_ok: start it again after an
+ * installer's reboot. */
 static void
-finish_install_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
+finish_install (virConnectPtr conn,
+                virDomainPtr  dom,
+                gboolean      restart_ok)
 {
-  virConnectPtr conn = task_data;
-  const char *uuid = g_object_get_data (G_OBJECT (task), "uuid");
-  g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
   g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *xml = NULL;
+  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
   g_autofree char *finished = NULL;
   g_autoptr(virDomain) defined = NULL;
   gboolean restart = FALSE;
 
-  xml = dom != NULL ? virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE) : NULL;
   if (xml == NULL || !vireo_install_is_installing (xml))
     {
       virResetLastError ();
-      g_task_return_boolean (task, TRUE);
       return;
     }
   finished = vireo_install_finish_xml (xml, volumes, &restart);
@@ -174,9 +174,9 @@ finish_install_thread (GTask        *task,
       g_warning ("The installation of %s has ended, but its definition could not be changed: %s",
                  virDomainGetName (dom), virGetLastErrorMessage ());
       virResetLastError ();
-      g_task_return_boolean (task, TRUE);
       return;
     }
+  restart = restart && restart_ok;
   g_message ("The installation of %s has ended: its installation files are removed%s",
              virDomainGetName (dom), restart ? ", and it starts from its disk" : "");
   for (guint i = 0; i < volumes->len; i++)
@@ -192,9 +192,49 @@ finish_install_thread (GTask        *task,
       g_warning ("%s could not start again after its installation: %s", virDomainGetName (dom), virGetLastErrorMessage ());
       virResetLastError ();
     }
+}
+
+static void
+finish_install_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  virConnectPtr conn = task_data;
+  const char *uuid = g_object_get_data (G_OBJECT (task), "uuid");
+
+  if (uuid != NULL)
+    {
+      g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
+
+      if (dom != NULL)
+        finish_install (conn, dom, TRUE);
+      virResetLastError ();
+    }
+  else
+    {
+      /* At connection: a guest that shut itself down while no helper listened (its shutoff
+       * reason says so) ended its install phase then. It is not started: that moment passed. */
+      virDomainPtr *doms = NULL;
+      int n = virConnectListAllDomains (conn, &doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+
+      for (int i = 0; i < n; i++)
+        {
+          int state = 0, reason = 0;
+
+          if (virDomainGetState (doms[i], &state, &reason, 0) == 0 && state == VIR_DOMAIN_SHUTOFF
+              && reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+            finish_install (conn, doms[i], FALSE);
+          virDomainFree (doms[i]);
+        }
+      free (doms);
+      virResetLastError ();
+    }
   g_task_return_boolean (task, TRUE);
 }
 
+/* @uuid: (nullable): the domain that shut itself down, or NULL for every one that did while
+ * no helper listened */
 static void
 domain_shut_down_cb (VireoDaemon *self,
                      const char  *uuid)

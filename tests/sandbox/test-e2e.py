@@ -21,6 +21,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -1124,6 +1125,40 @@ time.sleep(3600)
                 assert secret not in f.read()
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
+        # The installer's reboot while no helper listens: the next helper ends the phase when
+        # it connects (the shutoff reason says the guest stopped by itself), and does not
+        # start the machine: that moment has passed.
+        name = PREFIX + "express-offline"
+        s = spec(name, memory_mib=256, iso=iso, disk_gib=1)
+        s["os-id"] = GLib.Variant("s", "http://debian.org/debian/11")
+        s["express"] = GLib.Variant("a{sv}", {"user": GLib.Variant("s", "ann"),
+                                              "password": GLib.Variant("s", secret)})
+        before = images()
+        self.h.create_machine(s)
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        kernel = os.path.join(IMAGES_DIR, name + "-install-kernel")
+        pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+        os.kill(pid, signal.SIGTERM)
+        poll(lambda: not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2], 30,
+             "the helper's exit")
+        virsh("start", name)
+        poll(lambda: virsh("domstate", "--reason", name).strip() == "shut off (shutdown)", 180,
+             "the installer's reboot with no helper")
+        assert os.path.exists(kernel)
+        with open(os.path.join(LOG_DIR, "vireo-hypervisor.log"), "ab") as log_file:
+            helper = subprocess.Popen([os.environ["VIREO_HYPERVISOR"], "--system",
+                                       "--accel=" + os.environ.get("VIREO_SANDBOX_ACCEL", "tcg")],
+                                      stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
+        os.environ["VIREO_HYPERVISOR_PID"] = str(helper.pid)
+        old_owner = self.h.owner
+        poll(lambda: self.h.name_owner() not in (None, old_owner), 30, "the new helper on the bus")
+        self.h.owner = self.h.name_owner()   # restarted on purpose: helper-survived checks this one
+        poll(lambda: "<kernel>" not in virsh("dumpxml", "--inactive", name), 60,
+             "the phase ended by the next helper")
+        assert not os.path.exists(kernel)
+        assert virsh("domstate", name).strip() == "shut off", "the machine was started again"
+        self.h.wait(lambda: self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30, "the new helper connected")
 
     def test_location(self):
         """An installation tree served on the sandbox's loopback address (a Fedora 37
