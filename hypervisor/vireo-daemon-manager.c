@@ -9,7 +9,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vireo-as-caller.h"
 #include "vireo-authority.h"
@@ -377,6 +381,73 @@ copy_into_pool (virConnectPtr            conn,
   return vol;
 }
 
+/* An installation medium linked into the default pool rather than copied: a hard link to
+ * the very file the caller opened (linkat on the descriptor their child handed over), so the
+ * guest gets what the caller could read at creation whatever the path names later, as with
+ * a copy, at no cost in time or space, and the file stays where the user put it. Only when
+ * QEMU can read it as it is (readable by all: libvirt is told not to relabel it, so the
+ * user's file never changes owner) and it is on the pool's file system; else %NULL without
+ * an error, and the caller copies. *@linked says it was linked. */
+static virStorageVolPtr
+link_into_pool (virConnectPtr   conn,
+                const char     *path,
+                const char     *vol_base,
+                uid_t           uid,
+                GError        **error)
+{
+  g_autoptr(virStoragePool) pool = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *dest = NULL;
+  virStorageVolPtr vol;
+  struct stat st;
+  int fd;
+
+  fd = vireo_caller_file_open_fd (uid, path, error);
+  if (fd < 0)
+    {
+      g_prefix_error (error, _("The installation medium cannot be used. "));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !(st.st_mode & S_IROTH))
+    {
+      g_debug ("%s is not readable by all: copied, not linked", path);
+      close (fd);
+      return NULL;
+    }
+  pool = ensure_default_pool (conn, error);
+  if (pool == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  folder = default_pool_path (conn);
+  dest = g_strdup_printf ("%s/%s.iso", folder, vol_base);
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      close (fd);
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS,
+                   _("A disk image named “%s.iso” already exists in the default storage pool; it was left as it is."),
+                   vol_base);
+      return NULL;
+    }
+  if (linkat (fd, "", AT_FDCWD, dest, AT_EMPTY_PATH) != 0)
+    {
+      g_debug ("%s cannot be linked into %s (%s): copied instead", path, folder, g_strerror (errno));
+      close (fd);
+      return NULL;
+    }
+  close (fd);
+  virStoragePoolRefresh (pool, 0);
+  vol = virStorageVolLookupByPath (conn, dest);
+  if (vol == NULL)
+    {
+      g_debug ("libvirt does not see %s: copied instead", dest);
+      virResetLastError ();
+      unlink (dest);
+    }
+  return vol;
+}
+
 static virStorageVolPtr
 create_disk (virConnectPtr            conn,
              const VireoMachineSpec  *spec,
@@ -676,6 +747,7 @@ create_machine_func (VireoCall  *call,
   g_autofree char *disk_path = NULL;
   g_autofree char *xml = NULL;
   InstallVolumes install = { 0 };
+  gboolean iso_linked = FALSE;
   const char *disk_format = "qcow2";
   uid_t uid;
 
@@ -700,11 +772,22 @@ create_machine_func (VireoCall  *call,
       if (uid == (uid_t) -1)
         return FALSE;
 
-      /* As the caller: the helper must not hand a guest a file its user cannot read. */
-      if (create->job != NULL)
-        vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_MEDIUM);
-      iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
-                                spec->disk_gib * 1024 * 1024 * 1024, uid, create->job, NULL, error);
+      /* As the caller: the helper must not hand a guest a file its user cannot read. Linked
+       * where it can be, else copied. */
+      if (!create->limits.is_test_driver)
+        {
+          iso_vol = link_into_pool (call->conn, spec->iso, spec->name, uid, error);
+          if (iso_vol == NULL && *error != NULL)
+            return FALSE;
+          iso_linked = iso_vol != NULL;
+        }
+      if (iso_vol == NULL)
+        {
+          if (create->job != NULL)
+            vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_MEDIUM);
+          iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
+                                    spec->disk_gib * 1024 * 1024 * 1024, uid, create->job, NULL, error);
+        }
       if (iso_vol == NULL)
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
@@ -769,6 +852,7 @@ create_machine_func (VireoCall  *call,
 
   fill_target (&target, create, disk_path, iso);
   target.disk_format = disk_format;
+  target.iso_shared = iso_linked;
   target.kernel_path = install.kernel_path;
   target.initrd_path = install.initrd_path;
   target.cmdline = install.cmdline;

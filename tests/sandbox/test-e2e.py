@@ -1481,6 +1481,54 @@ time.sleep(3600)
         self.h.machine(path, "Delete")
         self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
 
+    def test_iso_linked(self):
+        """An ISO readable by all, in a private folder of the caller's (0700, as Debian makes
+        homes): linked into the pool (the same inode, no copy), never relabelled (its owner
+        stays the user while the guest runs), and the guest boots from it to GRUB's prompt.
+        One only its owner may read is copied instead. (The folder is on the pool's mount, as
+        /home is on a one-partition system: the other cases' ISOs, in WORK, are on another
+        mount, where no link can be made, and are copied.)"""
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        home = os.path.join(os.path.dirname(IMAGES_DIR), "link-home")
+        os.makedirs(home, exist_ok=True)
+        os.chown(home, uid, gid)
+        os.chmod(home, 0o700)
+        shared, private = os.path.join(home, "shared.iso"), os.path.join(home, "private.iso")
+        for f, mode in ((shared, 0o644), (private, 0o600)):
+            shutil.copyfile(self.iso, f)
+            os.chown(f, uid, gid)
+            os.chmod(f, mode)
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "linked", "iso": shared, "disk": 0},
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "copied", "iso": private, "disk": 0},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        assert out[0]["ok"] and out[1]["ok"], out
+        linked = os.path.join(IMAGES_DIR, PREFIX + "linked.iso")
+        copied = os.path.join(IMAGES_DIR, PREFIX + "copied.iso")
+        assert os.stat(linked).st_ino == os.stat(shared).st_ino, "the shared ISO was not linked"
+        assert os.stat(copied).st_ino != os.stat(private).st_ino, "the private ISO was linked"
+        assert sha256(copied) == sha256(private)
+        xml = virsh("dumpxml", "--inactive", PREFIX + "linked")
+        assert "<seclabel model='dac' relabel='no'/>" in xml, xml
+        (path,) = out[0]["result"]
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.h.machine(path, "Start")
+        wait_prompt(PREFIX + "linked")
+        st = os.stat(shared)
+        assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (uid, gid, 0o644), \
+            f"the user's ISO changed while the guest ran: {st}"
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+        # Deleting the machine's ISO volume removes the link, never the user's file.
+        self.h.machine(path, "Delete", {"disks": GLib.Variant("as", [linked])})
+        assert not os.path.exists(linked) and os.path.exists(shared)
+        shutil.rmtree(home)
+
     def test_iso_swap(self):
         # A caller (group libvirt) creates a machine from an ISO in a folder of their own, then
         # swaps the file for a link to a file only root may read. QEMU opens a CD-ROM's file at
@@ -1951,6 +1999,7 @@ CASES = [
     ("bad-input", "test_bad_input", ["create-machine"]),
     ("read-rule", "test_read_rule", []),
     ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("iso-linked", "test_iso_linked", ["create-machine"]),
     ("iso-swap", "test_iso_swap", ["create-machine"]),
     ("iso-hung-fs", "test_iso_hung_fs", []),
     ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
