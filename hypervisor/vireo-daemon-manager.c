@@ -931,7 +931,7 @@ start_create (VireoDaemonManager    *self,
     create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon),
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
                                         spec->location != NULL ? VIREO_JOB_STEP_FETCH_INSTALLER
-                                        : spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
+                                        : spec->iso != NULL ? VIREO_JOB_STEP_ADD_MEDIUM
                                         : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
                                         : spec->disk_gib > 0 ? VIREO_JOB_STEP_MAKE_DISK
                                                              : VIREO_JOB_STEP_DEFINE);

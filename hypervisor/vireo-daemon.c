@@ -157,11 +157,18 @@ finish_install (virConnectPtr conn,
                 gboolean      restart_ok)
 {
   g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_autofree char *name = g_strdup (virDomainGetName (dom));
+  g_autofree char *xml = NULL;
   g_autofree char *finished = NULL;
   g_autoptr(virDomain) defined = NULL;
   gboolean restart = FALSE;
+  int tries;
 
+  /* The event comes as QEMU goes; libvirt may still be tidying up the domain, and a
+   * definition given to an active one waits for its next boot. */
+  for (tries = 0; virDomainIsActive (dom) == 1 && tries < 100; tries++)
+    g_usleep (100 * 1000);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
   if (xml == NULL || !vireo_install_is_installing (xml))
     {
       virResetLastError ();
@@ -171,25 +178,33 @@ finish_install (virConnectPtr conn,
   defined = finished != NULL ? virDomainDefineXML (conn, finished) : NULL;
   if (defined == NULL)
     {
-      g_warning ("The installation of %s has ended, but its definition could not be changed: %s",
-                 virDomainGetName (dom), virGetLastErrorMessage ());
+      /* (The message first: every libvirt call resets it.) */
+      g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+      g_warning ("The installation of %s has ended, but its definition could not be changed: %s", name, why);
       virResetLastError ();
       return;
     }
   restart = restart && restart_ok;
   g_message ("The installation of %s has ended: its installation files are removed%s",
-             virDomainGetName (dom), restart ? ", and it starts from its disk" : "");
+             name, restart ? ", and it starts from its disk" : "");
   for (guint i = 0; i < volumes->len; i++)
     {
       g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (conn, volumes->pdata[i]);
 
       if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Could not remove the installation file %s: %s", (char *) volumes->pdata[i], virGetLastErrorMessage ());
+        {
+          g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+          g_warning ("Could not remove the installation file %s: %s", (char *) volumes->pdata[i], why);
+        }
       virResetLastError ();
     }
   if (restart && virDomainCreate (defined) < 0)
     {
-      g_warning ("%s could not start again after its installation: %s", virDomainGetName (dom), virGetLastErrorMessage ());
+      g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+      g_warning ("%s could not start again after its installation: %s", name, why);
       virResetLastError ();
     }
 }
