@@ -28,7 +28,10 @@
 #   --no-warmup        skip the untimed warm-up runs
 #   --timeout=S        seconds to wait for the guest's picture after the last click (default 120)
 #   --results=FILE     also keep every run's figures (tab-separated) in FILE
-#   --screenshots=DIR  save the screen (PPM) at every first frame into DIR
+#   --screenshots=DIR  save the screen (PPM) at every first frame into DIR (and a PNG where a
+#                      run fails)
+#   --logs=DIR         keep each run's logs in DIR: the driver's, the application's, and
+#                      virt-manager's own debug log (virt-manager.log)
 #   --verbose          print every step of every run
 #
 # Environment: VIREO_APP (default <repo>/build/app/vireo), VIREO_HYPERVISOR (default
@@ -55,12 +58,13 @@ TOOLS=vireo,virt-manager
 WARMUP=1
 TIMEOUT=120
 SHOTS=
+LOGS=
 KEEP_RESULTS=
 VERBOSE=0
 
 parse_args() {
     bench_parse_args --runs=RUNS --tools=TOOLS --no-warmup:WARMUP=0 --timeout=TIMEOUT \
-        --results=@KEEP_RESULTS --screenshots=@SHOTS --verbose:VERBOSE=1 -- "$@"
+        --results=@KEEP_RESULTS --screenshots=@SHOTS --logs=@LOGS --verbose:VERBOSE=1 -- "$@"
     [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be at least 1"
     [[ $TOOLS =~ ^(vireo|virt-manager)(,(vireo|virt-manager))*$ ]] || die "--tools takes vireo and/or virt-manager"
     [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout takes whole seconds"
@@ -216,6 +220,7 @@ run_one() {
     unset GTK_A11Y NO_AT_BRIDGE GSK_RENDERER GDK_DEBUG DBUS_SESSION_BUS_ADDRESS DISPLAY
     export HOME=$RUN_DIR/home XDG_CONFIG_HOME=$RUN_DIR/config XDG_RUNTIME_DIR=$RUN_DIR/runtime
     export XDG_CACHE_HOME=$BENCH_WORK/cache XDG_DATA_HOME=$RUN_DIR/data GSETTINGS_BACKEND=memory
+    rm -f "$XDG_CACHE_HOME/virt-manager/virt-manager.log"
     export GSETTINGS_SCHEMA_DIR=$BENCH_WORK/schemas GDK_BACKEND=x11
 
     bench_start_x "$RUN_DIR" || { teardown_run; return 1; }
@@ -230,6 +235,12 @@ run_one() {
     local driver=$!
     wait "$driver"
     local status=$?
+    if [[ -n $LOGS ]]; then
+        local f
+        for f in "$RUN_DIR/driver.log" "$RUN_DIR/app.log" "$XDG_CACHE_HOME/virt-manager/virt-manager.log"; do
+            [[ -f $f ]] && cp "$f" "$LOGS/$tool-$kind-$round-$(basename "$f")"
+        done
+    fi
     ((VERBOSE)) && cat "$RUN_DIR/driver.log" >&2
     out=$(grep '^result ' "$RUN_DIR/result")
     if ((status != 0)) || [[ -z $out ]]; then
@@ -244,21 +255,22 @@ run_one() {
     forget_guests || note "warning: a guest of $tool's run is still defined"
     rm -rf "$RUN_DIR"
 
-    local _ pages clicks keys secs wizard waited steps
-    read -r _ _ pages clicks keys secs wizard waited steps <<<"$out"
-    note "$(printf '%-12s %-6s %s: pages %s, clicks %s, keystrokes %s, %s s to the first frame (wizard %s s, waiting %s s); run %.1f s' \
-        "$tool" "$kind" "$round" "$pages" "$clicks" "$keys" "$secs" "$wizard" "$waited" \
+    local _ pages clicks keys secs wizard waited driver steps
+    read -r _ _ pages clicks keys secs wizard waited driver steps <<<"$out"
+    note "$(printf '%-12s %-6s %s: pages %s, clicks %s, keystrokes %s, %s s to the first frame (wizard %s s: waiting %s s, driver %s s); run %.1f s' \
+        "$tool" "$kind" "$round" "$pages" "$clicks" "$keys" "$secs" "$wizard" "$waited" "$driver" \
         "$(awk -v a="$t_start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')")"
     ((VERBOSE)) && note "  steps: $steps"
     [[ $kind == warmup ]] && return 0
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$round" "$pages" "$clicks" "$keys" "$secs" \
-        "$wizard" "$waited" "$steps" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$round" "$pages" "$clicks" "$keys" "$secs" \
+        "$wizard" "$waited" "$driver" "$steps" >>"$RESULTS"
 }
 
 inner_main() {
     parse_args "$@"
     mkdir -p "$BENCH_WORK/cache"
     [[ -n $SHOTS ]] && mkdir -p "$SHOTS"
+    [[ -n $LOGS ]] && mkdir -p "$LOGS"
     RESULTS=$BENCH_WORK/results.tsv
     : >"$RESULTS"
     trap teardown_run EXIT
