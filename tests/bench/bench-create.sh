@@ -27,6 +27,9 @@
 #   --tools=LIST       vireo,virt-manager (default both)
 #   --no-warmup        skip the untimed warm-up runs
 #   --timeout=S        seconds to wait for the guest's picture after the last click (default 120)
+#   --iso-size=MIB     pad the ISO with zeros to MIB MiB (default: as built, under 1 MiB), the
+#                      size of a real installer: Vireo's helper copies the medium into the
+#                      default pool before it defines the machine, virt-manager uses it in place
 #   --results=FILE     also keep every run's figures (tab-separated) in FILE
 #   --screenshots=DIR  save the screen (PPM) at every first frame into DIR (and a PNG where a
 #                      run fails)
@@ -57,17 +60,19 @@ RUNS=3
 TOOLS=vireo,virt-manager
 WARMUP=1
 TIMEOUT=120
+ISO_SIZE=0
 SHOTS=
 LOGS=
 KEEP_RESULTS=
 VERBOSE=0
 
 parse_args() {
-    bench_parse_args --runs=RUNS --tools=TOOLS --no-warmup:WARMUP=0 --timeout=TIMEOUT \
+    bench_parse_args --runs=RUNS --tools=TOOLS --no-warmup:WARMUP=0 --timeout=TIMEOUT --iso-size=ISO_SIZE \
         --results=@KEEP_RESULTS --screenshots=@SHOTS --logs=@LOGS --verbose:VERBOSE=1 -- "$@"
     [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be at least 1"
     [[ $TOOLS =~ ^(vireo|virt-manager)(,(vireo|virt-manager))*$ ]] || die "--tools takes vireo and/or virt-manager"
     [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--timeout takes whole seconds"
+    [[ $ISO_SIZE =~ ^[0-9]+$ ]] || die "--iso-size takes MiB"
 }
 
 has_tool() { [[ ,$TOOLS, == *,$1,* ]]; }
@@ -139,6 +144,12 @@ outer_main() {
         die "cannot copy the binaries"
     cp -r "$REPO_ROOT/build/data" "$WORK/schemas" || die "cannot copy the GSettings schemas"
     "$REPO_ROOT/tests/sandbox/make-grub-iso.sh" "$WORK/$ISO_NAME" || die "cannot build the GRUB ISO"
+    local have
+    have=$(stat -c %s "$WORK/$ISO_NAME")
+    if ((ISO_SIZE * 1048576 > have)); then
+        # Zeros written, not a hole: read as a real medium is.
+        head -c $((ISO_SIZE * 1048576 - have)) /dev/zero >>"$WORK/$ISO_NAME" || die "cannot pad the ISO"
+    fi
     local version
     version=$(git -C "$REPO_ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)
     git -C "$REPO_ROOT" diff --quiet HEAD -- app hypervisor lib ui viewer data 2>/dev/null ||
@@ -207,7 +218,8 @@ run_one() {
     mkdir -m 700 "$RUN_DIR"
     mkdir "$RUN_DIR/home" "$RUN_DIR/home/Downloads" "$RUN_DIR/config" "$RUN_DIR/runtime"
     chmod 0700 "$RUN_DIR/home" "$RUN_DIR/config" "$RUN_DIR/runtime"
-    cp "$BENCH_WORK/$ISO_NAME" "$RUN_DIR/home/Downloads/$ISO_NAME"
+    # (A link: the same file for every run, at no cost whatever its size.)
+    ln "$BENCH_WORK/$ISO_NAME" "$RUN_DIR/home/Downloads/$ISO_NAME"
     chmod 0644 "$RUN_DIR/home/Downloads/$ISO_NAME"
     chmod 0755 "$RUN_DIR/home/Downloads"
     echo "XDG_DOWNLOAD_DIR=\"$RUN_DIR/home/Downloads\"" >"$RUN_DIR/config/user-dirs.dirs"
@@ -298,7 +310,8 @@ inner_main() {
     note "end: $(uptime); $((SECONDS - t0)) s in the sandbox"
     [[ -n $KEEP_RESULTS ]] && cp "$RESULTS" "$KEEP_RESULTS"
     echo "bench-create: vireo at $BENCH_VERSION, virt-manager $(virt-manager --version 2>&1 || echo -);" \
-        "$(nproc) CPUs; Xvfb 1280x800; TCG guests; the ISO: $ISO_NAME (make-grub-iso.sh) in ~/Downloads;" \
+        "$(nproc) CPUs; Xvfb 1280x800; TCG guests; the ISO: $ISO_NAME (make-grub-iso.sh," \
+        "$(($(stat -c %s "$BENCH_WORK/$ISO_NAME") / 1024)) KiB) in ~/Downloads;" \
         "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$PY" "$DRIVER" summary "$RESULTS"
 }
