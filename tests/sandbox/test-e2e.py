@@ -2014,7 +2014,7 @@ time.sleep(3600)
 
     def test_network_leases(self):
         """A guest booting from a new NAT network (SeaBIOS's iPXE asks its dnsmasq) gets a
-        lease, which GetLeases returns. Deleting the network is refused while the machine is
+        lease, which GetLeases returns, and vireoctl network leases prints. Deleting the network is refused while the machine is
         on it, naming the machine."""
         net = PREFIX + "pxenet"
         net_path = self.create_network(net, "nat", "10.77.8.1/24")
@@ -2033,6 +2033,15 @@ time.sleep(3600)
         log(f"lease after {time.monotonic() - t:.1f} s: {found}")
         assert found[0][1].startswith("10.77.8.") and found[0][1].endswith("/24"), found
         assert found[0][4] > time.time(), found
+        # vireoctl says the same, as root here (reading is open to all anyway).
+        vireoctl = os.path.join(os.environ.get("VIREO_BUILD_DIR", ""), "app", "vireoctl")
+        r = subprocess.run([vireoctl, "--json", "--no-user-interaction", "network", "leases", net],
+                           capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
+        assert r.returncode == 0, r.stderr
+        assert [(entry["mac"], entry["address"]) for entry in json.loads(r.stdout)] == [(mac, found[0][1])], r.stdout
+        r = subprocess.run([vireoctl, "--no-user-interaction", "network", "leases", net],
+                           capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
+        assert r.returncode == 0 and re.search(rf"^{mac}\s+{re.escape(found[0][1])}\s", r.stdout, re.M), r.stdout
         e = expect_error("InvalidState", self.network, net_path, "Delete")
         assert name in e.text, e.text
         self.h.machine(path, "ForceOff")
