@@ -381,6 +381,17 @@ subnet_use_free (gpointer data)
   g_free (use);
 }
 
+/**
+ * vireo_subnet_uses_new:
+ *
+ * Returns: (transfer full) (element-type VireoSubnetUse): an empty list of subnets in use
+ */
+GPtrArray *
+vireo_subnet_uses_new (void)
+{
+  return g_ptr_array_new_with_free_func (subnet_use_free);
+}
+
 void
 vireo_subnet_use_add (GPtrArray         *uses,
                       const VireoSubnet *subnet,
@@ -538,7 +549,7 @@ read_routes6 (GPtrArray *uses)
 GPtrArray *
 vireo_host_subnets_read (void)
 {
-  GPtrArray *uses = g_ptr_array_new_with_free_func (subnet_use_free);
+  GPtrArray *uses = vireo_subnet_uses_new ();
 
   read_addresses (uses);
   read_routes4 (uses);

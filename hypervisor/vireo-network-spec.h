@@ -59,6 +59,7 @@ typedef struct {
   char        *owner;
 } VireoSubnetUse;
 
+GPtrArray *vireo_subnet_uses_new   (void);
 GPtrArray *vireo_host_subnets_read (void);
 void       vireo_subnet_use_add    (GPtrArray         *uses,
                                     const VireoSubnet *subnet,

@@ -1821,7 +1821,10 @@ test_helper_restarted (Fixture       *f,
   g_assert_true (wait_until (object_count_is, &e));
 }
 
-/* Networks */
+/* Networks. The helper checks a new network's subnets against this host's addresses and
+ * routes too: the tests use 198.18.0.0/15 (RFC 2544's range for benchmarks) and a random ULA
+ * prefix, which no host has on its own network, so that only the test driver's networks (and
+ * the loopback interface, on purpose) overlap. */
 
 static VireoDBusNetwork *
 find_network (Fixture    *f,
@@ -1901,12 +1904,12 @@ test_network_create (Fixture       *f,
   g_autofree char *expected_path = NULL;
   g_autofree char *ranges = NULL;
   VireoDBusNetwork *network;
-  const char *ipv4_expected[] = { "192.168.150.1/24", NULL };
-  const char *ipv6_expected[] = { "fd00:150::1/64", NULL };
+  const char *ipv4_expected[] = { "198.19.150.1/24", NULL };
+  const char *ipv6_expected[] = { "fd5c:7a1e:150::1/64", NULL };
 
   g_assert_cmpuint (count_networks (f), ==, 0);
-  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'192.168.150.1/24'>, "
-                            "'ipv6': <'fd00:150::1/64'>, 'domain': <'lab.test'>},)", &error);
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>, "
+                            "'ipv6': <'fd5c:7a1e:150::1/64'>, 'domain': <'lab.test'>},)", &error);
   g_assert_no_error (error);
 
   /* On the bus when the call answers, at the path of its UUID, with its properties. */
@@ -1923,11 +1926,11 @@ test_network_create (Fixture       *f,
   g_assert_cmpstrv (vireo_dbus_network_get_ipv4 (network), ipv4_expected);
   g_assert_cmpstrv (vireo_dbus_network_get_ipv6 (network), ipv6_expected);
   ranges = g_variant_print (vireo_dbus_network_get_dhcp_ranges (network), FALSE);
-  g_assert_cmpstr (ranges, ==, "[('192.168.150.2', '192.168.150.254'), ('fd00:150::2', 'fd00:150::ffff')]");
+  g_assert_cmpstr (ranges, ==, "[('198.19.150.2', '198.19.150.254'), ('fd5c:7a1e:150::2', 'fd5c:7a1e:150::ffff')]");
 
   /* Isolated, without DHCP, started with the host. */
   g_clear_pointer (&path, g_free);
-  path = create_network (f, "({'name': <'closed'>, 'mode': <'isolated'>, 'ipv4': <'10.250.7.129/25'>, "
+  path = create_network (f, "({'name': <'closed'>, 'mode': <'isolated'>, 'ipv4': <'198.18.7.129/25'>, "
                             "'dhcp': <false>, 'autostart': <true>},)", &error);
   g_assert_no_error (error);
   network = find_network (f, "closed");
@@ -1935,17 +1938,17 @@ test_network_create (Fixture       *f,
   g_assert_cmpstr (vireo_dbus_network_get_mode (network), ==, "isolated");
   g_assert_true (vireo_dbus_network_get_autostart (network));
   g_assert_cmpuint (g_variant_n_children (vireo_dbus_network_get_dhcp_ranges (network)), ==, 0);
-  g_assert_cmpstr (vireo_dbus_network_get_ipv4 (network)[0], ==, "10.250.7.129/25");
+  g_assert_cmpstr (vireo_dbus_network_get_ipv4 (network)[0], ==, "198.18.7.129/25");
 
   /* Routed and open, through an interface. */
   g_clear_pointer (&path, g_free);
-  path = create_network (f, "({'name': <'routed'>, 'mode': <'routed'>, 'ipv4': <'10.250.8.1/24'>, "
+  path = create_network (f, "({'name': <'routed'>, 'mode': <'routed'>, 'ipv4': <'198.18.8.1/24'>, "
                             "'forward-dev': <'eth0'>},)", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (vireo_dbus_network_get_mode (find_network (f, "routed")), ==, "routed");
   g_assert_cmpstr (vireo_dbus_network_get_forward_dev (find_network (f, "routed")), ==, "eth0");
   g_clear_pointer (&path, g_free);
-  path = create_network (f, "({'name': <'open'>, 'mode': <'open'>, 'ipv4': <'10.250.9.1/24'>},)", &error);
+  path = create_network (f, "({'name': <'open'>, 'mode': <'open'>, 'ipv4': <'198.18.9.1/24'>},)", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (vireo_dbus_network_get_mode (find_network (f, "open")), ==, "open");
   g_assert_cmpuint (count_networks (f), ==, 4);
@@ -1960,7 +1963,7 @@ test_network_lifecycle (Fixture       *f,
   g_autoptr(GVariant) reply = NULL;
   VireoDBusNetwork *network;
 
-  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'192.168.150.1/24'>},)", &error);
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
   g_assert_no_error (error);
   network = find_network (f, "lab");
 
@@ -2017,7 +2020,7 @@ test_network_delete_in_use (Fixture       *f,
   g_autoptr(GVariant) reply = NULL;
 
   /* A machine of the fixture has an interface on "default". */
-  path = create_network (f, "({'name': <'default'>, 'mode': <'nat'>, 'ipv4': <'10.250.122.1/24'>},)", &error);
+  path = create_network (f, "({'name': <'default'>, 'mode': <'nat'>, 'ipv4': <'198.18.122.1/24'>},)", &error);
   g_assert_no_error (error);
   reply = call_network (f, "default", "Delete", no_options (), &error);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
@@ -2040,39 +2043,39 @@ test_network_refused (Fixture       *f,
     int         code;
     const char *words;   /* in the message */
   } cases[] = {
-    { "({'name': <'bad/name'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name a network" },
-    { "({'name': <''>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
-    { "({'name': <'-x'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
-    { "({'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
-    { "({'name': <'n'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "needs a mode" },
-    { "({'name': <'n'>, 'mode': <'bridge'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown mode" },
+    { "({'name': <'bad/name'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name a network" },
+    { "({'name': <''>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'name': <'-x'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'name': <'n'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "needs a mode" },
+    { "({'name': <'n'>, 'mode': <'bridge'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown mode" },
     { "({'name': <'n'>, 'mode': <'nat'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv4 address" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.300/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/33'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/31'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.300/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/33'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/31'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
     { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'fd00::1/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv4" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.0/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.255/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'ipv6': <'fd00::1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv6" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'ipv6': <'fd00::1/48'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'domain': <'a b'>},)", VIREO_ERROR_INVALID_ARGUMENT, "DNS domain" },
-    { "({'name': <'n'>, 'mode': <'isolated'>, 'ipv4': <'10.250.1.1/24'>, 'forward-dev': <'eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "forward" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'forward-dev': <'../eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'dhcp': <'yes'>},)", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'ipv4-dhcp': <true>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.0/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.255/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd00::1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv6" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd00::1/48'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'domain': <'a b'>},)", VIREO_ERROR_INVALID_ARGUMENT, "DNS domain" },
+    { "({'name': <'n'>, 'mode': <'isolated'>, 'ipv4': <'198.18.1.1/24'>, 'forward-dev': <'eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "forward" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'forward-dev': <'../eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'dhcp': <'yes'>},)", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv4-dhcp': <true>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
     /* The subnet of another libvirt network, named. */
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.0.200/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "10.250.7.0/24 of the libvirt network taken" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>, 'ipv6': <'fd00:7::2/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "fd00:7::/64 of the libvirt network taken" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.0.200/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "198.18.7.0/24 of the libvirt network taken" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd5c:7a1e:7::2/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "fd5c:7a1e:7::/64 of the libvirt network taken" },
     /* The host's own: the loopback interface's address. */
     { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'127.9.0.1/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface lo" },
-    { "({'name': <'taken'>, 'mode': <'nat'>, 'ipv4': <'10.250.1.1/24'>},)", VIREO_ERROR_EXISTS, "already" },
+    { "({'name': <'taken'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_EXISTS, "already" },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *taken = NULL;
 
-  taken = create_network (f, "({'name': <'taken'>, 'mode': <'isolated'>, 'ipv4': <'10.250.7.1/24'>, "
-                             "'ipv6': <'fd00:7::1/64'>},)", &error);
+  taken = create_network (f, "({'name': <'taken'>, 'mode': <'isolated'>, 'ipv4': <'198.18.7.1/24'>, "
+                             "'ipv6': <'fd5c:7a1e:7::1/64'>},)", &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -2103,12 +2106,12 @@ test_network_denied (Fixture       *f,
   g_autofree char *refused = NULL;
   g_autoptr(GVariant) reply = NULL;
 
-  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'192.168.150.1/24'>},)", &error);
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
   g_assert_no_error (error);
 
   /* Every other action is not enough: networks are host-network's. */
   set_allowed (f, (const char *[]){ VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
-  refused = create_network (f, "({'name': <'other'>, 'mode': <'nat'>, 'ipv4': <'192.168.151.1/24'>},)", &error);
+  refused = create_network (f, "({'name': <'other'>, 'mode': <'nat'>, 'ipv4': <'198.19.151.1/24'>},)", &error);
   g_assert_null (refused);
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
   g_clear_error (&error);

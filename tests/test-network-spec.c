@@ -164,23 +164,33 @@ test_spec_xml (void)
 static void
 test_overlap_named (void)
 {
-  g_autoptr(GPtrArray) uses = vireo_host_subnets_read ();
+  g_autoptr(GPtrArray) host = vireo_host_subnets_read ();
+  g_autoptr(GPtrArray) uses = vireo_subnet_uses_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(VireoNetworkSpec) spec = NULL;
-  VireoSubnet taken = subnet ("10.20.0.1/16", G_SOCKET_FAMILY_IPV4);
+  VireoSubnet taken = subnet ("198.18.0.1/16", G_SOCKET_FAMILY_IPV4);
+  VireoSubnet other = subnet ("198.19.0.1/24", G_SOCKET_FAMILY_IPV4);
 
-  /* Every host has its loopback address. */
-  g_assert_cmpuint (uses->len, >, 0);
-  vireo_subnet_use_add (uses, &taken, "10.20.0.0/16 of the libvirt network other");
-  spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'10.20.30.1/24'>}", &error);
+  /* The first overlap is named. */
+  vireo_subnet_use_add (uses, &other, "198.19.0.0/24 of the libvirt network one");
+  vireo_subnet_use_add (uses, &taken, "198.18.0.0/16 of the libvirt network other");
+  spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.30.1/24'>}", &error);
   g_assert_no_error (error);
   g_assert_false (vireo_network_spec_check_overlap (spec, uses, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "The subnet 10.20.30.0/24 overlaps 10.20.0.0/16 of the libvirt network other.");
+  g_assert_cmpstr (error->message, ==, "The subnet 198.18.30.0/24 overlaps 198.18.0.0/16 of the libvirt network other.");
   g_clear_error (&error);
   g_clear_pointer (&spec, vireo_network_spec_free);
+  spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.30.1/24'>, 'ipv6': <'fd5c:7a1e:1::1/64'>}", &error);
+  g_ptr_array_remove_index (uses, 1);
+  g_assert_true (vireo_network_spec_check_overlap (spec, uses, &error));
+  g_assert_no_error (error);
+
+  /* Every host has its loopback address. */
+  g_assert_cmpuint (host->len, >, 0);
+  g_clear_pointer (&spec, vireo_network_spec_free);
   spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'127.50.0.1/24'>}", &error);
-  g_assert_false (vireo_network_spec_check_overlap (spec, uses, &error));
+  g_assert_false (vireo_network_spec_check_overlap (spec, host, &error));
   g_assert_nonnull (strstr (error->message, "of the interface lo"));
 }
 

@@ -613,19 +613,21 @@ def network(name):
 
 
 def case_network(env):
+    # Subnets in 198.18.0.0/15 (for benchmarks), which no host has on its own network: the
+    # helper checks new networks against the host's addresses and routes as well.
     try:
         assert ctl_json("network", "list") == []
         assert ctl("network", "list").stdout.strip() == "No networks."
-        r = ctl("network", "create", "lab", "--mode", "nat", "--ipv4", "192.168.150.1/24",
-                "--ipv6", "fd00:150::1/64", "--domain", "lab.test")
+        r = ctl("network", "create", "lab", "--mode", "nat", "--ipv4", "198.19.150.1/24",
+                "--ipv6", "fd5c:7a1e:150::1/64", "--domain", "lab.test")
         assert r.stdout.strip() == "Created and started the network “lab”.", r.stdout
         info = network("lab")
         assert info["mode"] == "nat" and info["active"] is True and info["autostart"] is False, info
-        assert info["ipv4"] == ["192.168.150.1/24"] and info["ipv6"] == ["fd00:150::1/64"], info
+        assert info["ipv4"] == ["198.19.150.1/24"] and info["ipv6"] == ["fd5c:7a1e:150::1/64"], info
         assert info["domain"] == "lab.test" and info["persistent"] is True, info
-        assert info["dhcp-ranges"][0] == {"first": "192.168.150.2", "last": "192.168.150.254"}, info
+        assert info["dhcp-ranges"][0] == {"first": "198.19.150.2", "last": "198.19.150.254"}, info
         # --json prints the new network.
-        made = ctl_json("network", "create", "closed", "--mode", "isolated", "--ipv4", "10.250.7.1/24",
+        made = ctl_json("network", "create", "closed", "--mode", "isolated", "--ipv4", "198.18.7.1/24",
                         "--no-dhcp", "--autostart")
         assert made["name"] == "closed" and made["mode"] == "isolated" and made["autostart"] is True, made
         assert made["dhcp-ranges"] == [], made
@@ -633,10 +635,10 @@ def case_network(env):
         assert ctl("network", "list", "--names").stdout.split() == ["closed", "lab"]
         table = ctl("network", "list").stdout.splitlines()
         assert table[0].split() == ["NAME", "MODE", "STATE", "AUTOSTART", "BRIDGE", "IPV4"], table
-        assert table[2].split()[:4] == ["lab", "nat", "active", "no"] and table[2].endswith("192.168.150.1/24"), table
+        assert table[2].split()[:4] == ["lab", "nat", "active", "no"] and table[2].endswith("198.19.150.1/24"), table
         text = ctl("network", "info", "lab").stdout.splitlines()
         assert "mode: nat" in text and "active: yes" in text and "domain: lab.test" in text, text
-        assert "dhcp-range: 192.168.150.2 - 192.168.150.254" in text, text
+        assert "dhcp-range: 198.19.150.2 - 198.19.150.254" in text, text
         # By UUID as well.
         assert network(info["uuid"].upper())["name"] == "lab"
 
@@ -653,20 +655,20 @@ def case_network(env):
         expect_failure(["network", "leases", "lab"], 1, ["leases"])
 
         # Refusals, in one sentence, and nothing made.
-        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "192.168.150.9/24"], 1,
-                       ["overlaps 192.168.150.0/24 of the libvirt network lab"])
-        expect_failure(["network", "create", "x/y", "--mode", "nat", "--ipv4", "10.250.9.1/24"], 1,
+        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "198.19.150.9/24"], 1,
+                       ["overlaps 198.19.150.0/24 of the libvirt network lab"])
+        expect_failure(["network", "create", "x/y", "--mode", "nat", "--ipv4", "198.18.9.1/24"], 1,
                        ["cannot name a network"])
-        expect_failure(["network", "create", "x", "--mode", "bridge", "--ipv4", "10.250.9.1/24"], 1, ["Unknown mode"])
-        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "10.250.9.1"], 1, ["prefix"])
-        expect_failure(["network", "create", "lab", "--mode", "nat", "--ipv4", "10.250.9.1/24"], 1, ["already"])
+        expect_failure(["network", "create", "x", "--mode", "bridge", "--ipv4", "198.18.9.1/24"], 1, ["Unknown mode"])
+        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "198.18.9.1"], 1, ["prefix"])
+        expect_failure(["network", "create", "lab", "--mode", "nat", "--ipv4", "198.18.9.1/24"], 1, ["already"])
         expect_failure(["network", "info", "nope"], 1, ["There is no network named “nope”."])
         assert ctl("network", "list", "--names").stdout.split() == ["closed", "lab"]
 
         # Usage errors.
         expect_failure(["network"], 2, ["Usage: vireoctl network"])
         expect_failure(["network", "frob"], 2, ["Usage: vireoctl network"])
-        expect_failure(["network", "create", "x", "--ipv4", "10.250.9.1/24"], 2, ["--mode and --ipv4"])
+        expect_failure(["network", "create", "x", "--ipv4", "198.18.9.1/24"], 2, ["--mode and --ipv4"])
         expect_failure(["network", "start", "lab", "--mode", "nat"], 2, ["Usage"])
         expect_failure(["network", "autostart", "lab", "maybe"], 2, ["Usage"])
         expect_failure(["network", "stop", "lab", "--json"], 2, ["prints nothing"])
@@ -675,13 +677,13 @@ def case_network(env):
         # Refused by polkit: the host-network action.
         env.allow([a for a in ALL_ACTIONS if not a.endswith("host-network")])
         expect_failure(["network", "stop", "lab"], 1, ["You are not allowed to change this computer’s networks"])
-        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "10.250.9.1/24"], 1,
+        expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "198.18.9.1/24"], 1,
                        ["org.vireo.hypervisor1.host-network"])
         assert network("lab")["active"] is True
         env.allow(ALL_ACTIONS)
 
         # A machine of the fixture is on "default": deleting it needs --force.
-        ctl("network", "create", "default", "--mode", "nat", "--ipv4", "10.250.122.1/24")
+        ctl("network", "create", "default", "--mode", "nat", "--ipv4", "198.18.122.1/24")
         expect_failure(["network", "delete", "default"], 1, ["in use by", "debian-web"])
         ctl("network", "delete", "default", "--force")
         ctl("network", "delete", "lab")
