@@ -1,6 +1,6 @@
 /* vireo-daemon-manager.c
  *
- * org.vireo.Hypervisor1.Manager: the host, and machine creation.
+ * org.vireo.Hypervisor1.Manager: the host, and machine and network creation.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +22,7 @@
 #include "vireo-daemon-private.h"
 #include "vireo-install.h"
 #include "vireo-machine-spec.h"
+#include "vireo-network-spec.h"
 
 #define DEFAULT_POOL      "default"
 #define DEFAULT_POOL_PATH "/var/lib/libvirt/images"
@@ -44,6 +45,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonManager, vireo_daemon_manager, VIREO_D
 static const VireoMethodAction manager_actions[] = {
   { "CreateMachine", VIREO_ACTION_MODIFY },
   { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
+  { "CreateNetwork", VIREO_ACTION_HOST_NETWORK },
 };
 
 typedef struct {
@@ -1021,6 +1023,167 @@ handle_preview_machine (VireoDBusManager      *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* CreateNetwork */
+
+typedef struct {
+  VireoNetworkSpec  *spec;
+  VireoNetworkFacts *facts;   /* the new network */
+} CreateNetworkData;
+
+static void
+create_network_data_free (CreateNetworkData *data)
+{
+  g_clear_pointer (&data->spec, vireo_network_spec_free);
+  g_clear_pointer (&data->facts, vireo_network_facts_free);
+  g_free (data);
+}
+
+/* The subnets of every libvirt network, then the host's own. */
+static GPtrArray *
+subnets_in_use (virConnectPtr   conn,
+                GError        **error)
+{
+  g_autoptr(GPtrArray) uses = vireo_host_subnets_read ();
+  virNetworkPtr *nets = NULL;
+  guint n_host = uses->len;
+  int n;
+
+  n = virConnectListAllNetworks (conn, &nets, 0);
+  if (n < 0)
+    {
+      vireo_libvirt_set_error (error, _("Vireo could not read the subnets of libvirt’s networks."));
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *xml = virNetworkGetXMLDesc (nets[i], 0);
+      g_autoptr(VireoNetworkFacts) facts = xml != NULL ? vireo_network_facts_new_from_xml (xml, NULL) : NULL;
+      GPtrArray *lists[2] = { facts != NULL ? facts->ipv4 : NULL, facts != NULL ? facts->ipv6 : NULL };
+
+      for (guint l = 0; l < G_N_ELEMENTS (lists) && lists[l] != NULL; l++)
+        for (guint a = 0; a < lists[l]->len; a++)
+          {
+            VireoSubnet subnet;
+            g_autofree char *text = NULL;
+            g_autofree char *owner = NULL;
+
+            if (!vireo_subnet_parse (g_ptr_array_index (lists[l], a),
+                                     l == 0 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6, &subnet, NULL))
+              continue;
+            text = vireo_subnet_to_string (&subnet, TRUE);
+            owner = g_strdup_printf (_("%s of the libvirt network %s"), text, facts->name);
+            vireo_subnet_use_add (uses, &subnet, owner);
+          }
+      virNetworkFree (nets[i]);
+    }
+  free (nets);
+  virResetLastError ();
+
+  /* libvirt's networks first, so that an overlap with one is named as such, not as its
+   * bridge's address. */
+  for (guint i = 0; i < n_host; i++)
+    g_ptr_array_add (uses, g_ptr_array_steal_index (uses, 0));
+  return g_steal_pointer (&uses);
+}
+
+static gboolean
+create_network_func (VireoCall  *call,
+                     GError    **error)
+{
+  CreateNetworkData *data = call->data;
+  VireoNetworkSpec *spec = data->spec;
+  g_autoptr(virNetwork) existing = virNetworkLookupByName (call->conn, spec->name);
+  g_autoptr(virNetwork) net = NULL;
+  g_autoptr(GPtrArray) uses = NULL;
+  g_autofree char *xml = NULL;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  virResetLastError ();
+  if (existing != NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS, _("There is already a network named “%s”."), spec->name);
+      return FALSE;
+    }
+
+  uses = subnets_in_use (call->conn, error);
+  if (uses == NULL || !vireo_network_spec_check_overlap (spec, uses, error))
+    return FALSE;
+
+  xml = vireo_network_spec_to_xml (spec);
+  g_debug ("Defining the network %s:\n%s", spec->name, xml);
+  net = virNetworkDefineXML (call->conn, xml);
+  if (net == NULL)
+    {
+      vireo_libvirt_set_error (error, _("libvirt refused the network “%s”."), spec->name);
+      return FALSE;
+    }
+
+  if (virNetworkCreate (net) < 0 || (spec->autostart && virNetworkSetAutostart (net, 1) < 0))
+    {
+      vireo_libvirt_set_error (error, _("The network “%s” could not be started, so it was not kept."), spec->name);
+      if (virNetworkIsActive (net) == 1)
+        virNetworkDestroy (net);
+      virNetworkUndefine (net);
+      virResetLastError ();
+      return FALSE;
+    }
+
+  data->facts = vireo_network_facts_fetch (net, error);
+  if (data->facts == NULL)
+    return FALSE;
+  if (virNetworkGetUUIDString (net, uuid) == 0)
+    call->uuid = g_strdup (uuid);
+  g_message ("Network %s created (%s, %s)", spec->name, spec->mode, data->facts->bridge);
+  return TRUE;
+}
+
+static void
+create_network_done (VireoCall *call)
+{
+  CreateNetworkData *data = call->data;
+  g_autofree char *path = vireo_network_path_for_uuid (data->facts->uuid);
+
+  /* Read after the network was made: newer than any refresh begun before now. */
+  vireo_network_mirror_apply (_vireo_daemon_get_network_mirror (call->daemon), data->facts->uuid, data->facts,
+                              vireo_mirror_next_seq (_vireo_daemon_get_mirror (call->daemon)));
+  vireo_dbus_manager_complete_create_network (call->object, g_steal_pointer (&call->invocation), path);
+}
+
+static gboolean
+handle_create_network (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *spec_variant)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoNetworkSpec) spec = vireo_network_spec_new_from_variant (spec_variant, &error);
+  CreateNetworkData *data;
+  VireoCall *call;
+
+  if (spec == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  call = _vireo_call_new (self->daemon, invocation, create_network_func, &error);
+  if (call == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  data = g_new0 (CreateNetworkData, 1);
+  data->spec = g_steal_pointer (&spec);
+  call->object = g_object_ref (self);
+  call->name = g_strdup (data->spec->name);
+  call->data = data;
+  call->data_free = (GDestroyNotify) create_network_data_free;
+  call->done = create_network_done;
+  _vireo_call_run (call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
 static VireoAuthorityGate manager_gate = VIREO_AUTHORITY_GATE (manager_actions);
@@ -1037,6 +1200,7 @@ manager_iface_init (VireoDBusManagerIface *iface)
 {
   iface->handle_create_machine = handle_create_machine;
   iface->handle_preview_machine = handle_preview_machine;
+  iface->handle_create_network = handle_create_network;
 }
 
 static void

@@ -31,6 +31,7 @@ struct _VireoDaemon {
   VireoDaemonManager *manager;
   VireoConnection    *connection;
   VireoMirror        *mirror;
+  VireoNetworkMirror *network_mirror;
   VireoOsNames       *os_names;     /* NULL until libosinfo's database is read */
   GError             *os_names_error;  /* why it could not be */
   GPtrArray          *os_waiting;   /* GTasks of _vireo_daemon_get_os_devices_async() */
@@ -57,6 +58,12 @@ _vireo_daemon_get_mirror (VireoDaemon *self)
   return self->mirror;
 }
 
+VireoNetworkMirror *
+_vireo_daemon_get_network_mirror (VireoDaemon *self)
+{
+  return self->network_mirror;
+}
+
 /**
  * _vireo_daemon_get_os_name:
  * @os_id: (nullable): a libosinfo id
@@ -79,12 +86,39 @@ _vireo_daemon_get_connection_error (VireoDaemon *self)
 /* The connection's signals */
 
 static void
+network_sync_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VireoDaemon *self = user_data;
+  VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_network_mirror_sync_finish (self->network_mirror, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_object_unref (self);
+          return;
+        }
+      /* A libvirtd without its network driver still serves machines: say so, and go on. */
+      g_warning ("%s", error->message);
+    }
+
+  vireo_dbus_manager_set_connection_error (manager, "");
+  vireo_dbus_manager_set_connected (manager, TRUE);
+  g_message ("Serving %u machines and %u networks from %s", vireo_mirror_get_n_machines (self->mirror),
+             vireo_network_mirror_get_n_networks (self->network_mirror),
+             vireo_connection_get_uri (self->connection));
+  g_object_unref (self);
+}
+
+static void
 sync_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   VireoDaemon *self = user_data;
-  VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
   g_autoptr(GError) error = NULL;
 
   if (!vireo_mirror_sync_finish (self->mirror, result, &error))
@@ -98,11 +132,8 @@ sync_cb (GObject      *source,
       return;
     }
 
-  vireo_dbus_manager_set_connection_error (manager, "");
-  vireo_dbus_manager_set_connected (manager, TRUE);
-  g_message ("Serving %u machines from %s", vireo_mirror_get_n_machines (self->mirror),
-             vireo_connection_get_uri (self->connection));
-  g_object_unref (self);
+  /* Then the networks, with the same reference on self. */
+  vireo_network_mirror_sync_async (self->network_mirror, network_sync_cb, self);
 }
 
 static void domain_shut_down_cb (VireoDaemon *self,
@@ -121,7 +152,8 @@ connected_cb (VireoDaemon *self)
   vireo_dbus_manager_set_libvirt_version (manager, host->libvirt_version != NULL ? host->libvirt_version : "");
   vireo_dbus_manager_set_hypervisor_version (manager, host->hypervisor_version != NULL ? host->hypervisor_version : "");
 
-  /* Connected once the machines are on the bus: a client that sees Connected sees them all. */
+  /* Connected once the machines and networks are on the bus: a client that sees Connected
+   * sees them all. */
   vireo_mirror_sync_async (self->mirror, sync_cb, g_object_ref (self));
   domain_shut_down_cb (self, NULL);
 }
@@ -133,6 +165,7 @@ disconnected_cb (VireoDaemon *self,
   VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
 
   vireo_mirror_clear (self->mirror);
+  vireo_network_mirror_clear (self->network_mirror);
   vireo_dbus_manager_set_connected (manager, FALSE);
   vireo_dbus_manager_set_connection_error (manager, reason);
 }
@@ -142,6 +175,13 @@ domain_changed_cb (VireoDaemon *self,
                    const char  *uuid)
 {
   vireo_mirror_refresh (self->mirror, uuid);
+}
+
+static void
+network_changed_cb (VireoDaemon *self,
+                    const char  *uuid)
+{
+  vireo_network_mirror_refresh (self->network_mirror, uuid);
 }
 
 /* The end of an express installation's install phase (vireo-install.c): the first time the
@@ -390,7 +430,10 @@ vireo_daemon_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   if (self->mirror != NULL)
     vireo_mirror_clear (self->mirror);
+  if (self->network_mirror != NULL)
+    vireo_network_mirror_clear (self->network_mirror);
   g_clear_object (&self->mirror);
+  g_clear_object (&self->network_mirror);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_daemon_parent_class)->dispose (object);
@@ -502,6 +545,7 @@ vireo_daemon_start (VireoDaemon  *self,
     return FALSE;
 
   self->mirror = vireo_mirror_new (self, self->connection, self->object_manager);
+  self->network_mirror = vireo_network_mirror_new (self, self->connection, self->object_manager);
 
   vireo_object_manager_export (self->object_manager, VIREO_MANAGER_PATH, G_DBUS_INTERFACE_SKELETON (self->manager));
   g_signal_connect_object (self->manager, "notify", G_CALLBACK (manager_notify_cb), self, G_CONNECT_SWAPPED);
@@ -509,6 +553,7 @@ vireo_daemon_start (VireoDaemon  *self,
   g_signal_connect_swapped (self->connection, "disconnected", G_CALLBACK (disconnected_cb), self);
   g_signal_connect_swapped (self->connection, "domain-changed", G_CALLBACK (domain_changed_cb), self);
   g_signal_connect_swapped (self->connection, "domain-shut-down", G_CALLBACK (domain_shut_down_cb), self);
+  g_signal_connect_swapped (self->connection, "network-changed", G_CALLBACK (network_changed_cb), self);
 
   {
     g_autoptr(GTask) task = g_task_new (self, NULL, load_os_names_cb, NULL);
