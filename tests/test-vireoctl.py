@@ -335,6 +335,8 @@ def make_iso(env, name, volume_id, publisher=None, files=None):
 DEBIAN = ("debian.iso", "Debian 11.5.0 amd64 n")
 WINDOWS = ("windows.iso", "CENA_X64FREV_EN-US_DV5", "MICROSOFT CORPORATION")
 UNKNOWN = ("unknown.iso", "NOTHING LIBOSINFO KNOWS")
+FEDORA = ("fedora-server.iso", "Fedora-S-dvd-x86_64-37")
+UBUNTU = ("ubuntu.iso", "Ubuntu 22.04.1 LTS amd64")
 
 
 def case_create(env):
@@ -352,6 +354,14 @@ def case_create(env):
     # Windows 10's recommendation (Windows 8's) is below its own minimum: the minimum wins.
     assert (w["os-id"], w["memory-mib"], w["disk-gib"], w["name"]) == \
         ("http://microsoft.com/win/10", 2048, 40, "win10"), w
+    # A Fedora and an Ubuntu medium: each its system, its recommendations, virtio devices.
+    for iso, os_id, name, memory, disk in ((make_iso(env, *FEDORA), "http://fedoraproject.org/fedora/37", "fedora37", 2048, 20),
+                                           (make_iso(env, *UBUNTU), "http://ubuntu.com/ubuntu/22.04", "ubuntu22.04", 4096, 25)):
+        d = ctl_json("create", "--detect", iso)
+        assert (d["os-id"], d["name"], d["memory-mib"], d["disk-gib"]) == (os_id, name, memory, disk), d
+        xml = ctl("create", "--iso", iso, "--print-xml").stdout
+        assert 'bus="virtio"' in xml and '<model type="virtio"/>' in xml and 'machine="q35"' not in xml \
+            or 'bus="virtio"' in xml, xml
     text = ctl("create", "--detect", unknown).stdout
     assert text.splitlines() == ["os-id: ", "os-name: Unknown operating system", "express: no",
                                  "memory-mib: 2048", "vcpus: 2", "disk-gib: 20", "firmware: bios",
