@@ -25,6 +25,7 @@
 
 #include "vireo-error.h"
 #include "vireo-new-machine.h"
+#include "vireo-osinfo-private.h"
 
 #define ARCH "x86_64"
 
@@ -56,6 +57,13 @@ get_db (GError **error)
       return NULL;
     }
   return osinfo_loader_get_db (loader);
+}
+
+/* For the catalogue of downloads (vireo-os-catalogue.c): the same database, read once. */
+OsinfoDb *
+_vireo_osinfo_get_db (GError **error)
+{
+  return get_db (error);
 }
 
 void
