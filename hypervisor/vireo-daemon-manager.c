@@ -17,6 +17,7 @@
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
 #include "vireo-machine-spec.h"
+#include "vireo-media-download.h"
 
 #define DEFAULT_POOL      "default"
 #define DEFAULT_POOL_PATH "/var/lib/libvirt/images"
@@ -39,6 +40,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonManager, vireo_daemon_manager, VIREO_D
 static const VireoMethodAction manager_actions[] = {
   { "CreateMachine", VIREO_ACTION_MODIFY },
   { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
+  { "DownloadMedia", VIREO_ACTION_MODIFY },
 };
 
 typedef struct {
@@ -116,6 +118,20 @@ default_pool_path (virConnectPtr conn)
   if (target != NULL)
     path = g_strdup (gvir_config_storage_pool_target_get_path (target));
   return path != NULL ? path : g_strdup (DEFAULT_POOL_PATH);
+}
+
+/* For DownloadMedia (vireo-media-download.c). */
+virStoragePoolPtr
+_vireo_manager_ensure_default_pool (virConnectPtr   conn,
+                                    GError        **error)
+{
+  return ensure_default_pool (conn, error);
+}
+
+char *
+_vireo_manager_default_pool_path (virConnectPtr conn)
+{
+  return default_pool_path (conn);
 }
 
 /* A new volume @vol_name in @pool, refused if the name is taken or @bytes do not fit (with
@@ -443,6 +459,31 @@ fill_target (VireoMachineTarget *target,
   target->iso_path = iso_path;
 }
 
+/* The file of the volume @name of the default pool. */
+static char *
+iso_volume_path (virConnectPtr   conn,
+                 const char     *name,
+                 GError        **error)
+{
+  g_autoptr(virStoragePool) pool = ensure_default_pool (conn, error);
+  g_autoptr(virStorageVol) vol = NULL;
+  char *path;
+
+  if (pool == NULL)
+    return NULL;
+  /* A file put there since libvirt last looked (a download of another client) is found. */
+  virStoragePoolRefresh (pool, 0);
+  vol = virStorageVolLookupByName (pool, name);
+  path = vol != NULL ? virStorageVolGetPath (vol) : NULL;
+  if (path == NULL)
+    {
+      virResetLastError ();
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("There is no installation medium named “%s” in the default storage pool."), name);
+    }
+  return path;
+}
+
 static gboolean
 preview_machine (VireoCall   *call,
                  CreateData  *create,
@@ -454,7 +495,8 @@ preview_machine (VireoCall   *call,
   g_autofree char *disk_name = g_strdup_printf ("%s.qcow2", spec->name);
   g_autofree char *iso_name = g_strdup_printf ("%s.iso", spec->name);
   g_autofree char *disk_path = g_build_filename (pool, disk_name, NULL);
-  g_autofree char *iso_path = g_build_filename (pool, iso_name, NULL);
+  g_autofree char *iso_path = g_build_filename (pool, spec->iso_volume != NULL ? spec->iso_volume : iso_name, NULL);
+  gboolean has_iso = spec->iso != NULL || spec->iso_volume != NULL;
 
   /* An image to import is not opened here: its name says what it probably is. */
   if (spec->import != NULL)
@@ -464,11 +506,11 @@ preview_machine (VireoCall   *call,
 
       g_free (disk_path);
       disk_path = g_build_filename (pool, name, NULL);
-      fill_target (&target, create, disk_path, spec->iso != NULL ? iso_path : NULL);
+      fill_target (&target, create, disk_path, has_iso ? iso_path : NULL);
       target.disk_format = qcow2 ? "qcow2" : "raw";
     }
   else
-    fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
+    fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, has_iso ? iso_path : NULL);
   call->out_string = vireo_machine_spec_to_xml (spec, &target);
   return TRUE;
 }
@@ -520,6 +562,10 @@ create_machine_func (VireoCall  *call,
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
     }
+
+  /* A volume already in the default pool (DownloadMedia's): used in place, never removed here. */
+  if (spec->iso_volume != NULL && (iso = iso_volume_path (call->conn, spec->iso_volume, error)) == NULL)
+    return FALSE;
 
   if (spec->import != NULL)
     {
@@ -630,7 +676,7 @@ start_create (VireoDaemonManager    *self,
   create->os_devices = os_devices;
   create->preview = preview;
   if (!preview)
-    create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon),
+    create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_CREATE_MACHINE,
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
                                         spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
                                         : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
@@ -722,6 +768,52 @@ handle_preview_machine (VireoDBusManager      *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* DownloadMedia: its job goes before the answer, as CreateMachine's. */
+static void
+download_media_finished (VireoCall *call)
+{
+  VireoMediaDownload *download = call->data;
+
+  vireo_daemon_job_finish (download->job);
+}
+
+static void
+download_media_done (VireoCall *call)
+{
+  vireo_dbus_manager_complete_download_media (call->object, g_steal_pointer (&call->invocation), call->out_string);
+}
+
+static gboolean
+handle_download_media (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *options)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  g_autoptr(VireoMediaDownload) download = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoCall *call;
+
+  download = _vireo_media_download_new_from_variant (options, &error);
+  if (download == NULL || (call = _vireo_call_new (self->daemon, invocation, _vireo_media_download_run, &error)) == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  download->is_test_driver = vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits.is_test_driver;
+  download->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_DOWNLOAD_MEDIUM,
+                                        g_dbus_method_invocation_get_sender (invocation), download->name,
+                                        VIREO_JOB_STEP_DOWNLOAD);
+  call->object = g_object_ref (self);
+  call->name = g_strdup (download->name);
+  call->data = g_steal_pointer (&download);
+  call->data_free = (GDestroyNotify) _vireo_media_download_free;
+  call->done = download_media_done;
+  call->finished = download_media_finished;
+  _vireo_call_run (call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
 static VireoAuthorityGate manager_gate = VIREO_AUTHORITY_GATE (manager_actions);
@@ -738,6 +830,7 @@ manager_iface_init (VireoDBusManagerIface *iface)
 {
   iface->handle_create_machine = handle_create_machine;
   iface->handle_preview_machine = handle_preview_machine;
+  iface->handle_download_media = handle_download_media;
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vireo-download.h"
 #include "vireo-error.h"
 #include "vireo-machine-spec.h"
 
@@ -350,6 +351,18 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
           g_free (self->import);
           self->import = g_strdup (str);
         }
+      else if (g_str_equal (key, "iso-volume"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (!vireo_download_validate_name (str, error))
+            {
+              g_prefix_error (error, _("The installation medium cannot be used. "));
+              return NULL;
+            }
+          g_free (self->iso_volume);
+          self->iso_volume = g_strdup (str);
+        }
       else if (g_str_equal (key, "disk-gib"))
         {
           if (!get_unsigned (value, key, VIREO_MAX_DISK_GIB, &number, error))
@@ -460,6 +473,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("A machine gets either a new disk (“disk-gib”) or an imported one (“import”), not both."));
+      return NULL;
+    }
+
+  if (self->iso != NULL && self->iso_volume != NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine gets either an ISO file (“iso”) or a volume of the default pool (“iso-volume”), not both."));
       return NULL;
     }
 
@@ -826,5 +846,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->os_id);
   g_free (spec->network);
   g_free (spec->import);
+  g_free (spec->iso_volume);
   g_free (spec);
 }

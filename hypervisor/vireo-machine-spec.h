@@ -33,6 +33,7 @@ typedef struct {
   gboolean  tpm;        /* an emulated TPM 2.0 (swtpm) */
   gboolean  pxe;        /* boots from the network first (needs a network) */
   char     *import;     /* a disk image to copy in as its disk: as given, resolved as the caller */
+  char     *iso_volume; /* a volume of the default pool, used in place as the CD-ROM, or NULL */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */

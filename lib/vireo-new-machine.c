@@ -155,6 +155,7 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->firmware);
   g_free (self->network);
   g_free (self->import);
+  g_free (self->iso_volume);
   g_free (self);
 }
 
@@ -566,6 +567,8 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
   if (self->iso != NULL)
     g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
+  if (self->iso_volume != NULL)
+    g_variant_builder_add (&builder, "{sv}", "iso-volume", g_variant_new_string (self->iso_volume));
   if (self->os_id != NULL)
     g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
   if (self->firmware != NULL)

@@ -28,6 +28,7 @@ typedef struct {
   char     *network;            /* the libvirt network of its NIC, or NULL for none */
   gboolean  pxe;                /* boots from that network first */
   char     *import;             /* a disk image to copy in as its disk, or NULL */
+  char     *iso_volume;         /* a medium in the default pool (downloaded), or NULL */
 } VireoNewMachine;
 
 #define VIREO_NEW_MACHINE_NETWORK "default"   /* libvirt's NAT network, made when missing */
