@@ -154,8 +154,8 @@ vireo_os_catalogue_fold (const char *text)
  * vireo_os_medium_matches:
  * @words: (nullable): what a person typed
  *
- * Returns: %TRUE when every word of @words is in the medium's system name, vendor, short id,
- *   version or address (folded as vireo_os_catalogue_fold() does); an empty search matches
+ * Returns: %TRUE when every word of @words is in the medium's system name, vendor, short id
+ *   or version (folded as vireo_os_catalogue_fold() does); an empty search matches
  */
 gboolean
 vireo_os_medium_matches (const VireoOsMedium *medium,
@@ -172,8 +172,7 @@ vireo_os_medium_matches (const VireoOsMedium *medium,
   {
     g_autofree char *joined = g_strjoin (" ", medium->os_name, medium->vendor,
                                          medium->short_id != NULL ? medium->short_id : "",
-                                         medium->version != NULL ? medium->version : "",
-                                         medium->file_name, NULL);
+                                         medium->version != NULL ? medium->version : "", NULL);
 
     haystack = vireo_os_catalogue_fold (joined);
   }
