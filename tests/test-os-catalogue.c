@@ -33,6 +33,7 @@ test_catalogue_list (void)
   const char *expected[][3] = {
     /* vendor, os id, url: by vendor, newest first, installers before live media */
     { "Another Vendor", "http://other.test/mageia/9", "http://127.0.0.1:8080/download?id=9" },
+    { "Debian Project", "http://debian.org/debian/11", "http://127.0.0.1:8080/debian-11-amd64-netinst.iso" },
     { "Vireo Test Project", "http://vireo.test/vireotest/2", "http://127.0.0.1:8080/vireotest-2-amd64.iso" },
     { "Vireo Test Project", "http://vireo.test/vireotest/2", "http://127.0.0.1:8080/vireotest-2-live-amd64.iso" },
     { "Vireo Test Project", "http://vireo.test/vireotest/1", "http://127.0.0.1:8080/vireotest-1-amd64.iso" },
@@ -48,7 +49,7 @@ test_catalogue_list (void)
       g_assert_cmpstr (medium->url, ==, expected[i][2]);
     }
 
-  medium = g_ptr_array_index (catalogue, 1);
+  medium = g_ptr_array_index (catalogue, 2);
   g_assert_cmpstr (medium->os_name, ==, "Vireo Test OS 2");
   g_assert_cmpstr (medium->short_id, ==, "vireotest2");
   g_assert_cmpstr (medium->version, ==, "2");
@@ -56,7 +57,7 @@ test_catalogue_list (void)
   g_assert_cmpstr (medium->file_name, ==, "vireotest-2-amd64.iso");
   g_assert_true (medium->installer);
   g_assert_false (medium->live);
-  medium = g_ptr_array_index (catalogue, 2);
+  medium = g_ptr_array_index (catalogue, 3);
   g_assert_true (medium->live);
   g_assert_false (medium->installer);
   /* An address without a file name: the short id names the file. */
@@ -69,7 +70,7 @@ test_catalogue_search (void)
 {
   g_autoptr(GPtrArray) catalogue = load ();
   const VireoOsMedium *first = g_ptr_array_index (catalogue, 0);
-  const VireoOsMedium *test2 = g_ptr_array_index (catalogue, 1);
+  const VireoOsMedium *test2 = g_ptr_array_index (catalogue, 2);
 
   g_assert_true (vireo_os_medium_matches (test2, NULL));
   g_assert_true (vireo_os_medium_matches (test2, ""));
