@@ -250,7 +250,15 @@ stopped (VireoMediaDownload  *download,
   if (check_cancelled (download, partial, error))
     return FALSE;
   size = lseek (partial->fd, 0, SEEK_END);
-  got = format_size (size > 0 ? (guint64) size : 0);
+  /* Nothing to continue: nothing left behind (a server that could not be reached). */
+  if (size <= 0)
+    {
+      partial_remove (partial);
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED, _("“%s” could not be downloaded: %s."),
+                   download->url, cause->message);
+      return FALSE;
+    }
+  got = format_size ((guint64) size);
   g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED,
                _("The download of “%s” stopped after %s: %s. Download it again to continue where it stopped."),
                download->name, got, cause->message);

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -304,6 +305,42 @@ class Download:
         self.assert_file(name, self.data)
         self.assert_no_partial(name + ".part")
 
+    def test_resume_after_restart(self):
+        """The helper killed during a download (SIGKILL: nothing of it runs after) leaves the
+        partial file; a helper started again continues it."""
+        name = PREFIX + "restart.iso"
+        self.server.delay = 0.05
+        try:
+            out = self.start_download({"url": self.server.url("/fixture.iso"), "name": name})
+            self.h.wait(lambda: (self.job_for(name) and self.job_for(name)[1].get("Progress", -1) > 0.05)
+                        or out, 60, "the download to make progress")
+            assert not out, out
+            os.kill(int(os.environ["VIREO_HYPERVISOR_PID"]), signal.SIGKILL)
+            self.finish(out, 30)
+        finally:
+            self.server.delay = 0.0
+        assert "error" in out, out
+        part = os.path.join(IMAGES_DIR, f".{name}.part")
+        e2e.poll(lambda: os.path.exists(part), 10, "the partial file")
+        size = os.path.getsize(part)
+        assert 0 < size < SIZE, f"{part} has {size} bytes"
+        log_dir = os.environ.get("VIREO_SANDBOX_LOG_DIR") or WORK
+        helper = subprocess.Popen([os.environ["VIREO_HYPERVISOR"], "--system",
+                                   "--accel=" + os.environ.get("VIREO_SANDBOX_ACCEL", "tcg")],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=open(os.path.join(log_dir, "vireo-hypervisor-restarted.log"), "w"))
+        os.environ["VIREO_HYPERVISOR_PID"] = str(helper.pid)
+        e2e.poll(lambda: self.h.name_owner(), 30, "the helper on the bus again")
+        self.h = e2e.Helper()
+        self.h.wait(lambda: self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30,
+                    "Manager.Connected == true")
+        del self.server.requests[:]
+        self.download({"url": self.server.url("/fixture.iso"), "name": name})
+        assert ("/fixture.iso", f"bytes={size}-") in self.server.requests, \
+            f"no Range request from {size}: {self.server.requests}"
+        self.assert_file(name, self.data)
+        self.assert_no_partial(name + ".part")
+
     def test_resume_other_address(self):
         """A partial file from another address is not continued: the download starts again."""
         name = PREFIX + "other.iso"
@@ -350,6 +387,9 @@ class Download:
                            "bogus": GLib.Variant("s", "1")},), "(a{sv})")
         e = e2e.expect_error("Failed", self.download, {"url": self.server.url("/missing.iso"), "name": PREFIX + "x.iso"})
         assert "404" in e.text, e.text
+        # Nothing listens on port 9 of the sandbox's loopback: refused, nothing left.
+        e = e2e.expect_error("Failed", self.download, {"url": "http://127.0.0.1:9/x.iso", "name": PREFIX + "x.iso"})
+        log(e.text)
         assert pool_files() == before, f"written: {pool_files() - before}"
         # A name in use: nothing overwritten.
         existing = PREFIX + "exists.iso"
@@ -453,6 +493,7 @@ CASES = [
     ("progress", "test_progress", []),
     ("cancel", "test_cancel", []),
     ("resume", "test_resume", []),
+    ("resume-after-restart", "test_resume_after_restart", []),
     ("resume-other-address", "test_resume_other_address", []),
     ("checksum", "test_checksum", []),
     ("refusals", "test_refusals", []),
