@@ -136,6 +136,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log("http: the client went away")
 
 
+def copy_catalogue(dst, port):
+    """The test catalogue in dst, its addresses on a server's port."""
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(FIXTURE_CATALOGUE, dst)
+    for root, _, files in os.walk(dst):
+        for f in files:
+            p = os.path.join(root, f)
+            with open(p) as fh:
+                text = fh.read()
+            with open(p, "w") as fh:
+                fh.write(text.replace("127.0.0.1:8080", f"127.0.0.1:{port}"))
+    os.chmod(dst, 0o755)
+
+
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -155,17 +169,8 @@ class Download:
                               "/vireotest-2-amd64.iso": self.data,
                               "/debian-11-amd64-netinst.iso": self.other})
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        # The test catalogue, its addresses on this server's port.
         self.catalogue = os.path.join(WORK, "osinfo")
-        shutil.rmtree(self.catalogue, ignore_errors=True)
-        shutil.copytree(FIXTURE_CATALOGUE, self.catalogue)
-        for root, _, files in os.walk(self.catalogue):
-            for f in files:
-                p = os.path.join(root, f)
-                with open(p) as fh:
-                    text = fh.read()
-                with open(p, "w") as fh:
-                    fh.write(text.replace("127.0.0.1:8080", f"127.0.0.1:{self.server.port}"))
+        copy_catalogue(self.catalogue, self.server.port)
         self.initial_names = e2e.virsh_names()
         self.initial_files = pool_files()
 
