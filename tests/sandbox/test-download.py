@@ -473,6 +473,49 @@ class Download:
         # system comes from the catalogue medium of the volume's name.
         vol = "debian-11-amd64-netinst.iso"
         self.vireoctl("download", "--os", "debian11")
+        # On a terminal, the job's progress on one line that it rewrites, cleared at the end.
+        self.server.delay = 0.02
+        master, slave = os.openpty()
+        try:
+            proc = subprocess.Popen([VIREOCTL, "--no-user-interaction", "download", "--url",
+                                     self.server.url("/fixture.iso"), "--name", PREFIX + "tty.iso"],
+                                    stdout=subprocess.PIPE, stderr=slave, text=True,
+                                    env=dict(os.environ, LC_ALL="C.UTF-8"))
+            os.close(slave)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            out, _ = proc.communicate(timeout=scaled(60))
+        finally:
+            os.close(master)
+            self.server.delay = 0.0
+        text = shown.decode(errors="replace")
+        assert proc.returncode == 0 and out.strip() == os.path.join(IMAGES_DIR, PREFIX + "tty.iso"), (proc.returncode, out)
+        assert re.search(r"\rDownloading the installation medium… \d+%", text), repr(text)
+        assert text.endswith("\r"), f"the progress line was not cleared: {text[-80:]!r}"
+
+        # Ctrl+C cancels: the helper removes the partial file, vireoctl says so.
+        self.server.delay = 0.05
+        try:
+            env = dict(os.environ, LC_ALL="C.UTF-8")
+            proc = subprocess.Popen([VIREOCTL, "--no-user-interaction", "download", "--url",
+                                     self.server.url("/fixture.iso"), "--name", PREFIX + "ctrl-c.iso"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            part = os.path.join(IMAGES_DIR, f".{PREFIX}ctrl-c.iso.part")
+            e2e.poll(lambda: os.path.exists(part) and os.path.getsize(part) > 0, 30, "the partial file")
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=scaled(30))
+        finally:
+            self.server.delay = 0.0
+        assert proc.returncode == 1 and "cancelled" in err, (proc.returncode, err)
+        self.assert_no_partial(PREFIX + "ctrl-c.iso")
+
         name = PREFIX + "ctl-machine"
         self.vireoctl("create", "--iso-volume", vol, "--name", name,
                       "--disk-size", "0", "--memory", "128", "--no-start", "--network", "none")
