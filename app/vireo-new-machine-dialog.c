@@ -47,6 +47,7 @@ struct _VireoNewMachineDialog {
   GtkStack          *stack;
   GtkWidget         *downloads_group;
   GtkListBox        *downloads_list;
+  AdwEntryRow       *location_row;
   AdwActionRow      *os_row;
   GtkSpinner        *detect_spinner;
   GtkWidget         *os_button;
@@ -60,6 +61,14 @@ struct _VireoNewMachineDialog {
   AdwActionRow      *disk_row;
   AdwActionRow      *firmware_row;
   GtkSwitch         *customize_switch;
+  GtkWidget         *express_group;
+  GtkSwitch         *express_switch;
+  AdwEntryRow       *express_user_row;
+  AdwEntryRow       *express_name_row;
+  AdwEntryRow       *express_password_row;
+  AdwEntryRow       *express_host_row;
+  AdwEntryRow       *express_timezone_row;
+  AdwEntryRow       *express_keyboard_row;
   GtkLabel          *error_label;
   AdwStatusPage     *creating_page;
   GtkSpinner        *creating_spinner;
@@ -115,6 +124,79 @@ show_error (VireoNewMachineDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
 }
 
+static void
+express_switch_cb (VireoNewMachineDialog *self)
+{
+  gboolean on = gtk_switch_get_active (self->express_switch);
+  AdwEntryRow *rows[] = { self->express_user_row, self->express_name_row, self->express_password_row,
+                          self->express_host_row, self->express_timezone_row, self->express_keyboard_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_set_sensitive (GTK_WIDGET (rows[i]), on);
+}
+
+/* Express installation, where libosinfo has a script for the medium: proposed from this
+ * session (lib/vireo-express.c); what the user typed stays. */
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  if (gtk_editable_get_text (GTK_EDITABLE (row))[0] == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+}
+
+static void
+fill_express (VireoNewMachineDialog *self,
+              const char            *name)
+{
+  g_autoptr(VireoExpress) session = NULL;
+  g_autofree char *hostname = vireo_express_hostname_for (name);
+
+  gtk_widget_set_visible (self->express_group, self->choices->express);
+  if (!self->choices->express)
+    return;
+  /* On where nothing need be typed; a script that takes no account without a password
+   * (Debian's) waits for the user to turn it on and choose one. */
+  gtk_switch_set_active (self->express_switch, !self->choices->express_needs_password);
+  express_switch_cb (self);
+  session = vireo_express_new_from_session (name);
+  set_row_text (self->express_user_row, session->user_login);
+  set_row_text (self->express_name_row, session->user_realname);
+  gtk_editable_set_text (GTK_EDITABLE (self->express_host_row), hostname);
+  set_row_text (self->express_timezone_row, session->timezone);
+  set_row_text (self->express_keyboard_row, session->keyboard);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->express_password_row),
+                                 self->choices->express_needs_password ? _("Password (Required by This Installer)")
+                                                                       : _("Password (None: Log In Without One)"));
+}
+
+/* The express settings the user sees, or %NULL with the page's error shown. */
+static VireoExpress *
+read_express (VireoNewMachineDialog *self)
+{
+  g_autoptr(VireoExpress) express = vireo_express_new_from_session (self->choices->name);
+  g_autoptr(GError) error = NULL;
+  struct { const char *key; AdwEntryRow *row; } fields[] = {
+    { "user", self->express_user_row }, { "name", self->express_name_row },
+    { "password", self->express_password_row }, { "hostname", self->express_host_row },
+    { "timezone", self->express_timezone_row }, { "keyboard", self->express_keyboard_row },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    vireo_express_set (express, fields[i].key, gtk_editable_get_text (GTK_EDITABLE (fields[i].row)), NULL);
+  if (!vireo_express_validate (express, &error))
+    {
+      show_error (self, error->message);
+      return NULL;
+    }
+  if (self->choices->express_needs_password && express->user_password[0] == '\0')
+    {
+      show_error (self, _("This system’s installer needs a password for the account: choose one, or turn off Express Installation."));
+      return NULL;
+    }
+  return g_steal_pointer (&express);
+}
+
 /* The review page, from the choices: the proposal bounded by the host. */
 static void
 fill_review (VireoNewMachineDialog *self)
@@ -147,6 +229,8 @@ fill_review (VireoNewMachineDialog *self)
                                                                 : _("Unknown Operating System"));
   if (self->choices->iso != NULL)
     medium = g_path_get_basename (self->choices->iso);
+  else if (self->choices->location != NULL)
+    medium = g_strdup (self->choices->location);
   else if (self->choices->iso_volume != NULL)
     medium = g_strdup_printf (_("Downloaded as %s"), self->choices->iso_volume);
   else if (self->choices->import != NULL)
@@ -173,6 +257,7 @@ fill_review (VireoNewMachineDialog *self)
                                : self->choices->secure_boot && self->choices->tpm ? _("UEFI with Secure Boot and a TPM")
                                : self->choices->secure_boot ? _("UEFI with Secure Boot")
                                                              : _("UEFI"));
+  fill_express (self, name);
 }
 
 static void
@@ -281,6 +366,27 @@ vireo_new_machine_dialog_use_medium (VireoNewMachineDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
   show_page (self, "review");
   vireo_new_machine_detect_async (self->choices, path, self->cancellable, detect_cb, g_object_ref (self));
+}
+
+/* An installation tree's address, typed on the source page: read as a medium is (its
+ * .treeinfo, in a worker thread); the helper downloads its installer at Create. */
+static void
+location_apply_cb (VireoNewMachineDialog *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_row))));
+
+  if (url[0] == '\0')
+    return;
+  forget_choices (self);
+  self->choices = vireo_new_machine_new ();
+  self->detecting = TRUE;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->os_row), _("Reading the Installation Tree…"));
+  adw_action_row_set_subtitle (self->os_row, url);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_spinner), TRUE);
+  gtk_spinner_start (self->detect_spinner);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+  show_page (self, "review");
+  vireo_new_machine_detect_async (self->choices, url, self->cancellable, detect_cb, g_object_ref (self));
 }
 
 /* The operating system, by hand */
@@ -896,6 +1002,13 @@ create_action (GtkWidget  *widget,
   self->choices->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
   self->choices->vcpus = (guint) gtk_adjustment_get_value (self->vcpus_adjustment);
   self->choices->disk_gib = (guint64) gtk_adjustment_get_value (self->disk_adjustment);
+  g_clear_pointer (&self->choices->express_config, vireo_express_free);
+  if (self->choices->express && gtk_switch_get_active (self->express_switch))
+    {
+      self->choices->express_config = read_express (self);
+      if (self->choices->express_config == NULL)
+        return;
+    }
   spec = g_variant_ref_sink (vireo_new_machine_to_spec (self->choices));
 
   self->creating = TRUE;
@@ -1009,6 +1122,15 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, location_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_switch);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_user_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_name_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_password_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_host_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_timezone_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_keyboard_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_progress);
@@ -1037,6 +1159,9 @@ vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
   setup_os_list (self);
 
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->express_switch, "notify::active", G_CALLBACK (express_switch_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->location_row, "apply", G_CALLBACK (location_apply_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->download_page, "downloaded", G_CALLBACK (downloaded_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
 

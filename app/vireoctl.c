@@ -89,6 +89,9 @@ static struct {
   char      *import;
   gboolean   no_start;
   gboolean   print_xml;
+  char      *express;
+  char      *password_file;
+  char      *location;
   char      *iso_volume;
   char      *search;
   char      *url;
@@ -128,6 +131,9 @@ static const GOptionEntry create_options[] = {
   { "os", 0, 0, G_OPTION_ARG_STRING, &opt.os,
     N_("The operating system: a libosinfo id (debian11, http://debian.org/debian/11), or auto to detect it from the medium (default)"), N_("ID") },
   { "iso", 0, 0, G_OPTION_ARG_FILENAME, &opt.iso, N_("Install from this ISO image"), N_("PATH") },
+  { "location", 0, 0, G_OPTION_ARG_STRING, &opt.location,
+    N_("Install from this installation tree (http, https or ftp; it has a .treeinfo, as Fedora's mirrors do): its installer is downloaded and booted"),
+    N_("URL") },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, &opt.import, N_("Use a copy of this disk image (qcow2 or raw) as its disk"), N_("DISK") },
   { "memory", 0, 0, G_OPTION_ARG_INT64, &opt.memory_mib, N_("Memory in MiB (default: what the system recommends)"), N_("MIB") },
   { "vcpus", 0, 0, G_OPTION_ARG_INT, &opt.vcpus, N_("Virtual CPUs (default: what the system recommends)"), N_("N") },
@@ -139,6 +145,12 @@ static const GOptionEntry create_options[] = {
   { "pxe", 0, 0, G_OPTION_ARG_NONE, &opt.pxe, N_("Boot from the network (PXE) first"), NULL },
   { "network", 0, 0, G_OPTION_ARG_STRING, &opt.network,
     N_("The virtual network of its network card, or none (default: default, made when missing)"), N_("NAME") },
+  { "express", 0, 0, G_OPTION_ARG_STRING, &opt.express,
+    N_("Install unattended with libosinfo's script: default, or KEY=VALUE,… of user, name, hostname, timezone, keyboard, language, product-key (the rest from this session)"),
+    N_("SETTINGS") },
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt.password_file,
+    N_("The express installation's user (and administrator) password: the first line of this file, or of standard input for -"),
+    N_("FILE") },
   { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
   { "print-xml", 0, 0, G_OPTION_ARG_NONE, &opt.print_xml, N_("Define nothing: print the domain XML the helper would define"), NULL },
   { "iso-volume", 0, 0, G_OPTION_ARG_STRING, &opt.iso_volume, N_("Install from this medium of the default storage pool (see download), used in place"), N_("NAME") },
@@ -1001,6 +1013,103 @@ absolute_path (const char *path)
   return g_canonicalize_filename (path, NULL);
 }
 
+/* The first line of @path ("-": standard input), without its newline: a password. */
+static char *
+read_password_file (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  char *line;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      char buf[1024];
+      gsize got = 0;
+
+      if (!g_input_stream_read_all (in, buf, sizeof buf - 1, &got, NULL, error))
+        return NULL;
+      buf[got] = '\0';
+      contents = g_strdup (buf);
+      explicit_bzero (buf, sizeof buf);
+    }
+  else if (!g_file_get_contents (path, &contents, &len, error))
+    return NULL;
+  line = g_strndup (contents, strcspn (contents, "\r\n"));
+  explicit_bzero (contents, strlen (contents));
+  return line;
+}
+
+/* --express and --password-file: the session's proposal, then what they say instead. */
+static gboolean
+set_express (Ctl             *ctl,
+             VireoNewMachine *machine)
+{
+  g_autoptr(VireoExpress) express = vireo_express_new_from_session (machine->name);
+  g_autoptr(GError) error = NULL;
+
+  if (opt.express[0] != '\0' && !g_str_equal (opt.express, "default"))
+    {
+      g_auto(GStrv) pairs = g_strsplit (opt.express, ",", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          const char *eq = strchr (pairs[i], '=');
+          g_autofree char *key = eq != NULL ? g_strndup (pairs[i], eq - pairs[i]) : g_strdup (pairs[i]);
+
+          if (eq == NULL || g_str_equal (key, "password"))
+            {
+              fail (ctl, eq == NULL ? _("--express takes KEY=VALUE pairs separated by commas, such as user=ann,timezone=Europe/Paris.")
+                                    : _("The password goes in a file: --password-file FILE (never on the command line, where other users can read it)."));
+              ctl->status = EXIT_USAGE;
+              return FALSE;
+            }
+          if (!vireo_express_set (express, key, eq + 1, &error))
+            {
+              fail_with_error (ctl, error);
+              ctl->status = EXIT_USAGE;
+              return FALSE;
+            }
+        }
+    }
+  if (opt.password_file != NULL)
+    {
+      g_autofree char *password = read_password_file (opt.password_file, &error);
+
+      if (password == NULL || !vireo_express_set (express, "password", password, &error))
+        {
+          fail_with_error (ctl, error);
+          return FALSE;
+        }
+      explicit_bzero (password, strlen (password));
+    }
+  if (!vireo_express_validate (express, &error))
+    {
+      fail_with_error (ctl, error);
+      ctl->status = EXIT_USAGE;
+      return FALSE;
+    }
+  if (machine->os_id == NULL)
+    {
+      fail (ctl, _("libosinfo does not recognise this medium, so Vireo cannot install it unattended: leave out --express, or name its system with --os."));
+      return FALSE;
+    }
+  if (machine->os_id != NULL && g_strcmp0 (machine->os_id, machine->media_os_id) == 0 && !machine->express)
+    {
+      fail (ctl, _("libosinfo has no express installation for this medium of %s: leave out --express to install by hand."),
+            machine->os_name);
+      return FALSE;
+    }
+  if (machine->express_needs_password && (express->user_password == NULL || express->user_password[0] == '\0'))
+    {
+      fail (ctl, _("The installer of %s needs a password for the user: give one with --password-file FILE."), machine->os_name);
+      return FALSE;
+    }
+  machine->express_config = g_steal_pointer (&express);
+  return TRUE;
+}
+
 /* The proposal, from the medium, the operating system and the host, then what the options
  * say instead. */
 static VireoNewMachine *
@@ -1011,11 +1120,11 @@ propose (Ctl *ctl)
   g_auto(GStrv) taken = NULL;
   VireoDBusManager *manager = vireo_client_get_manager (ctl->client);
   gboolean detect = opt.os == NULL || g_str_equal (opt.os, "auto");
-  const char *iso = opt.detect != NULL ? opt.detect : opt.iso;
+  const char *iso = opt.detect != NULL ? opt.detect : opt.location != NULL ? opt.location : opt.iso;
 
   if (iso != NULL)
     {
-      g_autofree char *path = absolute_path (iso);
+      g_autofree char *path = vireo_is_location (iso) ? g_strdup (iso) : absolute_path (iso);
 
       if (detect)
         {
@@ -1025,6 +1134,8 @@ propose (Ctl *ctl)
               return NULL;
             }
         }
+      else if (vireo_is_location (path))
+        machine->location = g_steal_pointer (&path);
       else
         machine->iso = g_steal_pointer (&path);
     }
@@ -1071,6 +1182,8 @@ propose (Ctl *ctl)
   taken = vireo_client_dup_machine_names (ctl->client);
   machine->name = opt.name != NULL ? g_strdup (opt.name)
                                    : vireo_new_machine_propose_name (machine, (const char * const *) taken);
+  if (opt.express != NULL && !set_express (ctl, machine))
+    return NULL;
   return g_steal_pointer (&machine);
 }
 
@@ -1181,6 +1294,26 @@ cmd_create (Ctl   *ctl,
   if (opt.detect != NULL && (opt.iso != NULL || opt.name != NULL || opt.no_start || opt.print_xml))
     {
       g_printerr ("vireoctl: %s\n", _("--detect only reads a medium: it takes no other option but --os."));
+      return EXIT_USAGE;
+    }
+  if (opt.password_file != NULL && opt.express == NULL)
+    {
+      g_printerr ("vireoctl: %s\n", _("--password-file is for an express installation: add --express."));
+      return EXIT_USAGE;
+    }
+  if (opt.location != NULL && (opt.iso != NULL || opt.import != NULL || opt.pxe || opt.detect != NULL))
+    {
+      g_printerr ("vireoctl: %s\n", _("--location is the machine’s source: it takes no --iso, --import, --pxe or --detect (--detect URL reads a tree)."));
+      return EXIT_USAGE;
+    }
+  if (opt.location != NULL && !vireo_is_location (opt.location))
+    {
+      g_printerr ("vireoctl: %s\n", _("--location takes an http://, https:// or ftp:// address."));
+      return EXIT_USAGE;
+    }
+  if (opt.express != NULL && (opt.iso == NULL || opt.detect != NULL))
+    {
+      g_printerr ("vireoctl: %s\n", _("--express installs from an installation medium: it needs --iso."));
       return EXIT_USAGE;
     }
   if (opt.import != NULL && opt.disk_gib >= 0)

@@ -50,6 +50,7 @@ enum {
   CONNECTED,
   DISCONNECTED,
   DOMAIN_CHANGED,
+  DOMAIN_SHUT_DOWN,
   N_SIGNALS
 };
 
@@ -194,8 +195,13 @@ lifecycle_event_cb (virConnectPtr conn,
                     int           detail,
                     void         *opaque)
 {
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
   g_debug ("Lifecycle event %d/%d for %s", event, detail, virDomainGetName (dom));
   domain_changed (opaque, dom);
+  if (event == VIR_DOMAIN_EVENT_STOPPED && detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN
+      && virDomainGetUUIDString (dom, uuid) == 0)
+    g_signal_emit (opaque, signals[DOMAIN_SHUT_DOWN], 0, uuid);
   return 0;
 }
 
@@ -509,6 +515,14 @@ vireo_connection_class_init (VireoConnectionClass *klass)
    */
   signals[DOMAIN_CHANGED] = g_signal_new ("domain-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * VireoConnection::domain-shut-down:
+   * @uuid: the domain
+   *
+   * The guest stopped by itself: it shut down (or, with on_reboot='destroy', rebooted).
+   */
+  signals[DOMAIN_SHUT_DOWN] = g_signal_new ("domain-shut-down", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -60,6 +60,10 @@ step_description (VireoJobStep step)
       return _("Copying the disk image into the default storage pool");
     case VIREO_JOB_STEP_MAKE_DISK:
       return _("Creating the disk");
+    case VIREO_JOB_STEP_PREPARE_SCRIPT:
+      return _("Preparing the installation script");
+    case VIREO_JOB_STEP_FETCH_INSTALLER:
+      return _("Downloading the installer from the installation tree");
     case VIREO_JOB_STEP_DOWNLOAD:
       return _("Downloading the installation medium");
     case VIREO_JOB_STEP_VERIFY:

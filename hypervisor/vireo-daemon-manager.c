@@ -16,6 +16,7 @@
 #include "vireo-daemon-job.h"
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
+#include "vireo-install.h"
 #include "vireo-machine-spec.h"
 #include "vireo-media-download.h"
 
@@ -50,6 +51,37 @@ typedef struct {
   gboolean          preview;    /* PreviewMachine: build the XML, make nothing */
   VireoDaemonJob   *job;        /* on the bus while CreateMachine runs */
 } CreateData;
+
+/* An express installation's volumes, made by one CreateMachine. */
+typedef struct {
+  virStorageVolPtr kernel;
+  virStorageVolPtr initrd;
+  virStorageVolPtr script_iso;
+  char            *kernel_path;
+  char            *initrd_path;
+  char            *script_iso_path;
+  char            *cmdline;
+} InstallVolumes;
+
+static void remove_new_volume (virStorageVolPtr vol);
+
+static void
+install_volumes_clear (InstallVolumes *install,
+                       gboolean        remove)
+{
+  virStorageVolPtr *vols[] = { &install->kernel, &install->initrd, &install->script_iso };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vols); i++)
+    {
+      if (remove)
+        remove_new_volume (*vols[i]);
+      g_clear_pointer (vols[i], virStorageVolFree);
+    }
+  g_clear_pointer (&install->kernel_path, g_free);
+  g_clear_pointer (&install->initrd_path, g_free);
+  g_clear_pointer (&install->script_iso_path, g_free);
+  g_clear_pointer (&install->cmdline, g_free);
+}
 
 static void
 create_data_free (gpointer data)
@@ -377,6 +409,55 @@ create_disk (virConnectPtr            conn,
   return create_volume (pool, vol_name, "qcow2", spec->disk_gib * 1024 * 1024 * 1024, 0, error);
 }
 
+/* A new volume @vol_name holding @bytes: what an express installation injects. */
+static virStorageVolPtr
+bytes_into_pool (virConnectPtr           conn,
+                 const VireoHostLimits  *limits,
+                 const char             *vol_name,
+                 GBytes                 *bytes,
+                 GError                **error)
+{
+  g_autoptr(virStoragePool) pool = ensure_default_pool (conn, error);
+  const char *data;
+  gsize size, off = 0;
+  virStreamPtr stream;
+  virStorageVolPtr vol;
+
+  if (pool == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &size);
+  vol = create_volume (pool, vol_name, "raw", size, 0, error);
+  if (vol == NULL || limits->is_test_driver)   /* the test driver takes no upload */
+    return vol;
+
+  stream = virStreamNew (conn, 0);
+  if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
+    goto failed;
+  while (off < size)
+    {
+      int sent = virStreamSend (stream, data + off, MIN (size - off, COPY_CHUNK));
+
+      if (sent < 0)
+        {
+          virStreamAbort (stream);
+          goto failed;
+        }
+      off += sent;
+    }
+  if (virStreamFinish (stream) < 0)
+    goto failed;
+  virStreamFree (stream);
+  return vol;
+
+failed:
+  vireo_libvirt_set_error (error, _("The installation files could not be written into the default storage pool."));
+  g_clear_pointer (&stream, virStreamFree);
+  virStorageVolDelete (vol, 0);
+  virResetLastError ();
+  virStorageVolFree (vol);
+  return NULL;
+}
+
 /* Removes volumes this call made a moment ago: nothing is left behind when it fails. */
 static void
 remove_new_volume (virStorageVolPtr vol)
@@ -484,6 +565,81 @@ iso_volume_path (virConnectPtr   conn,
   return path;
 }
 
+/* An express installation's script, generated and put into volumes of the default pool:
+ * the installer's kernel and initrd with the script, or the script's CD-ROM. @iso is read
+ * as root: the helper's copy of the caller's medium in the pool (with libvirt's test driver,
+ * whose volumes are not files, the caller's file itself, which the copy has just read to the
+ * end as the caller). */
+static gboolean
+prepare_install (CreateData      *create,
+                 virConnectPtr    conn,
+                 const char      *iso,
+                 InstallVolumes  *install,
+                 GError         **error)
+{
+  const VireoMachineSpec *spec = create->spec;
+  g_autoptr(VireoInstallPlan) plan = NULL;
+
+  if (create->job != NULL)
+    vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_PREPARE_SCRIPT);
+  plan = vireo_install_plan_new (spec->os_id, iso, spec->express,
+                                 vireo_machine_spec_virtio_disk (spec, create->os_devices), NULL, error);
+  if (plan == NULL)
+    return FALSE;
+
+  if (plan->method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)
+    {
+      g_autoptr(GBytes) kernel = NULL;
+      g_autoptr(GBytes) initrd = NULL;
+      g_autofree char *kernel_name = g_strdup_printf ("%s-install-kernel", spec->name);
+      g_autofree char *initrd_name = g_strdup_printf ("%s-install-initrd", spec->name);
+
+      if (!vireo_install_build_initrd (plan, iso, &kernel, &initrd, error)
+          || (install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
+          || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
+        return FALSE;
+      install->kernel_path = virStorageVolGetPath (install->kernel);
+      install->initrd_path = virStorageVolGetPath (install->initrd);
+      install->cmdline = g_strdup (plan->cmdline);
+    }
+  else
+    {
+      g_autofree char *name = g_strdup_printf ("%s-install-script.iso", spec->name);
+      g_autoptr(GBytes) image = vireo_install_build_script_iso (plan, error);
+
+      if (image == NULL || (install->script_iso = bytes_into_pool (conn, &create->limits, name, image, error)) == NULL)
+        return FALSE;
+      install->script_iso_path = virStorageVolGetPath (install->script_iso);
+    }
+  return TRUE;
+}
+
+/* An installation tree's installer, downloaded into volumes of the default pool and booted
+ * directly, as an express installation's (vireo-install.c ends its install phase). */
+static gboolean
+fetch_installer (CreateData      *create,
+                 virConnectPtr    conn,
+                 InstallVolumes  *install,
+                 GError         **error)
+{
+  const VireoMachineSpec *spec = create->spec;
+  g_autoptr(GBytes) kernel = NULL;
+  g_autoptr(GBytes) initrd = NULL;
+  g_autofree char *kernel_name = g_strdup_printf ("%s-install-kernel", spec->name);
+  g_autofree char *initrd_name = g_strdup_printf ("%s-install-initrd", spec->name);
+
+  if (create->job != NULL)
+    vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_FETCH_INSTALLER);
+  if (!vireo_install_fetch_tree (spec->location, &kernel, &initrd, NULL, error)
+      || (install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
+      || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
+    return FALSE;
+  install->kernel_path = virStorageVolGetPath (install->kernel);
+  install->initrd_path = virStorageVolGetPath (install->initrd);
+  install->cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
+  return TRUE;
+}
+
 static gboolean
 preview_machine (VireoCall   *call,
                  CreateData  *create,
@@ -497,6 +653,28 @@ preview_machine (VireoCall   *call,
   g_autofree char *disk_path = g_build_filename (pool, disk_name, NULL);
   g_autofree char *iso_path = g_build_filename (pool, spec->iso_volume != NULL ? spec->iso_volume : iso_name, NULL);
   gboolean has_iso = spec->iso != NULL || spec->iso_volume != NULL;
+  g_autoptr(VireoInstallPlan) plan = NULL;
+  g_autofree char *kernel_path = NULL;
+  g_autofree char *initrd_path = NULL;
+  g_autofree char *script_iso_path = NULL;
+  g_autofree char *tree_cmdline = NULL;
+
+  /* An express installation's volumes, by the name they would have; the medium is not read
+   * (the system's own stands for it) and the script is made only to be thrown away. */
+  if (spec->express != NULL)
+    {
+      plan = vireo_install_plan_new (spec->os_id, NULL, spec->express,
+                                     vireo_machine_spec_virtio_disk (spec, create->os_devices), NULL, error);
+      if (plan == NULL)
+        return FALSE;
+      if (plan->method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)
+        {
+          kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
+          initrd_path = g_strdup_printf ("%s/%s-install-initrd", pool, spec->name);
+        }
+      else
+        script_iso_path = g_strdup_printf ("%s/%s-install-script.iso", pool, spec->name);
+    }
 
   /* An image to import is not opened here: its name says what it probably is. */
   if (spec->import != NULL)
@@ -511,6 +689,16 @@ preview_machine (VireoCall   *call,
     }
   else
     fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, has_iso ? iso_path : NULL);
+  if (spec->location != NULL)
+    {
+      kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
+      initrd_path = g_strdup_printf ("%s/%s-install-initrd", pool, spec->name);
+      tree_cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
+    }
+  target.kernel_path = kernel_path;
+  target.initrd_path = initrd_path;
+  target.cmdline = plan != NULL ? plan->cmdline : tree_cmdline;
+  target.script_iso_path = script_iso_path;
   call->out_string = vireo_machine_spec_to_xml (spec, &target);
   return TRUE;
 }
@@ -529,6 +717,7 @@ create_machine_func (VireoCall  *call,
   g_autofree char *iso = NULL;
   g_autofree char *disk_path = NULL;
   g_autofree char *xml = NULL;
+  InstallVolumes install = { 0 };
   const char *disk_format = "qcow2";
   uid_t uid;
 
@@ -567,6 +756,22 @@ create_machine_func (VireoCall  *call,
   if (spec->iso_volume != NULL && (iso = iso_volume_path (call->conn, spec->iso_volume, error)) == NULL)
     return FALSE;
 
+  if (spec->location != NULL
+      && (cancelled (create->job, error) || !fetch_installer (create, call->conn, &install, error)))
+    {
+      install_volumes_clear (&install, TRUE);
+      return FALSE;
+    }
+
+  if (spec->express != NULL
+      && (cancelled (create->job, error)
+          || !prepare_install (create, call->conn, create->limits.is_test_driver ? spec->iso : iso, &install, error)))
+    {
+      install_volumes_clear (&install, TRUE);
+      remove_new_volume (iso_vol);
+      return FALSE;
+    }
+
   if (spec->import != NULL)
     {
       uid = _vireo_call_get_caller_uid (call, error);
@@ -576,6 +781,7 @@ create_machine_func (VireoCall  *call,
           || (vol = copy_into_pool (call->conn, &create->limits, spec->import, spec->name, FALSE, 0, uid,
                                     create->job, &disk_format, error)) == NULL)
         {
+          install_volumes_clear (&install, TRUE);
           remove_new_volume (iso_vol);
           return FALSE;
         }
@@ -588,6 +794,7 @@ create_machine_func (VireoCall  *call,
       vol = create_disk (call->conn, spec, error);
       if (vol == NULL)
         {
+          install_volumes_clear (&install, TRUE);
           remove_new_volume (iso_vol);
           return FALSE;
         }
@@ -600,6 +807,7 @@ create_machine_func (VireoCall  *call,
     vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_DEFINE);
   if (cancelled (create->job, error) || (spec->network != NULL && !ensure_network (call->conn, spec->network, error)))
     {
+      install_volumes_clear (&install, TRUE);
       remove_new_volume (vol);
       remove_new_volume (iso_vol);
       return FALSE;
@@ -607,16 +815,22 @@ create_machine_func (VireoCall  *call,
 
   fill_target (&target, create, disk_path, iso);
   target.disk_format = disk_format;
+  target.kernel_path = install.kernel_path;
+  target.initrd_path = install.initrd_path;
+  target.cmdline = install.cmdline;
+  target.script_iso_path = install.script_iso_path;
   xml = vireo_machine_spec_to_xml (spec, &target);
 
   dom = virDomainDefineXML (call->conn, xml);
   if (dom == NULL)
     {
       vireo_libvirt_set_error (error, _("Could not create “%s”."), spec->name);
+      install_volumes_clear (&install, TRUE);
       remove_new_volume (vol);
       remove_new_volume (iso_vol);
       return FALSE;
     }
+  install_volumes_clear (&install, FALSE);
 
   call->out_facts = vireo_domain_facts_fetch (call->conn, dom, error);
   return call->out_facts != NULL;
@@ -678,7 +892,8 @@ start_create (VireoDaemonManager    *self,
   if (!preview)
     create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_CREATE_MACHINE,
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
-                                        spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
+                                        spec->location != NULL ? VIREO_JOB_STEP_FETCH_INSTALLER
+                                        : spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
                                         : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
                                         : spec->disk_gib > 0 ? VIREO_JOB_STEP_MAKE_DISK
                                                              : VIREO_JOB_STEP_DEFINE);

@@ -17,6 +17,7 @@
 
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
+#include "vireo-install.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-object-manager.h"
 #include "vireo-os-names.h"
@@ -137,6 +138,78 @@ domain_changed_cb (VireoDaemon *self,
                    const char  *uuid)
 {
   vireo_mirror_refresh (self->mirror, uuid);
+}
+
+/* The end of an express installation's install phase (vireo-install.c): the first time the
+ * guest stops by itself, its definition loses the installer's kernel and the script's
+ * CD-ROM, their volumes are deleted, and after an installer's reboot the machine starts
+ * again from its disk. In a worker thread: libvirt's calls block. */
+
+static void
+finish_install_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  virConnectPtr conn = task_data;
+  const char *uuid = g_object_get_data (G_OBJECT (task), "uuid");
+  g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *xml = NULL;
+  g_autofree char *finished = NULL;
+  g_autoptr(virDomain) defined = NULL;
+  gboolean restart = FALSE;
+
+  xml = dom != NULL ? virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE) : NULL;
+  if (xml == NULL || !vireo_install_is_installing (xml))
+    {
+      virResetLastError ();
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  finished = vireo_install_finish_xml (xml, volumes, &restart);
+  defined = finished != NULL ? virDomainDefineXML (conn, finished) : NULL;
+  if (defined == NULL)
+    {
+      g_warning ("The installation of %s has ended, but its definition could not be changed: %s",
+                 virDomainGetName (dom), virGetLastErrorMessage ());
+      virResetLastError ();
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_message ("The installation of %s has ended: its installation files are removed%s",
+             virDomainGetName (dom), restart ? ", and it starts from its disk" : "");
+  for (guint i = 0; i < volumes->len; i++)
+    {
+      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (conn, volumes->pdata[i]);
+
+      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+        g_warning ("Could not remove the installation file %s: %s", (char *) volumes->pdata[i], virGetLastErrorMessage ());
+      virResetLastError ();
+    }
+  if (restart && virDomainCreate (defined) < 0)
+    {
+      g_warning ("%s could not start again after its installation: %s", virDomainGetName (dom), virGetLastErrorMessage ());
+      virResetLastError ();
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+domain_shut_down_cb (VireoDaemon *self,
+                     const char  *uuid)
+{
+  virConnectPtr conn = vireo_connection_get_conn (self->connection);
+  g_autoptr(GTask) task = NULL;
+
+  if (conn == NULL)
+    return;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, domain_shut_down_cb);
+  virConnectRef (conn);
+  g_task_set_task_data (task, conn, (GDestroyNotify) virConnectClose);
+  g_object_set_data_full (G_OBJECT (task), "uuid", g_strdup (uuid), g_free);
+  g_task_run_in_thread (task, finish_install_thread);
 }
 
 /* libosinfo's database, read once in a worker thread */
@@ -380,6 +453,7 @@ vireo_daemon_start (VireoDaemon  *self,
   g_signal_connect_swapped (self->connection, "connected", G_CALLBACK (connected_cb), self);
   g_signal_connect_swapped (self->connection, "disconnected", G_CALLBACK (disconnected_cb), self);
   g_signal_connect_swapped (self->connection, "domain-changed", G_CALLBACK (domain_changed_cb), self);
+  g_signal_connect_swapped (self->connection, "domain-shut-down", G_CALLBACK (domain_shut_down_cb), self);
 
   {
     g_autoptr(GTask) task = g_task_new (self, NULL, load_os_names_cb, NULL);

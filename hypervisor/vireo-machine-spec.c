@@ -12,6 +12,8 @@
 
 #include "vireo-download.h"
 #include "vireo-error.h"
+#include "vireo-install.h"
+#include "vireo-new-machine.h"
 #include "vireo-machine-spec.h"
 
 #include <libxml/parser.h>
@@ -438,6 +440,23 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
             }
           self->efi = g_str_equal (str, "efi");
         }
+      else if (g_str_equal (key, "location"))
+        {
+          if (!get_string (value, key, &str, error) || !vireo_validate_location (str, error))
+            return NULL;
+          g_free (self->location);
+          self->location = g_strdup (str);
+        }
+      else if (g_str_equal (key, "express"))
+        {
+          vireo_express_free (self->express);
+          self->express = vireo_express_new_from_variant (value, error);
+          if (self->express == NULL)
+            {
+              g_prefix_error (error, _("Express installation cannot be set up. "));
+              return NULL;
+            }
+        }
       else if (g_str_equal (key, "secure-boot") || g_str_equal (key, "tpm") || g_str_equal (key, "pxe"))
         {
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
@@ -487,6 +506,34 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("Booting from the network needs a network: add “network”."));
+      return NULL;
+    }
+
+  if (self->location != NULL && (self->iso != NULL || self->iso_volume != NULL || self->import != NULL || self->pxe))
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine installs from one source: an installation tree (“location”), an ISO, an imported disk or the network, not two."));
+      return NULL;
+    }
+
+  if (self->express != NULL && self->location != NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Express installation from an installation tree is not supported yet: install from the tree by hand, or from an ISO image with express installation."));
+      return NULL;
+    }
+
+  if (self->express != NULL && (self->iso == NULL || self->os_id == NULL))
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Express installation needs an installation medium (“iso”) and its operating system (“os-id”)."));
+      return NULL;
+    }
+
+  if (self->express != NULL && self->disk_gib == 0)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("Express installation needs a new disk to install onto (“disk-gib”)."));
       return NULL;
     }
 
@@ -540,6 +587,20 @@ vireo_machine_spec_check_host (const VireoMachineSpec  *spec,
   return TRUE;
 }
 
+/**
+ * vireo_machine_spec_virtio_disk:
+ * @os_devices: what the spec's system has drivers for
+ *
+ * Returns: whether the machine's disk is virtio: where the system has the driver, and for an
+ *   unnamed system, as virt-manager's generic one does; else SATA
+ */
+gboolean
+vireo_machine_spec_virtio_disk (const VireoMachineSpec *spec,
+                                VireoOsDevices          os_devices)
+{
+  return spec->os_id == NULL || (os_devices & VIREO_OS_VIRTIO_BLOCK) != 0;
+}
+
 static void
 add_device (GVirConfigDomain *domain,
             gpointer          device)
@@ -577,8 +638,8 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
   g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = NULL;
   g_autoptr(GVirConfigDomainConsole) console = NULL;
   const char *features[] = { "acpi", "apic", NULL };
-  /* An unnamed system gets virtio, as virt-manager's generic one does. */
-  gboolean virtio_disk = spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_BLOCK) != 0;
+  gboolean virtio_disk = vireo_machine_spec_virtio_disk (spec, target->os_devices);
+  char next_sd = 'a';
 
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -600,6 +661,17 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
     gvir_config_domain_os_set_machine (os, target->machine);
   if (spec->efi)
     gvir_config_domain_os_set_firmware (os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
+  /* An express installation's installer: its reboot at the end stops the machine, and the
+   * helper ends the install phase (vireo-install.c). */
+  if (target->kernel_path != NULL)
+    {
+      gvir_config_domain_os_set_kernel (os, target->kernel_path);
+      gvir_config_domain_os_set_ramdisk (os, target->initrd_path);
+      if (target->cmdline != NULL && target->cmdline[0] != '\0')
+        gvir_config_domain_os_set_cmdline (os, target->cmdline);
+      gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
+                                        GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+    }
   if (target->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
@@ -614,6 +686,24 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       g_autofree char *custom = g_markup_printf_escaped ("<libosinfo><os id=\"%s\"/></libosinfo>", spec->os_id);
 
       gvir_config_domain_set_custom_xml_ns_children (domain, custom, "libosinfo", LIBOSINFO_NS, NULL);
+    }
+
+  /* The install phase's volumes, for the helper to remove when it ends. */
+  if (target->kernel_path != NULL || target->script_iso_path != NULL)
+    {
+      const char *paths[] = { target->kernel_path, target->initrd_path, target->script_iso_path };
+      GString *custom = g_string_new ("<install>");
+
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        if (paths[i] != NULL)
+          {
+            g_autofree char *element = g_markup_printf_escaped ("<volume path=\"%s\"/>", paths[i]);
+
+            g_string_append (custom, element);
+          }
+      g_string_append (custom, "</install>");
+      gvir_config_domain_set_custom_xml_ns_children (domain, custom->str, VIREO_NS_PREFIX, VIREO_NS, NULL);
+      g_string_free (custom, TRUE);
     }
 
   if (target->disk_path != NULL)
@@ -631,7 +721,10 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       gvir_config_domain_disk_set_source (disk, target->disk_path);
       gvir_config_domain_disk_set_target_bus (disk, virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO
                                                                 : GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (disk, virtio_disk ? "vda" : "sda");
+      if (virtio_disk)
+        gvir_config_domain_disk_set_target_dev (disk, "vda");
+      else
+        gvir_config_domain_disk_set_target_dev (disk, (char[]) { 's', 'd', next_sd++, '\0' });
       add_device (domain, disk);
     }
 
@@ -647,7 +740,24 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
       gvir_config_domain_disk_set_driver (cdrom, driver);
       gvir_config_domain_disk_set_source (cdrom, target->iso_path);
       gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (cdrom, target->disk_path != NULL && !virtio_disk ? "sdb" : "sda");
+      gvir_config_domain_disk_set_target_dev (cdrom, (char[]) { 's', 'd', next_sd++, '\0' });
+      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+      add_device (domain, cdrom);
+    }
+
+  if (target->script_iso_path != NULL)
+    {
+      g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
+      g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+      gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
+      gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+      gvir_config_domain_disk_driver_set_name (driver, "qemu");
+      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+      gvir_config_domain_disk_set_driver (cdrom, driver);
+      gvir_config_domain_disk_set_source (cdrom, target->script_iso_path);
+      gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+      gvir_config_domain_disk_set_target_dev (cdrom, (char[]) { 's', 'd', next_sd++, '\0' });
       gvir_config_domain_disk_set_readonly (cdrom, TRUE);
       add_device (domain, cdrom);
     }
@@ -846,6 +956,8 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->os_id);
   g_free (spec->network);
   g_free (spec->import);
+  vireo_express_free (spec->express);
+  g_free (spec->location);
   g_free (spec->iso_volume);
   g_free (spec);
 }

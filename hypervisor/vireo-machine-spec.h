@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vireo-libvirt-compat.h"
+#include "vireo-express.h"
 #include "vireo-os-names.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ typedef struct {
   gboolean  tpm;        /* an emulated TPM 2.0 (swtpm) */
   gboolean  pxe;        /* boots from the network first (needs a network) */
   char     *import;     /* a disk image to copy in as its disk: as given, resolved as the caller */
+  VireoExpress *express;  /* an express installation's settings (validated), or NULL */
+  char     *location;   /* an installation tree's URL (validated), or NULL */
   char     *iso_volume; /* a volume of the default pool, used in place as the CD-ROM, or NULL */
 } VireoMachineSpec;
 
@@ -45,12 +48,19 @@ typedef struct {
   const char               *disk_format;  /* its format: "qcow2" (NULL) or "raw" */
   const char               *iso_path;     /* resolved ISO path, or NULL */
   VireoOsDevices            os_devices;   /* what the spec's OS has drivers for */
+  /* An express installation's install phase (vireo-install.c), or all NULL: */
+  const char               *kernel_path;  /* the installer's kernel, booted directly */
+  const char               *initrd_path;  /* its initrd, with the script */
+  const char               *cmdline;
+  const char               *script_iso_path;  /* the script's CD-ROM */
 } VireoMachineTarget;
 
 gboolean          vireo_validate_name                 (const char              *name,
                                                        GError                 **error);
 gboolean          vireo_validate_title                (const char              *title,
                                                        GError                 **error);
+gboolean          vireo_machine_spec_virtio_disk      (const VireoMachineSpec  *spec,
+                                                       VireoOsDevices           os_devices);
 gboolean          vireo_validate_absolute_path        (const char              *path,
                                                        GError                 **error);
 VireoMachineSpec *vireo_machine_spec_new_from_variant (GVariant                *spec,

@@ -24,13 +24,18 @@
 #endif
 
 #include "vireo-error.h"
+#include "vireo-express.h"
 #include "vireo-new-machine.h"
-#include "vireo-osinfo-private.h"
 
 #define ARCH "x86_64"
 
-static OsinfoDb *
-get_db (GError **error)
+/**
+ * vireo_osinfo_get_db:
+ *
+ * Returns: (transfer none): libosinfo's database, read on first use
+ */
+OsinfoDb *
+vireo_osinfo_get_db (GError **error)
 {
   static GMutex lock;
   static OsinfoLoader *loader;
@@ -59,11 +64,41 @@ get_db (GError **error)
   return osinfo_loader_get_db (loader);
 }
 
-/* For the catalogue of downloads (vireo-os-catalogue.c): the same database, read once. */
-OsinfoDb *
-_vireo_osinfo_get_db (GError **error)
+/**
+ * vireo_osinfo_read_media:
+ * @iso: a file this process can read
+ *
+ * Reads @iso's volume descriptor (blocking: call it in a worker thread).
+ *
+ * Returns: (transfer full): the medium as libosinfo reads it, not yet identified
+ */
+OsinfoMedia *
+vireo_osinfo_read_media (const char    *iso,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
-  return get_db (error);
+  OsinfoMedia *media;
+
+  /* libosinfo reads the ISO with its async API and a main loop of the thread-default
+   * context, which in a worker thread is the global one: the GTK thread's. Its own context,
+   * or the worker dispatches the GTK thread's sources and may never see its answer. */
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+
+    g_main_context_push_thread_default (context);
+    /* libosinfo 1.10 never frees the copy of the location its async reader makes (39 bytes,
+     * below g_strdup, where LeakSanitizer's fast unwinder cannot name it: tests/lsan.supp):
+     * kept out of the leak check for this call in this thread only. */
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_disable ();
+#endif
+    media = osinfo_media_create_from_location (iso, cancellable, error);
+#ifdef __SANITIZE_ADDRESS__
+    __lsan_enable ();
+#endif
+    g_main_context_pop_thread_default (context);
+  }
+  return media;
 }
 
 void
@@ -98,7 +133,7 @@ compare_choices (gconstpointer a,
 GPtrArray *
 vireo_new_machine_list_os (GError **error)
 {
-  OsinfoDb *db = get_db (error);
+  OsinfoDb *db = vireo_osinfo_get_db (error);
   g_autoptr(OsinfoOsList) list = NULL;
   GPtrArray *choices;
 
@@ -149,6 +184,7 @@ vireo_new_machine_free (VireoNewMachine *self)
     return;
   g_free (self->name);
   g_free (self->iso);
+  g_free (self->location);
   g_free (self->os_id);
   g_free (self->os_name);
   g_free (self->os_short_id);
@@ -156,6 +192,8 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->network);
   g_free (self->import);
   g_free (self->iso_volume);
+  g_free (self->media_os_id);
+  vireo_express_free (self->express_config);
   g_free (self);
 }
 
@@ -257,12 +295,17 @@ propose_firmware (VireoNewMachine *self,
                                   && strverscmp (id + strlen ("http://microsoft.com/win/"), "11") >= 0;
 }
 
-static gboolean
-has_install_script (OsinfoOs *os)
+/* Whether an express installation of @os from @media can be made: a script Vireo can
+ * inject (vireo-express.c). */
+static void
+set_express (VireoNewMachine *self,
+             OsinfoOs        *os,
+             OsinfoMedia     *media)
 {
-  g_autoptr(OsinfoInstallScriptList) scripts = osinfo_os_get_install_script_list (os);
+  g_autoptr(OsinfoInstallScript) script = os != NULL ? vireo_express_pick_script (os, media, NULL) : NULL;
 
-  return osinfo_list_get_length (OSINFO_LIST (scripts)) > 0;
+  self->express = script != NULL;
+  self->express_needs_password = script != NULL && vireo_express_needs_password (script);
 }
 
 static void
@@ -311,7 +354,7 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
       return TRUE;
     }
 
-  db = get_db (error);
+  db = vireo_osinfo_get_db (error);
   if (db == NULL)
     return FALSE;
   os = osinfo_db_get_os (db, os_id);
@@ -338,7 +381,105 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
       return FALSE;
     }
   set_from_os (self, os);
-  self->express = has_install_script (os);
+  /* The medium must be of this system: its script is injected the way its entry says. */
+  self->express = self->media_express && g_strcmp0 (self->os_id, self->media_os_id) == 0;
+  self->express_needs_password = self->express && self->media_express_needs_password;
+  return TRUE;
+}
+
+/**
+ * vireo_is_location:
+ *
+ * Returns: whether @text names a network location (an installation tree) rather than a file
+ */
+gboolean
+vireo_is_location (const char *text)
+{
+  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || g_str_has_prefix (text, "ftp://");
+}
+
+/**
+ * vireo_validate_location:
+ * @url: an installation tree's address
+ *
+ * Returns: %FALSE with @error set unless @url is an http, https or ftp URL with a host
+ */
+gboolean
+vireo_validate_location (const char  *url,
+                         GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (!g_utf8_validate (url, -1, NULL) || strlen (url) > 2048
+      || (uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL)) == NULL
+      || !vireo_is_location (url) || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not the address of an installation tree: it starts with http://, https:// or ftp://, as https://download.fedoraproject.org/pub/fedora/linux/releases/37/Server/x86_64/os does."),
+                   g_utf8_validate (url, -1, NULL) ? url : "?");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vireo_osinfo_read_tree:
+ * @url: an installation tree's address
+ *
+ * Reads the tree's .treeinfo over the network (blocking: a worker thread's).
+ *
+ * Returns: (transfer full): the tree, identified where libosinfo knows it
+ */
+OsinfoTree *
+vireo_osinfo_read_tree (const char    *url,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  OsinfoDb *db = vireo_osinfo_get_db (error);
+  OsinfoTree *tree;
+
+  if (db == NULL || !vireo_validate_location (url, error))
+    return NULL;
+  /* libosinfo fetches with libsoup's async API on the thread-default context: its own here. */
+  g_main_context_push_thread_default (context);
+  tree = osinfo_tree_create_from_location (url, cancellable, &local_error);
+  g_main_context_pop_thread_default (context);
+  if (tree == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                     _("There is no installation tree at %s (%s). A tree has a .treeinfo file, as the mirrors of Fedora, CentOS and openSUSE do."),
+                     url, local_error->message);
+      return NULL;
+    }
+  osinfo_db_identify_tree (db, tree);
+  return tree;
+}
+
+static gboolean
+detect_location (VireoNewMachine  *self,
+                 const char       *url,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr(OsinfoTree) tree = vireo_osinfo_read_tree (url, cancellable, error);
+  g_autoptr(OsinfoOs) os = NULL;
+
+  if (tree == NULL)
+    return FALSE;
+  os = osinfo_tree_get_os (tree);
+  g_free (self->iso);
+  self->iso = NULL;
+  g_free (self->location);
+  self->location = g_strdup (url);
+  set_from_os (self, os);
+  g_free (self->media_os_id);
+  self->media_os_id = NULL;
+  self->media_express = FALSE;
   return TRUE;
 }
 
@@ -369,6 +510,8 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (iso != NULL, FALSE);
 
+  if (vireo_is_location (iso))
+    return detect_location (self, iso, cancellable, error);
   if (!g_path_is_absolute (iso))
     {
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
@@ -393,29 +536,11 @@ vireo_new_machine_detect (VireoNewMachine  *self,
     }
   g_clear_object (&stream);
 
-  db = get_db (error);
+  db = vireo_osinfo_get_db (error);
   if (db == NULL)
     return FALSE;
 
-  /* libosinfo reads the ISO with its async API and a main loop of the thread-default
-   * context, which in a worker thread is the global one: the GTK thread's. Its own context,
-   * or the worker dispatches the GTK thread's sources and may never see its answer. */
-  {
-    g_autoptr(GMainContext) context = g_main_context_new ();
-
-    g_main_context_push_thread_default (context);
-    /* libosinfo 1.10 never frees the copy of the location its async reader makes (39 bytes,
-     * below g_strdup, where LeakSanitizer's fast unwinder cannot name it: tests/lsan.supp):
-     * kept out of the leak check for this call in this thread only. */
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_disable ();
-#endif
-    media = osinfo_media_create_from_location (iso, cancellable, &local_error);
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_enable ();
-#endif
-    g_main_context_pop_thread_default (context);
-  }
+  media = vireo_osinfo_read_media (iso, cancellable, &local_error);
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -429,7 +554,11 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   g_free (self->iso);
   self->iso = g_strdup (iso);
   set_from_os (self, os);
-  self->express = os != NULL && osinfo_media_supports_installer_script (media) && has_install_script (os);
+  set_express (self, os, media);
+  self->media_express = self->express;
+  self->media_express_needs_password = self->express_needs_password;
+  g_free (self->media_os_id);
+  self->media_os_id = g_strdup (self->os_id);
   g_clear_object (&os);
   return TRUE;
 }
@@ -485,10 +614,17 @@ vireo_new_machine_detect_finish (VireoNewMachine  *self,
   g_free (self->os_name);
   g_free (self->os_short_id);
   self->iso = g_steal_pointer (&found->iso);
+  g_free (self->location);
+  self->location = g_steal_pointer (&found->location);
   self->os_id = g_steal_pointer (&found->os_id);
   self->os_name = g_steal_pointer (&found->os_name);
   self->os_short_id = g_steal_pointer (&found->os_short_id);
   self->express = found->express;
+  self->express_needs_password = found->express_needs_password;
+  self->media_express = found->media_express;
+  self->media_express_needs_password = found->media_express_needs_password;
+  g_free (self->media_os_id);
+  self->media_os_id = g_steal_pointer (&found->media_os_id);
   g_free (self->firmware);
   self->firmware = g_steal_pointer (&found->firmware);
   self->secure_boot = found->secure_boot;
@@ -569,6 +705,8 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
   if (self->iso_volume != NULL)
     g_variant_builder_add (&builder, "{sv}", "iso-volume", g_variant_new_string (self->iso_volume));
+  if (self->location != NULL)
+    g_variant_builder_add (&builder, "{sv}", "location", g_variant_new_string (self->location));
   if (self->os_id != NULL)
     g_variant_builder_add (&builder, "{sv}", "os-id", g_variant_new_string (self->os_id));
   if (self->firmware != NULL)
@@ -581,5 +719,7 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "network", g_variant_new_string (self->network));
   if (self->pxe)
     g_variant_builder_add (&builder, "{sv}", "pxe", g_variant_new_boolean (TRUE));
+  if (self->express_config != NULL)
+    g_variant_builder_add (&builder, "{sv}", "express", vireo_express_to_variant (self->express_config));
   return g_variant_builder_end (&builder);
 }

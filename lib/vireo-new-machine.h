@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "vireo-express.h"
+
 G_BEGIN_DECLS
 
 /* What a new machine is made from: the choices of the assistant and of `vireoctl create`,
@@ -15,10 +17,16 @@ G_BEGIN_DECLS
 typedef struct {
   char     *name;
   char     *iso;                /* an absolute path, or NULL */
+  char     *location;           /* an installation tree's URL, or NULL */
   char     *os_id;              /* a libosinfo id, or NULL for an unknown system */
   char     *os_name;            /* "Debian 11"; NULL for an unknown system */
   char     *os_short_id;        /* "debian11"; NULL for an unknown system */
   gboolean  express;            /* libosinfo can install it unattended from this medium */
+  gboolean  express_needs_password;  /* and its script refuses an account without one */
+  char     *media_os_id;        /* the system libosinfo read on the medium, or NULL */
+  VireoExpress *express_config; /* install it unattended with these settings, or NULL */
+  gboolean  media_express;      /* what the medium allows, whichever system is chosen */
+  gboolean  media_express_needs_password;
   guint64   memory_mib;
   guint     vcpus;
   guint64   disk_gib;
@@ -42,6 +50,18 @@ typedef struct {
   char *id;
   char *name;
 } VireoOsChoice;
+
+OsinfoDb        *vireo_osinfo_get_db            (GError          **error);
+OsinfoTree      *vireo_osinfo_read_tree         (const char       *url,
+                                                 GCancellable     *cancellable,
+                                                 GError          **error);
+OsinfoMedia     *vireo_osinfo_read_media        (const char       *iso,
+                                                 GCancellable     *cancellable,
+                                                 GError          **error);
+
+gboolean         vireo_validate_location        (const char       *url,
+                                                 GError          **error);
+gboolean         vireo_is_location              (const char       *text);
 
 GPtrArray       *vireo_new_machine_list_os      (GError          **error);
 void             vireo_os_choice_free           (VireoOsChoice    *choice);

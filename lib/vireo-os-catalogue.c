@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "vireo-download.h"
+#include "vireo-new-machine.h"
 #include "vireo-os-catalogue.h"
-#include "vireo-osinfo-private.h"
 
 #define ARCH "x86_64"
 
@@ -76,7 +76,7 @@ compare_media (gconstpointer a,
 GPtrArray *
 vireo_os_catalogue_list (GError **error)
 {
-  OsinfoDb *db = _vireo_osinfo_get_db (error);
+  OsinfoDb *db = vireo_osinfo_get_db (error);
   g_autoptr(OsinfoOsList) list = NULL;
   GPtrArray *media;
 

@@ -43,7 +43,9 @@ test_set_os (void)
   g_assert_cmpstr (machine->os_name, ==, "Debian 11");
   g_assert_cmpuint (machine->memory_mib, ==, 1024);
   g_assert_cmpuint (machine->disk_gib, ==, 20);
-  g_assert_true (machine->express);
+  /* Express installation needs a medium of the system (its script goes where the medium's
+   * entry says): none was read. */
+  g_assert_false (machine->express);
   name = vireo_new_machine_propose_name (machine, taken);
   g_assert_cmpstr (name, ==, "debian11-2");
 

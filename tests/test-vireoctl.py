@@ -313,13 +313,18 @@ def case_refused(env):
         env.allow(ALL_ACTIONS)
 
 
-def make_iso(env, name, volume_id, publisher=None):
+def make_iso(env, name, volume_id, publisher=None, files=None):
     """A bootable GRUB ISO carrying @volume_id (and @publisher): what libosinfo reads to tell
-    which system a medium installs. Made here, nothing downloaded."""
+    which system a medium installs, and @files ({path: bytes}: an installer's kernel and
+    initrd where the system's libosinfo entry says they are). Made here, nothing downloaded."""
     path = os.path.join(env.tmp, name)
     if not os.path.exists(path):
-        root = os.path.join(env.tmp, "iso-root")
+        root = os.path.join(env.tmp, "iso-root-" + name)
         os.makedirs(os.path.join(root, "boot", "grub"), exist_ok=True)
+        for rel, data in (files or {}).items():
+            os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+            with open(os.path.join(root, rel), "wb") as f:
+                f.write(data)
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
             f.write("set timeout=-1\n")
         extra = ["-publisher", publisher] if publisher else []
@@ -464,6 +469,146 @@ def case_create(env):
     env.restart_helper()
 
 
+def case_express(env):
+    """Express installation over the test driver: the install phase's definition (the
+    installer's kernel and initrd with the script, or the script's CD-ROM), and refusals.
+    What the script holds is test-install.c's; the real boot, the sandbox's."""
+    installer = {"install.amd/vmlinuz": b"a kernel", "install.amd/initrd.gz": b"an initrd"}
+    debian = make_iso(env, "debian-netinst.iso", "Debian 11.5.0 amd64 n", files=installer)
+    windows = make_iso(env, *WINDOWS)
+    unknown = make_iso(env, *UNKNOWN)
+    secret = "Sekr3t pass-phrase"
+    password = os.path.join(env.tmp, "password")
+    with open(password, "w") as f:
+        f.write(secret + "\n")
+    settings = "user=ann,name=Ann Example,hostname=annbox,timezone=Europe/Paris,keyboard=fr"
+
+    assert ctl_json("create", "--detect", debian)["express"] is True
+    xml = ctl("create", "--iso", debian, "--express", settings, "--password-file", password,
+              "--disk-size", "1", "--print-xml").stdout
+    pool = xml.split("<kernel>")[1].split("debian11-install-kernel</kernel>")[0]
+    assert pool.endswith("/") and f"<kernel>{pool}debian11-install-kernel</kernel>" in xml \
+        and f"<initrd>{pool}debian11-install-initrd</initrd>" in xml, xml
+    assert "<cmdline>" in xml and "keyboard-configuration/xkb-keymap=fr" in xml, xml
+    assert "<on_reboot>destroy</on_reboot>" in xml, xml
+    assert f'<vireo:volume path="{pool}debian11-install-initrd"/>' in xml and "https://vireo.org/xmlns/libvirt/domain/1" in xml, xml
+    assert secret not in xml
+
+    # Defined for real (the test driver keeps volumes in memory): the same, and the password
+    # in neither the definition nor the helper's log.
+    r = ctl("create", "--iso", debian, "--express", settings, "--password-file", password,
+            "--name", "express-debian", "--disk-size", "1", "--no-start")
+    assert r.stdout == "Created “express-debian”.\n", r.stdout
+    xml = ctl("xml", "express-debian", "--inactive").stdout
+    assert "express-debian-install-initrd</initrd>" in xml and "<on_reboot>destroy</on_reboot>" in xml, xml
+    assert secret not in xml
+    with open(os.path.join(env.tmp, "helper.log"), encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    assert secret not in log, "the password is in the helper's log"
+
+    # Windows: the script on a CD-ROM of its own, no kernel; the password from standard input.
+    r = subprocess.run([VIREOCTL, "create", "--iso", windows, "--express", "user=ann,hostname=WINBOX",
+                        "--password-file", "-", "--disk-size", "1", "--print-xml"],
+                       input=secret + "\n", capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    xml = r.stdout
+    assert "<kernel>" not in xml and "on_reboot" not in xml, xml
+    assert xml.count('device="cdrom"') == 2 and f"{pool}win10-install-script.iso" in xml, xml
+    assert secret not in xml
+
+    # Refusals: in words, nothing made.
+    names = ctl("list", "--names").stdout.split()
+    expect_failure(["create", "--iso", debian, "--express", "user=ann", "--disk-size", "1"], 1,
+                   ["needs a password for the user"])
+    expect_failure(["create", "--iso", debian, "--express", "user=Root!", "--password-file", password], 2,
+                   ["A user name is up to 32 lower-case letters"])
+    expect_failure(["create", "--iso", debian, "--express", "password=x"], 2, ["--password-file FILE"])
+    expect_failure(["create", "--iso", debian, "--express", "timezone=Mars/Olympus", "--password-file", password], 2,
+                   ["Unknown time zone"])
+    expect_failure(["create", "--iso", debian, "--express", "colour=blue"], 2, ["Unknown express installation setting"])
+    expect_failure(["create", "--express", "default", "--disk-size", "1"], 2, ["it needs --iso"])
+    expect_failure(["create", "--iso", unknown, "--express", "default"], 1,
+                   ["libosinfo does not recognise this medium"])
+    # The system chosen by hand is not the medium's: the helper refuses what it cannot inject.
+    expect_failure(["create", "--iso", unknown, "--os", "debian11", "--express", "default", "--password-file", password,
+                    "--disk-size", "1"], 1, ["Express installation needs an installation medium of Debian 11"])
+    assert ctl("list", "--names").stdout.split() == names
+    env.restart_helper()
+
+
+class TreeServer:
+    """An installation tree served on the loopback address: a .treeinfo of Fedora 37 Server
+    and its installer's kernel and initrd (a few bytes each), with the paths asked for."""
+
+    def __init__(self, mirror):
+        import http.server
+        import threading
+        root = os.path.join(mirror, "fedora", "37")
+        os.makedirs(os.path.join(root, "images", "pxeboot"), exist_ok=True)
+        with open(os.path.join(root, ".treeinfo"), "w") as f:
+            f.write("[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n"
+                    "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n")
+        for name, data in (("vmlinuz", b"a kernel"), ("initrd.img", b"an initrd")):
+            with open(os.path.join(root, "images", "pxeboot", name), "wb") as f:
+                f.write(data)
+        self.asked = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=mirror, **kwargs)
+
+            def do_GET(self):
+                server.asked.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/fedora/37/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def case_location(env):
+    """An installation tree (--location): what libosinfo reads of its .treeinfo, and the
+    machine that boots its installer, downloaded by the helper from the loopback address."""
+    tree = TreeServer(os.path.join(env.tmp, "mirror"))
+    try:
+        d = ctl_json("create", "--detect", tree.url)
+        assert (d["os-id"], d["name"], d["express"]) == ("http://fedoraproject.org/fedora/37", "fedora37", False), d
+        xml = ctl("create", "--location", tree.url, "--disk-size", "1", "--print-xml").stdout
+        assert "fedora37-install-kernel</kernel>" in xml and f"<cmdline>inst.repo={tree.url}</cmdline>" in xml \
+            and "<on_reboot>destroy</on_reboot>" in xml, xml
+        assert not any("pxeboot" in p for p in tree.asked), "--print-xml downloaded the installer"
+
+        r = ctl("create", "--location", tree.url, "--disk-size", "1", "--name", "from-tree", "--no-start")
+        assert r.stdout == "Created “from-tree”.\n", r.stdout
+        assert "/fedora/37/images/pxeboot/vmlinuz" in tree.asked and "/fedora/37/images/pxeboot/initrd.img" in tree.asked, \
+            tree.asked
+        xml = ctl("xml", "from-tree", "--inactive").stdout
+        assert "from-tree-install-initrd</initrd>" in xml and "inst.repo=" in xml, xml
+        assert machine("from-tree")["os-id"] == "http://fedoraproject.org/fedora/37"
+
+        # Refusals: in words, nothing made.
+        names = ctl("list", "--names").stdout.split()
+        expect_failure(["create", "--location", tree.url.replace("/37/", "/36/"), "--disk-size", "1"], 1,
+                       ["There is no installation tree at"])
+        expect_failure(["create", "--location", "file:///etc/", "--disk-size", "1"], 2, ["http://, https:// or ftp://"])
+        expect_failure(["create", "--location", tree.url, "--iso", "/x.iso"], 2, ["--location is the machine’s source"])
+        # The helper checks for itself what a client sends.
+        expect_failure(["create", "--os", "fedora37", "--location", "http:///nohost", "--disk-size", "1"], 1,
+                       ["is not the address of an installation tree"])
+        assert ctl("list", "--names").stdout.split() == names
+    finally:
+        tree.close()
+    env.restart_helper()
+
+
 CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "osinfo")
 
 
@@ -522,7 +667,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_create, case_download, case_no_helper):
+              case_console, case_serial, case_refused, case_create, case_express, case_location, case_download, case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 
 

@@ -22,8 +22,23 @@
 # (=y, not =m: the initramfs has no modules), and /lib/modules/VERSION exists (its package is
 # installed, not a leftover). The kernel this machine runs is never needed.
 #
+# An installer, for express installation's tests: with VIREO_LINUX_VOLID set to a Debian
+# medium's volume id, the kernel and initramfs are also where Debian's installer has them
+# (install.amd/vmlinuz, install.amd/initrd.gz), and /init, finding a /preseed.cfg appended to
+# its initramfs (as the helper injects it), says so on the first serial line,
+#
+#     VIREO-PRESEED-FOUND <its host name line>
+#
+# and reboots at once, as an installer does when it is done.
+#
+# An installation tree, for --location's tests: with VIREO_LINUX_TREE=DIR, the kernel and the
+# initramfs also go into DIR as a Fedora 37 tree has them (.treeinfo, images/pxeboot/), and
+# /init, booted with Anaconda's inst.repo= on its command line, prints VIREO-TREE-BOOTED on
+# the first serial line and reboots.
+#
 # Environment: VIREO_LINUX_KERNEL   the kernel image (default: chosen as above; no check)
 #              VIREO_LINUX_CMDLINE  extra kernel arguments (default: quiet)
+#              VIREO_LINUX_VOLID    the ISO's volume id (default: VIREO_LINUX)
 
 set -euo pipefail
 
@@ -110,6 +125,18 @@ exec </dev/console >/dev/console 2>&1
 export PATH=/bin:/sbin HOME=/root TERM=vt100 PS1='vireo# '
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+# Booted as an installer with a script injected: the kernel's command line is the script's,
+# with no console=, so the serial line is written directly.
+if grep -q inst.repo= /proc/cmdline; then
+    echo "VIREO-TREE-BOOTED $(cat /proc/cmdline)" >/dev/ttyS0
+    sleep 1
+    reboot -f
+fi
+if [ -f /preseed.cfg ]; then
+    echo "VIREO-PRESEED-FOUND $(grep -m1 get_hostname /preseed.cfg)" >/dev/ttyS0
+    sleep 1
+    reboot -f
+fi
 echo
 echo "VIREO-LINUX-READY $(uname -r)"
 # A shell on the console with it as its controlling tty (so ^C works); again if it exits.
@@ -122,6 +149,18 @@ mkdir -p "$tmp/iso/boot/grub"
 (cd "$rootfs" && find . -print0 | LC_ALL=C sort -z |
     cpio --null --create --format=newc --owner=0:0 --quiet) | gzip -9 >"$tmp/iso/boot/initrd.gz"
 cp "$kernel" "$tmp/iso/boot/vmlinuz"
+if [[ -n ${VIREO_LINUX_TREE:-} ]]; then
+    mkdir -p "$VIREO_LINUX_TREE/images/pxeboot"
+    cp "$tmp/iso/boot/vmlinuz" "$VIREO_LINUX_TREE/images/pxeboot/vmlinuz"
+    cp "$tmp/iso/boot/initrd.gz" "$VIREO_LINUX_TREE/images/pxeboot/initrd.img"
+    printf '[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n' \
+        >"$VIREO_LINUX_TREE/.treeinfo"
+fi
+if [[ -n ${VIREO_LINUX_VOLID:-} ]]; then
+    mkdir -p "$tmp/iso/install.amd"
+    cp "$tmp/iso/boot/vmlinuz" "$tmp/iso/install.amd/vmlinuz"
+    cp "$tmp/iso/boot/initrd.gz" "$tmp/iso/install.amd/initrd.gz"
+fi
 
 # GRUB boots the one entry at once; its own menu stays on the VGA screen, the kernel's console
 # is the serial line.
@@ -138,7 +177,7 @@ EOF
 
 grub-mkrescue -d "$platform_dir" --locales= --fonts= --themes= --compress=xz \
     --install-modules="normal configfile linux echo test sleep minicmd" \
-    -o "$tmp/out.iso" "$tmp/iso" -- -volid VIREO_LINUX >"$tmp/log" 2>&1 || {
+    -o "$tmp/out.iso" "$tmp/iso" -- -volid "${VIREO_LINUX_VOLID:-VIREO_LINUX}" >"$tmp/log" 2>&1 || {
     cat "$tmp/log" >&2
     exit 1
 }

@@ -14,6 +14,7 @@ for D-Bus signals with a bounded main-loop wait, never a fixed sleep.
 """
 
 import collections
+import gzip
 import hashlib
 import json
 import os
@@ -1067,6 +1068,100 @@ time.sleep(3600)
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
 
+    def test_express(self):
+        """Express installation for real: a Linux ISO with a Debian medium's volume id and its
+        kernel and initramfs where Debian's installer has them. The helper reads them out of
+        its copy, appends the preseed to the initramfs and boots that kernel; the guest finds
+        /preseed.cfg (with the host name given), says so and reboots, as an installer does;
+        the helper ends the install phase: the definition loses the kernel and the CD-ROM
+        boot, the installation files go, and the machine starts again. The password is in no
+        definition."""
+        name = PREFIX + "express"
+        iso = os.path.join(WORK, "debian-installer.iso")
+        env = dict(os.environ, VIREO_LINUX_VOLID="Debian 11.5.0 amd64 n")
+        subprocess.run([os.path.join(HERE, "make-linux-iso.sh"), iso], check=True, env=env)
+        secret = "Sekr3t pass-phrase"
+        s = spec(name, memory_mib=256, iso=iso, disk_gib=1)
+        s["os-id"] = GLib.Variant("s", "http://debian.org/debian/11")
+        s["network"] = GLib.Variant("s", "")
+        s["express"] = GLib.Variant("a{sv}", {"user": GLib.Variant("s", "ann"),
+                                              "password": GLib.Variant("s", secret),
+                                              "hostname": GLib.Variant("s", "expressbox"),
+                                              "timezone": GLib.Variant("s", "Europe/Paris")})
+        before = images()
+        path = self.h.create_machine(s)
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        kernel = os.path.join(IMAGES_DIR, name + "-install-kernel")
+        initrd = os.path.join(IMAGES_DIR, name + "-install-initrd")
+        # Root's alone; the initramfs ends with the preseed.
+        for f in (kernel, initrd):
+            st = os.stat(f)
+            assert (st.st_uid, st.st_mode & 0o777) == (0, 0o600), (f, st)
+        with open(initrd, "rb") as f:
+            data = f.read()
+        tail = data[data.rindex(b"\x1f\x8b\x08"):]
+        preseed = gzip.decompress(tail)
+        assert b"preseed.cfg" in preseed and b"netcfg/get_hostname string expressbox" in preseed \
+            and b"time/zone select Europe/Paris" in preseed, preseed[:400]
+        xml = virsh("dumpxml", "--inactive", name)
+        assert f"<kernel>{kernel}</kernel>" in xml and "<on_reboot>destroy</on_reboot>" in xml, xml
+        assert secret not in xml and secret not in virsh("dumpxml", "--security-info", "--inactive", name)
+
+        self.h.machine(path, "Start")
+        assert secret not in virsh("dumpxml", name)
+        # The guest reboots only when it finds /preseed.cfg (make-linux-iso.sh): that ends the
+        # phase, and the helper starts it again from its disk.
+        poll(lambda: "<kernel>" not in virsh("dumpxml", "--inactive", name), 180,
+             "the install phase's end (no <kernel> in the definition)")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 60, "State == 'running' again")
+        xml = virsh("dumpxml", "--inactive", name)
+        assert "cmdline" not in xml and "<on_reboot>destroy" not in xml and "<boot dev='cdrom'/>" not in xml \
+            and "vireo.org" not in xml, xml
+        assert not os.path.exists(kernel) and not os.path.exists(initrd)
+        qemu_log = f"/var/log/libvirt/qemu/{name}.log"
+        if os.path.exists(qemu_log):
+            with open(qemu_log, errors="replace") as f:
+                assert secret not in f.read()
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
+    def test_location(self):
+        """An installation tree served on the sandbox's loopback address (a Fedora 37
+        .treeinfo, make-linux-iso.sh's kernel and initramfs): the helper downloads the
+        installer into the pool and boots it with inst.repo= pointing at the tree; the guest,
+        seeing it, reboots as an installer does; the install phase ends as for express."""
+        name = PREFIX + "tree"
+        mirror = os.path.join(WORK, "mirror")
+        env = dict(os.environ, VIREO_LINUX_TREE=os.path.join(mirror, "fedora"))
+        subprocess.run([os.path.join(HERE, "make-linux-iso.sh"), os.path.join(WORK, "tree-linux.iso")],
+                       check=True, env=env)
+        server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", mirror, "0"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            port = re.search(r"port (\d+)", server.stdout.readline()).group(1)
+            url = f"http://127.0.0.1:{port}/fedora/"
+            s = spec(name, memory_mib=256, disk_gib=1)
+            s["os-id"] = GLib.Variant("s", "http://fedoraproject.org/fedora/37")
+            s["location"] = GLib.Variant("s", url)
+            before = images()
+            path = self.h.create_machine(s)
+            self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        finally:
+            server.terminate()
+            server.wait()
+        kernel = os.path.join(IMAGES_DIR, name + "-install-kernel")
+        with open(kernel, "rb") as f, open(os.path.join(mirror, "fedora", "images", "pxeboot", "vmlinuz"), "rb") as g:
+            assert f.read() == g.read(), "the kernel in the pool is not the tree's"
+        xml = virsh("dumpxml", "--inactive", name)
+        assert f"<cmdline>inst.repo={url}</cmdline>" in xml and "<on_reboot>destroy</on_reboot>" in xml, xml
+        self.h.machine(path, "Start")
+        poll(lambda: "<kernel>" not in virsh("dumpxml", "--inactive", name), 180,
+             "the installer's reboot (no <kernel> in the definition)")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 60, "State == 'running' again")
+        assert not os.path.exists(kernel)
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+
     def test_uefi(self):
         """UEFI (OVMF) with Secure Boot off: the GRUB ISO (grub-mkrescue puts an EFI image in
         it too) reaches its prompt. With Secure Boot on and a TPM: libvirt runs the Secure
@@ -1753,6 +1848,8 @@ CASES = [
     ("on-network", "test_on_network", ["create-machine"]),
     ("import", "test_import", []),
     ("pxe", "test_pxe", ["on-network"]),
+    ("express", "test_express", ["create-machine"]),
+    ("location", "test_location", ["create-machine"]),
     ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),

@@ -1146,6 +1146,26 @@ def case_t_new_machine():
           f'proposed {spin_value(memory)} MiB, {spin_value(vcpus)} vCPUs, {spin_value(disk)} GiB')
     screenshot('t2-assistant-review')
 
+    # Express installation is offered (libosinfo has Debian's preseed), off: Debian's
+    # installer takes no account without a password. On, without one, it is refused in words.
+    # (Below the fold: the wheel over the page scrolls it.)
+    x, y, w, h = extents(memory)
+    subprocess.run(['xdotool', 'mousemove', str(x), str(y + h // 2), 'click', '--repeat', '10', '5'],
+                   check=True, timeout=10)
+    express = wait_until(lambda: find_all(dialog, 'check box', 'Express Installation', pred=shown),
+                         'Express Installation offered for Debian 11')[0]
+    check(not express.getState().contains(pyatspi.STATE_CHECKED), 'Express Installation is on for Debian')
+    for row in ('User Name', 'Full Name', 'Host Name', 'Time Zone', 'Keyboard Layout'):
+        find_one(dialog, 'text', pred=lambda n, row=row: n.name == row)
+    express.doActionNamed('toggle')
+    wait_until(lambda: express.getState().contains(pyatspi.STATE_CHECKED), 'Express Installation on')
+    click(vireo.button('Create', dialog))
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'needs a password' in n.name),
+               'the refusal of an express installation without a password')
+    screenshot('t2b-assistant-express')
+    express.doActionNamed('toggle')
+    wait_until(lambda: not express.getState().contains(pyatspi.STATE_CHECKED), 'Express Installation off')
+
     # The test driver's pool has 12 GiB free: refused in words, on the same page, nothing made.
     create = vireo.button('Create', dialog)
     click(create)
@@ -1244,6 +1264,40 @@ def case_t_new_machine():
     click(vireo.button('Cancel', dialog))
     assistant_closed('the assistant to close on Cancel')
     check(managed_machines().keys() == before, 'Cancel made a machine')
+
+    # An installation tree's address, typed (Enter applies it): its .treeinfo, served on the
+    # loopback address, is read and the system proposed; Create has the helper download its
+    # installer from there.
+    mirror = os.path.join(os.environ['VIREO_UI_RUNDIR'], 'mirror')
+    os.makedirs(os.path.join(mirror, 'f37', 'images', 'pxeboot'), exist_ok=True)
+    with open(os.path.join(mirror, 'f37', '.treeinfo'), 'w') as f:
+        f.write('[general]\nfamily = Fedora\nversion = 37\narch = x86_64\nvariant = Server\n\n'
+                '[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n')
+    for name in ('vmlinuz', 'initrd.img'):
+        with open(os.path.join(mirror, 'f37', 'images', 'pxeboot', name), 'wb') as f:
+            f.write(b'installer')
+    server = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', '127.0.0.1', '--directory', mirror, '0'],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = re.search(r'port (\d+)', server.stdout.readline()).group(1)
+        vireo.focus()
+        keys('ctrl+n')
+        dialog = wait_until(assistant, 'the assistant for an installation tree')
+        activate_row(wait_until(lambda: find_all(dialog, 'text', pred=lambda n: shown(n) and 'Network Address' in n.name),
+                                'the network address row')[0])
+        type_text(f'http://127.0.0.1:{port}/f37/')
+        keys('Return')
+        wait_until(lambda: find_all(dialog, 'list item', 'Fedora Linux 37', pred=shown), 'Fedora Linux 37 read from the tree')
+        find_one(dialog, 'spin button', 'Disk Size', pred=shown).queryValue().currentValue = 1
+        find_one(dialog, 'check box', 'Customize Before Starting', pred=shown).doActionNamed('toggle')
+        screenshot('t7-assistant-tree')
+        click(vireo.button('Create', dialog))
+        made = wait_until(lambda: managed_machines().get('fedora37'), 'fedora37 on the bus')
+        assistant_closed('the assistant to close')
+        check(made['OsId'] == 'http://fedoraproject.org/fedora/37', f'OsId is {made["OsId"]!r}')
+    finally:
+        server.terminate()
+        server.wait()
 
     # A disk image imported, chosen in GTK's file chooser by typing its path: no disk size to
     # ask, and the machine's disk is a qcow2 copy in the pool.
