@@ -90,6 +90,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with srv.lock:
             srv.requests.append((self.path, rng))
             delay, drop_after = srv.delay, srv.drop_after
+        if self.path == "/huge.iso":
+            # Announces a size no disk of the sandbox has, and sends nothing of it.
+            self.send_response(200)
+            self.send_header("Content-Length", str(1 << 50))
+            self.end_headers()
+            self.close_connection = True
+            return
         data = srv.files.get(self.path)
         if data is None:
             self.send_response(404)
@@ -392,6 +399,10 @@ class Download:
                            "bogus": GLib.Variant("s", "1")},), "(a{sv})")
         e = e2e.expect_error("Failed", self.download, {"url": self.server.url("/missing.iso"), "name": PREFIX + "x.iso"})
         assert "404" in e.text, e.text
+        # A size that does not fit: refused before anything is written, in words.
+        e = e2e.expect_error("InvalidArgument", self.download, {"url": self.server.url("/huge.iso"), "name": PREFIX + "x.iso"})
+        assert "1.0\u00a0PiB" in e.text and "free" in e.text, e.text
+        log(e.text)
         # Nothing listens on port 9 of the sandbox's loopback: refused, nothing left.
         e = e2e.expect_error("Failed", self.download, {"url": "http://127.0.0.1:9/x.iso", "name": PREFIX + "x.iso"})
         log(e.text)
