@@ -161,6 +161,7 @@ job_watch_cb (gpointer user_data)
 typedef struct {
   VireoDownloadPage *self;
   char              *os_id;
+  char              *url;
   char              *name;
 } Started;
 
@@ -169,6 +170,7 @@ started_free (Started *started)
 {
   g_object_unref (started->self);
   g_free (started->os_id);
+  g_free (started->url);
   g_free (started->name);
   g_free (started);
 }
@@ -190,7 +192,7 @@ download_cb (GObject      *source,
   if (ok || g_error_matches (error, VIREO_ERROR, VIREO_ERROR_EXISTS))
     {
       g_debug ("Downloaded %s: %s", started->name, ok ? path : "it was there already");
-      g_signal_emit (self, signals[SIGNAL_DOWNLOADED], 0, started->os_id, started->name);
+      g_signal_emit (self, signals[SIGNAL_DOWNLOADED], 0, started->os_id, started->url, started->name);
     }
   else if (g_error_matches (error, VIREO_ERROR, VIREO_ERROR_CANCELLED))
     show_error (self, _("The download was stopped, and what it had downloaded removed."));
@@ -235,6 +237,7 @@ start_download (VireoDownloadPage   *self,
   started = g_new0 (Started, 1);
   started->self = g_object_ref (self);
   started->os_id = g_strdup (medium->os_id);
+  started->url = g_strdup (medium->url);
   started->name = g_strdup (medium->file_name);
   vireo_dbus_manager_call_download_media (manager, g_variant_builder_end (&options),
                                           G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, G_MAXINT, NULL,
@@ -367,10 +370,12 @@ vireo_download_page_class_init (VireoDownloadPageClass *klass)
   /**
    * VireoDownloadPage::downloaded:
    * @os_id: the libosinfo id of the system downloaded
+   * @url: the medium's address, as the catalogue lists it
    * @name: the volume's name in the default storage pool
    */
   signals[SIGNAL_DOWNLOADED] = g_signal_new ("downloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                             NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                                             NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
+                                             G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-download-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoDownloadPage, search_entry);

@@ -830,12 +830,12 @@ download_action (GtkWidget  *widget,
 static void
 downloaded_cb (VireoNewMachineDialog *self,
                const char            *os_id,
+               const char            *url,
                const char            *volume)
 {
   forget_choices (self);
   self->choices = vireo_new_machine_new ();
-  self->choices->iso_volume = g_strdup (volume);
-  if (!vireo_new_machine_set_os (self->choices, os_id, NULL))
+  if (!vireo_new_machine_use_download (self->choices, os_id, url, volume, NULL))
     g_debug ("%s is not in libosinfo's database: an unknown system", os_id);
   fill_review (self);
   show_page (self, "review");

@@ -849,7 +849,7 @@ propose_iso_volume (Ctl             *ctl,
 
           if (g_str_equal (medium->file_name, opt.iso_volume))
             {
-              vireo_new_machine_set_os (machine, medium->os_id, NULL);
+              vireo_new_machine_use_download (machine, medium->os_id, medium->url, opt.iso_volume, NULL);
               break;
             }
         }
@@ -1311,9 +1311,9 @@ cmd_create (Ctl   *ctl,
       g_printerr ("vireoctl: %s\n", _("--location takes an http://, https:// or ftp:// address."));
       return EXIT_USAGE;
     }
-  if (opt.express != NULL && (opt.iso == NULL || opt.detect != NULL))
+  if (opt.express != NULL && ((opt.iso == NULL && opt.iso_volume == NULL) || opt.detect != NULL))
     {
-      g_printerr ("vireoctl: %s\n", _("--express installs from an installation medium: it needs --iso."));
+      g_printerr ("vireoctl: %s\n", _("--express installs from an installation medium: it needs --iso or --iso-volume."));
       return EXIT_USAGE;
     }
   if (opt.import != NULL && opt.disk_gib >= 0)

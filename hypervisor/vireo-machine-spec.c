@@ -523,10 +523,10 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
       return NULL;
     }
 
-  if (self->express != NULL && (self->iso == NULL || self->os_id == NULL))
+  if (self->express != NULL && ((self->iso == NULL && self->iso_volume == NULL) || self->os_id == NULL))
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                           _("Express installation needs an installation medium (“iso”) and its operating system (“os-id”)."));
+                           _("Express installation needs an installation medium (“iso” or “iso-volume”) and its operating system (“os-id”)."));
       return NULL;
     }
 

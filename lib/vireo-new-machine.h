@@ -83,6 +83,11 @@ gboolean         vireo_new_machine_detect_finish (VireoNewMachine *self,
 gboolean         vireo_new_machine_set_os       (VireoNewMachine  *self,
                                                  const char       *os_id,
                                                  GError          **error);
+gboolean         vireo_new_machine_use_download (VireoNewMachine  *self,
+                                                 const char       *os_id,
+                                                 const char       *url,
+                                                 const char       *volume,
+                                                 GError          **error);
 void             vireo_new_machine_bound        (VireoNewMachine  *self,
                                                  guint64           host_memory_mib,
                                                  guint             host_cpus);

@@ -454,6 +454,38 @@ class Download:
         spec["iso-volume"] = GLib.Variant("s", "../../etc/shadow")
         e2e.expect_error("InvalidArgument", self.h.create_machine, spec)
 
+    def test_express_from_volume(self):
+        """An express installation from a downloaded medium: the helper reads the volume (an
+        ISO made here with Debian 11's netinst volume id and installer paths) and makes the
+        install phase's kernel and initrd with the script; the CD-ROM is the volume itself."""
+        root = os.path.join(WORK, "express-iso-root")
+        iso = os.path.join(WORK, "express.iso")
+        for rel, data in (("install.amd/vmlinuz", b"a kernel"), ("install.amd/initrd.gz", b"an initrd"),
+                          ("boot/grub/grub.cfg", b"set timeout=-1\n")):
+            os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+            with open(os.path.join(root, rel), "wb") as f:
+                f.write(data)
+        subprocess.run(["grub-mkrescue", "-o", iso, root, "--", "-volid", "Debian 11.5.0 amd64 n"],
+                       check=True, capture_output=True, timeout=scaled(120))
+        with open(iso, "rb") as f:
+            self.server.files["/debian-express.iso"] = f.read()
+        vol = PREFIX + "debian-express.iso"
+        path = self.download({"url": self.server.url("/debian-express.iso"), "name": vol})
+        name = PREFIX + "express"
+        secret = "Sekr3t pass-phrase"
+        spec = e2e.spec(name, memory_mib=256, disk_gib=1)
+        spec["iso-volume"] = GLib.Variant("s", vol)
+        spec["os-id"] = GLib.Variant("s", "http://debian.org/debian/11")
+        spec["express"] = GLib.Variant("a{sv}", {k: GLib.Variant("s", v) for k, v in
+                                                 (("user", "ann"), ("password", secret), ("hostname", "annbox"))})
+        self.h.create_machine(spec)
+        dom = e2e.virsh("dumpxml", "--inactive", name)
+        assert f"<kernel>{IMAGES_DIR}/{name}-install-kernel</kernel>" in dom, dom
+        assert f"<initrd>{IMAGES_DIR}/{name}-install-initrd</initrd>" in dom and "<cmdline>" in dom, dom
+        assert f"<source file='{path}'/>" in dom, dom
+        assert secret not in dom
+        assert not os.path.exists(os.path.join(IMAGES_DIR, name + ".iso")), "the medium was copied"
+
     def test_vireoctl(self):
         """vireoctl catalogue lists the test catalogue; download --os fetches its medium and
         prints the path; create --iso-volume takes the system from the catalogue."""
@@ -558,6 +590,7 @@ CASES = [
     ("refusals", "test_refusals", []),
     ("refused-unprivileged", "test_refused_unprivileged", []),
     ("create-from-volume", "test_create_from_volume", ["progress"]),
+    ("express-from-volume", "test_express_from_volume", []),
     ("vireoctl", "test_vireoctl", []),
 ]
 
