@@ -67,6 +67,7 @@ struct _VireoNewMachineDialog {
   AdwEntryRow       *express_name_row;
   AdwEntryRow       *express_password_row;
   AdwEntryRow       *express_host_row;
+  AdwEntryRow       *express_key_row;
   AdwEntryRow       *express_timezone_row;
   AdwEntryRow       *express_keyboard_row;
   GtkLabel          *error_label;
@@ -129,7 +130,8 @@ express_switch_cb (VireoNewMachineDialog *self)
 {
   gboolean on = gtk_switch_get_active (self->express_switch);
   AdwEntryRow *rows[] = { self->express_user_row, self->express_name_row, self->express_password_row,
-                          self->express_host_row, self->express_timezone_row, self->express_keyboard_row };
+                          self->express_host_row, self->express_key_row, self->express_timezone_row,
+                          self->express_keyboard_row };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     gtk_widget_set_sensitive (GTK_WIDGET (rows[i]), on);
@@ -159,6 +161,9 @@ fill_express (VireoNewMachineDialog *self,
    * (Debian's) waits for the user to turn it on and choose one. */
   gtk_switch_set_active (self->express_switch, !self->choices->express_needs_password);
   express_switch_cb (self);
+  /* Windows takes a product key (its installer asks for one otherwise). */
+  gtk_widget_set_visible (GTK_WIDGET (self->express_key_row),
+                          g_str_has_prefix (self->choices->os_id, "http://microsoft.com/win/"));
   session = vireo_express_new_from_session (name);
   set_row_text (self->express_user_row, session->user_login);
   set_row_text (self->express_name_row, session->user_realname);
@@ -179,6 +184,7 @@ read_express (VireoNewMachineDialog *self)
   struct { const char *key; AdwEntryRow *row; } fields[] = {
     { "user", self->express_user_row }, { "name", self->express_name_row },
     { "password", self->express_password_row }, { "hostname", self->express_host_row },
+    { "product-key", self->express_key_row },
     { "timezone", self->express_timezone_row }, { "keyboard", self->express_keyboard_row },
   };
 
@@ -1129,6 +1135,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_name_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_password_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_host_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_key_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_timezone_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_keyboard_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);

@@ -252,7 +252,8 @@ vireo_express_set (VireoExpress  *self,
     wipe (field);
   else
     g_free (*field);
-  *field = g_strdup (value);
+  /* Product keys are printed in capitals; typed, they may not be. */
+  *field = field == &self->product_key ? g_ascii_strup (value, -1) : g_strdup (value);
   return TRUE;
 }
 

@@ -21,6 +21,11 @@ through AT-SPI with test-ui.py's driver, with G_DEBUG=fatal-criticals:
                     that cannot be written (/proc) told in a toast naming the file
   helper-restart    the helper killed and started again with a console open: the same
                     machine comes back on its Console tab, connected again
+  new-machine       a novice's path: a GRUB ISO in the Downloads folder, Ctrl+N, the ISO,
+                    the proposal accepted, Create: the machine is made (its ISO and disk in
+                    the pool), started and shown on its console, connected, while the guest
+                    reaches GRUB's prompt. Refused first, on the review page, with nothing
+                    made: a disk larger than the pool's free space, a name in use
   download          Download an Operating System on a test catalogue served by a loopback
                     server of the test: Stop removes the partial file; a finished download
                     goes on to the review with the catalogue's system, and the machine's
@@ -32,6 +37,7 @@ TAP (tests/vireotest.py).
 
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,6 +77,12 @@ class Context:
         iso = os.path.join(WORK, "app-grub.iso")
         subprocess.run([os.path.join(HERE, "make-grub-iso.sh"), iso], check=True,
                        stdout=subprocess.DEVNULL)
+        # A novice's Downloads folder (user-dirs.dirs, in XDG_CONFIG_HOME), with the ISO.
+        downloads = os.path.join(WORK, "Downloads")
+        os.makedirs(downloads, exist_ok=True)
+        shutil.copy(iso, os.path.join(downloads, "grub-rescue.iso"))
+        with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "user-dirs.dirs"), "w") as f:
+            f.write(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
         self.paths = {}
         for name, graphics in ((VNC, ["vnc"]), (SPICE, ["spice"])):
             self.paths[name] = self.h.create(name, iso, 64, graphics)
@@ -201,6 +213,57 @@ def helper_restart(c):
     ui.wait_until(c.console_connected, "the console to connect again", timeout=60)
     ui.screenshot("app-helper-restarted")
     c.check_log()
+
+
+@suite.case("new-machine")
+def new_machine(c):
+    ui, vireo = c.ui, c.vireo
+    before = console.virsh_names()
+    vireo.focus()
+    ui.keys("ctrl+n")
+    dialog = ui.wait_until(ui.assistant, "the New Machine assistant after Ctrl+N")
+    ui.activate_row(ui.wait_until(lambda: ui.find_all(dialog, "list item", "grub-rescue.iso", pred=ui.shown),
+                                  "the ISO of the Downloads folder offered")[0])
+    ui.wait_until(lambda: ui.find_all(dialog, "list item", "Unknown Operating System", pred=ui.shown),
+                  "the medium read (libosinfo does not know GRUB's)")
+    ui.screenshot("app-new-machine-review")
+    disk = ui.find_one(dialog, "spin button", "Disk Size", pred=ui.shown)
+    proposed = disk.queryValue().currentValue
+    # Refused in words, on the same page: a disk the pool has no room for, a name in use.
+    disk.queryValue().currentValue = 65536
+    ui.click(vireo.button("Create", dialog))
+    ui.wait_until(lambda: ui.find_all(dialog, "label", pred=lambda n: ui.shown(n) and "disk space" in n.name),
+                  "the refusal of a disk larger than the free space")
+    disk.queryValue().currentValue = proposed
+    ui.activate_row(ui.find_one(dialog, "text", pred=lambda n: ui.shown(n) and n.name in ("Name", "_Name")))
+    ui.keys("ctrl+a")
+    ui.type_text(VNC)
+    ui.click(vireo.button("Create", dialog))
+    ui.wait_until(lambda: ui.find_all(dialog, "label", pred=lambda n: ui.shown(n) and "already exists" in n.name),
+                  "the refusal of a name in use")
+    assert console.virsh_names() == before, "a refused creation left a machine"
+    ui.activate_row(ui.find_one(dialog, "text", pred=lambda n: ui.shown(n) and n.name in ("Name", "_Name")))
+    ui.keys("ctrl+a")
+    ui.type_text(PREFIX + "novice")
+    ui.click(vireo.button("Create", dialog))
+    ui.assistant_closed("the assistant to close once the machine is made")
+    ui.wait_until(lambda: vireo.shown_machine() == PREFIX + "novice" and vireo.current_tab() == "Console",
+                  "the new machine on its Console tab", timeout=60)
+    ui.wait_until(c.console_connected, "its console to connect", timeout=60)
+    def at_prompt():
+        path = os.path.join(WORK, "novice.ppm")
+        console.virsh("screenshot", PREFIX + "novice", path)
+        return console.Image(path).prompt_row() is not None
+    ui.wait_until(at_prompt, "the guest's grub> prompt", timeout=60)
+    ui.screenshot("app-new-machine-console")
+    images = set(os.listdir("/var/lib/libvirt/images"))
+    assert {PREFIX + "novice.iso", PREFIX + "novice.qcow2"} <= images, images
+    c.check_log()
+    # Gone again, with its disk and its copy of the ISO (asked for by name, as Delete does).
+    console.virsh("destroy", PREFIX + "novice")
+    console.virsh("undefine", PREFIX + "novice")
+    for volume in (PREFIX + "novice.iso", PREFIX + "novice.qcow2"):
+        console.virsh("vol-delete", "--pool", "default", volume, check=False)
 
 
 # test-download.py's loopback HTTP server and test catalogue (tests/fixtures/osinfo).

@@ -1162,6 +1162,64 @@ time.sleep(3600)
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
 
+    def test_vireoctl_create(self):
+        """`vireoctl create` for each kind of source against the sandbox's libvirtd: an ISO
+        (started, GRUB's prompt on its screen), an imported image, the network (PXE), an
+        installation tree, an express installation and nothing; each as the helper makes it."""
+        ctl = os.path.join(os.environ["VIREO_BUILD_DIR"], "app", "vireoctl")
+
+        def create(*args):
+            r = subprocess.run([ctl, "create", *args], capture_output=True, text=True, timeout=scaled(120))
+            assert r.returncode == 0, f"vireoctl create {' '.join(args)}: {r.stderr.strip()}"
+            return r.stdout
+
+        def inactive(name):
+            return virsh("dumpxml", "--inactive", name)
+
+        before = images()
+        try:
+            name = PREFIX + "ctl-iso"
+            out = create("--iso", self.iso, "--name", name, "--memory", "64", "--vcpus", "1", "--disk-size", "1",
+                         "--network", "none")
+            assert out == f"Created and started “{name}”.\n", out
+            wait_prompt(name)
+            virsh("destroy", name)
+
+            image = os.path.join(WORK, "ctl-import.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", image, "64M"], check=True)
+            create("--import", image, "--name", PREFIX + "ctl-import", "--memory", "64", "--no-start")
+            assert f"{IMAGES_DIR}/{PREFIX}ctl-import.qcow2" in inactive(PREFIX + "ctl-import")
+
+            create("--pxe", "--name", PREFIX + "ctl-pxe", "--memory", "64", "--disk-size", "0", "--no-start")
+            assert re.search(r"<boot dev='network'/>", inactive(PREFIX + "ctl-pxe"))
+
+            create("--name", PREFIX + "ctl-empty", "--memory", "64", "--disk-size", "1", "--network", "none",
+                   "--no-start")
+            xml = inactive(PREFIX + "ctl-empty")
+            assert "<interface" not in xml and f"{PREFIX}ctl-empty.qcow2" in xml, xml
+
+            password = os.path.join(WORK, "ctl-password")
+            with open(password, "w") as f:
+                f.write("Sekr3t\n")
+            create("--iso", os.path.join(WORK, "debian-installer.iso"), "--name", PREFIX + "ctl-express",
+                   "--express", "user=ann,hostname=ctlbox", "--password-file", password, "--memory", "256",
+                   "--disk-size", "1", "--network", "none", "--no-start")
+            assert f"{PREFIX}ctl-express-install-initrd</initrd>" in inactive(PREFIX + "ctl-express")
+
+            mirror = os.path.join(WORK, "mirror")
+            server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+                                       mirror, "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            try:
+                port = re.search(r"port (\d+)", server.stdout.readline()).group(1)
+                out = create("--location", f"http://127.0.0.1:{port}/fedora/", "--name", PREFIX + "ctl-tree",
+                             "--memory", "256", "--disk-size", "1", "--network", "none", "--no-start")
+            finally:
+                server.terminate()
+                server.wait()
+            assert "inst.repo=" in inactive(PREFIX + "ctl-tree")
+        finally:
+            self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+
     def test_uefi(self):
         """UEFI (OVMF) with Secure Boot off: the GRUB ISO (grub-mkrescue puts an EFI image in
         it too) reaches its prompt. With Secure Boot on and a TPM: libvirt runs the Secure
@@ -1850,6 +1908,7 @@ CASES = [
     ("pxe", "test_pxe", ["on-network"]),
     ("express", "test_express", ["create-machine"]),
     ("location", "test_location", ["create-machine"]),
+    ("vireoctl-create", "test_vireoctl_create", ["express", "location"]),
     ("uefi", "test_uefi", ["create-machine"]),
     ("force-off", "test_force_off", ["start"]),
     ("guest-crash", "test_guest_crash", ["create-machine"]),
