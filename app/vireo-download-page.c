@@ -140,7 +140,7 @@ job_watch_cb (gpointer user_data)
   g_autoptr(VireoDBusJob) job = NULL;
   double progress;
 
-  if (self->downloading == NULL || (job = vireo_client_find_job (self->client, self->downloading)) == NULL)
+  if (self->downloading == NULL || (job = vireo_client_find_job_for (self->client, "download-medium", self->downloading)) == NULL)
     return G_SOURCE_CONTINUE;
   progress = vireo_dbus_job_get_progress (job);
   if (progress < 0)
@@ -467,7 +467,7 @@ vireo_download_page_stop (VireoDownloadPage *self)
 
   if (self->downloading == NULL || self->client == NULL)
     return;
-  job = vireo_client_find_job (self->client, self->downloading);
+  job = vireo_client_find_job_for (self->client, "download-medium", self->downloading);
   if (job != NULL)
     vireo_dbus_job_call_cancel (job, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "download.stop", FALSE);

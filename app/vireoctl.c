@@ -873,7 +873,7 @@ download_progress_cb (gpointer user_data)
   g_autofree char *line = NULL;
   double fraction;
 
-  if (!progress->terminal || (job = vireo_client_find_job (progress->ctl->client, progress->target)) == NULL)
+  if (!progress->terminal || (job = vireo_client_find_job_for (progress->ctl->client, "download-medium", progress->target)) == NULL)
     return G_SOURCE_CONTINUE;
   fraction = vireo_dbus_job_get_progress (job);
   line = fraction >= 0 ? g_strdup_printf ("%s… %d%%", vireo_dbus_job_get_description (job), (int) (fraction * 100))
@@ -887,7 +887,7 @@ static gboolean
 download_sigint_cb (gpointer user_data)
 {
   DownloadProgress *progress = user_data;
-  g_autoptr(VireoDBusJob) job = vireo_client_find_job (progress->ctl->client, progress->target);
+  g_autoptr(VireoDBusJob) job = vireo_client_find_job_for (progress->ctl->client, "download-medium", progress->target);
 
   if (job != NULL && !progress->cancelling)
     {

@@ -45,5 +45,8 @@ GStrv               vireo_client_dup_machine_names   (VireoClient          *self
 GDBusObjectManager *vireo_client_get_object_manager  (VireoClient          *self);
 VireoDBusJob       *vireo_client_find_job            (VireoClient          *self,
                                                       const char           *target);
+VireoDBusJob       *vireo_client_find_job_for        (VireoClient          *self,
+                                                      const char           *operation,
+                                                      const char           *target);
 
 G_END_DECLS
