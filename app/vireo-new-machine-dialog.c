@@ -1023,7 +1023,7 @@ create_action (GtkWidget  *widget,
   adw_status_page_set_title (self->creating_page, title);
   adw_status_page_set_description (self->creating_page,
                                    self->choices->iso != NULL
-                                     ? _("Copying the installation medium into the default storage pool and creating the disk…")
+                                     ? _("Adding the installation medium to the default storage pool and creating the disk…")
                                      : _("Creating the disk…"));
   gtk_spinner_start (self->creating_spinner);
   gtk_widget_action_set_enabled (widget, "assistant.stop", TRUE);

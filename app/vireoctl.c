@@ -96,6 +96,13 @@ static struct {
   char      *search;
   char      *url;
   char      *sha256;
+  char      *mode;
+  char      *ipv4;
+  char      *ipv6;
+  gboolean   no_dhcp;
+  char      *domain;
+  char      *forward_dev;
+  gboolean   autostart;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
 
 static const GOptionEntry list_options[] = {
@@ -167,6 +174,19 @@ static const GOptionEntry download_options[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt.url, N_("Any http:// or https:// address instead"), N_("URL") },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt.name, N_("The medium’s name in the default storage pool (default: the address’s file name)"), N_("NAME") },
   { "sha256", 0, 0, G_OPTION_ARG_STRING, &opt.sha256, N_("The SHA-256 checksum the file must have"), N_("HEX") },
+  { NULL }
+};
+
+static const GOptionEntry network_options[] = {
+  { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, N_("list: print only the names, one per line"), NULL },
+  { "mode", 0, 0, G_OPTION_ARG_STRING, &opt.mode, N_("create: nat, isolated, routed or open"), N_("MODE") },
+  { "ipv4", 0, 0, G_OPTION_ARG_STRING, &opt.ipv4, N_("create: the host’s address on it, with the prefix (192.168.150.1/24)"), N_("CIDR") },
+  { "no-dhcp", 0, 0, G_OPTION_ARG_NONE, &opt.no_dhcp, N_("create: no DHCP server on it"), NULL },
+  { "ipv6", 0, 0, G_OPTION_ARG_STRING, &opt.ipv6, N_("create: an IPv6 address with the prefix as well (fd00:1::1/64)"), N_("CIDR") },
+  { "domain", 0, 0, G_OPTION_ARG_STRING, &opt.domain, N_("create: the guests’ DNS domain"), N_("DOMAIN") },
+  { "forward-dev", 0, 0, G_OPTION_ARG_STRING, &opt.forward_dev, N_("create: the host interface nat and routed networks go out through"), N_("IF") },
+  { "autostart", 0, 0, G_OPTION_ARG_NONE, &opt.autostart, N_("create: start it with the host"), NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force, N_("delete: even though machines use it"), NULL },
   { NULL }
 };
 
@@ -1703,6 +1723,384 @@ cmd_host (Ctl   *ctl,
   return 0;
 }
 
+/* network */
+
+static void
+add_network_json (JsonBuilder      *builder,
+                  VireoDBusNetwork *network)
+{
+  GVariant *ranges = vireo_dbus_network_get_dhcp_ranges (network);
+  const char *const *lists[] = { vireo_dbus_network_get_ipv4 (network), vireo_dbus_network_get_ipv6 (network) };
+  const char *list_names[] = { "ipv4", "ipv6" };
+
+  json_builder_begin_object (builder);
+#define STRING_MEMBER(key, value)                  \
+  json_builder_set_member_name (builder, key);     \
+  json_builder_add_string_value (builder, value)
+#define BOOLEAN_MEMBER(key, value)                 \
+  json_builder_set_member_name (builder, key);     \
+  json_builder_add_boolean_value (builder, value)
+  STRING_MEMBER ("name", vireo_dbus_network_get_name (network));
+  STRING_MEMBER ("uuid", vireo_dbus_network_get_uuid (network));
+  STRING_MEMBER ("mode", vireo_dbus_network_get_mode (network));
+  BOOLEAN_MEMBER ("active", vireo_dbus_network_get_active (network));
+  BOOLEAN_MEMBER ("autostart", vireo_dbus_network_get_autostart (network));
+  BOOLEAN_MEMBER ("persistent", vireo_dbus_network_get_persistent (network));
+  STRING_MEMBER ("bridge", vireo_dbus_network_get_bridge (network));
+  STRING_MEMBER ("forward-dev", vireo_dbus_network_get_forward_dev (network));
+  STRING_MEMBER ("domain", vireo_dbus_network_get_domain (network));
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      json_builder_set_member_name (builder, list_names[l]);
+      json_builder_begin_array (builder);
+      for (guint i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
+        json_builder_add_string_value (builder, lists[l][i]);
+      json_builder_end_array (builder);
+    }
+  json_builder_set_member_name (builder, "dhcp-ranges");
+  json_builder_begin_array (builder);
+  for (gsize i = 0; ranges != NULL && i < g_variant_n_children (ranges); i++)
+    {
+      const char *first, *last;
+
+      g_variant_get_child (ranges, i, "(&s&s)", &first, &last);
+      json_builder_begin_object (builder);
+      STRING_MEMBER ("first", first);
+      STRING_MEMBER ("last", last);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+#undef STRING_MEMBER
+#undef BOOLEAN_MEMBER
+  json_builder_end_object (builder);
+}
+
+static char *
+joined_or_dash (const char *const *list)
+{
+  return list != NULL && list[0] != NULL ? g_strjoinv (", ", (char **) list) : g_strdup ("-");
+}
+
+static void
+print_network_info (VireoDBusNetwork *network)
+{
+  GVariant *ranges = vireo_dbus_network_get_dhcp_ranges (network);
+  g_autofree char *ipv4 = joined_or_dash (vireo_dbus_network_get_ipv4 (network));
+  g_autofree char *ipv6 = joined_or_dash (vireo_dbus_network_get_ipv6 (network));
+  const char *bridge = vireo_dbus_network_get_bridge (network);
+  const char *forward_dev = vireo_dbus_network_get_forward_dev (network);
+  const char *domain = vireo_dbus_network_get_domain (network);
+
+  /* One "key: value" per line; keys are not translated, scripts read them. */
+  g_print ("name: %s\n", vireo_dbus_network_get_name (network));
+  g_print ("uuid: %s\n", vireo_dbus_network_get_uuid (network));
+  g_print ("mode: %s\n", vireo_dbus_network_get_mode (network));
+  g_print ("active: %s\n", yes_no (vireo_dbus_network_get_active (network)));
+  g_print ("autostart: %s\n", yes_no (vireo_dbus_network_get_autostart (network)));
+  g_print ("persistent: %s\n", yes_no (vireo_dbus_network_get_persistent (network)));
+  g_print ("bridge: %s\n", bridge[0] != '\0' ? bridge : "-");
+  g_print ("forward-dev: %s\n", forward_dev[0] != '\0' ? forward_dev : "-");
+  g_print ("ipv4: %s\n", ipv4);
+  g_print ("ipv6: %s\n", ipv6);
+  g_print ("domain: %s\n", domain[0] != '\0' ? domain : "-");
+  for (gsize i = 0; ranges != NULL && i < g_variant_n_children (ranges); i++)
+    {
+      const char *first, *last;
+
+      g_variant_get_child (ranges, i, "(&s&s)", &first, &last);
+      g_print ("dhcp-range: %s - %s\n", first, last);
+    }
+}
+
+static VireoDBusNetwork *
+ready_network (Ctl        *ctl,
+               const char *name)
+{
+  VireoDBusNetwork *network;
+
+  if (!wait_ready (ctl, TRUE))
+    return NULL;
+  network = vireo_client_find_network (ctl->client, name);
+  if (network == NULL)
+    fail (ctl, _("There is no network named “%s”."), name);
+  return network;
+}
+
+/* Calls @method on @proxy with @args, the polkit prompt allowed unless told not to. */
+static GVariant *
+call_helper (Ctl        *ctl,
+             gpointer    proxy,
+             const char *method,
+             GVariant   *args)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+  Wait wait = { NULL };
+
+  g_dbus_proxy_call (G_DBUS_PROXY (proxy), method, args,
+                     ctl->no_interaction ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                     G_MAXINT, ctl->cancellable, wait_cb, &wait);
+  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), wait_for_result (&wait), &error);
+  g_clear_object (&wait.result);
+  if (reply == NULL)
+    fail_with_error (ctl, error);
+  return reply;
+}
+
+static int
+network_list (Ctl *ctl)
+{
+  g_autoptr(GPtrArray) networks = NULL;
+
+  if (!wait_ready (ctl, TRUE))
+    return ctl->status;
+  networks = vireo_client_dup_networks (ctl->client);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < networks->len; i++)
+        add_network_json (builder, g_ptr_array_index (networks, i));
+      json_builder_end_array (builder);
+      print_json (builder);
+      return 0;
+    }
+  if (opt.names)
+    {
+      for (guint i = 0; i < networks->len; i++)
+        g_print ("%s\n", vireo_dbus_network_get_name (g_ptr_array_index (networks, i)));
+      return 0;
+    }
+  if (networks->len == 0)
+    {
+      g_print ("%s\n", _("No networks."));
+      return 0;
+    }
+
+  /* Column headers are not translated: scripts read this output. */
+  g_print ("%-20s %-9s %-8s %-9s %-10s %s\n", "NAME", "MODE", "STATE", "AUTOSTART", "BRIDGE", "IPV4");
+  for (guint i = 0; i < networks->len; i++)
+    {
+      VireoDBusNetwork *network = g_ptr_array_index (networks, i);
+      g_autofree char *ipv4 = joined_or_dash (vireo_dbus_network_get_ipv4 (network));
+      const char *bridge = vireo_dbus_network_get_bridge (network);
+
+      g_print ("%-20s %-9s %-8s %-9s %-10s %s\n", vireo_dbus_network_get_name (network),
+               vireo_dbus_network_get_mode (network),
+               vireo_dbus_network_get_active (network) ? "active" : "inactive",
+               yes_no (vireo_dbus_network_get_autostart (network)),
+               bridge[0] != '\0' ? bridge : "-", ipv4);
+    }
+  return 0;
+}
+
+static int
+network_create (Ctl        *ctl,
+                const char *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(VireoDBusNetwork) network = NULL;
+  GVariantDict spec;
+  const char *path;
+
+  if (opt.mode == NULL || opt.ipv4 == NULL)
+    {
+      g_printerr ("vireoctl: %s\n", _("network create needs --mode and --ipv4."));
+      return EXIT_USAGE;
+    }
+  if (!wait_ready (ctl, TRUE))
+    return ctl->status;
+
+  g_variant_dict_init (&spec, NULL);
+  g_variant_dict_insert (&spec, "name", "s", name);
+  g_variant_dict_insert (&spec, "mode", "s", opt.mode);
+  g_variant_dict_insert (&spec, "ipv4", "s", opt.ipv4);
+  if (opt.no_dhcp)
+    g_variant_dict_insert (&spec, "dhcp", "b", FALSE);
+  if (opt.ipv6 != NULL)
+    g_variant_dict_insert (&spec, "ipv6", "s", opt.ipv6);
+  if (opt.domain != NULL)
+    g_variant_dict_insert (&spec, "domain", "s", opt.domain);
+  if (opt.forward_dev != NULL)
+    g_variant_dict_insert (&spec, "forward-dev", "s", opt.forward_dev);
+  if (opt.autostart)
+    g_variant_dict_insert (&spec, "autostart", "b", TRUE);
+
+  reply = call_helper (ctl, vireo_client_get_manager (ctl->client), "CreateNetwork",
+                       g_variant_new ("(@a{sv})", g_variant_dict_end (&spec)));
+  if (reply == NULL)
+    return ctl->status;
+  g_variant_get (reply, "(&o)", &path);
+
+  if (!ctl->json)
+    {
+      g_print (_("Created and started the network “%s”.\n"), name);
+      return 0;
+    }
+
+  /* InterfacesAdded came before the answer: the object is here once it is dispatched. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  network = vireo_client_find_network (ctl->client, name);
+  if (network == NULL)
+    {
+      fail (ctl, _("The network “%s” was created, but the helper does not list it."), name);
+      return ctl->status;
+    }
+  {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+    add_network_json (builder, network);
+    print_json (builder);
+  }
+  return 0;
+}
+
+static int
+network_leases (Ctl              *ctl,
+                VireoDBusNetwork *network)
+{
+  g_autoptr(GVariant) reply = call_helper (ctl, network, "GetLeases", g_variant_new ("(a{sv})", NULL));
+  g_autoptr(GVariant) leases = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (reply == NULL)
+    return ctl->status;
+  leases = g_variant_get_child_value (reply, 0);
+
+  if (!ctl->json && g_variant_n_children (leases) == 0)
+    {
+      g_print ("%s\n", _("No leases."));
+      return 0;
+    }
+  if (!ctl->json)
+    g_print ("%-17s %-20s %-20s %s\n", "MAC", "ADDRESS", "HOSTNAME", "EXPIRES");
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < g_variant_n_children (leases); i++)
+    {
+      const char *mac, *address, *hostname, *client_id;
+      gint64 expiry;
+      g_autoptr(GDateTime) when = NULL;
+      g_autofree char *when_text = NULL;
+
+      g_variant_get_child (leases, i, "(&s&s&s&sx)", &mac, &address, &hostname, &client_id, &expiry);
+      when = g_date_time_new_from_unix_utc (expiry);
+      when_text = when != NULL ? g_date_time_format_iso8601 (when) : g_strdup ("-");
+      if (!ctl->json)
+        {
+          g_print ("%-17s %-20s %-20s %s\n", mac, address, hostname[0] != '\0' ? hostname : "-", when_text);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mac");
+      json_builder_add_string_value (builder, mac);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, address);
+      json_builder_set_member_name (builder, "hostname");
+      json_builder_add_string_value (builder, hostname);
+      json_builder_set_member_name (builder, "client-id");
+      json_builder_add_string_value (builder, client_id);
+      json_builder_set_member_name (builder, "expiry");
+      json_builder_add_int_value (builder, expiry);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (ctl->json)
+    print_json (builder);
+  return 0;
+}
+
+/* vireoctl network SUBCOMMAND [NAME] [ARGUMENT] */
+static int
+cmd_network (Ctl   *ctl,
+             int    argc,
+             char **argv)
+{
+  static const struct {
+    const char *name;
+    int         n_args;    /* after the subcommand */
+    gboolean    prints;
+  } subcommands[] = {
+    { "list", 0, TRUE }, { "info", 1, TRUE }, { "create", 1, TRUE }, { "start", 1, FALSE },
+    { "stop", 1, FALSE }, { "delete", 1, FALSE }, { "autostart", 2, FALSE }, { "leases", 1, TRUE },
+  };
+  g_autoptr(VireoDBusNetwork) network = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *sub;
+  guint s;
+
+  {
+    g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+    g_option_context_add_main_entries (context, network_options, GETTEXT_PACKAGE);
+    g_option_context_set_help_enabled (context, FALSE);
+    if (!g_option_context_parse (context, &argc, &argv, NULL) || argc < 2)
+      return EXIT_USAGE;
+  }
+  sub = argv[1];
+  for (s = 0; s < G_N_ELEMENTS (subcommands) && !g_str_equal (subcommands[s].name, sub); s++)
+    ;
+  if (s == G_N_ELEMENTS (subcommands) || argc != 2 + subcommands[s].n_args)
+    return EXIT_USAGE;
+  if (ctl->json && !subcommands[s].prints)
+    {
+      g_printerr (_("vireoctl: network %s prints nothing to put in JSON\n"), sub);
+      return EXIT_USAGE;
+    }
+  /* Each option belongs to one subcommand. */
+  if ((!g_str_equal (sub, "create") && (opt.mode != NULL || opt.ipv4 != NULL || opt.ipv6 != NULL || opt.no_dhcp
+                                         || opt.domain != NULL || opt.forward_dev != NULL || opt.autostart))
+      || (!g_str_equal (sub, "delete") && opt.force)
+      || (!g_str_equal (sub, "list") && opt.names))
+    return EXIT_USAGE;
+
+  if (g_str_equal (sub, "list"))
+    return network_list (ctl);
+  if (g_str_equal (sub, "create"))
+    return network_create (ctl, argv[2]);
+
+  if ((network = ready_network (ctl, argv[2])) == NULL)
+    return ctl->status;
+
+  if (g_str_equal (sub, "info"))
+    {
+      if (ctl->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          add_network_json (builder, network);
+          print_json (builder);
+        }
+      else
+        print_network_info (network);
+      return 0;
+    }
+  if (g_str_equal (sub, "leases"))
+    return network_leases (ctl, network);
+  if (g_str_equal (sub, "start") || g_str_equal (sub, "stop"))
+    reply = call_helper (ctl, network, g_str_equal (sub, "start") ? "Start" : "Stop", g_variant_new ("(a{sv})", NULL));
+  else if (g_str_equal (sub, "delete"))
+    {
+      GVariantDict options;
+
+      g_variant_dict_init (&options, NULL);
+      if (opt.force)
+        g_variant_dict_insert (&options, "force", "b", TRUE);
+      reply = call_helper (ctl, network, "Delete", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)));
+    }
+  else if (g_str_equal (sub, "autostart"))
+    {
+      gboolean on = g_str_equal (argv[3], "on");
+
+      if (!on && !g_str_equal (argv[3], "off"))
+        return EXIT_USAGE;
+      reply = call_helper (ctl, network, "SetAutostart", g_variant_new ("(ba{sv})", on, NULL));
+    }
+  return ctl->status;
+}
+
 static int cmd_help (Ctl *ctl, int argc, char **argv);
 
 static const Command commands[] = {
@@ -1725,6 +2123,8 @@ static const Command commands[] = {
   { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "catalogue", "[--search WORDS]",         N_("List the operating systems that can be downloaded"), cmd_catalogue, 0, TRUE, catalogue_options },
   { "download",  "(--os ID | --url URL) [--name NAME] [--sha256 HEX]", N_("Download an installation medium into the default storage pool"), cmd_download, 0, TRUE, download_options },
+  { "network",   "SUBCOMMAND [NAME] [OPTION…]", N_("Virtual networks: list, info, create, start, stop, delete, autostart on|off, leases (DHCP)"),
+                                                 cmd_network, 0, TRUE, network_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
 
@@ -1913,6 +2313,11 @@ main (int   argc,
     polkit_agent_listener_unregister (ctl.agent);
   g_clear_pointer (&opt.disks, g_strfreev);
   g_clear_pointer (&opt.protocol, g_free);
+  g_clear_pointer (&opt.mode, g_free);
+  g_clear_pointer (&opt.ipv4, g_free);
+  g_clear_pointer (&opt.ipv6, g_free);
+  g_clear_pointer (&opt.domain, g_free);
+  g_clear_pointer (&opt.forward_dev, g_free);
   g_clear_object (&ctl.client);
   g_clear_object (&ctl.cancellable);
   return status;

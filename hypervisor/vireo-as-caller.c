@@ -146,6 +146,50 @@ child_read_file (int         sock,
     }
 }
 
+/* Opening a file for the helper to link into the pool: the answer is a header (its size)
+ * and, with it, the open descriptor (SCM_RIGHTS). */
+static void
+child_open_file (int         sock,
+                 const void *data)
+{
+  const char *path = data;
+  FileHeader header = { 0, 0, 0 };
+  struct stat st;
+  int fd;
+  char control[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { &header, sizeof header };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    header.err = errno;
+  else if (fstat (fd, &st) != 0)
+    header.err = errno;
+  else if (!S_ISREG (st.st_mode))
+    header.err = VIREO_CHILD_NOT_REGULAR;
+  else
+    header.size = st.st_size;
+  if (header.err != 0)
+    {
+      (void) write_all (sock, &header, sizeof header);
+      return;
+    }
+
+  memset (control, 0, sizeof control);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+    ;
+}
+
 /* Removing a file: the parent folder is reached one component at a time, never through a
  * symbolic link (O_NOFOLLOW on each), and the file is removed relative to it. The answer is
  * one gint32: 0 or why not. */
@@ -577,6 +621,73 @@ vireo_caller_file_open (uid_t        uid,
   if (file->remaining == 0)
     vireo_child_finish (&file->child);
   return g_steal_pointer (&file);
+}
+
+/**
+ * vireo_caller_file_open_fd:
+ * @uid: the caller
+ * @path: an absolute path
+ *
+ * Opens @path as @uid (following symbolic links, as the caller would) in a child, which
+ * hands the open descriptor over: what the caller could open now, whatever @path names later.
+ *
+ * Returns: a read-only descriptor of a regular file (close it), or -1 with @error set
+ */
+int
+vireo_caller_file_open_fd (uid_t        uid,
+                           const char  *path,
+                           GError     **error)
+{
+  VireoChild child = { 0, -1 };
+  FileHeader header = { 0, 0, 0 };
+  char control[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { &header, sizeof header };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+  struct pollfd pfd;
+  ssize_t n = -1;
+  int fd = -1;
+  int r;
+
+  g_return_val_if_fail (path != NULL, -1);
+
+  if (!vireo_child_spawn (&child, uid, child_open_file, path, error))
+    return -1;
+  pfd.fd = child.sock;
+  pfd.events = POLLIN;
+  while ((r = poll (&pfd, 1, VIREO_AS_CALLER_TIMEOUT_MS)) < 0 && errno == EINTR)
+    ;
+  if (r == 0)
+    {
+      vireo_child_finish (&child);
+      set_timeout_error (error, path);
+      return -1;
+    }
+  if (r > 0)
+    {
+      memset (control, 0, sizeof control);
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      while ((n = recvmsg (child.sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+      for (cmsg = n > 0 ? CMSG_FIRSTHDR (&msg) : NULL; cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+        if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
+          memcpy (&fd, CMSG_DATA (cmsg), sizeof (int));
+    }
+  vireo_child_finish (&child);
+
+  if (n == sizeof header && header.err == 0 && fd >= 0)
+    return fd;
+  if (fd >= 0)
+    close (fd);
+  if (n == sizeof (gint32) && header.err == VIREO_CHILD_NO_IDENTITY)
+    g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED,
+                 _("Vireo could not take on your user account to open “%s”."), path);
+  else
+    set_open_error (error, n >= (ssize_t) sizeof (gint32) ? header.err : 0, path);
+  return -1;
 }
 
 guint64

@@ -52,6 +52,9 @@ typedef struct _VireoCallerFile VireoCallerFile;
 VireoCallerFile *vireo_caller_file_open     (uid_t             uid,
                                              const char       *path,
                                              GError          **error);
+int              vireo_caller_file_open_fd  (uid_t             uid,
+                                             const char       *path,
+                                             GError          **error);
 guint64          vireo_caller_file_get_size (VireoCallerFile  *file);
 gssize           vireo_caller_file_read     (VireoCallerFile  *file,
                                              void             *buf,

@@ -2,7 +2,8 @@
  *
  * The libvirt connection and nothing else: opening it off the main thread, libvirt's
  * keepalive, the close callback, reconnecting with a back-off, and the domain events, which
- * it passes on as "domain-changed" with the domain's UUID.
+ * it passes on as "domain-changed" with the domain's UUID, and the network events, passed on
+ * as "network-changed".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,6 +40,7 @@ struct _VireoConnection {
   int             metadata_cb;
   int             device_added_cb;
   int             device_removed_cb;
+  int             network_cb;
   guint           reconnect_source;
   guint           backoff_ms;
   gboolean        connecting;
@@ -51,6 +53,7 @@ enum {
   DISCONNECTED,
   DOMAIN_CHANGED,
   DOMAIN_SHUT_DOWN,
+  NETWORK_CHANGED,
   N_SIGNALS
 };
 
@@ -224,6 +227,20 @@ device_event_cb (virConnectPtr conn,
   domain_changed (opaque, dom);
 }
 
+static void
+network_event_cb (virConnectPtr conn,
+                  virNetworkPtr net,
+                  int           event,
+                  int           detail,
+                  void         *opaque)
+{
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  g_debug ("Network event %d/%d for %s", event, detail, virNetworkGetName (net));
+  if (virNetworkGetUUIDString (net, uuid) == 0)
+    g_signal_emit (opaque, signals[NETWORK_CHANGED], 0, uuid);
+}
+
 /* The close callback: libvirt calls it in whichever thread noticed the socket closing. */
 
 typedef struct {
@@ -321,6 +338,10 @@ connect_cb (GObject      *source,
                                                             VIR_DOMAIN_EVENT_CALLBACK (device_event_cb), self, NULL);
   self->device_removed_cb = virConnectDomainEventRegisterAny (self->conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                               VIR_DOMAIN_EVENT_CALLBACK (device_event_cb), self, NULL);
+  self->network_cb = virConnectNetworkEventRegisterAny (self->conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                                        VIR_NETWORK_EVENT_CALLBACK (network_event_cb), self, NULL);
+  if (self->network_cb < 0)
+    g_warning ("libvirt does not send network events on %s: networks made elsewhere will not show", self->uri);
   if (self->lifecycle_cb < 0)
     g_warning ("libvirt does not send lifecycle events on %s: changes made elsewhere will not show", self->uri);
   virResetLastError ();
@@ -384,7 +405,10 @@ release (VireoConnection *self)
     virConnectDomainEventDeregisterAny (conn, self->device_added_cb);
   if (self->device_removed_cb >= 0)
     virConnectDomainEventDeregisterAny (conn, self->device_removed_cb);
+  if (self->network_cb >= 0)
+    virConnectNetworkEventDeregisterAny (conn, self->network_cb);
   self->lifecycle_cb = self->metadata_cb = self->device_added_cb = self->device_removed_cb = -1;
+  self->network_cb = -1;
   virConnectUnregisterCloseCallback (conn, connection_closed_cb);
   g_clear_pointer (&self->close_watch, g_free);
   virResetLastError ();
@@ -523,12 +547,21 @@ vireo_connection_class_init (VireoConnectionClass *klass)
    */
   signals[DOMAIN_SHUT_DOWN] = g_signal_new ("domain-shut-down", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * VireoConnection::network-changed:
+   * @uuid: the network
+   *
+   * libvirt said a network was defined, undefined, started or stopped.
+   */
+  signals[NETWORK_CHANGED] = g_signal_new ("network-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 vireo_connection_init (VireoConnection *self)
 {
   self->lifecycle_cb = self->metadata_cb = self->device_added_cb = self->device_removed_cb = -1;
+  self->network_cb = -1;
   self->backoff_ms = BACKOFF_MIN_MS;
 }
 

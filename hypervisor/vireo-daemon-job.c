@@ -54,6 +54,8 @@ step_description (VireoJobStep step)
 {
   switch (step)
     {
+    case VIREO_JOB_STEP_ADD_MEDIUM:
+      return _("Adding the installation medium to the default storage pool");
     case VIREO_JOB_STEP_COPY_MEDIUM:
       return _("Copying the installation medium into the default storage pool");
     case VIREO_JOB_STEP_COPY_IMAGE:

@@ -1,6 +1,6 @@
 /* vireo-daemon-manager.c
  *
- * org.vireo.Hypervisor1.Manager: the host, and machine creation.
+ * org.vireo.Hypervisor1.Manager: the host, and machine and network creation.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vireo-as-caller.h"
 #include "vireo-authority.h"
@@ -19,6 +23,7 @@
 #include "vireo-install.h"
 #include "vireo-machine-spec.h"
 #include "vireo-media-download.h"
+#include "vireo-network-spec.h"
 
 #define DEFAULT_POOL      "default"
 #define DEFAULT_POOL_PATH "/var/lib/libvirt/images"
@@ -42,6 +47,7 @@ static const VireoMethodAction manager_actions[] = {
   { "CreateMachine", VIREO_ACTION_MODIFY },
   { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
   { "DownloadMedia", VIREO_ACTION_MODIFY },
+  { "CreateNetwork", VIREO_ACTION_HOST_NETWORK },
 };
 
 typedef struct {
@@ -393,6 +399,73 @@ copy_into_pool (virConnectPtr            conn,
   return vol;
 }
 
+/* An installation medium linked into the default pool rather than copied: a hard link to
+ * the very file the caller opened (linkat on the descriptor their child handed over), so the
+ * guest gets what the caller could read at creation whatever the path names later, as with
+ * a copy, at no cost in time or space, and the file stays where the user put it. Only when
+ * QEMU can read it as it is (readable by all: libvirt is told not to relabel it, so the
+ * user's file never changes owner) and it is on the pool's file system; else %NULL without
+ * an error, and the caller copies. *@linked says it was linked. */
+static virStorageVolPtr
+link_into_pool (virConnectPtr   conn,
+                const char     *path,
+                const char     *vol_base,
+                uid_t           uid,
+                GError        **error)
+{
+  g_autoptr(virStoragePool) pool = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *dest = NULL;
+  virStorageVolPtr vol;
+  struct stat st;
+  int fd;
+
+  fd = vireo_caller_file_open_fd (uid, path, error);
+  if (fd < 0)
+    {
+      g_prefix_error (error, _("The installation medium cannot be used. "));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !(st.st_mode & S_IROTH))
+    {
+      g_debug ("%s is not readable by all: copied, not linked", path);
+      close (fd);
+      return NULL;
+    }
+  pool = ensure_default_pool (conn, error);
+  if (pool == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  folder = default_pool_path (conn);
+  dest = g_strdup_printf ("%s/%s.iso", folder, vol_base);
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      close (fd);
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS,
+                   _("A disk image named “%s.iso” already exists in the default storage pool; it was left as it is."),
+                   vol_base);
+      return NULL;
+    }
+  if (linkat (fd, "", AT_FDCWD, dest, AT_EMPTY_PATH) != 0)
+    {
+      g_debug ("%s cannot be linked into %s (%s): copied instead", path, folder, g_strerror (errno));
+      close (fd);
+      return NULL;
+    }
+  close (fd);
+  virStoragePoolRefresh (pool, 0);
+  vol = virStorageVolLookupByPath (conn, dest);
+  if (vol == NULL)
+    {
+      g_debug ("libvirt does not see %s: copied instead", dest);
+      virResetLastError ();
+      unlink (dest);
+    }
+  return vol;
+}
+
 static virStorageVolPtr
 create_disk (virConnectPtr            conn,
              const VireoMachineSpec  *spec,
@@ -718,6 +791,7 @@ create_machine_func (VireoCall  *call,
   g_autofree char *disk_path = NULL;
   g_autofree char *xml = NULL;
   InstallVolumes install = { 0 };
+  gboolean iso_linked = FALSE;
   const char *disk_format = "qcow2";
   uid_t uid;
 
@@ -742,11 +816,22 @@ create_machine_func (VireoCall  *call,
       if (uid == (uid_t) -1)
         return FALSE;
 
-      /* As the caller: the helper must not hand a guest a file its user cannot read. */
-      if (create->job != NULL)
-        vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_MEDIUM);
-      iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
-                                spec->disk_gib * 1024 * 1024 * 1024, uid, create->job, NULL, error);
+      /* As the caller: the helper must not hand a guest a file its user cannot read. Linked
+       * where it can be, else copied. */
+      if (!create->limits.is_test_driver)
+        {
+          iso_vol = link_into_pool (call->conn, spec->iso, spec->name, uid, error);
+          if (iso_vol == NULL && *error != NULL)
+            return FALSE;
+          iso_linked = iso_vol != NULL;
+        }
+      if (iso_vol == NULL)
+        {
+          if (create->job != NULL)
+            vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_COPY_MEDIUM);
+          iso_vol = copy_into_pool (call->conn, &create->limits, spec->iso, spec->name, TRUE,
+                                    spec->disk_gib * 1024 * 1024 * 1024, uid, create->job, NULL, error);
+        }
       if (iso_vol == NULL)
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
@@ -815,6 +900,7 @@ create_machine_func (VireoCall  *call,
 
   fill_target (&target, create, disk_path, iso);
   target.disk_format = disk_format;
+  target.iso_shared = iso_linked;
   target.kernel_path = install.kernel_path;
   target.initrd_path = install.initrd_path;
   target.cmdline = install.cmdline;
@@ -893,7 +979,7 @@ start_create (VireoDaemonManager    *self,
     create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_CREATE_MACHINE,
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
                                         spec->location != NULL ? VIREO_JOB_STEP_FETCH_INSTALLER
-                                        : spec->iso != NULL ? VIREO_JOB_STEP_COPY_MEDIUM
+                                        : spec->iso != NULL ? VIREO_JOB_STEP_ADD_MEDIUM
                                         : spec->import != NULL ? VIREO_JOB_STEP_COPY_IMAGE
                                         : spec->disk_gib > 0 ? VIREO_JOB_STEP_MAKE_DISK
                                                              : VIREO_JOB_STEP_DEFINE);
@@ -1029,6 +1115,167 @@ handle_download_media (VireoDBusManager      *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* CreateNetwork */
+
+typedef struct {
+  VireoNetworkSpec  *spec;
+  VireoNetworkFacts *facts;   /* the new network */
+} CreateNetworkData;
+
+static void
+create_network_data_free (CreateNetworkData *data)
+{
+  g_clear_pointer (&data->spec, vireo_network_spec_free);
+  g_clear_pointer (&data->facts, vireo_network_facts_free);
+  g_free (data);
+}
+
+/* The subnets of every libvirt network, then the host's own. */
+static GPtrArray *
+subnets_in_use (virConnectPtr   conn,
+                GError        **error)
+{
+  g_autoptr(GPtrArray) uses = vireo_host_subnets_read ();
+  virNetworkPtr *nets = NULL;
+  guint n_host = uses->len;
+  int n;
+
+  n = virConnectListAllNetworks (conn, &nets, 0);
+  if (n < 0)
+    {
+      vireo_libvirt_set_error (error, _("Vireo could not read the subnets of libvirt’s networks."));
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *xml = virNetworkGetXMLDesc (nets[i], 0);
+      g_autoptr(VireoNetworkFacts) facts = xml != NULL ? vireo_network_facts_new_from_xml (xml, NULL) : NULL;
+      GPtrArray *lists[2] = { facts != NULL ? facts->ipv4 : NULL, facts != NULL ? facts->ipv6 : NULL };
+
+      for (guint l = 0; l < G_N_ELEMENTS (lists) && lists[l] != NULL; l++)
+        for (guint a = 0; a < lists[l]->len; a++)
+          {
+            VireoSubnet subnet;
+            g_autofree char *text = NULL;
+            g_autofree char *owner = NULL;
+
+            if (!vireo_subnet_parse (g_ptr_array_index (lists[l], a),
+                                     l == 0 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6, &subnet, NULL))
+              continue;
+            text = vireo_subnet_to_string (&subnet, TRUE);
+            owner = g_strdup_printf (_("%s of the libvirt network %s"), text, facts->name);
+            vireo_subnet_use_add (uses, &subnet, owner);
+          }
+      virNetworkFree (nets[i]);
+    }
+  free (nets);
+  virResetLastError ();
+
+  /* libvirt's networks first, so that an overlap with one is named as such, not as its
+   * bridge's address. */
+  for (guint i = 0; i < n_host; i++)
+    g_ptr_array_add (uses, g_ptr_array_steal_index (uses, 0));
+  return g_steal_pointer (&uses);
+}
+
+static gboolean
+create_network_func (VireoCall  *call,
+                     GError    **error)
+{
+  CreateNetworkData *data = call->data;
+  VireoNetworkSpec *spec = data->spec;
+  g_autoptr(virNetwork) existing = virNetworkLookupByName (call->conn, spec->name);
+  g_autoptr(virNetwork) net = NULL;
+  g_autoptr(GPtrArray) uses = NULL;
+  g_autofree char *xml = NULL;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  virResetLastError ();
+  if (existing != NULL)
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS, _("There is already a network named “%s”."), spec->name);
+      return FALSE;
+    }
+
+  uses = subnets_in_use (call->conn, error);
+  if (uses == NULL || !vireo_network_spec_check_overlap (spec, uses, error))
+    return FALSE;
+
+  xml = vireo_network_spec_to_xml (spec);
+  g_debug ("Defining the network %s:\n%s", spec->name, xml);
+  net = virNetworkDefineXML (call->conn, xml);
+  if (net == NULL)
+    {
+      vireo_libvirt_set_error (error, _("libvirt refused the network “%s”."), spec->name);
+      return FALSE;
+    }
+
+  if (virNetworkCreate (net) < 0 || (spec->autostart && virNetworkSetAutostart (net, 1) < 0))
+    {
+      vireo_libvirt_set_error (error, _("The network “%s” could not be started, so it was not kept."), spec->name);
+      if (virNetworkIsActive (net) == 1)
+        virNetworkDestroy (net);
+      virNetworkUndefine (net);
+      virResetLastError ();
+      return FALSE;
+    }
+
+  data->facts = vireo_network_facts_fetch (net, error);
+  if (data->facts == NULL)
+    return FALSE;
+  if (virNetworkGetUUIDString (net, uuid) == 0)
+    call->uuid = g_strdup (uuid);
+  g_message ("Network %s created (%s, %s)", spec->name, spec->mode, data->facts->bridge);
+  return TRUE;
+}
+
+static void
+create_network_done (VireoCall *call)
+{
+  CreateNetworkData *data = call->data;
+  g_autofree char *path = vireo_network_path_for_uuid (data->facts->uuid);
+
+  /* Read after the network was made: newer than any refresh begun before now. */
+  vireo_network_mirror_apply (_vireo_daemon_get_network_mirror (call->daemon), data->facts->uuid, data->facts,
+                              vireo_mirror_next_seq (_vireo_daemon_get_mirror (call->daemon)));
+  vireo_dbus_manager_complete_create_network (call->object, g_steal_pointer (&call->invocation), path);
+}
+
+static gboolean
+handle_create_network (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *spec_variant)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoNetworkSpec) spec = vireo_network_spec_new_from_variant (spec_variant, &error);
+  CreateNetworkData *data;
+  VireoCall *call;
+
+  if (spec == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  call = _vireo_call_new (self->daemon, invocation, create_network_func, &error);
+  if (call == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  data = g_new0 (CreateNetworkData, 1);
+  data->spec = g_steal_pointer (&spec);
+  call->object = g_object_ref (self);
+  call->name = g_strdup (data->spec->name);
+  call->data = data;
+  call->data_free = (GDestroyNotify) create_network_data_free;
+  call->done = create_network_done;
+  _vireo_call_run (call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
 static VireoAuthorityGate manager_gate = VIREO_AUTHORITY_GATE (manager_actions);
@@ -1046,6 +1293,7 @@ manager_iface_init (VireoDBusManagerIface *iface)
   iface->handle_create_machine = handle_create_machine;
   iface->handle_preview_machine = handle_preview_machine;
   iface->handle_download_media = handle_download_media;
+  iface->handle_create_network = handle_create_network;
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "vireo-domain-facts.h"
 #include "vireo-libvirt.h"
 #include "vireo-mirror.h"
+#include "vireo-network-mirror.h"
 #include "vireo-object-manager.h"
 #include "vireo-os-names.h"
 
@@ -20,6 +21,7 @@ G_BEGIN_DECLS
 
 VireoConnection *_vireo_daemon_get_connection       (VireoDaemon *self);
 VireoMirror     *_vireo_daemon_get_mirror           (VireoDaemon *self);
+VireoNetworkMirror *_vireo_daemon_get_network_mirror (VireoDaemon *self);
 VireoObjectManager *_vireo_daemon_get_object_manager (VireoDaemon *self);
 const char      *_vireo_daemon_get_connection_error (VireoDaemon *self);
 char            *_vireo_daemon_get_os_name          (VireoDaemon *self,

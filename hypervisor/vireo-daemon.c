@@ -31,6 +31,7 @@ struct _VireoDaemon {
   VireoDaemonManager *manager;
   VireoConnection    *connection;
   VireoMirror        *mirror;
+  VireoNetworkMirror *network_mirror;
   VireoOsNames       *os_names;     /* NULL until libosinfo's database is read */
   GError             *os_names_error;  /* why it could not be */
   GPtrArray          *os_waiting;   /* GTasks of _vireo_daemon_get_os_devices_async() */
@@ -57,6 +58,12 @@ _vireo_daemon_get_mirror (VireoDaemon *self)
   return self->mirror;
 }
 
+VireoNetworkMirror *
+_vireo_daemon_get_network_mirror (VireoDaemon *self)
+{
+  return self->network_mirror;
+}
+
 /**
  * _vireo_daemon_get_os_name:
  * @os_id: (nullable): a libosinfo id
@@ -79,12 +86,39 @@ _vireo_daemon_get_connection_error (VireoDaemon *self)
 /* The connection's signals */
 
 static void
+network_sync_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VireoDaemon *self = user_data;
+  VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_network_mirror_sync_finish (self->network_mirror, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_object_unref (self);
+          return;
+        }
+      /* A libvirtd without its network driver still serves machines: say so, and go on. */
+      g_warning ("%s", error->message);
+    }
+
+  vireo_dbus_manager_set_connection_error (manager, "");
+  vireo_dbus_manager_set_connected (manager, TRUE);
+  g_message ("Serving %u machines and %u networks from %s", vireo_mirror_get_n_machines (self->mirror),
+             vireo_network_mirror_get_n_networks (self->network_mirror),
+             vireo_connection_get_uri (self->connection));
+  g_object_unref (self);
+}
+
+static void
 sync_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   VireoDaemon *self = user_data;
-  VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
   g_autoptr(GError) error = NULL;
 
   if (!vireo_mirror_sync_finish (self->mirror, result, &error))
@@ -98,12 +132,12 @@ sync_cb (GObject      *source,
       return;
     }
 
-  vireo_dbus_manager_set_connection_error (manager, "");
-  vireo_dbus_manager_set_connected (manager, TRUE);
-  g_message ("Serving %u machines from %s", vireo_mirror_get_n_machines (self->mirror),
-             vireo_connection_get_uri (self->connection));
-  g_object_unref (self);
+  /* Then the networks, with the same reference on self. */
+  vireo_network_mirror_sync_async (self->network_mirror, network_sync_cb, self);
 }
+
+static void domain_shut_down_cb (VireoDaemon *self,
+                                 const char  *uuid);
 
 static void
 connected_cb (VireoDaemon *self)
@@ -118,8 +152,10 @@ connected_cb (VireoDaemon *self)
   vireo_dbus_manager_set_libvirt_version (manager, host->libvirt_version != NULL ? host->libvirt_version : "");
   vireo_dbus_manager_set_hypervisor_version (manager, host->hypervisor_version != NULL ? host->hypervisor_version : "");
 
-  /* Connected once the machines are on the bus: a client that sees Connected sees them all. */
+  /* Connected once the machines and networks are on the bus: a client that sees Connected
+   * sees them all. */
   vireo_mirror_sync_async (self->mirror, sync_cb, g_object_ref (self));
+  domain_shut_down_cb (self, NULL);
 }
 
 static void
@@ -129,6 +165,7 @@ disconnected_cb (VireoDaemon *self,
   VireoDBusManager *manager = VIREO_DBUS_MANAGER (self->manager);
 
   vireo_mirror_clear (self->mirror);
+  vireo_network_mirror_clear (self->network_mirror);
   vireo_dbus_manager_set_connected (manager, FALSE);
   vireo_dbus_manager_set_connection_error (manager, reason);
 }
@@ -140,10 +177,77 @@ domain_changed_cb (VireoDaemon *self,
   vireo_mirror_refresh (self->mirror, uuid);
 }
 
+static void
+network_changed_cb (VireoDaemon *self,
+                    const char  *uuid)
+{
+  vireo_network_mirror_refresh (self->network_mirror, uuid);
+}
+
 /* The end of an express installation's install phase (vireo-install.c): the first time the
  * guest stops by itself, its definition loses the installer's kernel and the script's
  * CD-ROM, their volumes are deleted, and after an installer's reboot the machine starts
  * again from its disk. In a worker thread: libvirt's calls block. */
+
+/* Ends @dom's install phase, if it is in one; @restart_ok: start it again after an
+ * installer's reboot. */
+static void
+finish_install (virConnectPtr conn,
+                virDomainPtr  dom,
+                gboolean      restart_ok)
+{
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *name = g_strdup (virDomainGetName (dom));
+  g_autofree char *xml = NULL;
+  g_autofree char *finished = NULL;
+  g_autoptr(virDomain) defined = NULL;
+  gboolean restart = FALSE;
+  int tries;
+
+  /* The event comes as QEMU goes; libvirt may still be tidying up the domain, and a
+   * definition given to an active one waits for its next boot. */
+  for (tries = 0; virDomainIsActive (dom) == 1 && tries < 100; tries++)
+    g_usleep (100 * 1000);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  if (xml == NULL || !vireo_install_is_installing (xml))
+    {
+      virResetLastError ();
+      return;
+    }
+  finished = vireo_install_finish_xml (xml, volumes, &restart);
+  defined = finished != NULL ? virDomainDefineXML (conn, finished) : NULL;
+  if (defined == NULL)
+    {
+      /* (The message first: every libvirt call resets it.) */
+      g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+      g_warning ("The installation of %s has ended, but its definition could not be changed: %s", name, why);
+      virResetLastError ();
+      return;
+    }
+  restart = restart && restart_ok;
+  g_message ("The installation of %s has ended: its installation files are removed%s",
+             name, restart ? ", and it starts from its disk" : "");
+  for (guint i = 0; i < volumes->len; i++)
+    {
+      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (conn, volumes->pdata[i]);
+
+      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+        {
+          g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+          g_warning ("Could not remove the installation file %s: %s", (char *) volumes->pdata[i], why);
+        }
+      virResetLastError ();
+    }
+  if (restart && virDomainCreate (defined) < 0)
+    {
+      g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+      g_warning ("%s could not start again after its installation: %s", name, why);
+      virResetLastError ();
+    }
+}
 
 static void
 finish_install_thread (GTask        *task,
@@ -153,48 +257,39 @@ finish_install_thread (GTask        *task,
 {
   virConnectPtr conn = task_data;
   const char *uuid = g_object_get_data (G_OBJECT (task), "uuid");
-  g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
-  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *xml = NULL;
-  g_autofree char *finished = NULL;
-  g_autoptr(virDomain) defined = NULL;
-  gboolean restart = FALSE;
 
-  xml = dom != NULL ? virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE) : NULL;
-  if (xml == NULL || !vireo_install_is_installing (xml))
+  if (uuid != NULL)
     {
-      virResetLastError ();
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  finished = vireo_install_finish_xml (xml, volumes, &restart);
-  defined = finished != NULL ? virDomainDefineXML (conn, finished) : NULL;
-  if (defined == NULL)
-    {
-      g_warning ("The installation of %s has ended, but its definition could not be changed: %s",
-                 virDomainGetName (dom), virGetLastErrorMessage ());
-      virResetLastError ();
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  g_message ("The installation of %s has ended: its installation files are removed%s",
-             virDomainGetName (dom), restart ? ", and it starts from its disk" : "");
-  for (guint i = 0; i < volumes->len; i++)
-    {
-      g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (conn, volumes->pdata[i]);
+      g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
 
-      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Could not remove the installation file %s: %s", (char *) volumes->pdata[i], virGetLastErrorMessage ());
+      if (dom != NULL)
+        finish_install (conn, dom, TRUE);
       virResetLastError ();
     }
-  if (restart && virDomainCreate (defined) < 0)
+  else
     {
-      g_warning ("%s could not start again after its installation: %s", virDomainGetName (dom), virGetLastErrorMessage ());
+      /* At connection: a guest that shut itself down while no helper listened (its shutoff
+       * reason says so) ended its install phase then. It is not started: that moment passed. */
+      virDomainPtr *doms = NULL;
+      int n = virConnectListAllDomains (conn, &doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+
+      for (int i = 0; i < n; i++)
+        {
+          int state = 0, reason = 0;
+
+          if (virDomainGetState (doms[i], &state, &reason, 0) == 0 && state == VIR_DOMAIN_SHUTOFF
+              && reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+            finish_install (conn, doms[i], FALSE);
+          virDomainFree (doms[i]);
+        }
+      free (doms);
       virResetLastError ();
     }
   g_task_return_boolean (task, TRUE);
 }
 
+/* @uuid: (nullable): the domain that shut itself down, or NULL for every one that did while
+ * no helper listened */
 static void
 domain_shut_down_cb (VireoDaemon *self,
                      const char  *uuid)
@@ -335,7 +430,10 @@ vireo_daemon_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   if (self->mirror != NULL)
     vireo_mirror_clear (self->mirror);
+  if (self->network_mirror != NULL)
+    vireo_network_mirror_clear (self->network_mirror);
   g_clear_object (&self->mirror);
+  g_clear_object (&self->network_mirror);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_daemon_parent_class)->dispose (object);
@@ -447,6 +545,7 @@ vireo_daemon_start (VireoDaemon  *self,
     return FALSE;
 
   self->mirror = vireo_mirror_new (self, self->connection, self->object_manager);
+  self->network_mirror = vireo_network_mirror_new (self, self->connection, self->object_manager);
 
   vireo_object_manager_export (self->object_manager, VIREO_MANAGER_PATH, G_DBUS_INTERFACE_SKELETON (self->manager));
   g_signal_connect_object (self->manager, "notify", G_CALLBACK (manager_notify_cb), self, G_CONNECT_SWAPPED);
@@ -454,6 +553,7 @@ vireo_daemon_start (VireoDaemon  *self,
   g_signal_connect_swapped (self->connection, "disconnected", G_CALLBACK (disconnected_cb), self);
   g_signal_connect_swapped (self->connection, "domain-changed", G_CALLBACK (domain_changed_cb), self);
   g_signal_connect_swapped (self->connection, "domain-shut-down", G_CALLBACK (domain_shut_down_cb), self);
+  g_signal_connect_swapped (self->connection, "network-changed", G_CALLBACK (network_changed_cb), self);
 
   {
     g_autoptr(GTask) task = g_task_new (self, NULL, load_os_names_cb, NULL);

@@ -892,7 +892,7 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
 
   gboolean rng = spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_RNG) != 0;
 
-  if (!spec->efi && !spec->tpm && !rng)
+  if (!spec->efi && !spec->tpm && !rng && !target->iso_shared)
     return g_steal_pointer (&xml);
 
   doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET);
@@ -926,6 +926,22 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
 
       xmlNewProp (device, BAD_CAST "model", BAD_CAST "virtio");
       xmlNewProp (backend, BAD_CAST "model", BAD_CAST "random");
+    }
+  /* A medium linked to the user's own file: libvirt must not change its owner (QEMU reads
+   * it as it is, readable by all). */
+  for (xmlNodePtr disk = devices != NULL && target->iso_shared ? devices->children : NULL; disk != NULL; disk = disk->next)
+    {
+      xmlNodePtr source = child_named (disk, "source");
+      xmlChar *file = source != NULL ? xmlGetProp (source, BAD_CAST "file") : NULL;
+
+      if (file != NULL && xmlStrEqual (file, BAD_CAST target->iso_path))
+        {
+          xmlNodePtr seclabel = xmlNewChild (source, NULL, BAD_CAST "seclabel", NULL);
+
+          xmlNewProp (seclabel, BAD_CAST "model", BAD_CAST "dac");
+          xmlNewProp (seclabel, BAD_CAST "relabel", BAD_CAST "no");
+        }
+      xmlFree (file);
     }
   if (spec->tpm && devices != NULL)
     {

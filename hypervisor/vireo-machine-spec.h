@@ -47,6 +47,7 @@ typedef struct {
   const char               *disk_path;    /* the new volume, or NULL */
   const char               *disk_format;  /* its format: "qcow2" (NULL) or "raw" */
   const char               *iso_path;     /* resolved ISO path, or NULL */
+  gboolean                  iso_shared;   /* a link to the user's file: never relabelled */
   VireoOsDevices            os_devices;   /* what the spec's OS has drivers for */
   /* An express installation's install phase (vireo-install.c), or all NULL: */
   const char               *kernel_path;  /* the installer's kernel, booted directly */

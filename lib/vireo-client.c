@@ -435,6 +435,72 @@ vireo_client_find_job_for (VireoClient *self,
   return found;
 }
 
+static int
+compare_network_names (gconstpointer a,
+                       gconstpointer b)
+{
+  return g_strcmp0 (vireo_dbus_network_get_name (*(VireoDBusNetwork **) a),
+                    vireo_dbus_network_get_name (*(VireoDBusNetwork **) b));
+}
+
+/**
+ * vireo_client_dup_networks:
+ *
+ * Returns: (transfer container) (element-type VireoDBusNetwork): the helper's virtual
+ *   networks, sorted by name
+ */
+GPtrArray *
+vireo_client_dup_networks (VireoClient *self)
+{
+  GPtrArray *networks = g_ptr_array_new_with_free_func (g_object_unref);
+  GList *objects;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), networks);
+
+  if (self->object_manager == NULL)
+    return networks;
+  objects = g_dbus_object_manager_get_objects (self->object_manager);
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusNetwork *network = vireo_dbus_object_peek_network (VIREO_DBUS_OBJECT (l->data));
+
+      if (network != NULL)
+        g_ptr_array_add (networks, g_object_ref (network));
+    }
+  g_list_free_full (objects, g_object_unref);
+  g_ptr_array_sort (networks, compare_network_names);
+  return networks;
+}
+
+/**
+ * vireo_client_find_network:
+ * @name_or_uuid: a network's name, or its UUID
+ *
+ * Returns: (transfer full) (nullable): the network so named; a name wins over a UUID
+ */
+VireoDBusNetwork *
+vireo_client_find_network (VireoClient *self,
+                           const char  *name_or_uuid)
+{
+  g_autoptr(GPtrArray) networks = NULL;
+  VireoDBusNetwork *by_uuid = NULL;
+
+  g_return_val_if_fail (VIREO_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (name_or_uuid != NULL, NULL);
+
+  networks = vireo_client_dup_networks (self);
+  for (guint i = 0; i < networks->len; i++)
+    {
+      VireoDBusNetwork *network = g_ptr_array_index (networks, i);
+
+      if (g_strcmp0 (vireo_dbus_network_get_name (network), name_or_uuid) == 0)
+        return g_object_ref (network);
+      if (by_uuid == NULL && g_ascii_strcasecmp (vireo_dbus_network_get_uuid (network), name_or_uuid) == 0)
+        by_uuid = network;
+    }
+  return by_uuid != NULL ? g_object_ref (by_uuid) : NULL;
+}
+
 /**
  * vireo_client_dup_machine_names:
  *

@@ -48,5 +48,8 @@ VireoDBusJob       *vireo_client_find_job            (VireoClient          *self
 VireoDBusJob       *vireo_client_find_job_for        (VireoClient          *self,
                                                       const char           *operation,
                                                       const char           *target);
+GPtrArray          *vireo_client_dup_networks        (VireoClient          *self);
+VireoDBusNetwork   *vireo_client_find_network        (VireoClient          *self,
+                                                      const char           *name_or_uuid);
 
 G_END_DECLS

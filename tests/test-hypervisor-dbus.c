@@ -181,6 +181,9 @@ no_options (void)
   return g_variant_new ("(a{sv})", NULL);
 }
 
+static VireoDBusNetwork *find_network (Fixture    *f,
+                                       const char *name);
+
 /* Fixture */
 
 static gboolean
@@ -1099,7 +1102,9 @@ test_create_os (Fixture       *f,
       g_assert_error (local_error, VIREO_ERROR, refused[i].code);
     }
   g_assert_null (find_machine (f, "nos"));
-  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 3);
+  /* The two machines, and the default network made for them, which is on the bus too. */
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 4);
+  g_assert_nonnull (find_network (f, "default"));
 }
 
 /* A disk image imported: read as the caller, copied into the pool under the machine's name,
@@ -1902,6 +1907,323 @@ test_helper_restarted (Fixture       *f,
   g_assert_true (wait_until (object_count_is, &e));
 }
 
+/* Networks. The helper checks a new network's subnets against this host's addresses and
+ * routes too: the tests use 198.18.0.0/15 (RFC 2544's range for benchmarks) and a random ULA
+ * prefix, which no host has on its own network, so that only the test driver's networks (and
+ * the loopback interface, on purpose) overlap. */
+
+static VireoDBusNetwork *
+find_network (Fixture    *f,
+              const char *name)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (f->client);
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      VireoDBusNetwork *network = vireo_dbus_object_peek_network (VIREO_DBUS_OBJECT (l->data));
+
+      if (network != NULL && g_strcmp0 (vireo_dbus_network_get_name (network), name) == 0)
+        return network;
+    }
+  return NULL;
+}
+
+static guint
+count_networks (Fixture *f)
+{
+  g_autolist(GDBusObject) objects = g_dbus_object_manager_get_objects (f->client);
+  guint n = 0;
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    n += vireo_dbus_object_peek_network (VIREO_DBUS_OBJECT (l->data)) != NULL;
+  return n;
+}
+
+/* Dispatches what the client has received: the helper sends its signals (InterfacesAdded,
+ * PropertiesChanged) before it answers, so after an answer they are here. */
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static char *
+create_network (Fixture     *f,
+                const char  *spec,
+                GError     **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  char *path = NULL;
+
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (f->manager), "CreateNetwork",
+                                  g_variant_new_parsed (spec), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  if (reply != NULL)
+    g_variant_get (reply, "(o)", &path);
+  settle ();
+  return path;
+}
+
+static GVariant *
+call_network (Fixture     *f,
+              const char  *name,
+              const char  *method,
+              GVariant    *args,
+              GError     **error)
+{
+  VireoDBusNetwork *network = find_network (f, name);
+  GVariant *reply;
+
+  g_assert_nonnull (network);
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (network), method, args, G_DBUS_CALL_FLAGS_NONE,
+                                  -1, NULL, error);
+  settle ();
+  return reply;
+}
+
+static void
+test_network_create (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autofree char *ranges = NULL;
+  VireoDBusNetwork *network;
+  const char *ipv4_expected[] = { "198.19.150.1/24", NULL };
+  const char *ipv6_expected[] = { "fd5c:7a1e:150::1/64", NULL };
+
+  g_assert_cmpuint (count_networks (f), ==, 0);
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>, "
+                            "'ipv6': <'fd5c:7a1e:150::1/64'>, 'domain': <'lab.test'>},)", &error);
+  g_assert_no_error (error);
+
+  /* On the bus when the call answers, at the path of its UUID, with its properties. */
+  network = find_network (f, "lab");
+  g_assert_nonnull (network);
+  expected_path = vireo_network_path_for_uuid (vireo_dbus_network_get_uuid (network));
+  g_assert_cmpstr (path, ==, expected_path);
+  g_assert_true (g_str_has_prefix (path, VIREO_NETWORKS_PATH "/"));
+  g_assert_cmpstr (vireo_dbus_network_get_mode (network), ==, "nat");
+  g_assert_true (vireo_dbus_network_get_active (network));
+  g_assert_true (vireo_dbus_network_get_persistent (network));
+  g_assert_false (vireo_dbus_network_get_autostart (network));
+  g_assert_cmpstr (vireo_dbus_network_get_domain (network), ==, "lab.test");
+  g_assert_cmpstrv (vireo_dbus_network_get_ipv4 (network), ipv4_expected);
+  g_assert_cmpstrv (vireo_dbus_network_get_ipv6 (network), ipv6_expected);
+  ranges = g_variant_print (vireo_dbus_network_get_dhcp_ranges (network), FALSE);
+  g_assert_cmpstr (ranges, ==, "[('198.19.150.2', '198.19.150.254'), ('fd5c:7a1e:150::2', 'fd5c:7a1e:150::ffff')]");
+
+  /* Isolated, without DHCP, started with the host. */
+  g_clear_pointer (&path, g_free);
+  path = create_network (f, "({'name': <'closed'>, 'mode': <'isolated'>, 'ipv4': <'198.18.7.129/25'>, "
+                            "'dhcp': <false>, 'autostart': <true>},)", &error);
+  g_assert_no_error (error);
+  network = find_network (f, "closed");
+  g_assert_nonnull (network);
+  g_assert_cmpstr (vireo_dbus_network_get_mode (network), ==, "isolated");
+  g_assert_true (vireo_dbus_network_get_autostart (network));
+  g_assert_cmpuint (g_variant_n_children (vireo_dbus_network_get_dhcp_ranges (network)), ==, 0);
+  g_assert_cmpstr (vireo_dbus_network_get_ipv4 (network)[0], ==, "198.18.7.129/25");
+
+  /* Routed and open, through an interface. */
+  g_clear_pointer (&path, g_free);
+  path = create_network (f, "({'name': <'routed'>, 'mode': <'routed'>, 'ipv4': <'198.18.8.1/24'>, "
+                            "'forward-dev': <'eth0'>},)", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vireo_dbus_network_get_mode (find_network (f, "routed")), ==, "routed");
+  g_assert_cmpstr (vireo_dbus_network_get_forward_dev (find_network (f, "routed")), ==, "eth0");
+  g_clear_pointer (&path, g_free);
+  path = create_network (f, "({'name': <'open'>, 'mode': <'open'>, 'ipv4': <'198.18.9.1/24'>},)", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vireo_dbus_network_get_mode (find_network (f, "open")), ==, "open");
+  g_assert_cmpuint (count_networks (f), ==, 4);
+}
+
+static void
+test_network_lifecycle (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  VireoDBusNetwork *network;
+
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
+  g_assert_no_error (error);
+  network = find_network (f, "lab");
+
+  /* Each answer comes after the object changed. */
+  reply = call_network (f, "lab", "Stop", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_false (vireo_dbus_network_get_active (network));
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_network (f, "lab", "Stop", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  reply = call_network (f, "lab", "Start", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_true (vireo_dbus_network_get_active (network));
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_network (f, "lab", "Start", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  reply = call_network (f, "lab", "SetAutostart", g_variant_new ("(ba{sv})", TRUE, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_true (vireo_dbus_network_get_autostart (network));
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_network (f, "lab", "SetAutostart", g_variant_new ("(ba{sv})", FALSE, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_false (vireo_dbus_network_get_autostart (network));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* The test driver has no leases: said as such (the sandbox's e2e cases read real ones). */
+  reply = call_network (f, "lab", "GetLeases", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  reply = call_network (f, "lab", "Start", g_variant_new_parsed ("({'now': <true>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Deleted while it runs: stopped first, then gone from the bus when the call answers. */
+  g_object_ref (network);
+  reply = call_network (f, "lab", "Delete", no_options (), &error);
+  g_assert_no_error (error);
+  g_assert_null (find_network (f, "lab"));
+  g_object_unref (network);
+  g_assert_cmpuint (count_networks (f), ==, 0);
+}
+
+static void
+test_network_delete_in_use (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  /* A machine of the fixture has an interface on "default". */
+  path = create_network (f, "({'name': <'default'>, 'mode': <'nat'>, 'ipv4': <'198.18.122.1/24'>},)", &error);
+  g_assert_no_error (error);
+  reply = call_network (f, "default", "Delete", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "debian-web"));
+  g_clear_error (&error);
+  g_assert_nonnull (find_network (f, "default"));
+  g_assert_true (vireo_dbus_network_get_active (find_network (f, "default")));
+
+  reply = call_network (f, "default", "Delete", g_variant_new_parsed ("({'force': <true>},)"), &error);
+  g_assert_no_error (error);
+  g_assert_null (find_network (f, "default"));
+}
+
+static void
+test_network_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  struct {
+    const char *spec;
+    int         code;
+    const char *words;   /* in the message */
+  } cases[] = {
+    { "({'name': <'bad/name'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name a network" },
+    { "({'name': <''>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'name': <'-x'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "({'name': <'n'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "needs a mode" },
+    { "({'name': <'n'>, 'mode': <'bridge'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown mode" },
+    { "({'name': <'n'>, 'mode': <'nat'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv4 address" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.300/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/33'>},)", VIREO_ERROR_INVALID_ARGUMENT, "with a prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/31'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'fd00::1/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv4" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.0/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.255/24'>},)", VIREO_ERROR_INVALID_ARGUMENT, "own or broadcast" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd00::1'>},)", VIREO_ERROR_INVALID_ARGUMENT, "IPv6" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd00::1/48'>},)", VIREO_ERROR_INVALID_ARGUMENT, "prefix" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'domain': <'a b'>},)", VIREO_ERROR_INVALID_ARGUMENT, "DNS domain" },
+    { "({'name': <'n'>, 'mode': <'isolated'>, 'ipv4': <'198.18.1.1/24'>, 'forward-dev': <'eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "forward" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'forward-dev': <'../eth0'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'dhcp': <'yes'>},)", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv4-dhcp': <true>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
+    /* The subnet of another libvirt network, named. */
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.0.200/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "198.18.7.0/24 of the libvirt network taken" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd5c:7a1e:7::2/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "fd5c:7a1e:7::/64 of the libvirt network taken" },
+    /* The host's own: the loopback interface's address. */
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'127.9.0.1/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface lo" },
+    { "({'name': <'taken'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_EXISTS, "already" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *taken = NULL;
+
+  taken = create_network (f, "({'name': <'taken'>, 'mode': <'isolated'>, 'ipv4': <'198.18.7.1/24'>, "
+                             "'ipv6': <'fd5c:7a1e:7::1/64'>},)", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = NULL;
+
+      g_clear_error (&error);
+      g_test_message ("%s", cases[i].spec);
+      path = create_network (f, cases[i].spec, &error);
+      g_assert_null (path);
+      g_assert_error (error, VIREO_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].words) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, cases[i].words);
+      /* One sentence, on one line. */
+      g_assert_null (strchr (error->message, '\n'));
+    }
+  /* Nothing was left behind. */
+  g_assert_cmpuint (count_networks (f), ==, 1);
+}
+
+static void
+test_network_denied (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *methods[] = { "Stop", "Start", "Delete" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *refused = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
+  g_assert_no_error (error);
+
+  /* Every other action is not enough: networks are host-network's. */
+  set_allowed (f, (const char *[]){ VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  refused = create_network (f, "({'name': <'other'>, 'mode': <'nat'>, 'ipv4': <'198.19.151.1/24'>},)", &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      reply = call_network (f, "lab", methods[i], no_options (), &error);
+      g_assert_null (reply);
+      g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+      g_clear_error (&error);
+    }
+  reply = call_network (f, "lab", "SetAutostart", g_variant_new ("(ba{sv})", TRUE, NULL), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_clear_error (&error);
+
+  /* Reading is open to all. */
+  set_allowed (f, no_actions);
+  reply = call_network (f, "lab", "GetLeases", no_options (), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED);   /* past polkit: the test driver's answer */
+  g_clear_error (&error);
+
+  /* Nothing changed. */
+  g_assert_null (find_network (f, "other"));
+  g_assert_true (vireo_dbus_network_get_active (find_network (f, "lab")));
+  g_assert_false (vireo_dbus_network_get_autostart (find_network (f, "lab")));
+}
+
 static void
 add_test (const char *path,
           gconstpointer data,
@@ -2031,6 +2353,11 @@ main (int   argc,
   g_test_add ("/hypervisor/dbus/Delete/as-caller", Fixture, NULL, delete_fixture_setup,
               test_delete_as_caller, delete_fixture_teardown);
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
+  add_test ("/hypervisor/dbus/CreateNetwork/allowed", NULL, test_network_create);
+  add_test ("/hypervisor/dbus/CreateNetwork/refused", NULL, test_network_refused);
+  add_test ("/hypervisor/dbus/Network/lifecycle", NULL, test_network_lifecycle);
+  add_test ("/hypervisor/dbus/Network/Delete/in-use", NULL, test_network_delete_in_use);
+  add_test ("/hypervisor/dbus/Network/denied", NULL, test_network_denied);
 
   ret = g_test_run ();
 

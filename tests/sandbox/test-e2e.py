@@ -21,6 +21,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -45,6 +46,8 @@ MANAGER_PATH = "/org/vireo/Hypervisor1/Manager"
 MACHINES_PATH = "/org/vireo/Hypervisor1/machines"
 MANAGER_IFACE = "org.vireo.Hypervisor1.Manager"
 MACHINE_IFACE = "org.vireo.Hypervisor1.Machine"
+NETWORKS_PATH = "/org/vireo/Hypervisor1/networks"
+NETWORK_IFACE = "org.vireo.Hypervisor1.Network"
 ERR = "org.vireo.Hypervisor1.Error."
 OM_IFACE = "org.freedesktop.DBus.ObjectManager"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
@@ -1125,6 +1128,40 @@ time.sleep(3600)
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
 
+        # The installer's reboot while no helper listens: the next helper ends the phase when
+        # it connects (the shutoff reason says the guest stopped by itself), and does not
+        # start the machine: that moment has passed.
+        name = PREFIX + "express-offline"
+        s = spec(name, memory_mib=256, iso=iso, disk_gib=1)
+        s["os-id"] = GLib.Variant("s", "http://debian.org/debian/11")
+        s["express"] = GLib.Variant("a{sv}", {"user": GLib.Variant("s", "ann"),
+                                              "password": GLib.Variant("s", secret)})
+        before = images()
+        self.h.create_machine(s)
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        kernel = os.path.join(IMAGES_DIR, name + "-install-kernel")
+        pid = int(os.environ["VIREO_HYPERVISOR_PID"])
+        os.kill(pid, signal.SIGTERM)
+        poll(lambda: not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2], 30,
+             "the helper's exit")
+        virsh("start", name)
+        poll(lambda: virsh("domstate", "--reason", name).strip() == "shut off (shutdown)", 180,
+             "the installer's reboot with no helper")
+        assert os.path.exists(kernel)
+        with open(os.path.join(LOG_DIR, "vireo-hypervisor.log"), "ab") as log_file:
+            helper = subprocess.Popen([os.environ["VIREO_HYPERVISOR"], "--system",
+                                       "--accel=" + os.environ.get("VIREO_SANDBOX_ACCEL", "tcg")],
+                                      stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
+        os.environ["VIREO_HYPERVISOR_PID"] = str(helper.pid)
+        old_owner = self.h.owner
+        poll(lambda: self.h.name_owner() not in (None, old_owner), 30, "the new helper on the bus")
+        self.h.owner = self.h.name_owner()   # restarted on purpose: helper-survived checks this one
+        poll(lambda: "<kernel>" not in virsh("dumpxml", "--inactive", name), 60,
+             "the phase ended by the next helper")
+        assert not os.path.exists(kernel)
+        assert virsh("domstate", name).strip() == "shut off", "the machine was started again"
+        self.h.wait(lambda: self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30, "the new helper connected")
+
     def test_location(self):
         """An installation tree served on the sandbox's loopback address (a Fedora 37
         .treeinfo, make-linux-iso.sh's kernel and initramfs): the helper downloads the
@@ -1267,7 +1304,7 @@ time.sleep(3600)
     # Reads are open to every local user (see the API XML); every other method is refused to
     # a user polkit does not allow.
     # Reads, and PreviewMachine, which makes nothing (docs/ARCHITECTURE.md, "Security").
-    OPEN_METHODS = {(MACHINE_IFACE, "GetXml"), (MANAGER_IFACE, "PreviewMachine")}
+    OPEN_METHODS = {(MACHINE_IFACE, "GetXml"), (MANAGER_IFACE, "PreviewMachine"), (NETWORK_IFACE, "GetLeases")}
 
     def methods(self, path):
         """(interface, method, in-signatures) of every org.vireo method at path, from the
@@ -1287,6 +1324,9 @@ time.sleep(3600)
         if (iface, method) in ((MANAGER_IFACE, "CreateMachine"), (MANAGER_IFACE, "PreviewMachine")):
             return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "memory-mib": ["t", 128],
                                "iso": ["s", self.iso], "disk-gib": ["t", 1]}]]
+        if (iface, method) == (MANAGER_IFACE, "CreateNetwork"):
+            return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "mode": ["s", "nat"],
+                               "ipv4": ["s", "10.77.250.1/24"]}]]
         defaults = {"a{sv}": {}, "s": "vnc", "b": False, "u": 0, "t": 0, "as": [], "au": []}
         assert all(sig in defaults for sig in sigs), f"{method}: no value for {sigs}"
         return [[sig, defaults[sig]] for sig in sigs]
@@ -1445,6 +1485,54 @@ time.sleep(3600)
         self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
         self.h.machine(path, "Delete")
         self.h.wait(lambda: path not in self.h.objects, 10, f"InterfacesRemoved {path}")
+
+    def test_iso_linked(self):
+        """An ISO readable by all, in a private folder of the caller's (0700, as Debian makes
+        homes): linked into the pool (the same inode, no copy), never relabelled (its owner
+        stays the user while the guest runs), and the guest boots from it to GRUB's prompt.
+        One only its owner may read is copied instead. (The folder is on the pool's mount, as
+        /home is on a one-partition system: the other cases' ISOs, in WORK, are on another
+        mount, where no link can be made, and are copied.)"""
+        uid = int(os.environ["VIREO_TEST_LIBVIRT_UID"])
+        gid = int(os.environ["VIREO_TEST_LIBVIRT_GID"])
+        home = os.path.join(os.path.dirname(IMAGES_DIR), "link-home")
+        os.makedirs(home, exist_ok=True)
+        os.chown(home, uid, gid)
+        os.chmod(home, 0o700)
+        shared, private = os.path.join(home, "shared.iso"), os.path.join(home, "private.iso")
+        for f, mode in ((shared, 0o644), (private, 0o600)):
+            shutil.copyfile(self.iso, f)
+            os.chown(f, uid, gid)
+            os.chmod(f, mode)
+        before = images()
+        out = run_as(uid, gid, True, CLIENT, [
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "linked", "iso": shared, "disk": 0},
+            {"path": MANAGER_PATH, "iface": MANAGER_IFACE, "method": "CreateMachine",
+             "name": PREFIX + "copied", "iso": private, "disk": 0},
+        ])
+        self.leftover_disks |= {os.path.join(IMAGES_DIR, f) for f in images() - before}
+        assert out[0]["ok"] and out[1]["ok"], out
+        linked = os.path.join(IMAGES_DIR, PREFIX + "linked.iso")
+        copied = os.path.join(IMAGES_DIR, PREFIX + "copied.iso")
+        assert os.stat(linked).st_ino == os.stat(shared).st_ino, "the shared ISO was not linked"
+        assert os.stat(copied).st_ino != os.stat(private).st_ino, "the private ISO was linked"
+        assert sha256(copied) == sha256(private)
+        xml = virsh("dumpxml", "--inactive", PREFIX + "linked")
+        assert "<seclabel model='dac' relabel='no'/>" in xml, xml
+        (path,) = out[0]["result"]
+        self.h.wait(lambda: path in self.h.objects, 5, f"InterfacesAdded {path}")
+        self.h.machine(path, "Start")
+        wait_prompt(PREFIX + "linked")
+        st = os.stat(shared)
+        assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (uid, gid, 0o644), \
+            f"the user's ISO changed while the guest ran: {st}"
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+        # Deleting the machine's ISO volume removes the link, never the user's file.
+        self.h.machine(path, "Delete", {"disks": GLib.Variant("as", [linked])})
+        assert not os.path.exists(linked) and os.path.exists(shared)
+        shutil.rmtree(home)
 
     def test_iso_swap(self):
         # A caller (group libvirt) creates a machine from an ISO in a folder of their own, then
@@ -1861,8 +1949,253 @@ time.sleep(3600)
         assert "Terminating" in text, "the helper did not say it was terminating"
         assert not bad, "\n      ".join(bad[:20])
 
+    # --- virtual networks (inside the sandbox's own network namespace only) --------------
+    def create_network(self, name, mode, ipv4, **extra):
+        s = {"name": GLib.Variant("s", name), "mode": GLib.Variant("s", mode), "ipv4": GLib.Variant("s", ipv4)}
+        for key, value in extra.items():
+            s[key.replace("_", "-")] = GLib.Variant("b" if isinstance(value, bool) else "s", value)
+        (path,) = self.h.call(MANAGER_PATH, MANAGER_IFACE, "CreateNetwork", (s,), "(a{sv})")
+        self.dispatch()
+        return path
+
+    def network(self, path, method, options=None):
+        r = self.h.call(path, NETWORK_IFACE, method, (options or {},), "(a{sv})")
+        self.dispatch()
+        return r
+
+    @staticmethod
+    def dispatch():
+        """Dispatches the signals that came before a method's answer: the helper sends the
+        object's change before it answers."""
+        ctx = GLib.MainContext.default()
+        while ctx.pending():
+            ctx.iteration(False)
+
+    def networks_by_name(self):
+        return {ifaces[NETWORK_IFACE]["Name"]: p
+                for p, ifaces in self.h.objects.items() if NETWORK_IFACE in ifaces}
+
+    @staticmethod
+    def link_exists(dev):
+        return subprocess.run(["ip", "link", "show", "dev", dev], capture_output=True).returncode == 0
+
+    @staticmethod
+    def dnsmasq_of(name):
+        """The pids of the dnsmasq libvirt runs for the network name (its configuration file)."""
+        conf = f"/var/lib/libvirt/dnsmasq/{name}.conf"
+        pids = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if argv and argv[0].endswith(b"dnsmasq") and any(a.endswith(conf.encode()) for a in argv):
+                pids.append(int(pid))
+        return pids
+
+    @staticmethod
+    def firewall():
+        """The sandbox's firewall rules as libvirt made them here (iptables, nat and filter)."""
+        out = ""
+        for table in ("nat", "filter"):
+            r = subprocess.run(["iptables", "-w", "-t", table, "-S"], capture_output=True, text=True)
+            out += r.stdout
+        return out
+
+    def check_network_running(self, path, name, subnet, nat):
+        props = self.h.objects[path][NETWORK_IFACE]
+        bridge = props["Bridge"]
+        assert props["Active"] is True and bridge, props
+        assert self.link_exists(bridge), f"no bridge {bridge} in ip link"
+        addr = subprocess.run(["ip", "-o", "addr", "show", "dev", bridge], capture_output=True, text=True).stdout
+        assert props["Ipv4"][0].split("/")[0] in addr, addr
+        poll(lambda: self.dnsmasq_of(name), 10, f"dnsmasq for {name}")
+        rules = self.firewall()
+        masquerade = [r for r in rules.splitlines() if subnet in r and "MASQUERADE" in r]
+        if nat:
+            assert masquerade, f"no MASQUERADE rule for {subnet}:\n{rules}"
+        else:
+            assert not masquerade, f"an isolated network is masqueraded: {masquerade}"
+        return bridge
+
+    def check_network_stopped(self, path, name, bridge, subnet):
+        assert self.h.objects[path][NETWORK_IFACE]["Active"] is False
+        assert not self.link_exists(bridge), f"{bridge} is still there"
+        poll(lambda: not self.dnsmasq_of(name), 10, f"dnsmasq for {name} gone")
+        assert subnet not in self.firewall(), f"rules for {subnet} left:\n{self.firewall()}"
+
+    def network_lifecycle(self, name, mode, ipv4, subnet, nat):
+        t = time.monotonic()
+        path = self.create_network(name, mode, ipv4, domain="e2e.test")
+        log(f"{name} created and started in {time.monotonic() - t:.2f} s")
+        assert path in self.h.objects, f"{path} not on the bus when CreateNetwork answered"
+        assert self.h.objects[path][NETWORK_IFACE]["Mode"] == mode
+        assert name in virsh("net-list", "--name").split()
+        bridge = self.check_network_running(path, name, subnet, nat)
+        (leases,) = self.h.call(path, NETWORK_IFACE, "GetLeases", ({},), "(a{sv})")
+        assert leases == [], leases
+        self.network(path, "Stop")
+        self.check_network_stopped(path, name, bridge, subnet)
+        self.network(path, "Start")
+        self.check_network_running(path, name, subnet, nat)
+        self.h.call(path, NETWORK_IFACE, "SetAutostart", (True, {}), "(ba{sv})")
+        self.dispatch()
+        assert self.h.objects[path][NETWORK_IFACE]["Autostart"] is True
+        assert re.search(r"^Autostart:\s+yes$", virsh("net-info", name), re.M)
+        self.network(path, "Delete")
+        assert path not in self.h.objects, f"{path} still on the bus after Delete answered"
+        assert name not in virsh("net-list", "--all", "--name").split()
+        assert not self.link_exists(bridge), f"{bridge} is still there after Delete"
+        poll(lambda: not self.dnsmasq_of(name), 10, f"dnsmasq for {name} gone")
+        assert subnet not in self.firewall()
+
+    def test_network_nat(self):
+        """A NAT network made, started (its bridge, its dnsmasq, libvirt's MASQUERADE rules
+        for its subnet), stopped (all gone), started, set to autostart and deleted."""
+        self.network_lifecycle(PREFIX + "nat", "nat", "10.77.1.1/24", "10.77.1.0/24", True)
+
+    def test_network_isolated(self):
+        """The same for an isolated network, which has no NAT rule."""
+        self.network_lifecycle(PREFIX + "iso", "isolated", "10.77.2.1/24", "10.77.2.0/24", False)
+
+    def test_network_overlap(self):
+        """A subnet overlapping another network's, or the sandbox's own interfaces', is refused
+        with a sentence naming it, and nothing is made."""
+        path = self.create_network(PREFIX + "taken", "isolated", "10.77.3.1/24", dhcp=False)
+        before = set(virsh("net-list", "--all", "--name").split())
+        e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "10.77.3.129/25")
+        assert f"10.77.3.0/24 of the libvirt network {PREFIX}taken" in e.text, e.text
+        e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "10.77.0.1/16")
+        assert "overlaps" in e.text, e.text
+        e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "127.0.1.1/16")
+        assert "interface lo" in e.text, e.text
+        e = expect_error("InvalidArgument", self.create_network, PREFIX + "bad name", "nat", "10.77.4.1/24")
+        assert "cannot name a network" in e.text, e.text
+        assert set(virsh("net-list", "--all", "--name").split()) == before
+        self.h.settle()
+        assert PREFIX + "overlap" not in self.networks_by_name()
+        self.network(path, "Delete")
+
+    def test_network_unprivileged(self):
+        """Every Network method and CreateNetwork as a user polkit refuses (the real polkitd):
+        refused, but GetLeases, a read; nothing changes."""
+        uid, gid = int(os.environ["VIREO_TEST_UID"]), int(os.environ["VIREO_TEST_GID"])
+        name = PREFIX + "guarded"
+        path = self.create_network(name, "isolated", "10.77.5.1/24")
+        before = virsh("net-dumpxml", name)
+        calls, labels = [], []
+        for iface, method, sigs in self.methods(path) + [m for m in self.methods(MANAGER_PATH)
+                                                          if m[1] == "CreateNetwork"]:
+            target = MANAGER_PATH if method == "CreateNetwork" else path
+            calls.append({"path": target, "iface": iface, "method": method, "in": self.args_for(iface, method, sigs)})
+            labels.append((iface, method))
+        assert len(calls) == 6, labels
+        out = run_as(uid, gid, False, CLIENT, calls)
+        problems = []
+        for (iface, method), r in zip(labels, out):
+            if (iface, method) in self.OPEN_METHODS:
+                if not r["ok"]:
+                    problems.append(f"{method} (open to all) as uid {uid}: {r}")
+            elif r["ok"] or r["error"] != ERR + "NotAuthorized":
+                problems.append(f"{method} as uid {uid}: expected {ERR}NotAuthorized, got {r}")
+        self.h.settle()
+        if virsh("net-dumpxml", name) != before or not self.h.objects[path][NETWORK_IFACE]["Active"]:
+            problems.append("the network changed")
+        if PREFIX + "unprivileged" in virsh("net-list", "--all", "--name").split():
+            problems.append("a network was created")
+        assert not problems, "\n      ".join(problems)
+        self.network(path, "Delete")
+
+    def test_network_external(self):
+        """A network made with virsh appears on the bus by libvirt's events, follows its
+        start and stop, and goes when undefined."""
+        name = PREFIX + "virsh"
+        xml = os.path.join(WORK, "net.xml")
+        with open(xml, "w") as f:
+            f.write(f"<network><name>{name}</name><bridge name='virbr77' stp='on' delay='0'/>"
+                    "<ip address='10.77.6.1' prefix='24'/></network>")
+        virsh("net-define", xml)
+        os.unlink(xml)
+        t = time.monotonic()
+        self.h.wait(lambda: name in self.networks_by_name(), 3, f"{name} on the bus after virsh net-define")
+        log(f"appeared {time.monotonic() - t:.2f} s after virsh net-define")
+        path = self.networks_by_name()[name]
+        uuid = virsh("net-uuid", name)
+        assert path == NETWORKS_PATH + "/" + uuid.replace("-", "_2d"), path
+        props = self.h.objects[path][NETWORK_IFACE]
+        assert props["Mode"] == "isolated" and props["Active"] is False and props["Bridge"] == "virbr77", props
+        assert props["Ipv4"] == ["10.77.6.1/24"], props
+        virsh("net-start", name)
+        self.h.wait(lambda: self.h.prop(path, NETWORK_IFACE, "Active") is True, 3, "Active after virsh net-start")
+        virsh("net-destroy", name)
+        self.h.wait(lambda: self.h.prop(path, NETWORK_IFACE, "Active") is False, 3, "inactive after virsh net-destroy")
+        virsh("net-undefine", name)
+        self.h.wait(lambda: path not in self.h.objects, 3, f"{path} gone after virsh net-undefine")
+
+    def test_network_libvirtd_restart(self):
+        """A network's object comes back, the same, after libvirtd restarts."""
+        path = self.create_network(PREFIX + "lasting", "nat", "10.77.7.1/24")
+        mark = len(self.h.history)
+
+        def connected_seen(value):
+            return any(kind == "props" and p == MANAGER_PATH and d[0] == MANAGER_IFACE
+                       and d[1].get("Connected") is value for _, kind, p, d in self.h.history[mark:])
+
+        subprocess.run([os.path.join(SANDBOX_DIR, "stop-libvirtd.sh")], check=True)
+        try:
+            self.h.wait(lambda: connected_seen(False), 15, "Connected = false after libvirtd stopped")
+            assert path not in self.h.objects
+        finally:
+            subprocess.run([os.path.join(SANDBOX_DIR, "start-libvirtd.sh")], check=True)
+        self.h.wait(lambda: connected_seen(True), 30, "Connected = true after libvirtd restarted")
+        self.h.wait(lambda: path in self.h.objects, 5, f"{path} back after the restart")
+        assert self.h.objects[path][NETWORK_IFACE]["Active"] is True
+        self.network(path, "Delete")
+
+    def test_network_leases(self):
+        """A guest booting from a new NAT network (SeaBIOS's iPXE asks its dnsmasq) gets a
+        lease, which GetLeases returns, and vireoctl network leases prints. Deleting the network is refused while the machine is
+        on it, naming the machine."""
+        net = PREFIX + "pxenet"
+        net_path = self.create_network(net, "nat", "10.77.8.1/24")
+        name = PREFIX + "netboot"
+        s = spec(name, network=net)
+        s["pxe"] = GLib.Variant("b", True)
+        path = self.h.create_machine(s)
+        mac = re.search(r"<mac address='([0-9a-f:]+)'/>", virsh("dumpxml", "--inactive", name)).group(1)
+        self.h.machine(path, "Start")
+        t = time.monotonic()
+
+        def lease():
+            (leases,) = self.h.call(net_path, NETWORK_IFACE, "GetLeases", ({},), "(a{sv})")
+            return [entry for entry in leases if entry[0] == mac]
+        found = poll(lease, 90, f"a lease for {mac} in GetLeases")
+        log(f"lease after {time.monotonic() - t:.1f} s: {found}")
+        assert found[0][1].startswith("10.77.8.") and found[0][1].endswith("/24"), found
+        assert found[0][4] > time.time(), found
+        # vireoctl says the same, as root here (reading is open to all anyway).
+        vireoctl = os.path.join(os.environ.get("VIREO_BUILD_DIR", ""), "app", "vireoctl")
+        r = subprocess.run([vireoctl, "--json", "--no-user-interaction", "network", "leases", net],
+                           capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
+        assert r.returncode == 0, r.stderr
+        assert [(entry["mac"], entry["address"]) for entry in json.loads(r.stdout)] == [(mac, found[0][1])], r.stdout
+        r = subprocess.run([vireoctl, "--no-user-interaction", "network", "leases", net],
+                           capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
+        assert r.returncode == 0 and re.search(rf"^{mac}\s+{re.escape(found[0][1])}\s", r.stdout, re.M), r.stdout
+        e = expect_error("InvalidState", self.network, net_path, "Delete")
+        assert name in e.text, e.text
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+        self.h.machine(path, "Delete")
+        self.network(net_path, "Delete")
+
     # --- teardown -----------------------------------------------------------------------
     def teardown(self):
+        for name in virsh("net-list", "--all", "--name", check=False).split():
+            if name.startswith(PREFIX):
+                virsh("net-destroy", name, check=False)
+                virsh("net-undefine", name, check=False)
         for name in virsh_names():
             if name not in self.initial_names:
                 virsh("destroy", name, check=False)
@@ -1889,6 +2222,8 @@ time.sleep(3600)
         self.h.settle()
         left = [n for n in self.h.machines_by_name() if n.startswith(PREFIX)]
         assert not left, f"machine objects left on the bus: {left}"
+        left = [n for n in virsh("net-list", "--all", "--name").split() if n.startswith(PREFIX)]
+        assert not left, f"networks left: {left}"
 
 
 CASES = [
@@ -1916,6 +2251,7 @@ CASES = [
     ("bad-input", "test_bad_input", ["create-machine"]),
     ("read-rule", "test_read_rule", []),
     ("libvirt-group-allowed", "test_libvirt_group_allowed", ["create-machine"]),
+    ("iso-linked", "test_iso_linked", ["create-machine"]),
     ("iso-swap", "test_iso_swap", ["create-machine"]),
     ("iso-hung-fs", "test_iso_hung_fs", []),
     ("delete-keeps-disks", "test_delete_keeps_disks", ["create-machine"]),
@@ -1925,6 +2261,13 @@ CASES = [
     ("libvirtd-restart", "test_libvirtd_restart", []),
     ("libvirtd-killed-mid-call", "test_libvirtd_killed_mid_call", []),
     ("libvirtd-hung", "test_libvirtd_hung", []),
+    ("network-nat", "test_network_nat", []),
+    ("network-isolated", "test_network_isolated", []),
+    ("network-overlap", "test_network_overlap", []),
+    ("network-unprivileged", "test_network_unprivileged", []),
+    ("network-external", "test_network_external", []),
+    ("network-libvirtd-restart", "test_network_libvirtd_restart", []),
+    ("network-leases", "test_network_leases", []),
     ("helper-survived", "test_helper_survived", []),
     ("helper-exits-clean", "test_helper_exits_clean", []),
     ("teardown", "test_teardown_leaves_nothing", []),
