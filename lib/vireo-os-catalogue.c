@@ -6,7 +6,7 @@
  * /usr/share/osinfo, then /etc/osinfo, then ~/.config/osinfo (OSINFO_SYSTEM_DIR,
  * OSINFO_LOCAL_DIR and OSINFO_USER_DIR name others: the tests list a medium of their own so).
  *
- * osinfo-db carries no checksums for its media (Debian 12's 0.20230308 has none), so the
+ * osinfo-db carries no checksums for its media (Debian 12's, 20221203, has none), so the
  * catalogue offers none: a checksum comes from the person who asks (vireoctl's --sha256).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
