@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vireo-download-page.h"
 #include "vireo-new-machine.h"
 #include "vireo-new-machine-dialog.h"
 
@@ -74,6 +75,7 @@ struct _VireoNewMachineDialog {
   GtkSpinner        *creating_spinner;
   GtkProgressBar    *creating_progress;
   guint              job_watch;         /* the helper's Job of the creation, polled */
+  VireoDownloadPage *download_page;     /* "Download an Operating System" (its own file) */
 };
 
 G_DEFINE_FINAL_TYPE (VireoNewMachineDialog, vireo_new_machine_dialog, ADW_TYPE_WINDOW)
@@ -94,7 +96,7 @@ update_buttons (VireoNewMachineDialog *self)
   gboolean review = g_str_equal (page, "review");
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 
-  gtk_widget_set_visible (self->back_button, review);
+  gtk_widget_set_visible (self->back_button, review || g_str_equal (page, "download"));
   gtk_widget_set_visible (self->create_button, review);
   gtk_widget_set_sensitive (self->os_button, review && !self->detecting && !self->creating && self->choices != NULL);
   gtk_widget_set_sensitive (self->cancel_button, !self->creating);
@@ -102,7 +104,7 @@ update_buttons (VireoNewMachineDialog *self)
                                  review && !self->detecting && !self->creating && self->choices != NULL
                                  && name[0] != '\0');
   adw_window_title_set_subtitle (self->window_title,
-                                 g_str_equal (page, "source") ? _("Step 1 of 3: Source")
+                                 g_str_equal (page, "source") || g_str_equal (page, "download") ? _("Step 1 of 3: Source")
                                  : review ? _("Step 2 of 3: Review")
                                           : _("Step 3 of 3: Create"));
 }
@@ -235,6 +237,8 @@ fill_review (VireoNewMachineDialog *self)
     medium = g_path_get_basename (self->choices->iso);
   else if (self->choices->location != NULL)
     medium = g_strdup (self->choices->location);
+  else if (self->choices->iso_volume != NULL)
+    medium = g_strdup_printf (_("Downloaded as %s"), self->choices->iso_volume);
   else if (self->choices->import != NULL)
     {
       g_autofree char *base = g_path_get_basename (self->choices->import);
@@ -816,6 +820,33 @@ drop_cb (VireoNewMachineDialog *self,
   return TRUE;
 }
 
+/* Download an operating system (vireo-download-page.c): the system is the catalogue's, and
+ * CreateMachine uses the downloaded volume in place. */
+static void
+download_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VireoNewMachineDialog *self = VIREO_NEW_MACHINE_DIALOG (widget);
+
+  show_page (self, "download");
+  vireo_download_page_load (self->download_page);
+}
+
+static void
+downloaded_cb (VireoNewMachineDialog *self,
+               const char            *os_id,
+               const char            *url,
+               const char            *volume)
+{
+  forget_choices (self);
+  self->choices = vireo_new_machine_new ();
+  if (!vireo_new_machine_use_download (self->choices, os_id, url, volume, NULL))
+    g_debug ("%s is not in libosinfo's database: an unknown system", os_id);
+  fill_review (self);
+  show_page (self, "review");
+}
+
 /* Review and create */
 
 static void
@@ -1074,6 +1105,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
                                           NULL, NULL, NULL, G_TYPE_NONE, 3,
                                           G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
 
+  g_type_ensure (VIREO_TYPE_DOWNLOAD_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/ui/vireo-new-machine-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, cancel_button);
@@ -1109,6 +1141,8 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_page);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, creating_progress);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, download_page);
+  gtk_widget_class_install_action (widget_class, "assistant.download", NULL, download_action);
 
   gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
@@ -1135,6 +1169,7 @@ vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
   g_signal_connect_object (self->express_switch, "notify::active", G_CALLBACK (express_switch_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->location_row, "apply", G_CALLBACK (location_apply_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->download_page, "downloaded", G_CALLBACK (downloaded_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
@@ -1159,6 +1194,7 @@ vireo_new_machine_dialog_new (GtkWindow   *parent,
 
   self = g_object_new (VIREO_TYPE_NEW_MACHINE_DIALOG, "transient-for", parent, NULL);
   self->client = g_object_ref (client);
+  vireo_download_page_set_client (self->download_page, client);
   list_downloads (self);
   return self;
 }

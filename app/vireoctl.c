@@ -32,6 +32,7 @@
 
 #include "vireo.h"
 #include "vireo-new-machine.h"
+#include "vireo-os-catalogue.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE  2
@@ -91,6 +92,10 @@ static struct {
   char      *express;
   char      *password_file;
   char      *location;
+  char      *iso_volume;
+  char      *search;
+  char      *url;
+  char      *sha256;
   char      *mode;
   char      *ipv4;
   char      *ipv6;
@@ -155,6 +160,20 @@ static const GOptionEntry create_options[] = {
     N_("FILE") },
   { "no-start", 0, 0, G_OPTION_ARG_NONE, &opt.no_start, N_("Define the machine, but do not start it"), NULL },
   { "print-xml", 0, 0, G_OPTION_ARG_NONE, &opt.print_xml, N_("Define nothing: print the domain XML the helper would define"), NULL },
+  { "iso-volume", 0, 0, G_OPTION_ARG_STRING, &opt.iso_volume, N_("Install from this medium of the default storage pool (see download), used in place"), N_("NAME") },
+  { NULL }
+};
+
+static const GOptionEntry catalogue_options[] = {
+  { "search", 0, 0, G_OPTION_ARG_STRING, &opt.search, N_("Only the systems whose name, vendor or id has all these words"), N_("WORDS") },
+  { NULL }
+};
+
+static const GOptionEntry download_options[] = {
+  { "os", 0, 0, G_OPTION_ARG_STRING, &opt.os, N_("A system of the catalogue, by its id or short id (see catalogue)"), N_("ID") },
+  { "url", 0, 0, G_OPTION_ARG_STRING, &opt.url, N_("Any http:// or https:// address instead"), N_("URL") },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt.name, N_("The medium’s name in the default storage pool (default: the address’s file name)"), N_("NAME") },
+  { "sha256", 0, 0, G_OPTION_ARG_STRING, &opt.sha256, N_("The SHA-256 checksum the file must have"), N_("HEX") },
   { NULL }
 };
 
@@ -755,6 +774,256 @@ cmd_jobs (Ctl   *ctl,
   return 0;
 }
 
+/* catalogue and download */
+
+/* The catalogue, read in this thread (about 0.3 s). */
+static GPtrArray *
+load_catalogue (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *catalogue = vireo_os_catalogue_list (&error);
+
+  if (catalogue == NULL)
+    fail_with_error (ctl, error);
+  return catalogue;
+}
+
+static int
+cmd_catalogue (Ctl   *ctl,
+               int    argc,
+               char **argv)
+{
+  g_autoptr(GPtrArray) catalogue = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *vendor = NULL;
+
+  if (!parse_options (ctl, &argc, &argv, 1))
+    return EXIT_USAGE;
+  if ((catalogue = load_catalogue (ctl)) == NULL)
+    return ctl->status;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < catalogue->len; i++)
+    {
+      const VireoOsMedium *medium = g_ptr_array_index (catalogue, i);
+
+      if (!vireo_os_medium_matches (medium, opt.search))
+        continue;
+      if (ctl->json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "vendor");
+          json_builder_add_string_value (builder, medium->vendor);
+          json_builder_set_member_name (builder, "os-id");
+          json_builder_add_string_value (builder, medium->os_id);
+          json_builder_set_member_name (builder, "short-id");
+          json_builder_add_string_value (builder, medium->short_id != NULL ? medium->short_id : "");
+          json_builder_set_member_name (builder, "os-name");
+          json_builder_add_string_value (builder, medium->os_name);
+          json_builder_set_member_name (builder, "release-date");
+          json_builder_add_string_value (builder, medium->release_date != NULL ? medium->release_date : "");
+          json_builder_set_member_name (builder, "live");
+          json_builder_add_boolean_value (builder, medium->live);
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, medium->url);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, medium->file_name);
+          json_builder_end_object (builder);
+          continue;
+        }
+      /* By vendor, newest first: one line per medium under its vendor. */
+      if (g_strcmp0 (vendor, medium->vendor) != 0)
+        g_print ("%s\n", medium->vendor[0] != '\0' ? medium->vendor : _("Other vendors"));
+      vendor = medium->vendor;
+      g_print ("  %s\t%s%s\t%s\n", medium->short_id != NULL ? medium->short_id : medium->os_id, medium->os_name,
+               medium->live ? _(" (live)") : "", medium->url);
+    }
+  json_builder_end_array (builder);
+  if (ctl->json)
+    print_json (builder);
+  return 0;
+}
+
+/* create --iso-volume: the system, when not given, from the catalogue medium of that name (the
+ * file is the helper's: this user may not read it to detect it). */
+static gboolean
+propose_iso_volume (Ctl             *ctl,
+                    VireoNewMachine *machine,
+                    gboolean         detect)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_download_validate_name (opt.iso_volume, &error))
+    {
+      fail_with_error (ctl, error);
+      return FALSE;
+    }
+  machine->iso_volume = g_strdup (opt.iso_volume);
+  if (detect)
+    {
+      g_autoptr(GPtrArray) catalogue = vireo_os_catalogue_list (NULL);
+
+      for (guint i = 0; catalogue != NULL && i < catalogue->len; i++)
+        {
+          const VireoOsMedium *medium = g_ptr_array_index (catalogue, i);
+
+          if (g_str_equal (medium->file_name, opt.iso_volume))
+            {
+              vireo_new_machine_use_download (machine, medium->os_id, medium->url, opt.iso_volume, NULL);
+              break;
+            }
+        }
+    }
+  return TRUE;
+}
+
+typedef struct {
+  Ctl        *ctl;
+  const char *target;
+  gboolean    terminal;
+  gboolean    cancelling;
+  int         shown;
+} DownloadProgress;
+
+static gboolean
+download_progress_cb (gpointer user_data)
+{
+  DownloadProgress *progress = user_data;
+  g_autoptr(VireoDBusJob) job = NULL;
+  g_autofree char *line = NULL;
+  double fraction;
+
+  if (!progress->terminal || (job = vireo_client_find_job_for (progress->ctl->client, "download-medium", progress->target)) == NULL)
+    return G_SOURCE_CONTINUE;
+  fraction = vireo_dbus_job_get_progress (job);
+  line = fraction >= 0 ? g_strdup_printf ("%s… %d%%", vireo_dbus_job_get_description (job), (int) (fraction * 100))
+                       : g_strdup_printf ("%s…", vireo_dbus_job_get_description (job));
+  g_printerr ("\r%-*s", progress->shown, line);
+  progress->shown = MAX (progress->shown, terminal_width (line));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+download_sigint_cb (gpointer user_data)
+{
+  DownloadProgress *progress = user_data;
+  g_autoptr(VireoDBusJob) job = vireo_client_find_job_for (progress->ctl->client, "download-medium", progress->target);
+
+  if (job != NULL && !progress->cancelling)
+    {
+      progress->cancelling = TRUE;
+      vireo_dbus_job_call_cancel (job, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_download (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  g_autoptr(GPtrArray) catalogue = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GVariantBuilder options;
+  VireoDBusManager *manager;
+  Wait wait = { NULL };
+
+  if (!parse_options (ctl, &argc, &argv, 1))
+    return EXIT_USAGE;
+  if ((opt.os == NULL) == (opt.url == NULL))
+    {
+      g_printerr ("vireoctl: %s\n", _("Name what to download: a system of the catalogue (--os) or an address (--url)."));
+      return EXIT_USAGE;
+    }
+  if (opt.os != NULL)
+    {
+      const VireoOsMedium *medium;
+
+      if ((catalogue = load_catalogue (ctl)) == NULL)
+        return ctl->status;
+      medium = vireo_os_catalogue_find (catalogue, opt.os);
+      if (medium == NULL)
+        {
+          fail (ctl, _("The catalogue has no medium to download for “%s” (vireoctl catalogue lists them)."), opt.os);
+          return ctl->status;
+        }
+      url = g_strdup (medium->url);
+      name = g_strdup (opt.name != NULL ? opt.name : medium->file_name);
+    }
+  else
+    {
+      url = g_strdup (opt.url);
+      name = opt.name != NULL ? g_strdup (opt.name) : vireo_download_name_for_url (url, NULL);
+    }
+  /* The helper checks all this again; saying it here spares a password prompt. */
+  if (!vireo_download_validate_url (url, &error)
+      || (name != NULL && !vireo_download_validate_name (name, &error))
+      || (opt.sha256 != NULL && !vireo_download_validate_sha256 (opt.sha256, &error)))
+    {
+      fail_with_error (ctl, error);
+      return ctl->status;
+    }
+  if (name == NULL)
+    {
+      fail (ctl, _("“%s” names no file that ends in .iso: give the medium a name with --name."), url);
+      return ctl->status;
+    }
+  if (!wait_ready (ctl, TRUE))
+    return ctl->status;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "url", g_variant_new_string (url));
+  g_variant_builder_add (&options, "{sv}", "name", g_variant_new_string (name));
+  if (opt.sha256 != NULL)
+    g_variant_builder_add (&options, "{sv}", "sha256", g_variant_new_string (opt.sha256));
+  manager = vireo_client_get_manager (ctl->client);
+
+  /* Its job's progress on a terminal; Ctrl+C cancels it (the partial file goes). */
+  {
+    DownloadProgress progress = { ctl, name, isatty (STDERR_FILENO), FALSE, 0 };
+    guint sigint_id = g_unix_signal_add (SIGINT, download_sigint_cb, &progress);
+    guint progress_id = g_timeout_add (500, download_progress_cb, &progress);
+    gboolean ok;
+
+    vireo_dbus_manager_call_download_media (manager, g_variant_builder_end (&options),
+                                            ctl->no_interaction ? G_DBUS_CALL_FLAGS_NONE
+                                                                : G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                            G_MAXINT, NULL, wait_cb, &wait);
+    ok = vireo_dbus_manager_call_download_media_finish (manager, &path, wait_for_result (&wait), &error);
+    g_source_remove (sigint_id);
+    g_source_remove (progress_id);
+    if (progress.shown > 0)
+      g_printerr ("\r%*s\r", progress.shown, "");
+    g_clear_object (&wait.result);
+    if (!ok)
+      {
+        fail_with_error (ctl, error);
+        return ctl->status;
+      }
+  }
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, path);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, url);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print ("%s\n", path);
+  return 0;
+}
+
 /* create */
 
 /* @path made absolute against the working directory, as a shell user means it. */
@@ -923,6 +1192,8 @@ propose (Ctl *ctl)
   machine->pxe = opt.pxe;
   if (opt.import != NULL)
     machine->import = absolute_path (opt.import);
+  if (opt.iso_volume != NULL && !propose_iso_volume (ctl, machine, detect))
+    return NULL;
   if (opt.network != NULL)
     {
       g_free (machine->network);
@@ -1060,9 +1331,9 @@ cmd_create (Ctl   *ctl,
       g_printerr ("vireoctl: %s\n", _("--location takes an http://, https:// or ftp:// address."));
       return EXIT_USAGE;
     }
-  if (opt.express != NULL && (opt.iso == NULL || opt.detect != NULL))
+  if (opt.express != NULL && ((opt.iso == NULL && opt.iso_volume == NULL) || opt.detect != NULL))
     {
-      g_printerr ("vireoctl: %s\n", _("--express installs from an installation medium: it needs --iso."));
+      g_printerr ("vireoctl: %s\n", _("--express installs from an installation medium: it needs --iso or --iso-volume."));
       return EXIT_USAGE;
     }
   if (opt.import != NULL && opt.disk_gib >= 0)
@@ -1848,8 +2119,10 @@ static const Command commands[] = {
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
   { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
-  { "jobs",      "",                         N_("Show the helper's work under way (machines being created)"), cmd_jobs, 0, TRUE },
+  { "jobs",      "",                         N_("Show the helper's work under way (machines being created, media downloaded)"), cmd_jobs, 0, TRUE },
   { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
+  { "catalogue", "[--search WORDS]",         N_("List the operating systems that can be downloaded"), cmd_catalogue, 0, TRUE, catalogue_options },
+  { "download",  "(--os ID | --url URL) [--name NAME] [--sha256 HEX]", N_("Download an installation medium into the default storage pool"), cmd_download, 0, TRUE, download_options },
   { "network",   "SUBCOMMAND [NAME] [OPTION…]", N_("Virtual networks: list, info, create, start, stop, delete, autostart on|off, leases (DHCP)"),
                                                  cmd_network, 0, TRUE, network_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },

@@ -1,6 +1,7 @@
 /* vireo-daemon-job.c
  *
- * org.vireo.Hypervisor1.Job: long work under way (a CreateMachine that copies an image),
+ * org.vireo.Hypervisor1.Job: long work under way (a CreateMachine that copies an image, a
+ * DownloadMedia),
  * with its progress and a Cancel for whoever started it. The worker thread doing the work
  * says where it is through atomics; the main thread shows that on the bus a few times a
  * second, so a copy of gigabytes costs no more signals than a small one.
@@ -28,6 +29,7 @@ struct _VireoDaemonJob {
   VireoObjectManager   *object_manager;
   char                 *path;
   char                 *owner;       /* the unique bus name that started it */
+  GCancellable         *cancellable; /* cancelled with the job, for blocking I/O */
   guint                 update_id;
 
   /* Written by the worker */
@@ -64,6 +66,10 @@ step_description (VireoJobStep step)
       return _("Preparing the installation script");
     case VIREO_JOB_STEP_FETCH_INSTALLER:
       return _("Downloading the installer from the installation tree");
+    case VIREO_JOB_STEP_DOWNLOAD:
+      return _("Downloading the installation medium");
+    case VIREO_JOB_STEP_VERIFY:
+      return _("Checking the downloaded medium’s checksum");
     case VIREO_JOB_STEP_DEFINE:
     default:
       return _("Defining the machine");
@@ -110,6 +116,7 @@ handle_cancel (VireoDBusJob          *job,
     }
 
   g_atomic_int_set (&self->cancelled, TRUE);
+  g_cancellable_cancel (self->cancellable);
   vireo_dbus_job_complete_cancel (job, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -136,6 +143,7 @@ vireo_daemon_job_finalize (GObject *object)
 
   g_clear_handle_id (&self->update_id, g_source_remove);
   g_clear_object (&self->object_manager);
+  g_clear_object (&self->cancellable);
   g_free (self->path);
   g_free (self->owner);
 
@@ -156,20 +164,23 @@ static void
 vireo_daemon_job_init (VireoDaemonJob *self)
 {
   self->permille = -1;
+  self->cancellable = g_cancellable_new ();
 }
 
 /**
  * vireo_daemon_job_new:
+ * @operation: %VIREO_JOB_CREATE_MACHINE or %VIREO_JOB_DOWNLOAD_MEDIUM
  * @owner: the unique bus name of the caller whose call it is
- * @target: the name of the machine it is for
+ * @target: the name of the machine or volume it is for
  * @first: what it does first
  *
- * Exports a Job for a CreateMachine call. Call on the main thread.
+ * Exports a Job for a CreateMachine or DownloadMedia call. Call on the main thread.
  *
  * Returns: (transfer full): the job, exported
  */
 VireoDaemonJob *
 vireo_daemon_job_new (VireoObjectManager *object_manager,
+                      const char         *operation,
                       const char         *owner,
                       const char         *target,
                       VireoJobStep        first)
@@ -181,7 +192,7 @@ vireo_daemon_job_new (VireoObjectManager *object_manager,
   self->object_manager = g_object_ref (object_manager);
   self->owner = g_strdup (owner);
   self->path = g_strdup_printf ("%s/%u", VIREO_JOBS_PATH, next_id++);
-  vireo_dbus_job_set_operation (job, "create-machine");
+  vireo_dbus_job_set_operation (job, operation);
   vireo_dbus_job_set_target (job, target);
   self->step = first;
   vireo_dbus_job_set_description (job, step_description (first));
@@ -225,4 +236,16 @@ gboolean
 vireo_daemon_job_is_cancelled (VireoDaemonJob *self)
 {
   return g_atomic_int_get (&self->cancelled);
+}
+
+/**
+ * vireo_daemon_job_get_cancellable:
+ *
+ * Returns: (transfer none): cancelled when the job's owner cancels it, from the main thread;
+ *   for the worker's blocking reads
+ */
+GCancellable *
+vireo_daemon_job_get_cancellable (VireoDaemonJob *self)
+{
+  return self->cancellable;
 }

@@ -21,9 +21,15 @@ typedef enum {
   VIREO_JOB_STEP_PREPARE_SCRIPT,
   VIREO_JOB_STEP_FETCH_INSTALLER,
   VIREO_JOB_STEP_DEFINE,
+  VIREO_JOB_STEP_DOWNLOAD,
+  VIREO_JOB_STEP_VERIFY,
 } VireoJobStep;
 
+#define VIREO_JOB_CREATE_MACHINE  "create-machine"
+#define VIREO_JOB_DOWNLOAD_MEDIUM "download-medium"
+
 VireoDaemonJob *vireo_daemon_job_new          (VireoObjectManager *object_manager,
+                                               const char         *operation,
                                                const char         *owner,
                                                const char         *target,
                                                VireoJobStep        first);
@@ -35,5 +41,6 @@ void            vireo_daemon_job_set_progress (VireoDaemonJob     *self,
                                                guint64             done,
                                                guint64             total);
 gboolean        vireo_daemon_job_is_cancelled (VireoDaemonJob     *self);
+GCancellable   *vireo_daemon_job_get_cancellable (VireoDaemonJob  *self);
 
 G_END_DECLS

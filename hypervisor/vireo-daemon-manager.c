@@ -22,6 +22,7 @@
 #include "vireo-daemon-private.h"
 #include "vireo-install.h"
 #include "vireo-machine-spec.h"
+#include "vireo-media-download.h"
 #include "vireo-network-spec.h"
 
 #define DEFAULT_POOL      "default"
@@ -45,6 +46,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VireoDaemonManager, vireo_daemon_manager, VIREO_D
 static const VireoMethodAction manager_actions[] = {
   { "CreateMachine", VIREO_ACTION_MODIFY },
   { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
+  { "DownloadMedia", VIREO_ACTION_MODIFY },
   { "CreateNetwork", VIREO_ACTION_HOST_NETWORK },
 };
 
@@ -154,6 +156,20 @@ default_pool_path (virConnectPtr conn)
   if (target != NULL)
     path = g_strdup (gvir_config_storage_pool_target_get_path (target));
   return path != NULL ? path : g_strdup (DEFAULT_POOL_PATH);
+}
+
+/* For DownloadMedia (vireo-media-download.c). */
+virStoragePoolPtr
+_vireo_manager_ensure_default_pool (virConnectPtr   conn,
+                                    GError        **error)
+{
+  return ensure_default_pool (conn, error);
+}
+
+char *
+_vireo_manager_default_pool_path (virConnectPtr conn)
+{
+  return default_pool_path (conn);
 }
 
 /* A new volume @vol_name in @pool, refused if the name is taken or @bytes do not fit (with
@@ -597,6 +613,31 @@ fill_target (VireoMachineTarget *target,
   target->iso_path = iso_path;
 }
 
+/* The file of the volume @name of the default pool. */
+static char *
+iso_volume_path (virConnectPtr   conn,
+                 const char     *name,
+                 GError        **error)
+{
+  g_autoptr(virStoragePool) pool = ensure_default_pool (conn, error);
+  g_autoptr(virStorageVol) vol = NULL;
+  char *path;
+
+  if (pool == NULL)
+    return NULL;
+  /* A file put there since libvirt last looked (a download of another client) is found. */
+  virStoragePoolRefresh (pool, 0);
+  vol = virStorageVolLookupByName (pool, name);
+  path = vol != NULL ? virStorageVolGetPath (vol) : NULL;
+  if (path == NULL)
+    {
+      virResetLastError ();
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                   _("There is no installation medium named “%s” in the default storage pool."), name);
+    }
+  return path;
+}
+
 /* An express installation's script, generated and put into volumes of the default pool:
  * the installer's kernel and initrd with the script, or the script's CD-ROM. @iso is read
  * as root: the helper's copy of the caller's medium in the pool (with libvirt's test driver,
@@ -683,7 +724,8 @@ preview_machine (VireoCall   *call,
   g_autofree char *disk_name = g_strdup_printf ("%s.qcow2", spec->name);
   g_autofree char *iso_name = g_strdup_printf ("%s.iso", spec->name);
   g_autofree char *disk_path = g_build_filename (pool, disk_name, NULL);
-  g_autofree char *iso_path = g_build_filename (pool, iso_name, NULL);
+  g_autofree char *iso_path = g_build_filename (pool, spec->iso_volume != NULL ? spec->iso_volume : iso_name, NULL);
+  gboolean has_iso = spec->iso != NULL || spec->iso_volume != NULL;
   g_autoptr(VireoInstallPlan) plan = NULL;
   g_autofree char *kernel_path = NULL;
   g_autofree char *initrd_path = NULL;
@@ -715,11 +757,11 @@ preview_machine (VireoCall   *call,
 
       g_free (disk_path);
       disk_path = g_build_filename (pool, name, NULL);
-      fill_target (&target, create, disk_path, spec->iso != NULL ? iso_path : NULL);
+      fill_target (&target, create, disk_path, has_iso ? iso_path : NULL);
       target.disk_format = qcow2 ? "qcow2" : "raw";
     }
   else
-    fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, spec->iso != NULL ? iso_path : NULL);
+    fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, has_iso ? iso_path : NULL);
   if (spec->location != NULL)
     {
       kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
@@ -794,6 +836,10 @@ create_machine_func (VireoCall  *call,
         return FALSE;
       iso = virStorageVolGetPath (iso_vol);
     }
+
+  /* A volume already in the default pool (DownloadMedia's): used in place, never removed here. */
+  if (spec->iso_volume != NULL && (iso = iso_volume_path (call->conn, spec->iso_volume, error)) == NULL)
+    return FALSE;
 
   if (spec->location != NULL
       && (cancelled (create->job, error) || !fetch_installer (create, call->conn, &install, error)))
@@ -930,7 +976,7 @@ start_create (VireoDaemonManager    *self,
   create->os_devices = os_devices;
   create->preview = preview;
   if (!preview)
-    create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon),
+    create->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_CREATE_MACHINE,
                                         g_dbus_method_invocation_get_sender (invocation), spec->name,
                                         spec->location != NULL ? VIREO_JOB_STEP_FETCH_INSTALLER
                                         : spec->iso != NULL ? VIREO_JOB_STEP_ADD_MEDIUM
@@ -1020,6 +1066,52 @@ handle_preview_machine (VireoDBusManager      *manager,
                         GVariant              *spec_variant)
 {
   handle_create_or_preview (VIREO_DAEMON_MANAGER (manager), invocation, spec_variant, TRUE);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* DownloadMedia: its job goes before the answer, as CreateMachine's. */
+static void
+download_media_finished (VireoCall *call)
+{
+  VireoMediaDownload *download = call->data;
+
+  vireo_daemon_job_finish (download->job);
+}
+
+static void
+download_media_done (VireoCall *call)
+{
+  vireo_dbus_manager_complete_download_media (call->object, g_steal_pointer (&call->invocation), call->out_string);
+}
+
+static gboolean
+handle_download_media (VireoDBusManager      *manager,
+                       GDBusMethodInvocation *invocation,
+                       GVariant              *options)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  g_autoptr(VireoMediaDownload) download = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoCall *call;
+
+  download = _vireo_media_download_new_from_variant (options, &error);
+  if (download == NULL || (call = _vireo_call_new (self->daemon, invocation, _vireo_media_download_run, &error)) == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  download->is_test_driver = vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits.is_test_driver;
+  download->job = vireo_daemon_job_new (_vireo_daemon_get_object_manager (self->daemon), VIREO_JOB_DOWNLOAD_MEDIUM,
+                                        g_dbus_method_invocation_get_sender (invocation), download->name,
+                                        VIREO_JOB_STEP_DOWNLOAD);
+  call->object = g_object_ref (self);
+  call->name = g_strdup (download->name);
+  call->data = g_steal_pointer (&download);
+  call->data_free = (GDestroyNotify) _vireo_media_download_free;
+  call->done = download_media_done;
+  call->finished = download_media_finished;
+  _vireo_call_run (call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1200,6 +1292,7 @@ manager_iface_init (VireoDBusManagerIface *iface)
 {
   iface->handle_create_machine = handle_create_machine;
   iface->handle_preview_machine = handle_preview_machine;
+  iface->handle_download_media = handle_download_media;
   iface->handle_create_network = handle_create_network;
 }
 

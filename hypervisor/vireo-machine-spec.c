@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vireo-download.h"
 #include "vireo-error.h"
 #include "vireo-install.h"
 #include "vireo-new-machine.h"
@@ -352,6 +353,18 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
           g_free (self->import);
           self->import = g_strdup (str);
         }
+      else if (g_str_equal (key, "iso-volume"))
+        {
+          if (!get_string (value, key, &str, error))
+            return NULL;
+          if (!vireo_download_validate_name (str, error))
+            {
+              g_prefix_error (error, _("The installation medium cannot be used. "));
+              return NULL;
+            }
+          g_free (self->iso_volume);
+          self->iso_volume = g_strdup (str);
+        }
       else if (g_str_equal (key, "disk-gib"))
         {
           if (!get_unsigned (value, key, VIREO_MAX_DISK_GIB, &number, error))
@@ -482,6 +495,13 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
       return NULL;
     }
 
+  if (self->iso != NULL && self->iso_volume != NULL)
+    {
+      g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                           _("A machine gets either an ISO file (“iso”) or a volume of the default pool (“iso-volume”), not both."));
+      return NULL;
+    }
+
   if (self->pxe && self->network == NULL)
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
@@ -489,7 +509,7 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
       return NULL;
     }
 
-  if (self->location != NULL && (self->iso != NULL || self->import != NULL || self->pxe))
+  if (self->location != NULL && (self->iso != NULL || self->iso_volume != NULL || self->import != NULL || self->pxe))
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                            _("A machine installs from one source: an installation tree (“location”), an ISO, an imported disk or the network, not two."));
@@ -503,10 +523,10 @@ vireo_machine_spec_new_from_variant (GVariant  *spec,
       return NULL;
     }
 
-  if (self->express != NULL && (self->iso == NULL || self->os_id == NULL))
+  if (self->express != NULL && ((self->iso == NULL && self->iso_volume == NULL) || self->os_id == NULL))
     {
       g_set_error_literal (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
-                           _("Express installation needs an installation medium (“iso”) and its operating system (“os-id”)."));
+                           _("Express installation needs an installation medium (“iso” or “iso-volume”) and its operating system (“os-id”)."));
       return NULL;
     }
 
@@ -954,5 +974,6 @@ vireo_machine_spec_free (VireoMachineSpec *spec)
   g_free (spec->import);
   vireo_express_free (spec->express);
   g_free (spec->location);
+  g_free (spec->iso_volume);
   g_free (spec);
 }

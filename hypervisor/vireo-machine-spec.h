@@ -36,6 +36,7 @@ typedef struct {
   char     *import;     /* a disk image to copy in as its disk: as given, resolved as the caller */
   VireoExpress *express;  /* an express installation's settings (validated), or NULL */
   char     *location;   /* an installation tree's URL (validated), or NULL */
+  char     *iso_volume; /* a volume of the default pool, used in place as the CD-ROM, or NULL */
 } VireoMachineSpec;
 
 /* Where and how the machine runs: facts of the host, not of the request. */

@@ -398,6 +398,23 @@ VireoDBusJob *
 vireo_client_find_job (VireoClient *self,
                        const char  *target)
 {
+  return vireo_client_find_job_for (self, NULL, target);
+}
+
+/**
+ * vireo_client_find_job_for:
+ * @operation: (nullable): the job's Operation ("download-medium"), or %NULL for any
+ * @target: what the job is for: a machine's name, a downloaded medium's
+ *
+ * A machine and a medium may share a name ("debian.iso"): @operation tells their jobs apart.
+ *
+ * Returns: (transfer full) (nullable): the helper's job, while it runs
+ */
+VireoDBusJob *
+vireo_client_find_job_for (VireoClient *self,
+                           const char  *operation,
+                           const char  *target)
+{
   GList *objects;
   VireoDBusJob *found = NULL;
 
@@ -410,7 +427,8 @@ vireo_client_find_job (VireoClient *self,
     {
       VireoDBusJob *job = vireo_dbus_object_peek_job (VIREO_DBUS_OBJECT (l->data));
 
-      if (job != NULL && g_strcmp0 (vireo_dbus_job_get_target (job), target) == 0)
+      if (job != NULL && g_strcmp0 (vireo_dbus_job_get_target (job), target) == 0
+          && (operation == NULL || g_strcmp0 (vireo_dbus_job_get_operation (job), operation) == 0))
         found = g_object_ref (job);
     }
   g_list_free_full (objects, g_object_unref);

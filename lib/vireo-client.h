@@ -45,6 +45,9 @@ GStrv               vireo_client_dup_machine_names   (VireoClient          *self
 GDBusObjectManager *vireo_client_get_object_manager  (VireoClient          *self);
 VireoDBusJob       *vireo_client_find_job            (VireoClient          *self,
                                                       const char           *target);
+VireoDBusJob       *vireo_client_find_job_for        (VireoClient          *self,
+                                                      const char           *operation,
+                                                      const char           *target);
 GPtrArray          *vireo_client_dup_networks        (VireoClient          *self);
 VireoDBusNetwork   *vireo_client_find_network        (VireoClient          *self,
                                                       const char           *name_or_uuid);

@@ -191,6 +191,7 @@ vireo_new_machine_free (VireoNewMachine *self)
   g_free (self->firmware);
   g_free (self->network);
   g_free (self->import);
+  g_free (self->iso_volume);
   g_free (self->media_os_id);
   vireo_express_free (self->express_config);
   g_free (self);
@@ -383,6 +384,62 @@ vireo_new_machine_set_os (VireoNewMachine  *self,
   /* The medium must be of this system: its script is injected the way its entry says. */
   self->express = self->media_express && g_strcmp0 (self->os_id, self->media_os_id) == 0;
   self->express_needs_password = self->express && self->media_express_needs_password;
+  return TRUE;
+}
+
+/**
+ * vireo_new_machine_use_download:
+ * @os_id: the system of the catalogue medium downloaded (vireo-os-catalogue.c)
+ * @url: (nullable): the medium's address, as libosinfo's database lists it
+ * @volume: its volume in the default storage pool (DownloadMedia's name)
+ *
+ * Installs from a downloaded medium, used in place (CreateMachine's "iso-volume"). The file
+ * is the helper's: the system and whether an express installation can be made come from
+ * the database's entry for @url, not from reading the file (the helper checks the file
+ * itself when it prepares an express installation).
+ *
+ * Returns: %FALSE with @error set when the database knows no @os_id
+ */
+gboolean
+vireo_new_machine_use_download (VireoNewMachine  *self,
+                                const char       *os_id,
+                                const char       *url,
+                                const char       *volume,
+                                GError          **error)
+{
+  OsinfoDb *db;
+  OsinfoOs *os;
+  g_autoptr(OsinfoMediaList) media = NULL;
+  OsinfoMedia *medium = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (volume != NULL, FALSE);
+
+  g_clear_pointer (&self->iso, g_free);
+  g_free (self->iso_volume);
+  self->iso_volume = g_strdup (volume);
+  if (!vireo_new_machine_set_os (self, os_id, error))
+    return FALSE;
+  /* An unknown system: no express installation. */
+  if (self->os_id == NULL)
+    return TRUE;
+  if ((db = vireo_osinfo_get_db (error)) == NULL)
+    return FALSE;
+  os = osinfo_db_get_os (db, self->os_id);
+
+  media = osinfo_os_get_media_list (os);
+  for (int i = 0; url != NULL && medium == NULL && i < osinfo_list_get_length (OSINFO_LIST (media)); i++)
+    {
+      OsinfoMedia *candidate = OSINFO_MEDIA (osinfo_list_get_nth (OSINFO_LIST (media), i));
+
+      if (g_strcmp0 (osinfo_media_get_url (candidate), url) == 0)
+        medium = candidate;
+    }
+  set_express (self, os, medium);
+  self->media_express = self->express;
+  self->media_express_needs_password = self->express_needs_password;
+  g_free (self->media_os_id);
+  self->media_os_id = g_strdup (self->os_id);
   return TRUE;
 }
 
@@ -711,6 +768,8 @@ vireo_new_machine_to_spec (VireoNewMachine *self)
     g_variant_builder_add (&builder, "{sv}", "disk-gib", g_variant_new_uint64 (self->disk_gib));
   if (self->iso != NULL)
     g_variant_builder_add (&builder, "{sv}", "iso", g_variant_new_string (self->iso));
+  if (self->iso_volume != NULL)
+    g_variant_builder_add (&builder, "{sv}", "iso-volume", g_variant_new_string (self->iso_volume));
   if (self->location != NULL)
     g_variant_builder_add (&builder, "{sv}", "location", g_variant_new_string (self->location));
   if (self->os_id != NULL)

@@ -36,6 +36,7 @@ typedef struct {
   char     *network;            /* the libvirt network of its NIC, or NULL for none */
   gboolean  pxe;                /* boots from that network first */
   char     *import;             /* a disk image to copy in as its disk, or NULL */
+  char     *iso_volume;         /* a medium in the default pool (downloaded), or NULL */
 } VireoNewMachine;
 
 #define VIREO_NEW_MACHINE_NETWORK "default"   /* libvirt's NAT network, made when missing */
@@ -81,6 +82,11 @@ gboolean         vireo_new_machine_detect_finish (VireoNewMachine *self,
                                                   GError         **error);
 gboolean         vireo_new_machine_set_os       (VireoNewMachine  *self,
                                                  const char       *os_id,
+                                                 GError          **error);
+gboolean         vireo_new_machine_use_download (VireoNewMachine  *self,
+                                                 const char       *os_id,
+                                                 const char       *url,
+                                                 const char       *volume,
                                                  GError          **error);
 void             vireo_new_machine_bound        (VireoNewMachine  *self,
                                                  guint64           host_memory_mib,

@@ -10,6 +10,7 @@
 
 #include "vireo-bus.h"
 #include "vireo-client.h"
+#include "vireo-download.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-enum-types.h"
 #include "vireo-error.h"

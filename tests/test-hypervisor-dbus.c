@@ -917,6 +917,92 @@ test_create_refused (Fixture       *f,
 }
 
 static char *default_pool_dir (Fixture *f);
+static char *preview_machine  (Fixture *f, const char *spec, GError **error);
+
+static GVariant *
+download_media (Fixture     *f,
+                const char  *options,
+                GError     **error)
+{
+  return g_dbus_proxy_call_sync (G_DBUS_PROXY (f->manager), "DownloadMedia", g_variant_new_parsed (options),
+                                 G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+}
+
+/* DownloadMedia checks what it is given and asks polkit before it fetches anything; the
+ * test driver keeps no files, so an allowed call ends there (the e2e suite downloads). */
+static void
+test_download_media (Fixture       *f,
+                     gconstpointer  data)
+{
+  struct {
+    const char *options;
+    int         code;
+  } cases[] = {
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'a.iso'>},)", VIREO_ERROR_NOT_SUPPORTED },
+    { "({'url': <'file:///etc/shadow'>, 'name': <'a.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'ftp://127.0.0.1/a.iso'>, 'name': <'a.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'../a.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'a.img'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'name': <'a.iso'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'a.iso'>, 'sha256': <'abc'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'a.iso'>, 'sha265': <'abc'>},)", VIREO_ERROR_INVALID_ARGUMENT },
+    { "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <uint32 1>},)", VIREO_ERROR_INVALID_ARGUMENT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = download_media (f, cases[i].options, &error);
+
+      g_test_message ("%s", cases[i].options);
+      g_assert_null (reply);
+      g_assert_error (error, VIREO_ERROR, cases[i].code);
+    }
+
+  /* Not allowed: refused before anything else. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply = NULL;
+
+    set_allowed (f, (const char *[]){ VIREO_ACTION_LIFECYCLE, VIREO_ACTION_CONSOLE, NULL });
+    reply = download_media (f, "({'url': <'http://127.0.0.1:9/a.iso'>, 'name': <'a.iso'>},)", &error);
+    g_assert_null (reply);
+    g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  }
+  /* Its jobs went before the answers. */
+  g_assert_cmpuint (count_objects (f), ==, N_FIXTURE + 1);
+}
+
+/* CreateMachine's "iso-volume": a volume of the default pool, named in place, never copied. */
+static void
+test_create_iso_volume (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *pool = default_pool_dir (f);
+  g_autofree char *source = g_strdup_printf ("<source file=\"%s/downloaded.iso\"/>", pool);
+  g_autofree char *path = NULL;
+
+  xml = preview_machine (f, "({'name': <'from-volume'>, 'iso-volume': <'downloaded.iso'>},)", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (xml, source));
+  g_assert_nonnull (strstr (xml, "<readonly/>"));
+
+  path = create_machine (f, "({'name': <'from-volume'>, 'iso-volume': <'missing.iso'>},)", &error);
+  g_assert_null (path);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  path = create_machine (f, "({'name': <'from-volume'>, 'iso-volume': <'../../etc/shadow'>},)", &error);
+  g_assert_null (path);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  path = create_machine (f, "({'name': <'from-volume'>, 'iso-volume': <'a.iso'>, 'iso': <'/tmp/a.iso'>},)", &error);
+  g_assert_null (path);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (find_machine (f, "from-volume"));
+}
 
 static char *
 get_xml (Fixture    *f,
@@ -2253,6 +2339,8 @@ main (int   argc,
   add_test ("/hypervisor/dbus/Delete/refused", NULL, test_delete_refused);
   add_test ("/hypervisor/dbus/CreateMachine/allowed", NULL, test_create_allowed);
   add_test ("/hypervisor/dbus/CreateMachine/refused", NULL, test_create_refused);
+  add_test ("/hypervisor/dbus/DownloadMedia", NULL, test_download_media);
+  add_test ("/hypervisor/dbus/CreateMachine/iso-volume", NULL, test_create_iso_volume);
   add_test ("/hypervisor/dbus/client-vanishes", NULL, test_client_vanishes);
   g_test_add ("/hypervisor/dbus/auth-timeout", Fixture, NULL, no_setup, test_auth_timeout, fixture_teardown);
   g_test_add ("/hypervisor/dbus/lifecycle/effects", Fixture, NULL, no_setup, test_lifecycle_effects,

@@ -202,6 +202,40 @@ test_to_spec (void)
                              "'os-id': <'http://debian.org/debian/11'>, 'firmware': <'bios'>, 'network': <'default'>}");
 }
 
+/* A medium downloaded from the catalogue: the system and express installation from the
+ * database's entry for its address, the volume used in place. */
+static void
+test_use_download (void)
+{
+  g_autoptr(VireoNewMachine) machine = vireo_new_machine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) spec = NULL;
+  const char *volume = NULL;
+
+  machine->iso = g_strdup ("/tmp/earlier-choice.iso");
+  g_assert_true (vireo_new_machine_use_download (machine, "http://debian.org/debian/11",
+                                                 "https://cdimage.debian.org/cdimage/release/11.5.0/amd64/iso-cd/debian-11.5.0-amd64-netinst.iso",
+                                                 "debian-11.5.0-amd64-netinst.iso", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (machine->os_id, ==, "http://debian.org/debian/11");
+  g_assert_cmpstr (machine->os_short_id, ==, "debian11");
+  g_assert_true (machine->express);
+  g_assert_null (machine->iso);
+  spec = g_variant_ref_sink (vireo_new_machine_to_spec (machine));
+  g_assert_true (g_variant_lookup (spec, "iso-volume", "&s", &volume));
+  g_assert_cmpstr (volume, ==, "debian-11.5.0-amd64-netinst.iso");
+  g_assert_false (g_variant_lookup (spec, "iso", "&s", NULL));
+
+  /* An address the database does not list for it: no express installation. */
+  g_assert_true (vireo_new_machine_use_download (machine, "http://debian.org/debian/11", "http://127.0.0.1/other.iso",
+                                                 "other.iso", NULL));
+  g_assert_false (machine->express);
+  g_assert_cmpstr (machine->iso_volume, ==, "other.iso");
+  /* A system the database does not know. */
+  g_assert_false (vireo_new_machine_use_download (machine, "http://example.com/nosuch/1", NULL, "x.iso", &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +250,7 @@ main (int   argc,
   g_test_add_func ("/new-machine/detect-refused", test_detect_refused);
   g_test_add_func ("/new-machine/detect-async", test_detect_async);
   g_test_add_func ("/new-machine/to-spec", test_to_spec);
+  g_test_add_func ("/new-machine/use-download", test_use_download);
 
   return g_test_run ();
 }

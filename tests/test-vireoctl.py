@@ -125,7 +125,8 @@ def expect_failure(args, status, words):
 def case_usage(env):
     r = ctl("--help")
     for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
-                    "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create", "network"):
+                    "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create", "network",
+                    "catalogue", "download"):
         assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
     assert ctl("help").stdout == r.stdout
     r = ctl("start", "--help")
@@ -706,6 +707,49 @@ def case_network(env):
         env.restart_helper()
 
 
+CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "osinfo")
+
+
+def case_download(env):
+    """catalogue over the test catalogue, and download's refusals (the test driver keeps no
+    files: the e2e-download suite downloads for real)."""
+    cat_env = dict(os.environ, OSINFO_SYSTEM_DIR=CATALOGUE, OSINFO_LOCAL_DIR="/nonexistent",
+                   OSINFO_USER_DIR="/nonexistent")
+    r = ctl("catalogue", env=cat_env)
+    assert r.stdout.splitlines() == [
+        "Another Vendor",
+        "  othermageia9\tMágeia Other 9\thttp://127.0.0.1:8080/download?id=9",
+        "Debian Project",
+        "  debian11\tDebian 11\thttp://127.0.0.1:8080/debian-11-amd64-netinst.iso",
+        "Vireo Test Project",
+        "  vireotest2\tVireo Test OS 2\thttp://127.0.0.1:8080/vireotest-2-amd64.iso",
+        "  vireotest2\tVireo Test OS 2 (live)\thttp://127.0.0.1:8080/vireotest-2-live-amd64.iso",
+        "  vireotest1\tVireo Test OS 1\thttp://127.0.0.1:8080/vireotest-1-amd64.iso"], r.stdout
+    media = json.loads(ctl("catalogue", "--json", "--search", "MAGEIA", env=cat_env).stdout)
+    assert media == [{"vendor": "Another Vendor", "os-id": "http://other.test/mageia/9",
+                      "short-id": "othermageia9", "os-name": "Mágeia Other 9", "release-date": "2023-03-03",
+                      "live": False, "url": "http://127.0.0.1:8080/download?id=9", "name": "othermageia9.iso"}], media
+    assert json.loads(ctl("catalogue", "--json", "--search", "nothing like it", env=cat_env).stdout) == []
+    assert "download" in ctl("--help").stdout and "catalogue" in ctl("--help").stdout
+    assert "--sha256=HEX" in ctl("download", "--help").stdout
+
+    expect_failure(["download"], 2, ["--os", "--url"])
+    expect_failure(["download", "--os", "debian11", "--url", "http://127.0.0.1/a.iso"], 2, ["--os", "--url"])
+    expect_failure(["download", "--url", "file:///etc/shadow", "--name", "a.iso"], 1, ["http://"])
+    expect_failure(["download", "--url", "http://127.0.0.1/a.iso", "--name", "../a.iso"], 1, ["cannot name"])
+    expect_failure(["download", "--url", "http://127.0.0.1/dir/"], 1, ["--name"])
+    expect_failure(["download", "--url", "http://127.0.0.1/a.iso", "--sha256", "abc"], 1, ["SHA-256"])
+    r = ctl("download", "--os", "nosuch", env=cat_env, check=False)
+    assert r.returncode == 1 and "no medium to download" in r.stderr, r.stderr
+    # Reaches the helper, which says why not.
+    expect_failure(["download", "--url", "http://127.0.0.1:9/a.iso"], 1, ["test driver keeps no files"])
+    expect_failure(["create", "--iso-volume", "missing.iso", "--name", "from-volume", "--disk-size", "0"], 1,
+                   ["no installation medium named “missing.iso”"])
+    r = ctl("create", "--iso-volume", "downloaded.iso", "--name", "from-volume", "--print-xml")
+    assert "downloaded.iso" in r.stdout, r.stdout
+    assert ctl("list", "--names").stdout.count("from-volume") == 0
+
+
 def case_no_helper(env):
     env.stop_helper()
     try:
@@ -721,7 +765,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_create, case_express, case_location, case_network,
+              case_console, case_serial, case_refused, case_create, case_express, case_location, case_network, case_download,
               case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 

@@ -26,6 +26,10 @@ through AT-SPI with test-ui.py's driver, with G_DEBUG=fatal-criticals:
                     the pool), started and shown on its console, connected, while the guest
                     reaches GRUB's prompt. Refused first, on the review page, with nothing
                     made: a disk larger than the pool's free space, a name in use
+  download          Download an Operating System on a test catalogue served by a loopback
+                    server of the test: Stop removes the partial file; a finished download
+                    goes on to the review with the catalogue's system, and the machine's
+                    CD-ROM is the downloaded volume, not a copy
 
 Screenshots in $VIREO_TEST_ARTIFACTS (default $VIREO_BUILD_DIR/tests/app-artifacts). Speaks
 TAP (tests/vireotest.py).
@@ -37,6 +41,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -259,6 +264,82 @@ def new_machine(c):
     console.virsh("undefine", PREFIX + "novice")
     for volume in (PREFIX + "novice.iso", PREFIX + "novice.qcow2"):
         console.virsh("vol-delete", "--pool", "default", volume, check=False)
+
+
+# test-download.py's loopback HTTP server and test catalogue (tests/fixtures/osinfo).
+download = load("test_download", os.path.join(HERE, "test-download.py"))
+
+
+@suite.case("download")
+def download_os(c):
+    """Download an Operating System: the app on the test catalogue (its addresses on a loopback
+    server of this test); Stop removes the partial file; a download that ends goes on to the
+    review with the catalogue's system chosen, and the machine's CD-ROM is the downloaded
+    volume, used in place."""
+    ui, vireo = c.ui, c.vireo
+    data = os.urandom(4 * 1024 * 1024 + 777)
+    server = download.Server({"/debian-11-amd64-netinst.iso": data, "/vireotest-1-amd64.iso": data})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    catalogue = os.path.join(WORK, "app-osinfo")
+    download.copy_catalogue(catalogue, server.port)
+    env = {"OSINFO_SYSTEM_DIR": catalogue, "OSINFO_LOCAL_DIR": "/nonexistent", "OSINFO_USER_DIR": "/nonexistent"}
+    pool = download.IMAGES_DIR
+    medium = os.path.join(pool, "debian-11-amd64-netinst.iso")
+    vireo.stop()
+    os.environ.update(env)
+    try:
+        vireo.start()
+        vireo.focus()
+        ui.keys("ctrl+n")
+        dialog = ui.wait_until(ui.assistant, "the New Machine assistant")
+        ui.activate_row(ui.wait_until(lambda: ui.find_all(dialog, "list item", "Download an Operating System…",
+                                                          pred=ui.shown), "Download an Operating System…")[0])
+        systems = ui.wait_until(lambda: ui.find_one(dialog, "list", "Operating Systems to Download"), "the catalogue")
+        ui.wait_until(lambda: len(ui.find_all(systems, "list item")) == 5, "the test catalogue listed")
+
+        # Stopped: the partial file goes.
+        server.delay = 0.05
+        ui.activate_row(ui.find_one(systems, "list item", "Vireo Test OS 1"))
+        ui.wait_until(lambda: ui.find_all(dialog, "progress bar", "Download Progress", pred=ui.shown),
+                      "the download's progress")
+        vireotest.wait_until(lambda: os.path.exists(os.path.join(pool, ".vireotest-1-amd64.iso.part")), 30,
+                             "the partial file")
+        ui.screenshot("app-download-progress")
+        ui.click(ui.find_one(dialog, "push button", "Stop", pred=ui.shown))
+        ui.wait_until(lambda: ui.find_all(dialog, "label", pred=lambda n: ui.shown(n) and "download was stopped" in n.name),
+                      "the page saying the download was stopped")
+        assert not [f for f in os.listdir(pool) if "vireotest-1" in f], os.listdir(pool)
+
+        # Downloaded: on to the review, Debian 11 from the catalogue, the volume used in place.
+        server.delay = 0.01
+        ui.activate_row(ui.find_one(systems, "list item", "Debian 11"))
+        ui.wait_until(lambda: ui.find_all(dialog, "label", "Downloaded as debian-11-amd64-netinst.iso", pred=ui.shown),
+                      "the review of the downloaded medium", timeout=60)
+        ui.wait_until(lambda: ui.find_all(dialog, "list item", "Debian 11", pred=ui.shown), "Debian 11 chosen")
+        ui.screenshot("app-download-review")
+        with open(medium, "rb") as f:
+            assert f.read() == data, f"{medium} is not what the server sent"
+        ui.find_one(dialog, "spin button", "Disk Size", pred=ui.shown).queryValue().currentValue = 0
+        ui.find_one(dialog, "check box", "Customize Before Starting", pred=ui.shown).doActionNamed("toggle")
+        before = set(os.listdir(pool))
+        ui.click(vireo.button("Create", dialog))
+        vireotest.wait_until(lambda: "debian11" in download.e2e.virsh_names(), 30, "debian11 defined")
+        dom = download.e2e.virsh("dumpxml", "debian11")
+        assert f"<source file='{medium}'/>" in dom, dom
+        assert "http://debian.org/debian/11" in dom, dom
+        assert set(os.listdir(pool)) == before, f"copied into the pool: {set(os.listdir(pool)) - before}"
+        ui.assistant_closed("the assistant to close once the machine is made")
+        c.check_log()
+    finally:
+        server.shutdown()
+        for key in env:
+            del os.environ[key]
+        vireo.stop()
+        download.e2e.virsh("undefine", "debian11", check=False)
+        for f in os.listdir(pool):
+            if "debian-11-amd64" in f or "vireotest-1" in f:
+                os.unlink(os.path.join(pool, f))
+        vireo.start()
 
 
 def outer(argv):

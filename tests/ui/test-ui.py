@@ -6,7 +6,7 @@
 #
 #     tests/ui/run-ui.sh tests/ui/test-ui.py [CASE...]
 #
-# CASE is a letter (a-q) or a case's name (g-second-day); without one, every case runs in
+# CASE is a letter (a-u) or a case's name (g-second-day); without one, every case runs in
 # order. Every wait polls AT-SPI (or D-Bus) against a deadline scaled by the suites' one
 # multiplier (vireotest.scaled); nothing waits by sleeping a fixed time. Screenshots go to
 # $VIREO_UI_ARTIFACTS. Prints TAP (tests/vireotest.py).
@@ -41,6 +41,11 @@ VIEWER = os.environ.get('VIREO_VIEWER')
 HELPER_CTL = os.environ.get('VIREO_HELPER_CTL')
 ARTIFACTS = os.environ.get('VIREO_UI_ARTIFACTS', 'build/tests/ui-artifacts')
 APP_PIDFILE = os.environ.get('VIREO_UI_APP_PIDFILE')
+
+# The test catalogue of downloads (case u): libosinfo's database for the app, instead of the
+# system's, while that case runs.
+TEST_CATALOGUE = {'OSINFO_SYSTEM_DIR': os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'osinfo'),
+                  'OSINFO_LOCAL_DIR': '/nonexistent/vireo-test', 'OSINFO_USER_DIR': '/nonexistent/vireo-test'}
 
 TIMEOUT = vireotest.scaled(10.0)   # seconds for anything the UI should do at once
 POLL = 0.05
@@ -1345,11 +1350,73 @@ def case_t_new_machine():
         os.unlink(big)
 
 
+def case_u_download_catalogue():
+    """(u) New Machine, Download an Operating System: the catalogue by vendor, searched; a
+    download the helper refuses (the test driver keeps no files) said in words"""
+    # The app again, on the test catalogue alone (AT-SPI takes seconds to walk the system's
+    # 600 media); then again on the system's, for the next case.
+    vireo.stop()
+    os.environ.update(TEST_CATALOGUE)
+    try:
+        vireo.start()
+        download_catalogue()
+        problems = vireo.log_problems()
+        check(not problems, 'the app logged:\n    ' + '\n    '.join(problems))
+    finally:
+        for key in TEST_CATALOGUE:
+            del os.environ[key]
+        vireo.stop()
+        vireo.start()
+
+
+def download_catalogue():
+    vireo.focus()
+    keys('ctrl+n')
+    dialog = wait_until(assistant, 'the New Machine assistant')
+    activate_row(wait_until(lambda: find_all(dialog, 'list item', 'Download an Operating System…', pred=shown),
+                            'Download an Operating System…')[0])
+    systems = wait_until(lambda: find_one(dialog, 'list', 'Operating Systems to Download'), 'the catalogue')
+    wait_until(lambda: len(find_all(systems, 'list item')) == 5, 'the test catalogue\'s 5 media listed')
+    screenshot('u0-download-catalogue-all')
+    search = [n for n in find_all(dialog, pred=lambda n: name_is(n, 'Search Operating Systems')) if shown(n)]
+    check(search, 'no search entry named Search Operating Systems')
+    log(f'the search entry: {search[0].roleName}')
+    type_text('vireo test')
+    expected = ['Vireo Test OS 2', 'Vireo Test OS 2 (Live)', 'Vireo Test OS 1']
+    wait_until(lambda: [n.name for n in find_all(systems, 'list item', pred=shown)] == expected,
+               f'the test systems, newest first: {expected}')
+    check(find_all(dialog, 'label', 'Vireo Test Project', pred=shown), 'the vendor is not shown above its systems')
+    check(not find_all(dialog, 'list item', 'Vireo Test OS 3', pred=shown), 'a prerelease is offered')
+    screenshot('u1-download-catalogue')
+    # Accents and case do not matter; nothing found is said.
+    keys('ctrl+a')
+    type_text('MAGEIA')
+    wait_until(lambda: [n.name for n in find_all(systems, 'list item', pred=shown)] == ['Mágeia Other 9'],
+               'Mágeia found without its accent')
+    keys('ctrl+a')
+    type_text('no such system anywhere')
+    wait_until(lambda: find_all(dialog, 'label', 'No Operating System Found', pred=shown), 'nothing found said')
+    keys('ctrl+a')
+    type_text('vireo test os 1')
+    row = wait_until(lambda: find_all(systems, 'list item', 'Vireo Test OS 1', pred=shown), 'Vireo Test OS 1 alone')[0]
+    activate_row(row)
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'test driver keeps no files' in n.name),
+               'the helper\'s refusal said on the page')
+    screenshot('u2-download-refused')
+    # Back to the sources, and out: nothing made.
+    before = managed_machines().keys()
+    click(find_one(dialog, 'push button', 'Back', pred=shown))
+    wait_until(lambda: find_all(dialog, 'list item', 'Empty Machine', pred=shown), 'the source page again')
+    click(vireo.button('Cancel', dialog))
+    assistant_closed('the assistant to close on Cancel')
+    check(managed_machines().keys() == before, 'Cancel made a machine')
+
+
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
          case_j_helper_restart, case_s_dialog_machine_gone, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
          case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_r_escaping, case_t_new_machine,
-         case_p_quit]
+         case_u_download_catalogue, case_p_quit]
 
 
 def reset():
