@@ -62,6 +62,7 @@ struct _VireoNewMachineDialog {
   AdwActionRow      *firmware_row;
   GtkSwitch         *customize_switch;
   GtkWidget         *express_group;
+  AdwActionRow      *express_row;
   GtkSwitch         *express_switch;
   AdwEntryRow       *express_user_row;
   AdwEntryRow       *express_name_row;
@@ -160,6 +161,10 @@ fill_express (VireoNewMachineDialog *self,
   /* On where nothing need be typed; a script that takes no account without a password
    * (Debian's) waits for the user to turn it on and choose one. */
   gtk_switch_set_active (self->express_switch, !self->choices->express_needs_password);
+  adw_action_row_set_subtitle (self->express_row,
+                               self->choices->express_needs_password
+                                 ? _("Off until you choose a password: this installer makes no account without one")
+                                 : _("Installs without asking anything"));
   express_switch_cb (self);
   /* Windows takes a product key (its installer asks for one otherwise). */
   gtk_widget_set_visible (GTK_WIDGET (self->express_key_row),
@@ -380,9 +385,22 @@ static void
 location_apply_cb (VireoNewMachineDialog *self)
 {
   g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_row))));
+  g_autoptr(GError) error = NULL;
 
   if (url[0] == '\0')
     return;
+  /* Not an address at all: said on the row itself, and the page stays. */
+  if (!vireo_validate_location (url, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->location_row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->location_row), error->message);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->location_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      error->message, -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->location_row), _("Not a Network Address: Use http://, https:// or ftp://"));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->location_row), _("Install From a Network _Address"));
   forget_choices (self);
   self->choices = vireo_new_machine_new ();
   self->detecting = TRUE;
@@ -936,9 +954,13 @@ started_cb (GObject      *source,
   if (!vireo_machine_run_finish (VIREO_DBUS_MACHINE (source), result, &error))
     {
       g_autofree char *sentence = NULL;
+      g_autofree char *detail = NULL;
 
-      vireo_error_get_text (error, &sentence, NULL);
-      problem = g_strdup_printf (_("The machine was created, but could not be started: %s"), sentence);
+      /* libvirt's own words too: they say what is wrong with the machine. */
+      vireo_error_get_text (error, &sentence, &detail);
+      problem = detail != NULL
+                  ? g_strdup_printf (_("The machine was created, but could not be started: %s (%s)"), sentence, detail)
+                  : g_strdup_printf (_("The machine was created, but could not be started: %s"), sentence);
     }
   finish (created->self, created->path, problem == NULL, problem);
   g_object_unref (created->self);
@@ -1130,6 +1152,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_group);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, location_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_user_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, express_name_row);

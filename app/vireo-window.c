@@ -600,7 +600,8 @@ machine_created_cb (VireoWindow *self,
     {
       AdwToast *toast = adw_toast_new (problem);
 
-      adw_toast_set_timeout (toast, 0);
+      /* Long enough to read libvirt's words; the machine's page says its state after. */
+      adw_toast_set_timeout (toast, 15);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
   if (machine == NULL)

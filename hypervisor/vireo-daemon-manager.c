@@ -384,9 +384,13 @@ copy_into_pool (virConnectPtr            conn,
 
   if (local_error != NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  is_medium ? _("The installation medium could not be copied into the default storage pool. ")
-                                            : _("The disk image could not be copied into the default storage pool. "));
+      /* Stopped on purpose: said as such, not as a failure of the copy. */
+      if (g_error_matches (local_error, VIREO_ERROR, VIREO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                    is_medium ? _("The installation medium could not be copied into the default storage pool. ")
+                                              : _("The disk image could not be copied into the default storage pool. "));
       if (virStorageVolDelete (vol, 0) < 0)
         g_warning ("Could not remove the partial copy %s", vol_name);
       virResetLastError ();

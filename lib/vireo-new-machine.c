@@ -494,10 +494,16 @@ vireo_osinfo_read_tree (const char    *url,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   OsinfoDb *db = vireo_osinfo_get_db (error);
+  g_autofree char *base = NULL;
+  const char *why;
   OsinfoTree *tree;
 
   if (db == NULL || !vireo_validate_location (url, error))
     return NULL;
+  /* libosinfo adds "/.treeinfo" itself. */
+  base = g_strdup (url);
+  while (g_str_has_suffix (base, "/") && strlen (base) > strlen ("http://x/"))
+    base[strlen (base) - 1] = '\0';
   /* libosinfo fetches with libsoup's async API on the thread-default context: its own here. */
   g_main_context_push_thread_default (context);
   /* libosinfo 1.10 leaks the pieces of its async fetch (its location copies and the task's
@@ -506,7 +512,7 @@ vireo_osinfo_read_tree (const char    *url,
 #ifdef __SANITIZE_ADDRESS__
   __lsan_disable ();
 #endif
-  tree = osinfo_tree_create_from_location (url, cancellable, &local_error);
+  tree = osinfo_tree_create_from_location (base, cancellable, &local_error);
 #ifdef __SANITIZE_ADDRESS__
   __lsan_enable ();
 #endif
@@ -516,9 +522,14 @@ vireo_osinfo_read_tree (const char    *url,
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
-                     _("There is no installation tree at %s (%s). A tree has a .treeinfo file, as the mirrors of Fedora, CentOS and openSUSE do."),
-                     url, local_error->message);
+        {
+          /* libosinfo's words after its own prefix: the server's answer, or why there was none. */
+          why = strstr (local_error->message, " file: ");
+          why = why != NULL ? why + strlen (" file: ") : local_error->message;
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND,
+                       _("Vireo could not read an installation tree at %s: %s. The address must be reachable, and hold a .treeinfo file, as the mirrors of Fedora, CentOS and openSUSE do."),
+                       url, why);
+        }
       return NULL;
     }
   osinfo_db_identify_tree (db, tree);

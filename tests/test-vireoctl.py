@@ -609,7 +609,7 @@ def case_location(env):
         # Refusals: in words, nothing made.
         names = ctl("list", "--names").stdout.split()
         expect_failure(["create", "--location", tree.url.replace("/37/", "/36/"), "--disk-size", "1"], 1,
-                       ["There is no installation tree at"])
+                       ["Vireo could not read an installation tree at", ": Not Found."])
         expect_failure(["create", "--location", "file:///etc/", "--disk-size", "1"], 2, ["http://, https:// or ftp://"])
         expect_failure(["create", "--location", tree.url, "--iso", "/x.iso"], 2, ["--location is the machine’s source"])
         # The helper checks for itself what a client sends.
