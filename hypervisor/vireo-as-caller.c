@@ -104,27 +104,37 @@ typedef struct {
   guint64 size;
 } FileHeader;
 
+/* Opens @path (not waiting on a FIFO) if it is a regular file: its size in @header, else
+ * why not in @header->err. */
+static int
+open_regular (const char *path,
+              FileHeader *header)
+{
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+  if (fd < 0)
+    header->err = errno;
+  else if (fstat (fd, &st) != 0)
+    header->err = errno;
+  else if (!S_ISREG (st.st_mode))
+    header->err = VIREO_CHILD_NOT_REGULAR;
+  else
+    header->size = st.st_size;
+  return fd;
+}
+
 static void
 child_read_file (int         sock,
                  const void *data)
 {
   const char *path = data;
   FileHeader header = { 0, 0, 0 };
-  struct stat st;
   off_t remaining;
   int flags;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    header.err = errno;
-  else if (fstat (fd, &st) != 0)
-    header.err = errno;
-  else if (!S_ISREG (st.st_mode))
-    header.err = VIREO_CHILD_NOT_REGULAR;
-  else
-    header.size = st.st_size;
-
+  fd = open_regular (path, &header);
   if (!write_all (sock, &header, sizeof header) || header.err != 0)
     return;
 
@@ -133,7 +143,7 @@ child_read_file (int         sock,
   if (flags >= 0)
     (void) fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
 
-  remaining = st.st_size;
+  remaining = header.size;
   while (remaining > 0)
     {
       ssize_t n = sendfile (sock, fd, NULL, MIN (remaining, (off_t) 1 << 20));
@@ -154,22 +164,13 @@ child_open_file (int         sock,
 {
   const char *path = data;
   FileHeader header = { 0, 0, 0 };
-  struct stat st;
   int fd;
   char control[CMSG_SPACE (sizeof (int))];
   struct iovec iov = { &header, sizeof header };
   struct msghdr msg = { 0 };
   struct cmsghdr *cmsg;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    header.err = errno;
-  else if (fstat (fd, &st) != 0)
-    header.err = errno;
-  else if (!S_ISREG (st.st_mode))
-    header.err = VIREO_CHILD_NOT_REGULAR;
-  else
-    header.size = st.st_size;
+  fd = open_regular (path, &header);
   if (header.err != 0)
     {
       (void) write_all (sock, &header, sizeof header);

@@ -587,6 +587,28 @@ vireo_machine_spec_check_host (const VireoMachineSpec  *spec,
   return TRUE;
 }
 
+/* A read-only SATA CD-ROM with @path, as sd<@letter>. */
+static void
+add_cdrom (GVirConfigDomain *domain,
+           const char       *path,
+           char              letter)
+{
+  g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+  char dev[] = { 's', 'd', letter, '\0' };
+
+  gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+  gvir_config_domain_disk_set_driver (cdrom, driver);
+  gvir_config_domain_disk_set_source (cdrom, path);
+  gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+  gvir_config_domain_disk_set_target_dev (cdrom, dev);
+  gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (cdrom));
+}
+
 /**
  * vireo_machine_spec_virtio_disk:
  * @os_devices: what the spec's system has drivers for
@@ -729,38 +751,10 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
     }
 
   if (target->iso_path != NULL)
-    {
-      g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
-      g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
-
-      gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
-      gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
-      gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
-      gvir_config_domain_disk_set_driver (cdrom, driver);
-      gvir_config_domain_disk_set_source (cdrom, target->iso_path);
-      gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (cdrom, (char[]) { 's', 'd', next_sd++, '\0' });
-      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
-      add_device (domain, cdrom);
-    }
+    add_cdrom (domain, target->iso_path, next_sd++);
 
   if (target->script_iso_path != NULL)
-    {
-      g_autoptr(GVirConfigDomainDisk) cdrom = gvir_config_domain_disk_new ();
-      g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
-
-      gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
-      gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
-      gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
-      gvir_config_domain_disk_set_driver (cdrom, driver);
-      gvir_config_domain_disk_set_source (cdrom, target->script_iso_path);
-      gvir_config_domain_disk_set_target_bus (cdrom, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (cdrom, (char[]) { 's', 'd', next_sd++, '\0' });
-      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
-      add_device (domain, cdrom);
-    }
+    add_cdrom (domain, target->script_iso_path, next_sd++);
 
   if (target->os_devices & VIREO_OS_ICH9_HDA)
     {
