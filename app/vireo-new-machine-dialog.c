@@ -60,6 +60,10 @@ struct _VireoNewMachineDialog {
   GtkAdjustment     *disk_adjustment;
   AdwActionRow      *disk_row;
   AdwActionRow      *firmware_row;
+  GtkDropDown       *firmware_dropdown;
+  AdwActionRow      *network_row;
+  GtkDropDown       *network_dropdown;
+  GStrv              network_names;     /* the dropdown's networks, in its order; "" for none */
   GtkSwitch         *customize_switch;
   GtkWidget         *express_group;
   AdwActionRow      *express_row;
@@ -208,6 +212,89 @@ read_express (VireoNewMachineDialog *self)
   return g_steal_pointer (&express);
 }
 
+/* Firmware and network: proposed, and every choice reachable from a drop-down. */
+enum {
+  FIRMWARE_BIOS,
+  FIRMWARE_UEFI,
+  FIRMWARE_SECURE,
+  FIRMWARE_SECURE_TPM,
+};
+
+static const char *
+firmware_words (guint choice)
+{
+  switch (choice)
+    {
+    case FIRMWARE_UEFI:
+      return _("UEFI");
+    case FIRMWARE_SECURE:
+      return _("UEFI with Secure Boot");
+    case FIRMWARE_SECURE_TPM:
+      return _("UEFI with Secure Boot and a TPM");
+    case FIRMWARE_BIOS:
+    default:
+      return _("BIOS");
+    }
+}
+
+static void
+firmware_changed_cb (VireoNewMachineDialog *self)
+{
+  guint choice = gtk_drop_down_get_selected (self->firmware_dropdown);
+
+  adw_action_row_set_subtitle (self->firmware_row, firmware_words (choice));
+  if (self->choices == NULL)
+    return;
+  g_free (self->choices->firmware);
+  self->choices->firmware = g_strdup (choice == FIRMWARE_BIOS ? "bios" : "efi");
+  self->choices->secure_boot = choice == FIRMWARE_SECURE || choice == FIRMWARE_SECURE_TPM;
+  self->choices->tpm = choice == FIRMWARE_SECURE_TPM;
+}
+
+/* libvirt's default NAT network first (made when missing), then the others, then none. */
+static void
+fill_networks (VireoNewMachineDialog *self)
+{
+  g_autoptr(GPtrArray) networks = vireo_client_dup_networks (self->client);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  if (self->choices == NULL)
+    return;
+  g_strv_builder_add (names, VIREO_NEW_MACHINE_NETWORK);
+  gtk_string_list_append (labels, _("Default (NAT)"));
+  for (guint i = 0; networks != NULL && i < networks->len; i++)
+    {
+      const char *name = vireo_dbus_network_get_name (networks->pdata[i]);
+
+      if (name == NULL || g_str_equal (name, VIREO_NEW_MACHINE_NETWORK))
+        continue;
+      g_strv_builder_add (names, name);
+      gtk_string_list_append (labels, name);
+    }
+  g_strv_builder_add (names, "");
+  gtk_string_list_append (labels, _("None"));
+  g_strfreev (self->network_names);
+  self->network_names = g_strv_builder_end (names);
+  for (guint i = 0; self->network_names[i] != NULL; i++)
+    if (g_strcmp0 (self->network_names[i], self->choices->network != NULL ? self->choices->network : "") == 0)
+      selected = i;
+  gtk_drop_down_set_model (self->network_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->network_dropdown, selected);
+}
+
+static void
+read_network (VireoNewMachineDialog *self)
+{
+  guint i = gtk_drop_down_get_selected (self->network_dropdown);
+
+  if (self->network_names == NULL || i >= g_strv_length (self->network_names))
+    return;
+  g_free (self->choices->network);
+  self->choices->network = self->network_names[i][0] != '\0' ? g_strdup (self->network_names[i]) : NULL;
+}
+
 /* The review page, from the choices: the proposal bounded by the host. */
 static void
 fill_review (VireoNewMachineDialog *self)
@@ -263,11 +350,13 @@ fill_review (VireoNewMachineDialog *self)
   gtk_adjustment_set_value (self->vcpus_adjustment, self->choices->vcpus);
   gtk_adjustment_set_value (self->disk_adjustment, (double) self->choices->disk_gib);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
-  adw_action_row_set_subtitle (self->firmware_row,
-                               g_strcmp0 (self->choices->firmware, "efi") != 0 ? _("BIOS")
-                               : self->choices->secure_boot && self->choices->tpm ? _("UEFI with Secure Boot and a TPM")
-                               : self->choices->secure_boot ? _("UEFI with Secure Boot")
-                                                             : _("UEFI"));
+  gtk_drop_down_set_selected (self->firmware_dropdown,
+                              g_strcmp0 (self->choices->firmware, "efi") != 0 ? FIRMWARE_BIOS
+                              : self->choices->secure_boot && self->choices->tpm ? FIRMWARE_SECURE_TPM
+                              : self->choices->secure_boot ? FIRMWARE_SECURE
+                                                            : FIRMWARE_UEFI);
+  firmware_changed_cb (self);
+  fill_networks (self);
   fill_express (self, name);
 }
 
@@ -1030,6 +1119,7 @@ create_action (GtkWidget  *widget,
   self->choices->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
   self->choices->vcpus = (guint) gtk_adjustment_get_value (self->vcpus_adjustment);
   self->choices->disk_gib = (guint64) gtk_adjustment_get_value (self->disk_adjustment);
+  read_network (self);
   g_clear_pointer (&self->choices->express_config, vireo_express_free);
   if (self->choices->express && gtk_switch_get_active (self->express_switch))
     {
@@ -1102,6 +1192,7 @@ vireo_new_machine_dialog_finalize (GObject *object)
   g_clear_object (&self->os_choices);
   g_clear_object (&self->os_filter);
   g_clear_pointer (&self->os_words, g_strfreev);
+  g_clear_pointer (&self->network_names, g_strfreev);
 
   G_OBJECT_CLASS (vireo_new_machine_dialog_parent_class)->finalize (object);
 }
@@ -1147,6 +1238,7 @@ vireo_new_machine_dialog_class_init (VireoNewMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, vcpus_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, firmware_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, network_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, disk_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, customize_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNewMachineDialog, error_label);
@@ -1192,6 +1284,23 @@ vireo_new_machine_dialog_init (VireoNewMachineDialog *self)
   g_signal_connect_object (self->express_switch, "notify::active", G_CALLBACK (express_switch_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->location_row, "apply", G_CALLBACK (location_apply_cb), self, G_CONNECT_SWAPPED);
+
+  {
+    const char *firmware[] = { firmware_words (FIRMWARE_BIOS), firmware_words (FIRMWARE_UEFI),
+                               firmware_words (FIRMWARE_SECURE), firmware_words (FIRMWARE_SECURE_TPM), NULL };
+
+    self->firmware_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (firmware));
+    gtk_widget_set_valign (GTK_WIDGET (self->firmware_dropdown), GTK_ALIGN_CENTER);
+    adw_action_row_add_suffix (self->firmware_row, GTK_WIDGET (self->firmware_dropdown));
+    adw_action_row_set_activatable_widget (self->firmware_row, GTK_WIDGET (self->firmware_dropdown));
+    g_signal_connect_object (self->firmware_dropdown, "notify::selected", G_CALLBACK (firmware_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+    self->network_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+    gtk_widget_set_valign (GTK_WIDGET (self->network_dropdown), GTK_ALIGN_CENTER);
+    adw_action_row_add_suffix (self->network_row, GTK_WIDGET (self->network_dropdown));
+    adw_action_row_set_activatable_widget (self->network_row, GTK_WIDGET (self->network_dropdown));
+  }
   g_signal_connect_object (self->download_page, "downloaded", G_CALLBACK (downloaded_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
 
