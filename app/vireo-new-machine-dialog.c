@@ -126,8 +126,13 @@ static void
 show_error (VireoNewMachineDialog *self,
             const char            *text)
 {
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->error_label), GTK_TYPE_SCROLLED_WINDOW);
+
   gtk_label_set_text (self->error_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
+  /* At the top of the page, and the page scrolled to it: never below the fold. */
+  if (text != NULL && scrolled != NULL)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
 }
 
 static void
@@ -293,6 +298,18 @@ read_network (VireoNewMachineDialog *self)
     return;
   g_free (self->choices->network);
   self->choices->network = self->network_names[i][0] != '\0' ? g_strdup (self->network_names[i]) : NULL;
+}
+
+static void fill_review (VireoNewMachineDialog *self);
+
+/* The helper back (restarted): the host's bounds and the names in use may have changed. */
+static void
+client_state_cb (VireoNewMachineDialog *self)
+{
+  if (vireo_client_get_state (self->client) == VIREO_CLIENT_READY && self->choices != NULL
+      && !self->detecting && !self->creating
+      && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
+    fill_review (self);
 }
 
 /* The review page, from the choices: the proposal bounded by the host. */
@@ -1326,6 +1343,7 @@ vireo_new_machine_dialog_new (GtkWindow   *parent,
 
   self = g_object_new (VIREO_TYPE_NEW_MACHINE_DIALOG, "transient-for", parent, NULL);
   self->client = g_object_ref (client);
+  g_signal_connect_object (client, "notify::state", G_CALLBACK (client_state_cb), self, G_CONNECT_SWAPPED);
   vireo_download_page_set_client (self->download_page, client);
   list_downloads (self);
   return self;

@@ -610,6 +610,22 @@ vireo_new_machine_detect (VireoNewMachine  *self,
                    _("“%s” cannot be read: %s"), iso, local_error->message);
       return FALSE;
     }
+  /* An ISO 9660 (or UDF) image says so at 32 KiB: anything else (a text file, an archive) is
+   * refused here rather than booted to "No bootable device". */
+  {
+    char magic[5] = { 0 };
+    gsize got = 0;
+
+    if (!g_seekable_seek (G_SEEKABLE (stream), 32769, G_SEEK_SET, cancellable, NULL)
+        || !g_input_stream_read_all (G_INPUT_STREAM (stream), magic, sizeof magic, &got, cancellable, NULL)
+        || got != sizeof magic || (memcmp (magic, "CD001", 5) != 0 && memcmp (magic, "BEA01", 5) != 0))
+      {
+        g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not an ISO image (the image of a CD or DVD). An installed system’s disk image is imported instead."),
+                     iso);
+        return FALSE;
+      }
+  }
   g_clear_object (&stream);
 
   db = vireo_osinfo_get_db (error);

@@ -372,6 +372,10 @@ def case_create(env):
                        capture_output=True, text=True, timeout=TIMEOUT, check=True)
     assert "os-name: Debian 11\n" in r.stdout, r.stdout
     expect_failure(["create", "--detect", "/nonexistent/x.iso"], 1, ["is not a file"])
+    notes = os.path.join(env.tmp, "notes.iso")
+    with open(notes, "w") as f:
+        f.write("hello\n")
+    expect_failure(["create", "--detect", notes], 1, ["is not an ISO image"])
     expect_failure(["create", "--detect", debian, "--no-start"], 2, ["--detect only reads"])
     expect_failure(["create", "--memory", "0"], 2, ["must be positive"])
 
@@ -444,6 +448,8 @@ def case_create(env):
     big = os.path.join(env.tmp, "big.iso")
     with open(big, "wb") as f:
         f.truncate(6 << 30)
+        f.seek(32769)
+        f.write(b"CD001")   # an ISO 9660 volume descriptor's mark, as vireoctl checks
     proc = subprocess.Popen([VIREOCTL, "create", "--iso", big, "--name", "interrupted", "--disk-size", "0",
                              "--no-start"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
