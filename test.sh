@@ -2,11 +2,10 @@
 # Installs what Vireo needs, builds it, and runs every test suite: data, unit, D-Bus, the
 # same unit and D-Bus suites under AddressSanitizer and UBSan, the sandboxed end-to-end
 # suite with real libvirtd and QEMU guests (its console cases once more under ASan+UBSan),
-# the UI suite, and the app against real guests in the sandbox (both once more under
-# ASan+UBSan). The D-Bus and end-to-end suites run once as each kind of host
-# (tests/sandbox/host.sh): this one as it is, one without /dev/kvm, one with kvm_intel, one
-# with kvm_pvm, and their accelerator cases with kvm_amd; the console cases, which ask nothing
-# of the host, as the first kind only. Ends with one line
+# the UI suite (once more under ASan+UBSan), and the app against real guests in the sandbox.
+# The whole D-Bus and end-to-end suites run as this host; as other kinds of host
+# (tests/sandbox/host.sh: one without /dev/kvm, one with kvm_intel, kvm_pvm, kvm_amd) the
+# helper's D-Bus suite and the end-to-end cases that depend on the kind. Ends with one line
 # "N passed, N failed": a test that was skipped counts as failed, since every suite can run
 # once what this script installs is there.
 #
@@ -86,7 +85,8 @@ run_suites "ASan" build-asan --suite unit --suite dbus
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 
 # The D-Bus and end-to-end suites as each kind of host. The first kind runs them all; the
-# others run the D-Bus suite and what of the end-to-end suite depends on the kind of host
+# others run the helper's D-Bus suite (vireoctl's reads the same properties through it) and
+# what of the end-to-end suite depends on the kind of host
 # (e2e-host-kind: the accelerator properties, a guest started beside that kind's /dev/kvm;
 # e2e-accel-auto: the helper's own choice): the other cases pin their guests to TCG and ask
 # nothing of the host's kind, which keeps the whole run under 20 minutes on 2 CPUs.
@@ -98,9 +98,8 @@ for kind in ${VIREO_TEST_HOSTS:-real no-kvm kvm-intel kvm-pvm kvm-amd}; do
         phase "as a $kind host: D-Bus and end-to-end suites (sandbox, real libvirtd and QEMU guests, consoles under Xvfb)"
         run_suites "$kind host" build --suite dbus --suite e2e
     else
-        phase "as a $kind host: D-Bus suite, the end-to-end cases that depend on the host"
-        run_suites "$kind host" build --suite dbus
-        run_suites "$kind host" build e2e-host-kind e2e-accel-auto
+        phase "as a $kind host: the helper's D-Bus suite, the end-to-end cases that depend on the host"
+        run_suites "$kind host" build hypervisor-dbus e2e-host-kind e2e-accel-auto
     fi
 done
 unset VIREO_SANDBOX_HOST
@@ -116,12 +115,13 @@ phase "UI suite (the app under Xvfb, driven through AT-SPI)"
 run_suites "this host" build --suite ui
 phase "the app against real guests (sandbox: consoles back and forth, an ignored shutdown, the helper restarted)"
 run_suites "this host" build --suite e2e-ui
-# The app once more with AddressSanitizer and UBSan: two launches, consoles opened and dropped,
-# the helper restarted under it (no leak check, as for the consoles).
-phase "UI suite and the app against real guests, under ASan+UBSan"
+# The app once more with AddressSanitizer and UBSan: two launches, consoles switched, the
+# assistant, the helper restarted under it (no leak check, as for the consoles). Its run against
+# real guests (e2e-app) once only, above: the whole under 20 minutes on 2 CPUs.
+phase "UI suite under ASan+UBSan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-run_suites "ASan" build-asan --suite ui --suite e2e-ui
+run_suites "ASan" build-asan --suite ui
 unset ASAN_OPTIONS UBSAN_OPTIONS
 phase ""
 printf '== %s\n' "${timings[@]}"
