@@ -226,8 +226,7 @@ create_volume (virStoragePoolPtr   pool,
   return vol;
 }
 
-/* Sends what @file holds into @vol: @head (@head_len bytes already read from it), then the
- * rest. */
+/* The caller stopped the job: said as Error.Cancelled. */
 static gboolean
 cancelled (VireoDaemonJob  *job,
            GError         **error)
@@ -238,6 +237,25 @@ cancelled (VireoDaemonJob  *job,
   return TRUE;
 }
 
+/* All of @data into @stream; FALSE when libvirt takes no more. */
+static gboolean
+stream_send_all (virStreamPtr  stream,
+                 const char   *data,
+                 gsize         len)
+{
+  for (gsize off = 0; off < len;)
+    {
+      int sent = virStreamSend (stream, data + off, MIN (len - off, COPY_CHUNK));
+
+      if (sent < 0)
+        return FALSE;
+      off += sent;
+    }
+  return TRUE;
+}
+
+/* Sends what @file holds into @vol: @head (@head_len bytes already read from it), then the
+ * rest. */
 static gboolean
 upload (virConnectPtr     conn,
         virStorageVolPtr  vol,
@@ -267,18 +285,12 @@ upload (virConnectPtr     conn,
       if (first && head_len > 0)
         memcpy (buf, head, head_len);
       first = FALSE;
-      for (gssize off = 0; off < n;)
+      if (!stream_send_all (stream, buf, n))
         {
-          int sent = virStreamSend (stream, buf + off, n - off);
-
-          if (sent < 0)
-            {
-              vireo_libvirt_set_error (error, _("libvirt did not take the copy."));
-              virStreamAbort (stream);
-              virStreamFree (stream);
-              return FALSE;
-            }
-          off += sent;
+          vireo_libvirt_set_error (error, _("libvirt did not take the copy."));
+          virStreamAbort (stream);
+          virStreamFree (stream);
+          return FALSE;
         }
       sent_total += n;
       if (job != NULL)
@@ -408,8 +420,8 @@ copy_into_pool (virConnectPtr            conn,
  * guest gets what the caller could read at creation whatever the path names later, as with
  * a copy, at no cost in time or space, and the file stays where the user put it. Only when
  * QEMU can read it as it is (readable by all: libvirt is told not to relabel it, so the
- * user's file never changes owner) and it is on the pool's file system; else %NULL without
- * an error, and the caller copies. *@linked says it was linked. */
+ * user's file never changes owner) and it is on the pool's mount; else %NULL without an
+ * error, and the caller copies. */
 static virStorageVolPtr
 link_into_pool (virConnectPtr   conn,
                 const char     *path,
@@ -496,7 +508,7 @@ bytes_into_pool (virConnectPtr           conn,
 {
   g_autoptr(virStoragePool) pool = ensure_default_pool (conn, error);
   const char *data;
-  gsize size, off = 0;
+  gsize size;
   virStreamPtr stream;
   virStorageVolPtr vol;
 
@@ -510,16 +522,10 @@ bytes_into_pool (virConnectPtr           conn,
   stream = virStreamNew (conn, 0);
   if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
     goto failed;
-  while (off < size)
+  if (!stream_send_all (stream, data, size))
     {
-      int sent = virStreamSend (stream, data + off, MIN (size - off, COPY_CHUNK));
-
-      if (sent < 0)
-        {
-          virStreamAbort (stream);
-          goto failed;
-        }
-      off += sent;
+      virStreamAbort (stream);
+      goto failed;
     }
   if (virStreamFinish (stream) < 0)
     goto failed;
@@ -642,6 +648,41 @@ iso_volume_path (virConnectPtr   conn,
   return path;
 }
 
+/* The install phase's volumes, by what they hold: "<machine>-install-kernel" and so on. */
+#define INSTALL_KERNEL     "kernel"
+#define INSTALL_INITRD     "initrd"
+#define INSTALL_SCRIPT_ISO "script.iso"
+
+static char *
+install_volume_name (const char *machine,
+                     const char *what)
+{
+  return g_strdup_printf ("%s-install-%s", machine, what);
+}
+
+/* An installer's kernel and initrd (with a script, or a tree's) into volumes of the default
+ * pool, to boot with @cmdline (taken). */
+static gboolean
+installer_into_pool (CreateData      *create,
+                     virConnectPtr    conn,
+                     GBytes          *kernel,
+                     GBytes          *initrd,
+                     char            *cmdline,
+                     InstallVolumes  *install,
+                     GError         **error)
+{
+  g_autofree char *kernel_name = install_volume_name (create->spec->name, INSTALL_KERNEL);
+  g_autofree char *initrd_name = install_volume_name (create->spec->name, INSTALL_INITRD);
+
+  install->cmdline = cmdline;
+  if ((install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
+      || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
+    return FALSE;
+  install->kernel_path = virStorageVolGetPath (install->kernel);
+  install->initrd_path = virStorageVolGetPath (install->initrd);
+  return TRUE;
+}
+
 /* An express installation's script, generated and put into volumes of the default pool:
  * the installer's kernel and initrd with the script, or the script's CD-ROM. @iso is read
  * as root: the helper's copy of the caller's medium in the pool (with libvirt's test driver,
@@ -668,20 +709,13 @@ prepare_install (CreateData      *create,
     {
       g_autoptr(GBytes) kernel = NULL;
       g_autoptr(GBytes) initrd = NULL;
-      g_autofree char *kernel_name = g_strdup_printf ("%s-install-kernel", spec->name);
-      g_autofree char *initrd_name = g_strdup_printf ("%s-install-initrd", spec->name);
 
-      if (!vireo_install_build_initrd (plan, iso, &kernel, &initrd, error)
-          || (install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
-          || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
-        return FALSE;
-      install->kernel_path = virStorageVolGetPath (install->kernel);
-      install->initrd_path = virStorageVolGetPath (install->initrd);
-      install->cmdline = g_strdup (plan->cmdline);
+      return vireo_install_build_initrd (plan, iso, &kernel, &initrd, error)
+             && installer_into_pool (create, conn, kernel, initrd, g_strdup (plan->cmdline), install, error);
     }
   else
     {
-      g_autofree char *name = g_strdup_printf ("%s-install-script.iso", spec->name);
+      g_autofree char *name = install_volume_name (spec->name, INSTALL_SCRIPT_ISO);
       g_autoptr(GBytes) image = vireo_install_build_script_iso (plan, error);
 
       if (image == NULL || (install->script_iso = bytes_into_pool (conn, &create->limits, name, image, error)) == NULL)
@@ -702,19 +736,22 @@ fetch_installer (CreateData      *create,
   const VireoMachineSpec *spec = create->spec;
   g_autoptr(GBytes) kernel = NULL;
   g_autoptr(GBytes) initrd = NULL;
-  g_autofree char *kernel_name = g_strdup_printf ("%s-install-kernel", spec->name);
-  g_autofree char *initrd_name = g_strdup_printf ("%s-install-initrd", spec->name);
 
   if (create->job != NULL)
     vireo_daemon_job_set_step (create->job, VIREO_JOB_STEP_FETCH_INSTALLER);
-  if (!vireo_install_fetch_tree (spec->location, &kernel, &initrd, NULL, error)
-      || (install->kernel = bytes_into_pool (conn, &create->limits, kernel_name, kernel, error)) == NULL
-      || (install->initrd = bytes_into_pool (conn, &create->limits, initrd_name, initrd, error)) == NULL)
-    return FALSE;
-  install->kernel_path = virStorageVolGetPath (install->kernel);
-  install->initrd_path = virStorageVolGetPath (install->initrd);
-  install->cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
-  return TRUE;
+  return vireo_install_fetch_tree (spec->location, &kernel, &initrd, NULL, error)
+         && installer_into_pool (create, conn, kernel, initrd, vireo_install_tree_cmdline (spec->location, spec->os_id),
+                                 install, error);
+}
+
+static char *
+preview_volume_path (const char *pool,
+                     const char *machine,
+                     const char *what)
+{
+  g_autofree char *name = install_volume_name (machine, what);
+
+  return g_build_filename (pool, name, NULL);
 }
 
 static gboolean
@@ -744,13 +781,13 @@ preview_machine (VireoCall   *call,
                                      vireo_machine_spec_virtio_disk (spec, create->os_devices), NULL, error);
       if (plan == NULL)
         return FALSE;
-      if (plan->method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)
-        {
-          kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
-          initrd_path = g_strdup_printf ("%s/%s-install-initrd", pool, spec->name);
-        }
-      else
-        script_iso_path = g_strdup_printf ("%s/%s-install-script.iso", pool, spec->name);
+      if (plan->method != OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)
+        script_iso_path = preview_volume_path (pool, spec->name, INSTALL_SCRIPT_ISO);
+    }
+  if ((plan != NULL && plan->method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD) || spec->location != NULL)
+    {
+      kernel_path = preview_volume_path (pool, spec->name, INSTALL_KERNEL);
+      initrd_path = preview_volume_path (pool, spec->name, INSTALL_INITRD);
     }
 
   /* An image to import is not opened here: its name says what it probably is. */
@@ -767,11 +804,7 @@ preview_machine (VireoCall   *call,
   else
     fill_target (&target, create, spec->disk_gib > 0 ? disk_path : NULL, has_iso ? iso_path : NULL);
   if (spec->location != NULL)
-    {
-      kernel_path = g_strdup_printf ("%s/%s-install-kernel", pool, spec->name);
-      initrd_path = g_strdup_printf ("%s/%s-install-initrd", pool, spec->name);
-      tree_cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
-    }
+    tree_cmdline = vireo_install_tree_cmdline (spec->location, spec->os_id);
   target.kernel_path = kernel_path;
   target.initrd_path = initrd_path;
   target.cmdline = plan != NULL ? plan->cmdline : tree_cmdline;
