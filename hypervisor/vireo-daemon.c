@@ -204,18 +204,19 @@ finish_install (virConnectPtr conn,
   gboolean restart = FALSE;
   int tries;
 
-  /* The event comes as QEMU goes; libvirt may still be tidying up the domain, and a
-   * definition given to an active one waits for its next boot. */
-  for (tries = 0; virDomainIsActive (dom) == 1 && tries < 100; tries++)
-    g_usleep (100 * 1000);
+  /* Most machines that stop are in no install phase: nothing to wait for. */
   xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  if (xml == NULL || !vireo_install_is_installing (xml))
+  finished = xml != NULL ? vireo_install_finish_xml (xml, volumes, &restart) : NULL;
+  if (finished == NULL)
     {
       virResetLastError ();
       return;
     }
-  finished = vireo_install_finish_xml (xml, volumes, &restart);
-  defined = finished != NULL ? virDomainDefineXML (conn, finished) : NULL;
+  /* The event comes as QEMU goes; libvirt may still be tidying up the domain, and a
+   * definition given to an active one waits for its next boot. */
+  for (tries = 0; virDomainIsActive (dom) == 1 && tries < 100; tries++)
+    g_usleep (100 * 1000);
+  defined = virDomainDefineXML (conn, finished);
   if (defined == NULL)
     {
       /* (The message first: every libvirt call resets it.) */

@@ -522,25 +522,6 @@ vireo_install_tree_cmdline (const char *url,
 }
 
 /**
- * vireo_install_is_installing:
- * @xml: a domain's definition
- *
- * Returns: whether it is in an express installation's install phase
- */
-gboolean
-vireo_install_is_installing (const char *xml)
-{
-  xmlDocPtr doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET);
-  gboolean installing;
-
-  if (doc == NULL)
-    return FALSE;
-  installing = install_node (doc) != NULL;
-  xmlFreeDoc (doc);
-  return installing;
-}
-
-/**
  * vireo_install_finish_xml:
  * @xml: the definition of a machine in its install phase
  * @volumes: (element-type utf8): gets the paths of the volumes the install phase used

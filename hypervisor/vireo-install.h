@@ -51,7 +51,6 @@ gboolean          vireo_install_fetch_tree      (const char         *url,
                                                  GError            **error);
 char             *vireo_install_tree_cmdline    (const char         *url,
                                                  const char         *os_id);
-gboolean          vireo_install_is_installing   (const char         *xml);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoInstallPlan, vireo_install_plan_free)
 
