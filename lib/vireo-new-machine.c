@@ -295,17 +295,21 @@ propose_firmware (VireoNewMachine *self,
                                   && strverscmp (id + strlen ("http://microsoft.com/win/"), "11") >= 0;
 }
 
-/* Whether an express installation of @os from @media can be made: a script Vireo can
- * inject (vireo-express.c). */
+/* Whether an express installation of @os (the system chosen, already set) from @media can
+ * be made: a script Vireo can inject (vireo-express.c). Kept as the medium's answer too, for
+ * when the system is chosen again by hand. */
 static void
-set_express (VireoNewMachine *self,
-             OsinfoOs        *os,
-             OsinfoMedia     *media)
+set_medium_express (VireoNewMachine *self,
+                    OsinfoOs        *os,
+                    OsinfoMedia     *media)
 {
   g_autoptr(OsinfoInstallScript) script = os != NULL ? vireo_express_pick_script (os, media, NULL) : NULL;
 
-  self->express = script != NULL;
-  self->express_needs_password = script != NULL && vireo_express_needs_password (script);
+  self->express = self->media_express = script != NULL;
+  self->express_needs_password = self->media_express_needs_password
+    = script != NULL && vireo_express_needs_password (script);
+  g_free (self->media_os_id);
+  self->media_os_id = g_strdup (self->os_id);
 }
 
 static void
@@ -435,11 +439,7 @@ vireo_new_machine_use_download (VireoNewMachine  *self,
       if (g_strcmp0 (osinfo_media_get_url (candidate), url) == 0)
         medium = candidate;
     }
-  set_express (self, os, medium);
-  self->media_express = self->express;
-  self->media_express_needs_password = self->express_needs_password;
-  g_free (self->media_os_id);
-  self->media_os_id = g_strdup (self->os_id);
+  set_medium_express (self, os, medium);
   return TRUE;
 }
 
@@ -553,9 +553,7 @@ detect_location (VireoNewMachine  *self,
   g_free (self->location);
   self->location = g_strdup (url);
   set_from_os (self, os);
-  g_free (self->media_os_id);
-  self->media_os_id = NULL;
-  self->media_express = FALSE;
+  set_medium_express (self, os, NULL);   /* no medium: none (express from a tree is not made) */
   return TRUE;
 }
 
@@ -646,11 +644,7 @@ vireo_new_machine_detect (VireoNewMachine  *self,
   g_free (self->iso);
   self->iso = g_strdup (iso);
   set_from_os (self, os);
-  set_express (self, os, media);
-  self->media_express = self->express;
-  self->media_express_needs_password = self->express_needs_password;
-  g_free (self->media_os_id);
-  self->media_os_id = g_strdup (self->os_id);
+  set_medium_express (self, os, media);
   g_clear_object (&os);
   return TRUE;
 }
