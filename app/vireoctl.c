@@ -589,7 +589,7 @@ cmd_info (Ctl   *ctl,
         {
           const char *mac, *type, *source, *model;
 
-          g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
+          g_variant_get_child (nics, i, "(&s&s&s&sb@as)", &mac, &type, &source, &model, NULL, NULL);
           json_builder_begin_object (builder);
           STRING_MEMBER ("mac", mac);
           STRING_MEMBER ("type", type);
@@ -638,7 +638,7 @@ cmd_info (Ctl   *ctl,
     {
       const char *mac, *type, *source, *model;
 
-      g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
+      g_variant_get_child (nics, i, "(&s&s&s&sb@as)", &mac, &type, &source, &model, NULL, NULL);
       g_print ("nic: %s, %s, %s, %s\n", mac, type, source[0] != '\0' ? source : "-", model[0] != '\0' ? model : "-");
     }
   return 0;

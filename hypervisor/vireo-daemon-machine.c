@@ -896,12 +896,13 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
       g_variant_builder_add (&disks, "(sssts)", disk->target, disk->path, disk->device, disk->size, disk->type);
     }
 
-  g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssss)"));
+  g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssssbas)"));
   for (guint i = 0; i < facts->nics->len; i++)
     {
       VireoNicFacts *nic = g_ptr_array_index (facts->nics, i);
 
-      g_variant_builder_add (&nics, "(ssss)", nic->mac, nic->type, nic->source, nic->model);
+      g_variant_builder_add (&nics, "(ssssb@as)", nic->mac, nic->type, nic->source, nic->model, nic->link_up,
+                             g_variant_new_strv (NULL, 0));
     }
 
   g_object_freeze_notify (G_OBJECT (self));

@@ -89,7 +89,9 @@ device_start_element (GMarkupParseContext  *context,
       value = attribute (names, values, "type");
       parse->nic = g_new0 (VireoNicFacts, 1);
       parse->nic->type = g_strdup (g_strcmp0 (value, "network") == 0 || g_strcmp0 (value, "bridge") == 0
-                                   || g_strcmp0 (value, "user") == 0 ? value : "other");
+                                   || g_strcmp0 (value, "direct") == 0 || g_strcmp0 (value, "user") == 0
+                                   ? value : "other");
+      parse->nic->link_up = TRUE;
     }
   else if (parse->nic != NULL && parse->depth == 4)
     {
@@ -97,6 +99,8 @@ device_start_element (GMarkupParseContext  *context,
         parse->nic->mac = g_strdup (attribute (names, values, "address"));
       else if (g_str_equal (element_name, "model") && parse->nic->model == NULL)
         parse->nic->model = g_strdup (attribute (names, values, "type"));
+      else if (g_str_equal (element_name, "link"))
+        parse->nic->link_up = g_strcmp0 (attribute (names, values, "state"), "down") != 0;
       else if (g_str_equal (element_name, "source") && parse->nic->source == NULL)
         {
           value = attribute (names, values, "network");

@@ -25,9 +25,10 @@ typedef struct {
 
 typedef struct {
   char    *mac;
-  char    *type;     /* "network", "bridge", "user", "other" */
-  char    *source;   /* network or bridge name, "" when none */
+  char    *type;     /* "network", "bridge", "direct", "user", "other" */
+  char    *source;   /* network, bridge or host interface name, "" when none */
   char    *model;    /* "virtio", "e1000e", "" */
+  gboolean link_up;  /* <link state='down'/> absent */
 } VireoNicFacts;
 
 typedef struct {

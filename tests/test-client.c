@@ -78,7 +78,7 @@ machine_properties (const char *name,
   return g_variant_new_parsed ("{'Name': <%s>, 'Uuid': <%s>, 'Title': <''>, 'Description': <''>,"
                                " 'State': <%s>, 'OsId': <''>, 'Vcpus': <uint32 2>, 'MemoryMiB': <uint64 2048>,"
                                " 'Persistent': <true>, 'Autostart': <false>, 'GraphicsTypes': <['vnc']>,"
-                               " 'Disks': <@a(sssts) []>, 'Nics': <@a(ssss) []>}",
+                               " 'Disks': <@a(sssts) []>, 'Nics': <@a(ssssbas) []>}",
                                name, name, state);
 }
 

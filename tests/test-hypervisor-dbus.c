@@ -313,16 +313,18 @@ test_objects (Fixture       *f,
   {
     GVariant *nics = vireo_dbus_machine_get_nics (machine);
     const char *mac, *type, *source, *model;
+    gboolean link_up;
 
-    g_assert_cmpstr (g_variant_get_type_string (nics), ==, "a(ssss)");
+    g_assert_cmpstr (g_variant_get_type_string (nics), ==, "a(ssssbas)");
     g_assert_cmpuint (g_variant_n_children (nics), ==, 1);
-    g_variant_get_child (nics, 0, "(&s&s&s&s)", &mac, &type, &source, &model);
+    g_variant_get_child (nics, 0, "(&s&s&s&sb@as)", &mac, &type, &source, &model, &link_up, NULL);
+    g_assert_true (link_up);
     g_assert_cmpstr (mac, ==, "52:54:00:0a:00:01");
     g_assert_cmpstr (type, ==, "network");
     g_assert_cmpstr (source, ==, "default");
     g_assert_cmpstr (model, ==, "virtio");
     g_variant_get_child (vireo_dbus_machine_get_nics (find_machine (f, "fedora-workstation")), 0,
-                         "(&s&s&s&s)", &mac, &type, &source, &model);
+                         "(&s&s&s&sb@as)", &mac, &type, &source, &model, &link_up, NULL);
     g_assert_cmpstr (type, ==, "bridge");
     g_assert_cmpstr (source, ==, "br0");
   }

@@ -1018,7 +1018,7 @@ time.sleep(3600)
                                 check=True).stdout
         assert re.search(r"vnet\d+", bridge), f"no tap on virbr0: {bridge!r}"
         nics = self.h.prop(path, MACHINE_IFACE, "Nics")
-        assert [(t, src, model) for _, t, src, model in nics] == [("network", "default", "virtio")], nics
+        assert [(t, src, model) for _, t, src, model, *_ in nics] == [("network", "default", "virtio")], nics
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
         # A network that does not exist is refused, and nothing is left.
