@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vireo-machine-page-private.h"
+#include "vireo-nic-dialog.h"
 
 /* How long a guest gets to shut down before Vireo says that it did not. */
 #define SHUTDOWN_PATIENCE_S 60
@@ -646,6 +647,36 @@ machine_action_cb (GtkWidget  *widget,
       call (self, self->machine, actions[i].action, NULL);
 }
 
+/* Network interfaces */
+
+static void
+nic_applied_cb (VireoMachinePage *self,
+                const char       *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 6);
+  g_signal_emit (self, _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_TOAST], 0, toast);
+}
+
+static void
+nic_action_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VireoMachinePage *self = VIREO_MACHINE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  if (self->machine == NULL || self->client == NULL || !GTK_IS_WINDOW (root))
+    return;
+
+  dialog = vireo_nic_dialog_new (GTK_WINDOW (root), self->client, self->machine,
+                                 parameter != NULL ? g_variant_get_string (parameter, NULL) : NULL);
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (nic_applied_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _vireo_machine_page_class_actions_init (VireoMachinePageClass *klass)
 {
@@ -653,6 +684,8 @@ _vireo_machine_page_class_actions_init (VireoMachinePageClass *klass)
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i].name, NULL, machine_action_cb);
+  gtk_widget_class_install_action (widget_class, "machine.add-nic", NULL, nic_action_cb);
+  gtk_widget_class_install_action (widget_class, "machine.edit-nic", "s", nic_action_cb);
 }
 
 void

@@ -15,6 +15,7 @@
 #include "vireo-console.h"
 #include "vireo-machine-page-private.h"
 #include "vireo-machine-util.h"
+#include "vireo-network-util.h"
 
 G_DEFINE_FINAL_TYPE (VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
 
@@ -128,23 +129,46 @@ update_devices (VireoMachinePage *self)
   clear_rows (self->nics_group, self->nic_rows);
   if (nics != NULL && g_variant_n_children (nics) > 0)
     {
+      gboolean running = vireo_machine_state_is_active (vireo_machine_get_state (self->machine));
+
       for (gsize i = 0; i < g_variant_n_children (nics); i++)
         {
           const char *mac, *type, *source, *model;
+          gboolean link_up;
+          g_autofree const char **addresses = NULL;
           g_autofree char *title = NULL;
-          g_autofree char *subtitle = NULL;
+          g_autofree char *joined = NULL;
+          g_autofree char *edit_label = NULL;
+          g_autoptr(GString) subtitle = g_string_new (NULL);
+          GtkWidget *row, *edit;
 
-          g_variant_get_child (nics, i, "(&s&s&s&s)", &mac, &type, &source, &model);
-          if (g_str_equal (type, "network"))
-            title = g_strdup_printf (_("Virtual network “%s”"), source);
-          else if (g_str_equal (type, "bridge"))
-            title = g_strdup_printf (_("Host bridge “%s”"), source);
-          else if (g_str_equal (type, "user"))
-            title = g_strdup (_("User-mode networking"));
-          else
-            title = g_strdup (_("Other connection"));
-          subtitle = g_strdup_printf ("%s%s%s", mac, model[0] != '\0' ? " · " : "", model);
-          add_row (self->nics_group, self->nic_rows, title, subtitle, "network-wired-symbolic");
+          g_variant_get_child (nics, i, "(&s&s&s&sb^a&s)", &mac, &type, &source, &model, &link_up, &addresses);
+          title = vireo_nic_title (type, source);
+          /* The guest's address first: what a user comes here for. */
+          if (addresses[0] != NULL)
+            {
+              joined = g_strjoinv (", ", (char **) addresses);
+              g_string_append (subtitle, joined);
+            }
+          else if (running && link_up)
+            g_string_append (subtitle, _("No address known yet"));
+          if (!link_up)
+            g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", _("cable unplugged"));
+          g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", mac);
+          if (model[0] != '\0')
+            g_string_append_printf (subtitle, " · %s", model);
+          row = add_row (self->nics_group, self->nic_rows, title, subtitle->str, "network-wired-symbolic");
+
+          edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+          gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (edit, "flat");
+          gtk_widget_set_tooltip_text (edit, _("Change or Remove"));
+          /* Translators: %s is a network interface's MAC address */
+          edit_label = g_strdup_printf (_("Change Network Interface %s"), mac);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "machine.edit-nic");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", mac);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
         }
     }
   else

@@ -14,6 +14,7 @@
 
 #include "vireo-machine-page.h"
 #include "vireo-machine-row.h"
+#include "vireo-networks-window.h"
 #include "vireo-new-machine-dialog.h"
 #include "vireo-window.h"
 
@@ -38,6 +39,7 @@ struct _VireoWindow {
   VireoDisplay         *watched_display; /* the console's display, for thumbnails */
   gint64                last_thumbnail;
   guint                 thumbnail_source;
+  GtkWidget            *networks_window; /* weak */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -627,6 +629,22 @@ open_assistant (VireoWindow *self,
 }
 
 static void
+networks_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  /* One per main window: asked again, it comes to the front. */
+  if (self->networks_window == NULL)
+    {
+      self->networks_window = vireo_networks_window_new (GTK_WINDOW (self), self->client);
+      g_object_add_weak_pointer (G_OBJECT (self->networks_window), (gpointer *) &self->networks_window);
+    }
+  gtk_window_present (GTK_WINDOW (self->networks_window));
+}
+
+static void
 new_machine_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -782,6 +800,12 @@ vireo_window_dispose (GObject *object)
 {
   VireoWindow *self = (VireoWindow *) object;
 
+  if (self->networks_window != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->networks_window), (gpointer *) &self->networks_window);
+      gtk_window_destroy (GTK_WINDOW (self->networks_window));
+      self->networks_window = NULL;
+    }
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   /* The console says its display went away while the template is taken apart: not to us. */
@@ -875,11 +899,13 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, page_deleting_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.networks", NULL, networks_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.networks", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.delete-selected", NULL);

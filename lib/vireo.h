@@ -9,6 +9,7 @@
 #pragma once
 
 #include "vireo-bus.h"
+#include "vireo-call.h"
 #include "vireo-client.h"
 #include "vireo-download.h"
 #include "vireo-dbus-generated.h"

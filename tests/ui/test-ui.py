@@ -6,7 +6,7 @@
 #
 #     tests/ui/run-ui.sh tests/ui/test-ui.py [CASE...]
 #
-# CASE is a letter (a-u) or a case's name (g-second-day); without one, every case runs in
+# CASE is a letter (a-v) or a case's name (g-second-day); without one, every case runs in
 # order. Every wait polls AT-SPI (or D-Bus) against a deadline scaled by the suites' one
 # multiplier (vireotest.scaled); nothing waits by sleeping a fixed time. Screenshots go to
 # $VIREO_UI_ARTIFACTS. Prints TAP (tests/vireotest.py).
@@ -1420,11 +1420,132 @@ def download_catalogue():
     check(managed_machines().keys() == before, 'Cancel made a machine')
 
 
+def managed_networks():
+    """Network name → properties, from the helper's GetManagedObjects via gdbus."""
+    out = subprocess.run(['gdbus', 'call', '--system', '--dest', 'org.vireo.Hypervisor1',
+                          '--object-path', '/org/vireo/Hypervisor1',
+                          '--method', 'org.freedesktop.DBus.ObjectManager.GetManagedObjects'],
+                         capture_output=True, text=True, timeout=20)
+    check(out.returncode == 0, f'GetManagedObjects failed: {out.stderr.strip()}')
+    objects = GLib.Variant.parse(GLib.VariantType.new('(a{oa{sa{sv}}})'), out.stdout.strip(),
+                                 None, None).unpack()[0]
+    return {ifaces['org.vireo.Hypervisor1.Network']['Name']: ifaces['org.vireo.Hypervisor1.Network']
+            for ifaces in objects.values() if 'org.vireo.Hypervisor1.Network' in ifaces}
+
+
+def networks_window():
+    return next((w for w in vireo.dialogs() if w.name == 'Networks'), None)
+
+
+def set_entry(root, label, text):
+    """Types TEXT into the entry row LABEL through AT-SPI's EditableText (GTK 4.8's entries
+    give no text back: what the helper gets is what is checked)."""
+    entry = find_one(root, 'text', pred=lambda n: shown(n) and n.name == label)
+    editable = entry.queryEditableText()
+    editable.setTextContents('')
+    editable.setTextContents(text)
+
+
+def new_network(window, name, kind, ipv4):
+    click(find_one(window, 'push button', 'New Network', pred=shown))
+    dialog = wait_until(lambda: next((w for w in vireo.dialogs() if w.name == 'New Network'), None),
+                        'the New Network dialog')
+    # A free name and subnet are proposed (shown in what is made when kept).
+    set_entry(dialog, 'Name', name)
+    set_entry(dialog, 'Host’s IPv4 Address and Prefix', ipv4)
+    mode = find_one(dialog, 'combo box', 'Kind', pred=shown)
+    if kind != 'NAT':
+        activate_row(mode)
+        keys('Down' if kind == 'Isolated' else 'End', 'Return')
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and n.name.startswith(
+        'Machines reach each other and the host' if kind == 'Isolated' else 'Machines reach')),
+        'the kind explained in a sentence')
+    click(vireo.button('Create', dialog))
+    return dialog
+
+
+def case_v_networks():
+    """(v) Networks: made (NAT and isolated), shown with subnet, state and the machines on them,
+    stopped and started, a subnet in use refused in words, deleted; the host's interfaces listed"""
+    vireo.focus()
+    keys('ctrl+shift+n')
+    window = wait_until(networks_window, 'the Networks window after Ctrl+Shift+N')
+    wait_until(lambda: find_all(window, 'label', 'Host Interfaces', pred=shown), 'the host interfaces group')
+    screenshot('v0-networks')
+
+    dialog = new_network(window, 'uilab', 'NAT', '198.18.60.1/24')
+    wait_until(lambda: 'uilab' in managed_networks(), 'uilab on the bus')
+    wait_until(lambda: dialog not in vireo.dialogs(), 'the dialog closed once made')
+    net = managed_networks()['uilab']
+    check((net['Mode'], net['Ipv4'], net['Active'], net['Autostart']) == ('nat', ['198.18.60.1/24'], True, True),
+          f'uilab: {net}')
+    wait_until(lambda: find_all(window, 'label', 'NAT · 198.18.60.0/24 · Running', pred=shown),
+               'uilab said NAT, its subnet, running')
+
+    dialog = new_network(window, 'uiclosed', 'Isolated', '198.18.61.1/24')
+    wait_until(lambda: managed_networks().get('uiclosed', {}).get('Mode') == 'isolated', 'uiclosed, isolated')
+    wait_until(lambda: find_all(window, 'label', 'Isolated · 198.18.61.0/24 · Running', pred=shown),
+               'uiclosed said isolated')
+
+    # A subnet in use: refused in the dialog, in words, and nothing made.
+    dialog = new_network(window, 'uioverlap', 'NAT', '198.18.60.77/25')
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'overlaps' in n.name
+                                and 'uilab' in n.name), 'the overlap said, naming uilab')
+    screenshot('v1-network-refused')
+    check('uioverlap' not in managed_networks(), 'an overlapping network was made')
+    keys('Escape')
+    wait_until(lambda: dialog not in vireo.dialogs(), 'the dialog closed on Escape')
+
+    # Stopped and started from its row.
+    row = wait_until(lambda: find_all(window, pred=lambda n: shown(n) and n.name.startswith('uilab')
+                                      and n.roleName != 'label'), 'the row of uilab')[0]
+    activate_row(row)
+    # (GTK 4.8 names a switch by its label and again by its row: "Run uilab Running".)
+    running = wait_until(lambda: find_all(window, 'check box', pred=lambda n: shown(n) and n.name.startswith('Run uilab')),
+                         'the Run switch of uilab')[0]
+    running.doActionNamed('toggle')
+    wait_until(lambda: managed_networks()['uilab']['Active'] is False, 'uilab stopped')
+    wait_until(lambda: find_all(window, 'label', 'NAT · 198.18.60.0/24 · Stopped', pred=shown), 'uilab said stopped')
+    running.doActionNamed('toggle')
+    wait_until(lambda: managed_networks()['uilab']['Active'] is True, 'uilab running again')
+    screenshot('v2-network-expanded')
+
+    # Deleted after a confirmation that names it.
+    click(wait_until(lambda: find_all(window, 'push button', 'Delete Network uiclosed', pred=shown),
+                     'the delete button of uiclosed')[0])
+    confirm = wait_until(lambda: vireo.dialog_with_heading('Delete Network “uiclosed”?'), 'the confirmation')
+    click(vireo.button('Delete', confirm))
+    wait_until(lambda: 'uiclosed' not in managed_networks(), 'uiclosed deleted')
+    wait_until(lambda: not find_all(window, 'label', pred=lambda n: shown(n) and n.name.startswith('Isolated · 198.18.61')),
+               'its row gone')
+
+    # The host's interfaces are listed (never changed here: the UI suite runs on this
+    # machine's own network; sharing one is the sandboxed suites' work).
+    wait_until(lambda: find_all(window, 'label', 'lo', pred=shown) == [] and
+               len(find_all(window, pred=lambda n: shown(n) and n.roleName == 'label'
+                            and (' · Connected' in n.name or ' · Down' in n.name or ' · No cable' in n.name
+                                 or n.name == 'Cannot read the host’s interfaces'))) > 0,
+               'the host interfaces listed')
+    click(find_one(window, 'push button', 'Delete Network uilab', pred=shown))
+    confirm = wait_until(lambda: vireo.dialog_with_heading('Delete Network “uilab”?'), 'the confirmation')
+    click(vireo.button('Delete', confirm))
+    wait_until(lambda: 'uilab' not in managed_networks(), 'uilab deleted')
+    wait_until(lambda: find_all(window, 'label', 'No virtual networks', pred=shown), 'no network left said')
+    # No window manager: give the Networks window the keyboard, as a click on it would.
+    ids = subprocess.run(['xdotool', 'search', '--name', '^Networks$'], capture_output=True, text=True,
+                         timeout=10).stdout.split()
+    check(ids, 'no X window named Networks')
+    subprocess.run(['xdotool', 'windowfocus', '--sync', ids[-1]], check=False, timeout=10)
+    activate_row(find_one(window, 'label', 'Virtual Networks', pred=shown))
+    keys('ctrl+w')
+    wait_until(lambda: networks_window() is None, 'the Networks window closed on Ctrl+W')
+
+
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
          case_j_helper_restart, case_s_dialog_machine_gone, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
          case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_r_escaping, case_t_new_machine,
-         case_u_download_catalogue, case_p_quit]
+         case_u_download_catalogue, case_v_networks, case_p_quit]
 
 
 def reset():
