@@ -26,6 +26,10 @@ through AT-SPI with test-ui.py's driver, with G_DEBUG=fatal-criticals:
                     the pool), started and shown on its console, connected, while the guest
                     reaches GRUB's prompt. Refused first, on the review page, with nothing
                     made: a disk larger than the pool's free space, a name in use
+  networks          the Networks window: a NAT and an isolated network made, a guest booting
+                    from the NAT one (iPXE) with its address under the network and on its
+                    page; a veth of the sandbox shared with machines through a bridge and
+                    given back, its address and route where they were
   download          Download an Operating System on a test catalogue served by a loopback
                     server of the test: Stop removes the partial file; a finished download
                     goes on to the review with the catalogue's system, and the machine's
@@ -36,6 +40,7 @@ TAP (tests/vireotest.py).
 """
 
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -259,12 +264,110 @@ def new_machine(c):
     ui.screenshot("app-new-machine-console")
     images = set(os.listdir("/var/lib/libvirt/images"))
     assert {PREFIX + "novice.iso", PREFIX + "novice.qcow2"} <= images, images
+    # On libvirt's default NAT network, which the helper made and started for it.
+    iflist = console.virsh("domiflist", PREFIX + "novice")
+    assert " network " in iflist and " default " in iflist, iflist
     c.check_log()
     # Gone again, with its disk and its copy of the ISO (asked for by name, as Delete does).
     console.virsh("destroy", PREFIX + "novice")
     console.virsh("undefine", PREFIX + "novice")
     for volume in (PREFIX + "novice.iso", PREFIX + "novice.qcow2"):
         console.virsh("vol-delete", "--pool", "default", volume, check=False)
+
+
+def ip_json(*args):
+    return json.loads(subprocess.run(["ip", "-j", *args], check=True, capture_output=True, text=True).stdout)
+
+
+def addresses_of(dev):
+    """(family, address, prefix) of DEV but link-local ones, sorted."""
+    return sorted((a["family"], a["local"], a["prefixlen"]) for link in ip_json("addr", "show", "dev", dev)
+                  for a in link.get("addr_info", []) if a.get("scope") != "link")
+
+
+@suite.case("networks")
+def networks(c):
+    ui, vireo = c.ui, c.vireo
+    # A wired interface of the sandbox's own network namespace: a veth with an address and a
+    # route (nothing here touches the host's network).
+    subprocess.run(["ip", "link", "add", "vtapp0", "type", "veth", "peer", "name", "vtapp1"], check=True)
+    try:
+        subprocess.run(["ip", "addr", "add", "10.77.95.2/24", "dev", "vtapp0"], check=True)
+        subprocess.run(["ip", "link", "set", "vtapp1", "up"], check=True)
+        subprocess.run(["ip", "link", "set", "vtapp0", "up"], check=True)
+        subprocess.run(["ip", "route", "add", "10.77.96.0/24", "via", "10.77.95.1", "dev", "vtapp0"], check=True)
+        networks_in_window(c)
+    finally:
+        subprocess.run(["ip", "link", "del", "vtapp0"], check=False)
+        for name in ("applab", "appclosed"):
+            console.virsh("net-destroy", name, check=False)
+            console.virsh("net-undefine", name, check=False)
+
+
+def networks_in_window(c):
+    ui, vireo = c.ui, c.vireo
+    # Out of any console (which would take the keys), then Ctrl+Shift+N.
+    vireo.select_only_row(VNC)
+    vireo.focus()
+    ui.keys("ctrl+shift+n")
+    window = ui.wait_until(ui.networks_window, "the Networks window")
+
+    # A NAT network and an isolated one, made from the window: their bridges exist.
+    ui.new_network(window, "applab", "NAT", "10.77.90.1/24")
+    ui.wait_until(lambda: ui.managed_networks().get("applab", {}).get("Active"), "applab running", timeout=30)
+    ui.new_network(window, "appclosed", "Isolated", "10.77.91.1/24")
+    ui.wait_until(lambda: ui.managed_networks().get("appclosed", {}).get("Active"), "appclosed running", timeout=30)
+    for name in ("applab", "appclosed"):
+        bridge = ui.managed_networks()[name]["Bridge"]
+        assert ip_json("link", "show", "dev", bridge), f"no bridge {bridge} for {name}"
+    ui.wait_until(lambda: ui.find_all(window, "label", "Isolated · 10.77.91.0/24 · Running", pred=ui.shown),
+                  "appclosed in the window")
+
+    # A guest booting from applab (iPXE asks its dnsmasq): its address under the network.
+    spec = {"name": console.GLib.Variant("s", PREFIX + "pxe"), "memory-mib": console.GLib.Variant("t", 128),
+            "vcpus": console.GLib.Variant("u", 1), "network": console.GLib.Variant("s", "applab"),
+            "pxe": console.GLib.Variant("b", True), "graphics": console.GLib.Variant("as", ["vnc"])}
+    (path,) = c.h.call(console.MANAGER_PATH, console.MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
+    c.paths[PREFIX + "pxe"] = path
+    c.h.start(path)
+    t = time.monotonic()
+    ui.activate_row(ui.wait_until(lambda: ui.find_all(window, "list item", "applab", pred=ui.shown), "applab's row")[0])
+    member = ui.wait_until(lambda: ui.find_all(window, "label", pred=lambda n: ui.shown(n) and n.name.startswith("10.77.90.")),
+                           "the guest's address under applab", timeout=90)[0]
+    log(f"the guest's address {member.name} shown {time.monotonic() - t:.1f} s after it started")
+    ui.screenshot("app-networks")
+
+    # A wired interface shared with machines through a bridge, and given back: its address and
+    # route on the bridge, then on it again, exactly.
+    before = (addresses_of("vtapp0"), ip_json("route", "show", "dev", "vtapp0"))
+    share = ui.wait_until(lambda: ui.find_all(window, "push button", "Share vtapp0 With Machines", pred=ui.shown),
+                          "Share… on vtapp0")[0]
+    ui.click(share)
+    confirm = ui.wait_until(lambda: vireo.dialog_with_heading("Share “vtapp0” With Machines?"), "the confirmation")
+    ui.click(vireo.button("Share", confirm))
+    ui.wait_until(lambda: ip_json("link", "show", "dev", "vtapp0")[0].get("master") == "br-vtapp0",
+                  "vtapp0 a port of br-vtapp0", timeout=40)
+    ui.wait_until(lambda: addresses_of("br-vtapp0") == before[0], "vtapp0's address on br-vtapp0", timeout=40)
+    ui.screenshot("app-bridge-shared")
+    unshare = ui.wait_until(lambda: ui.find_all(window, "push button", "Stop Sharing Through br-vtapp0", pred=ui.shown),
+                            "Stop Sharing… on br-vtapp0", timeout=40)[0]
+    ui.click(unshare)
+    confirm = ui.wait_until(lambda: vireo.dialog_with_heading("Stop Sharing Through “br-vtapp0”?"), "the confirmation")
+    ui.click(vireo.button("Stop Sharing", confirm))
+    ui.wait_until(lambda: not subprocess.run(["ip", "link", "show", "dev", "br-vtapp0"], capture_output=True).returncode == 0,
+                  "br-vtapp0 gone", timeout=40)
+    ui.wait_until(lambda: (addresses_of("vtapp0"), ip_json("route", "show", "dev", "vtapp0")) == before,
+                  "vtapp0's address and route back", timeout=20)
+
+    ui.keys("ctrl+w")
+    ui.wait_until(lambda: ui.networks_window() is None, "the Networks window closed")
+
+    # The address on the machine page too.
+    vireo.select_only_row(PREFIX + "pxe")
+    ui.wait_until(lambda: ui.find_all(vireo.win, "label", pred=lambda n: ui.shown(n) and n.name.startswith("10.77.90.")),
+                  "the guest's address on its page")
+    ui.screenshot("app-machine-nic-address")
+    c.check_log()
 
 
 # test-download.py's loopback HTTP server and test catalogue (tests/fixtures/osinfo).
