@@ -504,16 +504,19 @@ vireo_bridge_request_free (VireoBridgeRequest *request)
   g_free (request);
 }
 
-/* Fault injection for the sandboxed tests only (tests/sandbox/test-bridge.py):
- * VIREO_TEST_BRIDGE_FAIL=after-create|after-enslave|after-addresses|wait makes CreateBridge
- * fail at that step, so that its rollback can be seen. Ignored outside the sandbox. */
+/* Fault injection for the sandboxed tests only (tests/sandbox/test-bridge.py): when the
+ * helper runs in the sandbox (VIREO_SANDBOX=1) and VIREO_TEST_BRIDGE_FAIL_FILE names a file
+ * holding a step (after-create, after-enslave, after-addresses or wait), CreateBridge fails
+ * at that step, so that its rollback can be seen. Ignored everywhere else. */
 static gboolean
 fault (const char  *step,
        GError     **error)
 {
-  const char *fail = g_getenv ("VIREO_TEST_BRIDGE_FAIL");
+  const char *file = g_getenv ("VIREO_TEST_BRIDGE_FAIL_FILE");
+  g_autofree char *fail = NULL;
 
-  if (g_strcmp0 (g_getenv ("VIREO_SANDBOX"), "1") != 0 || g_strcmp0 (fail, step) != 0)
+  if (g_strcmp0 (g_getenv ("VIREO_SANDBOX"), "1") != 0 || file == NULL
+      || !g_file_get_contents (file, &fail, NULL, NULL) || !g_str_equal (g_strstrip (fail), step))
     return FALSE;
   g_set_error (error, VIREO_ERROR, VIREO_ERROR_FAILED, "Test fault injected: %s", step);
   return TRUE;
