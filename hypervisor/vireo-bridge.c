@@ -645,6 +645,10 @@ bridge_is_ready (VireoNetlink      *nl,
   for (guint i = 0; i < record->ports->len; i++)
     {
       VireoBridgePort *port = g_ptr_array_index (record->ports, i);
+      g_autoptr(VireoLinkInfo) link = vireo_netlink_link (nl, port->name, NULL);
+
+      if (link == NULL || link->master != bridge->index)
+        return FALSE;
 
       for (guint a = 0; a < port->addrs->len; a++)
         {

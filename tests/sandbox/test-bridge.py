@@ -326,10 +326,13 @@ class Bridges:
         for d in ("etc", "etc/conf.d", "etc/system-connections", "etc/dispatcher.d", "var", "run"):
             os.makedirs(os.path.join(root, d), exist_ok=True)
         os.chmod(os.path.join(root, "etc/system-connections"), 0o700)
-        with open(os.path.join(root, "etc/NetworkManager.conf"), "w") as f:
-            f.write("[main]\nplugins=keyfile\nno-auto-default=*\ndhcp=internal\n"
+        # In conf.d: read after the distribution's /usr/lib/NetworkManager/conf.d, so it wins.
+        with open(os.path.join(root, "etc/conf.d/99-vireo-test.conf"), "w") as f:
+            f.write("[main]\nplugins=keyfile\nno-auto-default=*\ndhcp=internal\ndns=none\n"
                     "[keyfile]\nunmanaged-devices=except:interface-name:vtest*;except:interface-name:vbr*\n"
                     "[logging]\nlevel=INFO\n")
+        with open(os.path.join(root, "etc/NetworkManager.conf"), "w") as f:
+            f.write("")
         log_dir = os.environ.get("VIREO_SANDBOX_LOG_DIR") or WORK
         # udevd: NetworkManager manages only devices udev has seen (initialized).
         os.makedirs("/run/udev", exist_ok=True)
@@ -343,7 +346,7 @@ class Bridges:
             os.makedirs(d, exist_ok=True)
         subprocess.run(["mount", "--bind", os.path.join(root, "etc"), "/etc/NetworkManager"], check=True)
         subprocess.run(["mount", "--bind", os.path.join(root, "var"), "/var/lib/NetworkManager"], check=True)
-        proc = subprocess.Popen([nm, "--no-daemon", "--config=/etc/NetworkManager/NetworkManager.conf"],
+        proc = subprocess.Popen([nm, "--no-daemon"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=open(os.path.join(log_dir, "NetworkManager.log"), "w"))
         self.nm.append(proc)
@@ -413,8 +416,14 @@ class Bridges:
             e2e.poll(lambda: "vbr0" not in self.interfaces(), 30, "vbr0 gone")
             assert self.nmcli("-t", "-f", "NAME,UUID", "connection", "show") == own_before
         finally:
+            if os.path.exists(os.path.join(STATE_DIR, "bridges", "vbr0.json")):
+                try:
+                    self.delete("vbr0")
+                except e2e.DBusFailure as e:
+                    log(f"DeleteBridge vbr0: {e}")
             self.nmcli("connection", "delete", "vtest0-own", check=False)
             self.stop_nm()
+            ip("link", "del", "vbr0", check=False)
             self.make_ports()
 
     def teardown(self):
