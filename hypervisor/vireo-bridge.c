@@ -41,26 +41,21 @@
 #define NM_SETTINGS_PATH "/org/freedesktop/NetworkManager/Settings"
 #define NM_CALL_TIMEOUT  30000
 
-static char *state_dir;
+/* <state dir>/bridges; set once, at start (--state-dir), before any thread reads it. */
+static char *bridges_dir;
 
 void
 vireo_bridge_set_state_dir (const char *dir)
 {
-  g_free (state_dir);
-  state_dir = g_strdup (dir);
+  g_clear_pointer (&bridges_dir, g_free);
+  if (dir != NULL)
+    bridges_dir = g_build_filename (dir, "bridges", NULL);
 }
 
 const char *
 vireo_bridge_get_bridges_dir (void)
 {
-  static char *bridges_dir;
-
-  if (bridges_dir == NULL || !g_str_has_prefix (bridges_dir, state_dir != NULL ? state_dir : VIREO_STATE_DIR_DEFAULT))
-    {
-      g_free (bridges_dir);
-      bridges_dir = g_build_filename (state_dir != NULL ? state_dir : VIREO_STATE_DIR_DEFAULT, "bridges", NULL);
-    }
-  return bridges_dir;
+  return bridges_dir != NULL ? bridges_dir : VIREO_STATE_DIR_DEFAULT "/bridges";
 }
 
 static char *
@@ -251,6 +246,18 @@ get_int (JsonObject *object,
   return json_node_get_int (node);
 }
 
+static gboolean
+get_boolean (JsonObject *object,
+             const char *name,
+             gboolean    fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}
+
 static JsonArray *
 get_array (JsonObject *object,
            const char *name)
@@ -258,6 +265,16 @@ get_array (JsonObject *object,
   JsonNode *node = json_object_get_member (object, name);
 
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* The @i-th element of @array when it is an object, else NULL. */
+static JsonObject *
+object_element (JsonArray *array,
+                guint      i)
+{
+  JsonNode *node = json_array_get_element (array, i);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 static int
@@ -283,7 +300,8 @@ vireo_bridge_record_from_json (const char  *json,
   JsonObject *root;
   JsonArray *ports;
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, json, -1, NULL) || json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   root = json_node_get_object (json_parser_get_root (parser));
   name = get_string (root, "name");
@@ -294,12 +312,12 @@ vireo_bridge_record_from_json (const char  *json,
     goto bad;
 
   record = record_new (name, method);
-  record->stp = json_object_get_boolean_member_with_default (root, "stp", FALSE);
+  record->stp = get_boolean (root, "stp", FALSE);
   record->forward_delay = get_int (root, "forward-delay", -1);
   record->nm_connection = get_string (root, "nm-connection");
   for (guint i = 0; i < json_array_get_length (ports); i++)
     {
-      JsonObject *p = json_array_get_object_element (ports, i);
+      JsonObject *p = object_element (ports, i);
       g_autofree char *port_name = p != NULL ? get_string (p, "name") : NULL;
       VireoBridgePort *port;
       JsonArray *list;
@@ -309,13 +327,13 @@ vireo_bridge_record_from_json (const char  *json,
       port = bridge_port_new (port_name);
       g_ptr_array_add (record->ports, port);
       port->mac = get_string (p, "mac");
-      port->was_up = json_object_get_boolean_member_with_default (p, "was-up", TRUE);
+      port->was_up = get_boolean (p, "was-up", TRUE);
       port->nm_connection = get_string (p, "nm-connection");
       port->nm_port_connection = get_string (p, "nm-port-connection");
       list = get_array (p, "addresses");
       for (guint a = 0; list != NULL && a < json_array_get_length (list); a++)
         {
-          JsonObject *o = json_array_get_object_element (list, a);
+          JsonObject *o = object_element (list, a);
           VireoAddrInfo *addr;
 
           if (o == NULL || parse_family (o) < 0)
@@ -338,7 +356,7 @@ vireo_bridge_record_from_json (const char  *json,
       list = get_array (p, "routes");
       for (guint r = 0; list != NULL && r < json_array_get_length (list); r++)
         {
-          JsonObject *o = json_array_get_object_element (list, r);
+          JsonObject *o = object_element (list, r);
           VireoRouteInfo *route;
 
           if (o == NULL || parse_family (o) < 0)
