@@ -99,6 +99,7 @@ class Bridges:
         self.h.wait(lambda: self.h.prop(MANAGER_PATH, MANAGER_IFACE, "Connected"), 30,
                     "Manager.Connected == true")
         self.nm = []          # processes of the networkmanager case, ended by pid
+        self.faulty = False   # the helper reads FAIL_FILE
         self.make_ports()
 
     # --- helpers ------------------------------------------------------------------------
@@ -299,11 +300,17 @@ class Bridges:
         assert out[2]["ok"] and "vtest0" in [i[0] for i in out[2]["result"][0]], out[2]
         assert_same(before, state(), "after polkit's refusals")
 
+    def fail_at(self, step):
+        """Makes the helper's next CreateBridge fail at step ("" for none)."""
+        with open(FAIL_FILE, "w") as f:
+            f.write(step)
+        if not self.faulty:
+            self.restart_helper({"VIREO_TEST_BRIDGE_FAIL_FILE": FAIL_FILE})
+            self.faulty = True
+
     def test_rollback(self):
         """CreateBridge failing at each step puts everything back exactly, and keeps no record."""
-        with open(FAIL_FILE, "w") as f:
-            f.write("")
-        self.restart_helper({"VIREO_TEST_BRIDGE_FAIL_FILE": FAIL_FILE})
+        self.fail_at("")
         before = state()
         for step in ("after-create", "after-enslave", "after-addresses", "wait"):
             with open(FAIL_FILE, "w") as f:
@@ -394,6 +401,19 @@ class Bridges:
             v = self.interfaces()["vtest0"]
             assert v.get("networkmanager") is True, v
             own_before = self.nmcli("-t", "-f", "NAME,UUID", "connection", "show")
+
+            # A failure once NetworkManager activated the connections: they are deleted, the
+            # port's own is active again with its addresses.
+            self.fail_at("wait")
+            e = e2e.expect_error("Failed", self.create, "vbr0", ["vtest0"])
+            assert "put back" in e.text, e.text
+            self.fail_at("")
+            e2e.poll(lambda: "vtest0-own" in self.nmcli("-t", "-f", "NAME", "connection", "show",
+                                                        "--active").split(), 30, "vtest0-own active again")
+            e2e.poll(lambda: V4 in self.interfaces()["vtest0"]["addresses"], 30, "vtest0's address back")
+            assert self.nmcli("-t", "-f", "NAME,UUID", "connection", "show") == own_before
+            assert not os.path.exists(os.path.join(STATE_DIR, "bridges", "vbr0.json"))
+            e2e.poll(lambda: "vbr0" not in self.interfaces(), 30, "vbr0 gone")
 
             self.create("vbr0", ["vtest0"])
             ifaces = self.interfaces()
