@@ -9,7 +9,8 @@ BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libglib2
 RUNTIME_PACKAGES="dbus dbus-daemon dbus-x11 at-spi2-core adwaita-icon-theme polkitd libvirt-daemon-system libvirt-daemon-driver-qemu
   libvirt-clients qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools dnsmasq-base iproute2 util-linux"
 TEST_PACKAGES="python3-gi python3-dbusmock python3-dogtail gir1.2-atspi-2.0 xvfb xauth xdotool imagemagick grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-  libvirt-dbus linux-image-amd64 busybox-static cpio libgl1-mesa-dri libegl-mesa0 libglx-mesa0"
+  libvirt-dbus linux-image-amd64 busybox-static cpio libgl1-mesa-dri libegl-mesa0 libglx-mesa0
+  network-manager udev"
 
 die() {
     echo "$0: $*" >&2

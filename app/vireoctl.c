@@ -103,6 +103,7 @@ static struct {
   char      *domain;
   char      *forward_dev;
   gboolean   autostart;
+  gboolean   stp;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
 
 static const GOptionEntry list_options[] = {
@@ -187,6 +188,11 @@ static const GOptionEntry network_options[] = {
   { "forward-dev", 0, 0, G_OPTION_ARG_STRING, &opt.forward_dev, N_("create: the host interface nat and routed networks go out through"), N_("IF") },
   { "autostart", 0, 0, G_OPTION_ARG_NONE, &opt.autostart, N_("create: start it with the host"), NULL },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force, N_("delete: even though machines use it"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry bridge_options[] = {
+  { "stp", 0, 0, G_OPTION_ARG_NONE, &opt.stp, N_("create: the spanning tree protocol on"), NULL },
   { NULL }
 };
 
@@ -1657,6 +1663,8 @@ cmd_serial (Ctl   *ctl,
   return ctl->status;
 }
 
+static int host_interfaces (Ctl *ctl);
+
 static int
 cmd_host (Ctl   *ctl,
           int    argc,
@@ -1664,6 +1672,8 @@ cmd_host (Ctl   *ctl,
 {
   VireoDBusManager *manager;
 
+  if (argc == 2 && g_str_equal (argv[1], "interfaces"))
+    return host_interfaces (ctl);
   if (!parse_options (ctl, &argc, &argv, 1))
     return EXIT_USAGE;
   if (!wait_ready (ctl, FALSE))
@@ -2101,6 +2111,229 @@ cmd_network (Ctl   *ctl,
   return ctl->status;
 }
 
+/* host interfaces, bridge */
+
+/* The interfaces ListHostInterfaces says, a(ssbba{sv}); NULL after saying why not. */
+static GVariant *
+list_host_interfaces (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *interfaces;
+  Wait wait = { NULL };
+
+  if (!wait_ready (ctl, FALSE))
+    return NULL;
+  vireo_client_list_host_interfaces_async (ctl->client, ctl->cancellable, wait_cb, &wait);
+  interfaces = vireo_client_list_host_interfaces_finish (ctl->client, wait_for_result (&wait), &error);
+  g_clear_object (&wait.result);
+  if (interfaces == NULL)
+    fail_with_error (ctl, error);
+  return interfaces;
+}
+
+/* One interface as JSON: name, kind, up, carrier and its details, as the helper names them. */
+static void
+add_interface_json (JsonBuilder *builder,
+                    GVariant    *iface)
+{
+  g_autoptr(GVariant) details = NULL;
+  const char *name, *kind;
+  gboolean up, carrier;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_get (iface, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind);
+  json_builder_set_member_name (builder, "up");
+  json_builder_add_boolean_value (builder, up);
+  json_builder_set_member_name (builder, "carrier");
+  json_builder_add_boolean_value (builder, carrier);
+  g_variant_iter_init (&iter, details);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      json_builder_set_member_name (builder, key);
+      json_builder_add_value (builder, json_gvariant_serialize (value));
+      g_variant_unref (value);
+    }
+  json_builder_end_object (builder);
+}
+
+static char *
+joined_strv (GVariant   *details,
+             const char *key)
+{
+  g_autofree const char **strv = NULL;
+  g_autoptr(GVariant) value = g_variant_lookup_value (details, key, G_VARIANT_TYPE_STRING_ARRAY);
+
+  if (value == NULL || g_variant_n_children (value) == 0)
+    return g_strdup ("-");
+  strv = g_variant_get_strv (value, NULL);
+  return g_strjoinv (",", (char **) strv);
+}
+
+/* vireoctl host interfaces */
+static int
+host_interfaces (Ctl *ctl)
+{
+  g_autoptr(GVariant) interfaces = list_host_interfaces (ctl);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (interfaces == NULL)
+    return ctl->status;
+  if (!ctl->json)
+    g_print ("%-15s %-9s %-10s %-15s %s\n", "NAME", "KIND", "STATE", "MASTER", "ADDRESSES");
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < g_variant_n_children (interfaces); i++)
+    {
+      g_autoptr(GVariant) iface = g_variant_get_child_value (interfaces, i);
+      g_autoptr(GVariant) details = NULL;
+      g_autofree char *addresses = NULL;
+      const char *name, *kind, *master = "-";
+      gboolean up, carrier;
+
+      if (ctl->json)
+        {
+          add_interface_json (builder, iface);
+          continue;
+        }
+      g_variant_get (iface, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
+      g_variant_lookup (details, "master", "&s", &master);
+      addresses = joined_strv (details, "addresses");
+      g_print ("%-15s %-9s %-10s %-15s %s\n", name, kind, !up ? "down" : carrier ? "up" : "no-carrier", master,
+               addresses);
+    }
+  json_builder_end_array (builder);
+  if (ctl->json)
+    print_json (builder);
+  return 0;
+}
+
+static int
+bridge_list (Ctl *ctl)
+{
+  g_autoptr(GVariant) interfaces = list_host_interfaces (ctl);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n = 0;
+
+  if (interfaces == NULL)
+    return ctl->status;
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < g_variant_n_children (interfaces); i++)
+    {
+      g_autoptr(GVariant) details = NULL;
+      g_autoptr(GVariant) ports = NULL;
+      g_autoptr(GVariant) addresses = NULL;
+      g_autofree char *ports_text = NULL;
+      g_autofree char *addresses_text = NULL;
+      g_autofree char *made_by = NULL;
+      const char *name, *kind, *network = NULL;
+      gboolean up, carrier, vireo = FALSE;
+
+      g_variant_get_child (interfaces, i, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
+      if (!g_str_equal (kind, "bridge"))
+        continue;
+      n++;
+      g_variant_lookup (details, "vireo-bridge", "b", &vireo);
+      g_variant_lookup (details, "libvirt-network", "&s", &network);
+      ports = g_variant_lookup_value (details, "ports", G_VARIANT_TYPE_STRING_ARRAY);
+      addresses = g_variant_lookup_value (details, "addresses", G_VARIANT_TYPE_STRING_ARRAY);
+      if (ctl->json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, name);
+          json_builder_set_member_name (builder, "up");
+          json_builder_add_boolean_value (builder, up);
+          json_builder_set_member_name (builder, "ports");
+          json_builder_add_value (builder, json_gvariant_serialize (ports != NULL ? ports : g_variant_new_strv (NULL, 0)));
+          json_builder_set_member_name (builder, "addresses");
+          json_builder_add_value (builder, json_gvariant_serialize (addresses != NULL ? addresses
+                                                                                      : g_variant_new_strv (NULL, 0)));
+          json_builder_set_member_name (builder, "vireo");
+          json_builder_add_boolean_value (builder, vireo);
+          if (network != NULL)
+            {
+              json_builder_set_member_name (builder, "libvirt-network");
+              json_builder_add_string_value (builder, network);
+            }
+          json_builder_end_object (builder);
+          continue;
+        }
+      if (n == 1)
+        g_print ("%-15s %-20s %-24s %s\n", "NAME", "PORTS", "MADE BY", "ADDRESSES");
+      ports_text = joined_strv (details, "ports");
+      addresses_text = joined_strv (details, "addresses");
+      made_by = vireo ? g_strdup ("vireo") : network != NULL ? g_strdup_printf ("libvirt (%s)", network) : g_strdup ("-");
+      g_print ("%-15s %-20s %-24s %s\n", name, ports_text, made_by, addresses_text);
+    }
+  json_builder_end_array (builder);
+  if (ctl->json)
+    print_json (builder);
+  else if (n == 0)
+    g_print ("%s\n", _("No bridges."));
+  return 0;
+}
+
+/* vireoctl bridge list | create NAME PORT... [--stp] | delete NAME */
+static int
+cmd_bridge (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_autoptr(GVariant) reply = NULL;
+  const char *sub;
+
+  {
+    g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+    g_option_context_add_main_entries (context, bridge_options, GETTEXT_PACKAGE);
+    g_option_context_set_help_enabled (context, FALSE);
+    if (!g_option_context_parse (context, &argc, &argv, NULL) || argc < 2)
+      return EXIT_USAGE;
+  }
+  sub = argv[1];
+  if (!g_str_equal (sub, "create") && opt.stp)
+    return EXIT_USAGE;
+  if (g_str_equal (sub, "list") && argc == 2)
+    return bridge_list (ctl);
+  if (ctl->json)
+    {
+      g_printerr (_("vireoctl: bridge %s prints nothing to put in JSON\n"), sub);
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (sub, "create") && argc >= 4)
+    {
+      GVariantDict options;
+
+      if (!wait_ready (ctl, TRUE))
+        return ctl->status;
+      g_variant_dict_init (&options, NULL);
+      if (opt.stp)
+        g_variant_dict_insert (&options, "stp", "b", TRUE);
+      reply = call_helper (ctl, vireo_client_get_manager (ctl->client), "CreateBridge",
+                           g_variant_new ("(s^as@a{sv})", argv[2], argv + 3, g_variant_dict_end (&options)));
+      if (reply != NULL)
+        g_print (_("Created the bridge “%s”.\n"), argv[2]);
+      return ctl->status;
+    }
+  if (g_str_equal (sub, "delete") && argc == 3)
+    {
+      if (!wait_ready (ctl, TRUE))
+        return ctl->status;
+      reply = call_helper (ctl, vireo_client_get_manager (ctl->client), "DeleteBridge",
+                           g_variant_new ("(sa{sv})", argv[2], NULL));
+      if (reply != NULL)
+        g_print (_("Deleted the bridge “%s”; its ports have their addresses back.\n"), argv[2]);
+      return ctl->status;
+    }
+  return EXIT_USAGE;
+}
+
 static int cmd_help (Ctl *ctl, int argc, char **argv);
 
 static const Command commands[] = {
@@ -2118,13 +2351,15 @@ static const Command commands[] = {
   { "xml",       "MACHINE [--inactive]",     N_("Print a machine’s libvirt definition"),           cmd_xml,     0, TRUE, xml_options },
   { "console",   "MACHINE [--protocol=P]",   N_("Open a machine’s screen in vireo-viewer"),        cmd_console, 0, FALSE, console_options },
   { "serial",    "MACHINE [--force]",        N_("Use a machine’s serial console on this terminal"), cmd_serial, 0, FALSE, serial_options },
-  { "host",      "",                         N_("Show what the helper says of this computer"),     cmd_host,    0, TRUE },
+  { "host",      "[interfaces]",             N_("Show what the helper says of this computer, or its network interfaces"), cmd_host, 0, TRUE },
   { "jobs",      "",                         N_("Show the helper's work under way (machines being created, media downloaded)"), cmd_jobs, 0, TRUE },
   { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "catalogue", "[--search WORDS]",         N_("List the operating systems that can be downloaded"), cmd_catalogue, 0, TRUE, catalogue_options },
   { "download",  "(--os ID | --url URL) [--name NAME] [--sha256 HEX]", N_("Download an installation medium into the default storage pool"), cmd_download, 0, TRUE, download_options },
   { "network",   "SUBCOMMAND [NAME] [OPTION…]", N_("Virtual networks: list, info, create, start, stop, delete, autostart on|off, leases (DHCP)"),
                                                  cmd_network, 0, TRUE, network_options },
+  { "bridge",    "list | create NAME PORT... [--stp] | delete NAME", N_("Host bridges: list them, make one of wired interfaces, undo one Vireo made"),
+                                                 cmd_bridge, 0, TRUE, bridge_options },
   { "help",      "[COMMAND]",                N_("Show help for a command"),                        cmd_help,    0, FALSE },
 };
 

@@ -15,6 +15,7 @@
 #include <locale.h>
 
 #include "vireo-authority.h"
+#include "vireo-bridge.h"
 #include "vireo-daemon.h"
 #include "vireo.h"
 
@@ -62,6 +63,7 @@ main (int   argc,
   g_autofree char *address = NULL;
   g_autofree char *libvirt_uri = NULL;
   g_autofree char *accel = NULL;
+  g_autofree char *state_dir = NULL;
   gboolean opt_system = FALSE;
   gboolean opt_session = FALSE;
   gboolean opt_replace = FALSE;
@@ -78,6 +80,7 @@ main (int   argc,
     { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a running helper"), NULL },
     { "accel", 0, 0, G_OPTION_ARG_STRING, &accel, N_("Accelerator for new machines: auto, kvm or tcg"), N_("MODE") },
     { "auth-timeout", 0, 0, G_OPTION_ARG_INT, &opt_auth_timeout, N_("Give up on a polkit check after SECONDS (default 300)"), N_("SECONDS") },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, N_("Keep the helper's records (bridges it made) in DIR (default /var/lib/vireo)"), N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
     { NULL }
   };
@@ -120,6 +123,9 @@ main (int   argc,
       return 2;
     }
   vireo_authority_set_timeout (opt_auth_timeout);
+
+  if (state_dir != NULL)
+    vireo_bridge_set_state_dir (state_dir);
 
   if (libvirt_uri == NULL)
     libvirt_uri = g_strdup ("qemu:///system");

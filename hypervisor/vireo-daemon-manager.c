@@ -17,9 +17,11 @@
 
 #include "vireo-as-caller.h"
 #include "vireo-authority.h"
+#include "vireo-bridge.h"
 #include "vireo-daemon-job.h"
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
+#include "vireo-host-interfaces.h"
 #include "vireo-install.h"
 #include "vireo-machine-spec.h"
 #include "vireo-media-download.h"
@@ -48,6 +50,9 @@ static const VireoMethodAction manager_actions[] = {
   { "PreviewMachine", NULL },   /* changes nothing: open to every local user, as reads are */
   { "DownloadMedia", VIREO_ACTION_MODIFY },
   { "CreateNetwork", VIREO_ACTION_HOST_NETWORK },
+  { "ListHostInterfaces", NULL },   /* a read */
+  { "CreateBridge", VIREO_ACTION_HOST_NETWORK },
+  { "DeleteBridge", VIREO_ACTION_HOST_NETWORK },
 };
 
 typedef struct {
@@ -1313,6 +1318,238 @@ handle_create_network (VireoDBusManager      *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Host interfaces and bridges (vireo-host-interfaces.c, vireo-bridge.c): the netlink and
+ * NetworkManager work runs in a worker thread. */
+
+/* Bridge name → libvirt network name, for every libvirt network that has a bridge. */
+static GHashTable *
+libvirt_bridges (virConnectPtr conn)
+{
+  GHashTable *bridges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  virNetworkPtr *nets = NULL;
+  int n;
+
+  if (conn == NULL)
+    return bridges;
+  n = virConnectListAllNetworks (conn, &nets, 0);
+  for (int i = 0; i < n; i++)
+    {
+      char *bridge = virNetworkGetBridgeName (nets[i]);
+
+      if (bridge != NULL)
+        g_hash_table_replace (bridges, g_strdup (bridge), g_strdup (virNetworkGetName (nets[i])));
+      free (bridge);
+      virNetworkFree (nets[i]);
+    }
+  free (nets);
+  virResetLastError ();
+  return bridges;
+}
+
+typedef struct {
+  virConnectPtr    conn;   /* or NULL: libvirtd is away, the interfaces are still listed */
+  GDBusConnection *bus;
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_clear_pointer (&data->conn, virConnectClose);
+  g_clear_object (&data->bus);
+  g_free (data);
+}
+
+static void
+list_host_interfaces_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  ListData *data = task_data;
+  g_autoptr(GHashTable) bridges = libvirt_bridges (data->conn);
+  g_autoptr(VireoNetlink) nl = NULL;
+  g_autoptr(GPtrArray) interfaces = NULL;
+  GError *error = NULL;
+
+  if ((nl = vireo_netlink_open (&error)) == NULL
+      || (interfaces = vireo_host_interfaces_read (nl, "/sys/class/net", bridges, data->bus,
+                                                   vireo_bridge_get_bridges_dir (), &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_variant_ref_sink (vireo_host_interfaces_to_variant (interfaces)),
+                         (GDestroyNotify) g_variant_unref);
+}
+
+static void
+list_host_interfaces_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) interfaces = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (interfaces == NULL)
+    g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation), error);
+  else
+    vireo_dbus_manager_complete_list_host_interfaces (VIREO_DBUS_MANAGER (source), g_steal_pointer (&invocation),
+                                                      interfaces);
+}
+
+static gboolean
+handle_list_host_interfaces (VireoDBusManager      *manager,
+                             GDBusMethodInvocation *invocation,
+                             GVariant              *options)
+{
+  VireoDaemonManager *self = VIREO_DAEMON_MANAGER (manager);
+  static const VireoOptionSpec known[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  ListData *data;
+
+  if (!_vireo_check_options (options, known, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  data = g_new0 (ListData, 1);
+  data->conn = vireo_connection_get_conn (_vireo_daemon_get_connection (self->daemon));
+  if (data->conn != NULL)
+    virConnectRef (data->conn);
+  data->bus = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
+  task = g_task_new (self, NULL, list_host_interfaces_cb, g_object_ref (invocation));
+  g_task_set_source_tag (task, handle_list_host_interfaces);
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+  g_task_run_in_thread (task, list_host_interfaces_thread);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+typedef struct {
+  VireoBridgeRequest *request;
+  gboolean            is_test_driver;
+} BridgeData;
+
+static void
+bridge_data_free (BridgeData *data)
+{
+  g_clear_pointer (&data->request, vireo_bridge_request_free);
+  g_free (data);
+}
+
+static gboolean
+create_bridge_func (VireoCall  *call,
+                    GError    **error)
+{
+  BridgeData *data = call->data;
+
+  data->request->libvirt_bridges = libvirt_bridges (call->conn);
+  return vireo_bridge_create (data->request, data->is_test_driver, error);
+}
+
+static void
+create_bridge_done (VireoCall *call)
+{
+  vireo_dbus_manager_complete_create_bridge (call->object, g_steal_pointer (&call->invocation));
+}
+
+static gboolean
+delete_bridge_func (VireoCall  *call,
+                    GError    **error)
+{
+  BridgeData *data = call->data;
+
+  return vireo_bridge_delete (data->request->name, data->request->bus, data->is_test_driver, error);
+}
+
+static void
+delete_bridge_done (VireoCall *call)
+{
+  vireo_dbus_manager_complete_delete_bridge (call->object, g_steal_pointer (&call->invocation));
+}
+
+static void
+run_bridge_call (VireoDaemonManager    *self,
+                 GDBusMethodInvocation *invocation,
+                 VireoBridgeRequest    *request,
+                 VireoCallFunc          func,
+                 VireoCallDone          done)
+{
+  g_autoptr(GError) error = NULL;
+  BridgeData *data;
+  VireoCall *call;
+
+  call = _vireo_call_new (self->daemon, invocation, func, &error);
+  if (call == NULL)
+    {
+      vireo_bridge_request_free (request);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  request->bus = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
+  data = g_new0 (BridgeData, 1);
+  data->request = request;
+  data->is_test_driver = vireo_connection_get_host (_vireo_daemon_get_connection (self->daemon))->limits.is_test_driver;
+  call->object = g_object_ref (self);
+  call->name = g_strdup (request->name);
+  call->data = data;
+  call->data_free = (GDestroyNotify) bridge_data_free;
+  call->done = done;
+  _vireo_call_run (call);
+}
+
+static gboolean
+handle_create_bridge (VireoDBusManager      *manager,
+                      GDBusMethodInvocation *invocation,
+                      const char            *name,
+                      const char *const     *ports,
+                      GVariant              *options)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GVariant) ports_variant = g_variant_get_child_value (parameters, 1);
+  VireoBridgeRequest *request;
+  gboolean stp;
+  int forward_delay;
+
+  if (!vireo_bridge_check_name (name, &error)
+      || !vireo_bridge_check_request (ports_variant, options, &stp, &forward_delay, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  request = g_new0 (VireoBridgeRequest, 1);
+  request->name = g_strdup (name);
+  request->ports = g_strdupv ((char **) ports);
+  request->stp = stp;
+  request->forward_delay = forward_delay;
+  run_bridge_call (VIREO_DAEMON_MANAGER (manager), invocation, request, create_bridge_func, create_bridge_done);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_delete_bridge (VireoDBusManager      *manager,
+                      GDBusMethodInvocation *invocation,
+                      const char            *name,
+                      GVariant              *options)
+{
+  static const VireoOptionSpec known[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  VireoBridgeRequest *request;
+
+  if (!_vireo_check_options (options, known, &error) || !vireo_bridge_check_name (name, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  request = g_new0 (VireoBridgeRequest, 1);
+  request->name = g_strdup (name);
+  run_bridge_call (VIREO_DAEMON_MANAGER (manager), invocation, request, delete_bridge_func, delete_bridge_done);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
 
 static VireoAuthorityGate manager_gate = VIREO_AUTHORITY_GATE (manager_actions);
@@ -1331,6 +1568,9 @@ manager_iface_init (VireoDBusManagerIface *iface)
   iface->handle_preview_machine = handle_preview_machine;
   iface->handle_download_media = handle_download_media;
   iface->handle_create_network = handle_create_network;
+  iface->handle_list_host_interfaces = handle_list_host_interfaces;
+  iface->handle_create_bridge = handle_create_bridge;
+  iface->handle_delete_bridge = handle_delete_bridge;
 }
 
 static void

@@ -671,3 +671,196 @@ vireo_client_new_for_connection (GDBusConnection *connection)
   self->connection = g_object_ref (connection);
   return self;
 }
+
+/* Host interfaces and bridges */
+
+#define CALL_FLAGS   G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+#define CALL_TIMEOUT G_MAXINT
+
+/* A task for a Manager call; NULL after returning the error when there is no helper. */
+static GTask *
+manager_task (VireoClient          *self,
+              gpointer              source_tag,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (vireo_client_get_manager (self) == NULL)
+    {
+      g_task_return_new_error (task, VIREO_ERROR, VIREO_ERROR_NOT_CONNECTED, "%s",
+                               vireo_client_get_problem (self) != NULL ? vireo_client_get_problem (self)
+                                                                         : _("The Vireo helper did not answer."));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
+static void
+list_host_interfaces_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GVariant *interfaces = NULL;
+  GError *error = NULL;
+
+  if (!vireo_dbus_manager_call_list_host_interfaces_finish (VIREO_DBUS_MANAGER (source), &interfaces, result, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, interfaces, (GDestroyNotify) g_variant_unref);
+}
+
+/**
+ * vireo_client_list_host_interfaces_async:
+ *
+ * Lists the host's network interfaces (Manager.ListHostInterfaces).
+ */
+void
+vireo_client_list_host_interfaces_async (VireoClient         *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+
+  task = manager_task (self, vireo_client_list_host_interfaces_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  vireo_dbus_manager_call_list_host_interfaces (vireo_client_get_manager (self), g_variant_new ("a{sv}", NULL),
+                                                G_DBUS_CALL_FLAGS_NONE, -1, cancellable, list_host_interfaces_cb, task);
+}
+
+/**
+ * vireo_client_list_host_interfaces_finish:
+ *
+ * Returns: (transfer full) (nullable): the a(ssbba{sv}) of interfaces: name, kind, up,
+ *   carrier, details
+ */
+GVariant *
+vireo_client_list_host_interfaces_finish (VireoClient   *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+create_bridge_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!vireo_dbus_manager_call_create_bridge_finish (VIREO_DBUS_MANAGER (source), result, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_client_create_bridge_async:
+ * @ports: the interfaces to enslave, the first one's MAC address the bridge's
+ * @stp: the spanning tree protocol on
+ *
+ * Makes a host bridge (Manager.CreateBridge); polkit may ask for a password.
+ */
+void
+vireo_client_create_bridge_async (VireoClient         *self,
+                                  const char          *name,
+                                  const char *const   *ports,
+                                  gboolean             stp,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GVariantDict options;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+  g_return_if_fail (name != NULL && ports != NULL);
+
+  task = manager_task (self, vireo_client_create_bridge_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  g_variant_dict_init (&options, NULL);
+  if (stp)
+    g_variant_dict_insert (&options, "stp", "b", TRUE);
+  vireo_dbus_manager_call_create_bridge (vireo_client_get_manager (self), name, ports, g_variant_dict_end (&options),
+                                         CALL_FLAGS, CALL_TIMEOUT, cancellable, create_bridge_cb, task);
+}
+
+gboolean
+vireo_client_create_bridge_finish (VireoClient   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+delete_bridge_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!vireo_dbus_manager_call_delete_bridge_finish (VIREO_DBUS_MANAGER (source), result, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_client_delete_bridge_async:
+ * @name: a bridge CreateBridge made
+ *
+ * Undoes CreateBridge (Manager.DeleteBridge); polkit may ask for a password.
+ */
+void
+vireo_client_delete_bridge_async (VireoClient         *self,
+                                  const char          *name,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+
+  task = manager_task (self, vireo_client_delete_bridge_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  vireo_dbus_manager_call_delete_bridge (vireo_client_get_manager (self), name, g_variant_new ("a{sv}", NULL),
+                                         CALL_FLAGS, CALL_TIMEOUT, cancellable, delete_bridge_cb, task);
+}
+
+gboolean
+vireo_client_delete_bridge_finish (VireoClient   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -52,4 +52,30 @@ GPtrArray          *vireo_client_dup_networks        (VireoClient          *self
 VireoDBusNetwork   *vireo_client_find_network        (VireoClient          *self,
                                                       const char           *name_or_uuid);
 
+void                vireo_client_list_host_interfaces_async  (VireoClient          *self,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+GVariant           *vireo_client_list_host_interfaces_finish (VireoClient          *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+void                vireo_client_create_bridge_async   (VireoClient          *self,
+                                                        const char           *name,
+                                                        const char *const    *ports,
+                                                        gboolean              stp,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean            vireo_client_create_bridge_finish  (VireoClient          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void                vireo_client_delete_bridge_async   (VireoClient          *self,
+                                                        const char           *name,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean            vireo_client_delete_bridge_finish  (VireoClient          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
 G_END_DECLS

@@ -2226,6 +2226,133 @@ test_network_denied (Fixture       *f,
   g_assert_false (vireo_dbus_network_get_autostart (find_network (f, "lab")));
 }
 
+
+/* Host interfaces and bridges. Only refusals: the helper on libvirt's test driver changes
+ * nothing on the host's network (the sandboxed tests/sandbox/test-bridge.py makes bridges). */
+
+static GVariant *
+call_manager (Fixture     *f,
+              const char  *method,
+              GVariant    *args,
+              GError     **error)
+{
+  return g_dbus_proxy_call_sync (G_DBUS_PROXY (f->manager), method, args, G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+}
+
+static void
+test_host_interfaces (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_manager (f, "ListHostInterfaces", no_options (), &error);
+  g_autoptr(GVariant) interfaces = NULL;
+  g_autoptr(GVariant) bad = NULL;
+  const char *previous = "";
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_type_string (reply), ==, "(a(ssbba{sv}))");
+  interfaces = g_variant_get_child_value (reply, 0);
+  for (gsize i = 0; i < g_variant_n_children (interfaces); i++)
+    {
+      g_autoptr(GVariant) details = NULL;
+      g_autoptr(GVariant) addresses = NULL;
+      const char *name, *kind, *why_not = NULL;
+      const char *kinds[] = { "ethernet", "wifi", "bridge", "bond", "vlan", "virtual", NULL };
+      gboolean up, carrier, bridgeable;
+
+      g_variant_get_child (interfaces, i, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
+      g_test_message ("%s: %s", name, kind);
+      g_assert_cmpstr (name, !=, "lo");
+      g_assert_false (g_str_has_prefix (name, "vnet") && g_ascii_isdigit (name[4]));
+      g_assert_cmpint (strcmp (previous, name), <, 0);   /* sorted */
+      previous = name;
+      g_assert_true (g_strv_contains (kinds, kind));
+      g_assert_true (g_variant_lookup (details, "bridgeable", "b", &bridgeable));
+      g_assert_cmpint (bridgeable, !=, g_variant_lookup (details, "why-not", "&s", &why_not));
+      addresses = g_variant_lookup_value (details, "addresses", G_VARIANT_TYPE_STRING_ARRAY);
+      g_assert_nonnull (addresses);
+      if (g_str_equal (kind, "wifi"))
+        g_assert_nonnull (strstr (why_not, "macvtap"));
+      /* No NetworkManager on the test bus. */
+      g_assert_false (g_variant_lookup (details, "networkmanager", "b", NULL));
+    }
+
+  bad = call_manager (f, "ListHostInterfaces", g_variant_new_parsed ("({'colour': <'red'>},)"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_bridge_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  const struct {
+    const char *args;
+    int         code;
+    const char *words;
+  } cases[] = {
+    { "('bad/name', ['vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "1 to 15" },
+    { "('', ['vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "1 to 15" },
+    { "('abcdefghijklmnop', ['vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "1 to 15" },
+    { "('vbr-t', @as [], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "at least one port" },
+    { "('vbr-t', ['vireo-nosuch0', 'vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "twice" },
+    { "('vbr-t', ['vireo-nosuch0'], {'colour': <'red'>})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown option" },
+    { "('vbr-t', ['vireo-nosuch0'], {'stp': <1>})", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
+    { "('vbr-t', ['vireo-nosuch0'], {'forward-delay': <uint32 60>})", VIREO_ERROR_INVALID_ARGUMENT, "0 to 30" },
+    { "('vbr-t', ['vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_NOT_FOUND, "no interface named vireo-nosuch0" },
+    { "('vbr-t', ['lo'], @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "loopback" },
+    { "('lo', ['vireo-nosuch0'], @a{sv} {})", VIREO_ERROR_EXISTS, "already an interface named lo" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = call_manager (f, "CreateBridge", g_variant_new_parsed (cases[i].args), &error);
+
+      g_test_message ("CreateBridge%s", cases[i].args);
+      g_assert_null (reply);
+      g_assert_error (error, VIREO_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].words));
+      g_assert_null (strchr (error->message, '\n'));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply = call_manager (f, "DeleteBridge", g_variant_new_parsed ("('vireo-nosuch0', @a{sv} {})"),
+                                              &error);
+
+    g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_clear_pointer (&reply, g_variant_unref);
+    reply = call_manager (f, "DeleteBridge", g_variant_new_parsed ("('bad/name', @a{sv} {})"), &error);
+    g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    reply = call_manager (f, "DeleteBridge", g_variant_new_parsed ("('vbr-t', {'force': <true>})"), &error);
+    g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+static void
+test_bridge_denied (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  /* Every other action is not enough: bridges are host-network's; refused before any check. */
+  set_allowed (f, (const char *[]){ VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_MODIFY, NULL });
+  reply = call_manager (f, "CreateBridge", g_variant_new_parsed ("('bad/name', ['lo'], @a{sv} {})"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_clear_error (&error);
+  reply = call_manager (f, "DeleteBridge", g_variant_new_parsed ("('vireo-nosuch0', @a{sv} {})"), &error);
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+  g_clear_error (&error);
+
+  /* Reading is open to all. */
+  set_allowed (f, no_actions);
+  reply = call_manager (f, "ListHostInterfaces", no_options (), &error);
+  g_assert_no_error (error);
+}
+
 static void
 add_test (const char *path,
           gconstpointer data,
@@ -2357,6 +2484,9 @@ main (int   argc,
   add_test ("/hypervisor/dbus/helper-restarted", NULL, test_helper_restarted);
   add_test ("/hypervisor/dbus/CreateNetwork/allowed", NULL, test_network_create);
   add_test ("/hypervisor/dbus/CreateNetwork/refused", NULL, test_network_refused);
+  add_test ("/hypervisor/dbus/ListHostInterfaces", NULL, test_host_interfaces);
+  add_test ("/hypervisor/dbus/CreateBridge/refused", NULL, test_bridge_refused);
+  add_test ("/hypervisor/dbus/CreateBridge/denied", NULL, test_bridge_denied);
   add_test ("/hypervisor/dbus/Network/lifecycle", NULL, test_network_lifecycle);
   add_test ("/hypervisor/dbus/Network/Delete/in-use", NULL, test_network_delete_in_use);
   add_test ("/hypervisor/dbus/Network/denied", NULL, test_network_denied);

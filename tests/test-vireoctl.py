@@ -126,7 +126,7 @@ def case_usage(env):
     r = ctl("--help")
     for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
                     "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create", "network",
-                    "catalogue", "download"):
+                    "bridge", "catalogue", "download"):
         assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
     assert ctl("help").stdout == r.stdout
     r = ctl("start", "--help")
@@ -713,6 +713,57 @@ def case_network(env):
         env.restart_helper()
 
 
+def case_bridge(env):
+    """host interfaces and bridge over the real host's interfaces (read only) and the helper's
+    refusals: on libvirt's test driver the helper changes nothing on the host's network (the
+    e2e-bridge suite makes bridges in the sandbox)."""
+    ifaces = ctl_json("host", "interfaces")
+    names = [i["name"] for i in ifaces]
+    assert names == sorted(names) and "lo" not in names, names
+    for i in ifaces:
+        assert i["kind"] in ("ethernet", "wifi", "bridge", "bond", "vlan", "virtual"), i
+        assert isinstance(i["bridgeable"], bool) and isinstance(i["addresses"], list), i
+        assert i["bridgeable"] == ("why-not" not in i), i
+    table = ctl("host", "interfaces").stdout.splitlines()
+    assert table[0].split() == ["NAME", "KIND", "STATE", "MASTER", "ADDRESSES"], table
+    assert [line.split()[0] for line in table[1:]] == names, table
+    bridges = ctl_json("bridge", "list")
+    assert [b["name"] for b in bridges] == [i["name"] for i in ifaces if i["kind"] == "bridge"], bridges
+    for b in bridges:
+        assert b["vireo"] is False and isinstance(b["ports"], list), b
+    text = ctl("bridge", "list").stdout
+    assert (text.strip() == "No bridges.") == (bridges == []), text
+
+    # Refusals, in one sentence, and no bridge made.
+    expect_failure(["bridge", "create", "x/y", "vireo-nosuch0"], 1, ["cannot name a bridge"])
+    expect_failure(["bridge", "create", "vbr-t", "vireo-nosuch0"], 1, ["There is no interface named vireo-nosuch0."])
+    expect_failure(["bridge", "create", "vbr-t", "lo"], 1, ["loopback"])
+    expect_failure(["bridge", "create", "lo", "vireo-nosuch0"], 1, ["already an interface named lo"])
+    expect_failure(["bridge", "delete", "vireo-nosuch0"], 1, ["There is no bridge named vireo-nosuch0."])
+    assert ctl_json("bridge", "list") == bridges
+
+    # Usage errors.
+    expect_failure(["bridge"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "frob"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "create", "vbr-t"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "delete"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "delete", "a", "b"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "list", "--stp"], 2, ["Usage: vireoctl bridge"])
+    expect_failure(["bridge", "delete", "vbr-t", "--json"], 2, ["prints nothing"])
+    expect_failure(["host", "frob"], 2, ["Usage: vireoctl host"])
+    assert "--stp " in ctl("bridge", "--help").stdout
+
+    # Refused by polkit: the host-network action; the list is open to all.
+    try:
+        env.allow([a for a in ALL_ACTIONS if not a.endswith("host-network")])
+        expect_failure(["bridge", "create", "vbr-t", "vireo-nosuch0"], 1, ["org.vireo.hypervisor1.host-network"])
+        expect_failure(["bridge", "delete", "vbr-t"], 1, ["org.vireo.hypervisor1.host-network"])
+        env.allow([])
+        assert ctl_json("bridge", "list") == bridges
+    finally:
+        env.allow(ALL_ACTIONS)
+
+
 CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "osinfo")
 
 
@@ -771,7 +822,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_create, case_express, case_location, case_network, case_download,
+              case_console, case_serial, case_refused, case_create, case_express, case_location, case_network, case_bridge, case_download,
               case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 

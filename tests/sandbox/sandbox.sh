@@ -37,7 +37,8 @@
 #   VIREO_BUILD_DIR, VIREO_SANDBOX_HOST, VIREO_SANDBOX_ACCEL, VIREO_SANDBOX_KVM_DEVICE (host,
 #   stand-in or none: see host.sh), VIREO_TEST_USER/UID/GID (unprivileged, in no extra group: polkit refuses
 #   it), VIREO_TEST_LIBVIRT_USER/UID/GID (unprivileged, member of group libvirt: polkit allows
-#   it via data/50-org.vireo.hypervisor1.rules), VIREO_LIBVIRT_GID, VIREO_HYPERVISOR_PID.
+#   it via data/50-org.vireo.hypervisor1.rules), VIREO_LIBVIRT_GID, VIREO_HYPERVISOR_PID,
+#   VIREO_SANDBOX_STATE_DIR (the helper's --state-dir: its records of the bridges it made).
 #   Control scripts in $VIREO_SANDBOX_DIR: stop-libvirtd.sh [SIGNAL] (kills it by pid, TERM by
 #   default, and waits until it is gone), start-libvirtd.sh (starts it, waits until it
 #   answers), restart-libvirtd.sh [SIGNAL] (both), libvirtd-pid.sh (prints its pid); the same
@@ -363,6 +364,9 @@ EOF
     unset LANGUAGE
     export VIREO_SANDBOX=1 VIREO_REPO_ROOT=$REPO_ROOT VIREO_BUILD_DIR
     export VIREO_SANDBOX_WORK=$dir/work
+    # The helper's records (bridges it made): never the host's /var/lib/vireo.
+    export VIREO_SANDBOX_STATE_DIR=$dir/var-lib-vireo
+    mkdir -p "$VIREO_SANDBOX_STATE_DIR"
 
     dbus-daemon --config-file="$dir/dbus/system.conf" --nofork --nopidfile --nosyslog \
         </dev/null >"$logs/dbus-daemon.log" 2>&1 &
@@ -383,7 +387,7 @@ EOF
     if [[ -n ${VIREO_HYPERVISOR:-} ]]; then
         local hv_pid hv_timeout=${VIREO_SANDBOX_HYPERVISOR_TIMEOUT:-20}
         [[ -x $VIREO_HYPERVISOR ]] || die "VIREO_HYPERVISOR=$VIREO_HYPERVISOR is not an executable"
-        "$VIREO_HYPERVISOR" --system --accel="$VIREO_SANDBOX_ACCEL" </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
+        "$VIREO_HYPERVISOR" --system --accel="$VIREO_SANDBOX_ACCEL" --state-dir="$VIREO_SANDBOX_STATE_DIR" </dev/null >"$logs/vireo-hypervisor.log" 2>&1 &
         hv_pid=$!
         export VIREO_HYPERVISOR_PID=$hv_pid
         wait_daemon "$hv_pid" "$logs/vireo-hypervisor.log" "$hv_timeout" \
