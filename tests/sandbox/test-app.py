@@ -304,6 +304,13 @@ def networks(c):
             console.virsh("net-undefine", name, check=False)
 
 
+def scroll_down(ui, window, up=False):
+    """The wheel over the window's page: what is below the fold is not "shown" to AT-SPI."""
+    x, y, w, h = ui.extents(ui.find_one(window, "label", "Host Interfaces", pred=ui.shown))
+    subprocess.run(["xdotool", "mousemove", str(x), str(y + h), "click", "--repeat", "15", "4" if up else "5"],
+                   check=True, timeout=10)
+
+
 def networks_in_window(c):
     ui, vireo = c.ui, c.vireo
     # Out of any console (which would take the keys), then Ctrl+Shift+N.
@@ -323,24 +330,13 @@ def networks_in_window(c):
     ui.wait_until(lambda: ui.find_all(window, "label", "Isolated · 10.77.91.0/24 · Running", pred=ui.shown),
                   "appclosed in the window")
 
-    # A guest booting from applab (iPXE asks its dnsmasq): its address under the network.
-    spec = {"name": console.GLib.Variant("s", PREFIX + "pxe"), "memory-mib": console.GLib.Variant("t", 128),
-            "vcpus": console.GLib.Variant("u", 1), "network": console.GLib.Variant("s", "applab"),
-            "pxe": console.GLib.Variant("b", True), "graphics": console.GLib.Variant("as", ["vnc"])}
-    (path,) = c.h.call(console.MANAGER_PATH, console.MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
-    c.paths[PREFIX + "pxe"] = path
-    c.h.start(path)
-    t = time.monotonic()
-    ui.activate_row(ui.wait_until(lambda: ui.find_all(window, "list item", "applab", pred=ui.shown), "applab's row")[0])
-    member = ui.wait_until(lambda: ui.find_all(window, "label", pred=lambda n: ui.shown(n) and n.name.startswith("10.77.90.")),
-                           "the guest's address under applab", timeout=90)[0]
-    log(f"the guest's address {member.name} shown {time.monotonic() - t:.1f} s after it started")
-    ui.screenshot("app-networks")
-
     # A wired interface shared with machines through a bridge, and given back: its address and
     # route on the bridge, then on it again, exactly.
     before = (addresses_of("vtapp0"), ip_json("route", "show", "dev", "vtapp0"))
-    share = ui.wait_until(lambda: ui.find_all(window, "push button", "Share vtapp0 With Machines", pred=ui.shown),
+    ui.click(ui.find_one(window, "push button", "Refresh Host Interfaces", pred=ui.shown))
+    scroll_down(ui, window)
+    ui.screenshot("app-networks-interfaces")
+    share = ui.wait_until(lambda: ui.find_all(window, "push button", pred=lambda n: ui.shown(n) and "Share vtapp0 With Machines" in n.name),
                           "Share… on vtapp0")[0]
     ui.click(share)
     confirm = ui.wait_until(lambda: vireo.dialog_with_heading("Share “vtapp0” With Machines?"), "the confirmation")
@@ -349,7 +345,7 @@ def networks_in_window(c):
                   "vtapp0 a port of br-vtapp0", timeout=40)
     ui.wait_until(lambda: addresses_of("br-vtapp0") == before[0], "vtapp0's address on br-vtapp0", timeout=40)
     ui.screenshot("app-bridge-shared")
-    unshare = ui.wait_until(lambda: ui.find_all(window, "push button", "Stop Sharing Through br-vtapp0", pred=ui.shown),
+    unshare = ui.wait_until(lambda: ui.find_all(window, "push button", pred=lambda n: ui.shown(n) and "Stop Sharing Through br-vtapp0" in n.name),
                             "Stop Sharing… on br-vtapp0", timeout=40)[0]
     ui.click(unshare)
     confirm = ui.wait_until(lambda: vireo.dialog_with_heading("Stop Sharing Through “br-vtapp0”?"), "the confirmation")
@@ -358,6 +354,21 @@ def networks_in_window(c):
                   "br-vtapp0 gone", timeout=40)
     ui.wait_until(lambda: (addresses_of("vtapp0"), ip_json("route", "show", "dev", "vtapp0")) == before,
                   "vtapp0's address and route back", timeout=20)
+
+    # A guest booting from applab (iPXE asks its dnsmasq): its address under the network.
+    spec = {"name": console.GLib.Variant("s", PREFIX + "pxe"), "memory-mib": console.GLib.Variant("t", 128),
+            "vcpus": console.GLib.Variant("u", 1), "network": console.GLib.Variant("s", "applab"),
+            "pxe": console.GLib.Variant("b", True), "graphics": console.GLib.Variant("as", ["vnc"])}
+    (path,) = c.h.call(console.MANAGER_PATH, console.MANAGER_IFACE, "CreateMachine", (spec,), "(a{sv})")
+    c.paths[PREFIX + "pxe"] = path
+    c.h.start(path)
+    t = time.monotonic()
+    scroll_down(ui, window, up=True)
+    ui.activate_row(ui.wait_until(lambda: ui.find_all(window, "list item", "applab", pred=ui.shown), "applab's row")[0])
+    member = ui.wait_until(lambda: ui.find_all(window, "label", pred=lambda n: ui.shown(n) and n.name.startswith("10.77.90.")),
+                           "the guest's address under applab", timeout=90)[0]
+    log(f"the guest's address {member.name} shown {time.monotonic() - t:.1f} s after it started")
+    ui.screenshot("app-networks")
 
     ui.keys("ctrl+w")
     ui.wait_until(lambda: ui.networks_window() is None, "the Networks window closed")
