@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define VIREO_TITLE_MAX_CHARS  256
 #define VIREO_MIN_MEMORY_MIB   16
 #define VIREO_MAX_DISK_GIB     (64 * 1024)
+#define VIREO_SPARE_ROOT_PORTS 4     /* free pcie-root-ports of a new q35 machine, for hot-plug */
 
 typedef struct {
   char     *name;
@@ -61,6 +62,8 @@ gboolean          vireo_validate_name                 (const char              *
 gboolean          vireo_validate_title                (const char              *title,
                                                        GError                 **error);
 gboolean          vireo_machine_spec_virtio_disk      (const VireoMachineSpec  *spec,
+                                                       VireoOsDevices           os_devices);
+const char       *vireo_machine_spec_nic_model        (gboolean                 os_named,
                                                        VireoOsDevices           os_devices);
 gboolean          vireo_validate_absolute_path        (const char              *path,
                                                        GError                 **error);
