@@ -19,6 +19,7 @@
 #include "vireo-authority.h"
 #include "vireo-serial-bridge.h"
 #include "vireo-daemon-machine.h"
+#include "vireo-daemon-nic.h"
 #include "vireo-daemon-private.h"
 
 struct _VireoDaemonMachine {
@@ -50,6 +51,9 @@ static const VireoMethodAction machine_actions[] = {
   { "GetXml",      NULL },   /* a read: open to every local user, as properties are */
   { "OpenConsole", VIREO_ACTION_CONSOLE },
   { "OpenSerial",  VIREO_ACTION_CONSOLE },
+  { "AddNic",      VIREO_ACTION_MODIFY },
+  { "RemoveNic",   VIREO_ACTION_MODIFY },
+  { "UpdateNic",   VIREO_ACTION_MODIFY },
 };
 
 static const VireoOptionSpec no_options[] = { { NULL } };
@@ -205,8 +209,8 @@ lifecycle_done (VireoCall *call)
 }
 
 /* Starts @func in a worker thread for this machine; answers the caller on failure. */
-static VireoCall *
-begin_call (VireoDaemonMachine    *self,
+VireoCall *
+_vireo_daemon_machine_begin_call (VireoDaemonMachine    *self,
             GDBusMethodInvocation *invocation,
             GVariant              *options,
             const VireoOptionSpec *known_options,
@@ -249,7 +253,7 @@ handle_lifecycle (VireoDaemonMachine    *self,
       if (!g_str_equal (lifecycle_table[i].method, method))
         continue;
 
-      call = begin_call (self, invocation, options, no_options, lifecycle_func);
+      call = _vireo_daemon_machine_begin_call (self, invocation, options, no_options, lifecycle_func);
       if (call != NULL)
         {
           call->data = (gpointer) &lifecycle_table[i];
@@ -556,7 +560,7 @@ handle_delete (VireoDBusMachine      *machine,
                GVariant              *options)
 {
   static const VireoOptionSpec known[] = { { "disks", "as", N_("a list of strings") }, { NULL } };
-  VireoCall *call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
+  VireoCall *call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
 
   if (call != NULL)
     {
@@ -603,7 +607,7 @@ handle_get_xml (VireoDBusMachine      *machine,
   static const VireoOptionSpec known[] = { { "inactive", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
   if (call != NULL)
     {
       call->done = get_xml_done;
@@ -693,7 +697,7 @@ handle_open_console (VireoDBusMachine      *machine,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, no_options, open_console_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, no_options, open_console_func);
   if (call != NULL)
     {
       call->data = g_strdup (type);
@@ -794,13 +798,45 @@ handle_open_serial (VireoDBusMachine      *machine,
   static const VireoOptionSpec known[] = { { "force", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
   if (call != NULL)
     {
       call->done = open_serial_done;
       _vireo_call_run (call);
     }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* AddNic, RemoveNic, UpdateNic: vireo-daemon-nic.c */
+
+static gboolean
+handle_add_nic (VireoDBusMachine      *machine,
+                GDBusMethodInvocation *invocation,
+                GVariant              *spec,
+                GVariant              *options)
+{
+  VireoDaemonMachine *self = VIREO_DAEMON_MACHINE (machine);
+
+  return _vireo_daemon_nic_handle_add (self, self->daemon, invocation, spec, options);
+}
+
+static gboolean
+handle_remove_nic (VireoDBusMachine      *machine,
+                   GDBusMethodInvocation *invocation,
+                   const char            *mac,
+                   GVariant              *options)
+{
+  return _vireo_daemon_nic_handle_remove (VIREO_DAEMON_MACHINE (machine), invocation, mac, options);
+}
+
+static gboolean
+handle_update_nic (VireoDBusMachine      *machine,
+                   GDBusMethodInvocation *invocation,
+                   const char            *mac,
+                   GVariant              *changes,
+                   GVariant              *options)
+{
+  return _vireo_daemon_nic_handle_update (VIREO_DAEMON_MACHINE (machine), invocation, mac, changes, options);
 }
 
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
@@ -829,6 +865,9 @@ machine_iface_init (VireoDBusMachineIface *iface)
   iface->handle_get_xml = handle_get_xml;
   iface->handle_open_console = handle_open_console;
   iface->handle_open_serial = handle_open_serial;
+  iface->handle_add_nic = handle_add_nic;
+  iface->handle_remove_nic = handle_remove_nic;
+  iface->handle_update_nic = handle_update_nic;
 }
 
 static void
