@@ -29,6 +29,7 @@ struct _VireoDaemonMachine {
   VireoDaemon             *daemon;
 
   guint64                  seq;
+  GHashTable              *agent_addresses;  /* MAC → GStrv, from the guest agent, while it runs */
 };
 
 static void machine_iface_init (VireoDBusMachineIface *iface);
@@ -871,16 +872,29 @@ machine_iface_init (VireoDBusMachineIface *iface)
 }
 
 static void
+vireo_daemon_machine_finalize (GObject *object)
+{
+  VireoDaemonMachine *self = (VireoDaemonMachine *) object;
+
+  g_clear_pointer (&self->agent_addresses, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vireo_daemon_machine_parent_class)->finalize (object);
+}
+
+static void
 vireo_daemon_machine_class_init (VireoDaemonMachineClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
+  object_class->finalize = vireo_daemon_machine_finalize;
   skeleton_class->get_vtable = vireo_daemon_machine_get_vtable;
 }
 
 static void
 vireo_daemon_machine_init (VireoDaemonMachine *self)
 {
+  self->agent_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
 }
 
 VireoDaemonMachine *
@@ -935,13 +949,21 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
       g_variant_builder_add (&disks, "(sssts)", disk->target, disk->path, disk->device, disk->size, disk->type);
     }
 
+  /* A stopped machine has no addresses; the agent's answer was for the run that ended. */
+  if (!vireo_machine_state_is_active (facts->state))
+    g_hash_table_remove_all (self->agent_addresses);
+
   g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssssbas)"));
   for (guint i = 0; i < facts->nics->len; i++)
     {
       VireoNicFacts *nic = g_ptr_array_index (facts->nics, i);
+      /* The network's DHCP lease, else what the guest agent said. */
+      const char *const *addresses = (const char *const *) nic->addresses;
 
+      if (addresses == NULL || addresses[0] == NULL)
+        addresses = g_hash_table_lookup (self->agent_addresses, nic->mac);
       g_variant_builder_add (&nics, "(ssssb@as)", nic->mac, nic->type, nic->source, nic->model, nic->link_up,
-                             g_variant_new_strv (NULL, 0));
+                             g_variant_new_strv (addresses, addresses != NULL ? -1 : 0));
     }
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -960,6 +982,52 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
   vireo_dbus_machine_set_has_serial (machine, facts->has_serial);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vireo_daemon_machine_set_agent_addresses:
+ * @addresses: (transfer full): MAC → GStrv, what the guest agent said
+ *
+ * Keeps the guest agent's addresses until the machine stops; the next update shows them
+ * for the interfaces without a DHCP lease.
+ */
+void
+vireo_daemon_machine_set_agent_addresses (VireoDaemonMachine *self,
+                                          GHashTable         *addresses)
+{
+  g_return_if_fail (VIREO_IS_DAEMON_MACHINE (self));
+  g_return_if_fail (addresses != NULL);
+
+  g_clear_pointer (&self->agent_addresses, g_hash_table_unref);
+  self->agent_addresses = addresses;
+}
+
+/**
+ * vireo_daemon_machine_uses_network:
+ * @network: a libvirt network's name
+ *
+ * Returns: whether the machine runs with an interface on @network
+ */
+gboolean
+vireo_daemon_machine_uses_network (VireoDaemonMachine *self,
+                                   const char         *network)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  GVariant *nics = vireo_dbus_machine_get_nics (machine);
+
+  g_return_val_if_fail (VIREO_IS_DAEMON_MACHINE (self), FALSE);
+
+  if (!vireo_machine_state_is_active (vireo_machine_state_from_string (vireo_dbus_machine_get_state (machine))))
+    return FALSE;
+  for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+    {
+      const char *type, *source;
+
+      g_variant_get_child (nics, i, "(&s&s&s&sb@as)", NULL, &type, &source, NULL, NULL, NULL);
+      if (g_str_equal (type, "network") && g_str_equal (source, network))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**
