@@ -888,8 +888,8 @@ add_firmware_feature (xmlNodePtr  firmware,
  * libvirt-gconfig 4.0 has no API for: UEFI firmware's features (Secure Boot on, with
  * Microsoft's keys enrolled, or off: with only firmware='efi', libvirt 9.0 picks the Secure
  * Boot firmware, which refuses an unsigned boot loader), an emulated TPM 2.0, a virtio
- * RNG where the system has its driver, and on q35 VIREO_SPARE_ROOT_PORTS spare PCI Express
- * root ports for hot-plugged devices (Machine.AddNic).
+ * RNG where the system has its driver, and on q35 VIREO_PCIE_ROOT_PORTS PCI Express root
+ * ports, so that some are free for hot-plugged devices (Machine.AddNic).
  *
  * Returns: (transfer full): the domain XML
  */
@@ -970,14 +970,17 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
       xmlNewProp (backend, BAD_CAST "version", BAD_CAST "2.0");
     }
 
-  /* Spare PCI Express root ports, as virt-install leaves: on q35 a device can be hot-plugged
-   * only into a free root port, and libvirt makes just one per device it is given. */
-  for (guint i = 0; q35 && devices != NULL && i < VIREO_SPARE_ROOT_PORTS; i++)
+  /* PCI Express root ports, as virt-install gives: on q35 a device can be hot-plugged only
+   * into a free root port, and libvirt makes just one per device it is given. The devices
+   * take some; the rest stay free. */
+  for (guint i = 0; q35 && devices != NULL && i <= VIREO_PCIE_ROOT_PORTS; i++)
     {
       xmlNodePtr controller = xmlNewChild (devices, NULL, BAD_CAST "controller", NULL);
+      g_autofree char *index = g_strdup_printf ("%u", i);
 
       xmlNewProp (controller, BAD_CAST "type", BAD_CAST "pci");
-      xmlNewProp (controller, BAD_CAST "model", BAD_CAST "pcie-root-port");
+      xmlNewProp (controller, BAD_CAST "index", BAD_CAST index);
+      xmlNewProp (controller, BAD_CAST "model", BAD_CAST (i == 0 ? "pcie-root" : "pcie-root-port"));
     }
 
   xmlDocDumpFormatMemoryEnc (doc, &out, &len, "UTF-8", 1);

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
 #define VIREO_TITLE_MAX_CHARS  256
 #define VIREO_MIN_MEMORY_MIB   16
 #define VIREO_MAX_DISK_GIB     (64 * 1024)
-#define VIREO_SPARE_ROOT_PORTS 4     /* free pcie-root-ports of a new q35 machine, for hot-plug */
+#define VIREO_PCIE_ROOT_PORTS  14    /* pcie-root-ports of a new q35 machine, as virt-install
+                                       * gives: its devices take up to 7, the rest are free for
+                                       * hot-plug */
 
 typedef struct {
   char     *name;

@@ -272,8 +272,10 @@ test_spec_root_ports (void)
   g_autofree char *xml = vireo_machine_spec_to_xml (spec, &target);
   g_autofree char *pc_xml = NULL;
 
-  /* q35: spare root ports for hot-plug (AddNic), as virt-install leaves. */
-  g_assert_cmpuint (count_of (xml, "model=\"pcie-root-port\""), ==, VIREO_SPARE_ROOT_PORTS);
+  /* q35: root ports for hot-plug (AddNic), as virt-install gives, after the root. */
+  g_assert_cmpuint (count_of (xml, "model=\"pcie-root-port\""), ==, VIREO_PCIE_ROOT_PORTS);
+  g_assert_nonnull (strstr (xml, "<controller type=\"pci\" index=\"0\" model=\"pcie-root\"/>"));
+  g_assert_nonnull (strstr (xml, "<controller type=\"pci\" index=\"14\" model=\"pcie-root-port\"/>"));
   /* The NIC model is the same choice AddNic makes. */
   g_assert_cmpstr (vireo_machine_spec_nic_model (FALSE, 0), ==, "virtio");
   g_assert_cmpstr (vireo_machine_spec_nic_model (TRUE, VIREO_OS_VIRTIO_NET | VIREO_OS_E1000E), ==, "virtio");
