@@ -828,6 +828,10 @@ nic_func (VireoCall  *call,
 
   /* What is true now: read back, not assumed. A guest that has not let go of an unplugged
    * interface still has it; a running guest that took the change has it now. */
+  /* What the Machine shows afterwards: a live link or source change sends no event. */
+  call->out_facts = vireo_domain_facts_fetch (call->conn, dom, NULL);
+  virResetLastError ();
+
   if (!live_done)
     {
       req->when = "next-boot";
@@ -856,6 +860,13 @@ static void
 nic_done (VireoCall *call)
 {
   NicRequest *req = call->data;
+  VireoMirror *mirror = _vireo_daemon_get_mirror (call->daemon);
+
+  /* The properties first, then the answer; and a read afterwards, in case an older read
+   * overtook this one (vireo_mirror_apply() keeps the newest asked for). */
+  if (call->out_facts != NULL)
+    vireo_mirror_apply (mirror, call->uuid, call->out_facts, call->seq);
+  vireo_mirror_refresh (mirror, call->uuid);
 
   switch (req->op)
     {
