@@ -759,8 +759,15 @@ nic_func (VireoCall  *call,
           if (g_ascii_strcasecmp (nic->mac, req->mac) == 0 && !g_str_equal (nic->model, req->model))
             live_wanted = FALSE;
         }
+      if (!live_wanted && !in_config)
+        {
+          g_set_error (error, VIREO_ERROR, VIREO_ERROR_NOT_SUPPORTED,
+                       _("The model of this interface of “%s” cannot change: only the running guest has it, "
+                         "and a model cannot change while it runs."), call->name);
+          return FALSE;
+        }
       if (!live_wanted)
-        base = xml.config_xml != NULL ? xml.config_xml : xml.live_xml;
+        base = xml.config_xml;
     }
 
   if (!live_wanted && xml.config_xml == NULL)
