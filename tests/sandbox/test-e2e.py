@@ -2244,74 +2244,77 @@ time.sleep(3600)
     def nics_of(self, path):
         return {n[0]: n for n in self.h.prop(path, MACHINE_IFACE, "Nics") or []}
 
+    def nic_machine(self):
+        """A GRUB machine of its own (no disk: it boots the ISO), as CreateMachine makes it:
+        q35, with spare PCI Express root ports; made once for the nic-* cases."""
+        name = PREFIX + "nic"
+        if name not in self.h.machines_by_name():
+            self.h.create_machine(spec(name, iso=self.iso))
+            self.dispatch()
+        return name, self.h.machines_by_name()[name]
+
     def test_nic_hotplug(self):
-        """On the running GRUB guest (q35: CreateMachine leaves spare pcie-root-ports):
+        """On a running GRUB guest (q35: CreateMachine leaves spare pcie-root-ports):
         AddNic hot-plugs ("now": virsh domiflist and the definition have it); UpdateNic
         takes the cable out live ("now": <link state='down'/> in the live XML) and a new
         model for the next boot only; RemoveNic, which GRUB does not acknowledge (it ignores
         the PCIe unplug request), says "next-boot": the definition lost it, the running guest
         has it until it stops."""
-        assert self.machine, "no machine (create failed)"
-        name = PREFIX + "grub"
+        name, path = self.nic_machine()
         net = PREFIX + "nicnet"
         self.create_network(net, "isolated", "10.77.9.1/24")
-        was_running = self.h.prop(self.machine, MACHINE_IFACE, "State") == "running"
-        if not was_running:
-            self.h.machine(self.machine, "Start")
-            self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "running", 30, "running")
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "running")
         spare = virsh("dumpxml", name).count("model='pcie-root-port'")
         log(f"{spare} pcie-root-ports in the live XML")
         t = time.monotonic()
-        mac, when = self.nic_call(self.machine, "AddNic", {"type": GLib.Variant("s", "network"),
+        mac, when = self.nic_call(path, "AddNic", {"type": GLib.Variant("s", "network"),
                                                            "source": GLib.Variant("s", net)})
         log(f"AddNic: {mac} {when} in {time.monotonic() - t:.2f} s")
         assert when == "now", when
         iflist = virsh("domiflist", name)
         assert re.search(rf"^\s*vnet\d+\s+network\s+{net}\s+virtio\s+{mac}$", iflist, re.M), iflist
         assert mac in virsh("dumpxml", "--inactive", name)
-        self.h.wait(lambda: mac in self.nics_of(self.machine), 5, f"{mac} in Nics")
-        assert self.nics_of(self.machine)[mac][1:5] == ("network", net, "virtio", True), self.nics_of(self.machine)
+        self.h.wait(lambda: mac in self.nics_of(path), 5, f"{mac} in Nics")
+        assert self.nics_of(path)[mac][1:5] == ("network", net, "virtio", True), self.nics_of(path)
 
         t = time.monotonic()
-        (when,) = self.nic_call(self.machine, "UpdateNic", mac, {"link": GLib.Variant("b", False)})
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"link": GLib.Variant("b", False)})
         log(f"UpdateNic link down: {when} in {time.monotonic() - t:.2f} s")
         assert when == "now", when
         live = virsh("dumpxml", name)
         assert re.search(rf"<mac address='{mac}'/>.*?<link state='down'/>.*?</interface>", live, re.S), live
-        self.h.wait(lambda: self.nics_of(self.machine)[mac][4] is False, 5, "link down in Nics")
-        (when,) = self.nic_call(self.machine, "UpdateNic", mac, {"model": GLib.Variant("s", "e1000e")})
+        self.h.wait(lambda: self.nics_of(path)[mac][4] is False, 5, "link down in Nics")
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"model": GLib.Variant("s", "e1000e")})
         assert when == "next-boot", when
         assert re.search(rf"<mac address='{mac}'/>.*?<model type='e1000e'/>", virsh("dumpxml", "--inactive", name), re.S)
         assert re.search(rf"<mac address='{mac}'/>.*?<model type='virtio'/>", virsh("dumpxml", name), re.S)
 
         t = time.monotonic()
-        (when,) = self.nic_call(self.machine, "RemoveNic", mac)
+        (when,) = self.nic_call(path, "RemoveNic", mac)
         log(f"RemoveNic: {when} in {time.monotonic() - t:.2f} s")
         assert when == "next-boot", f"RemoveNic said {when!r}, but GRUB acknowledges no unplug"
         assert mac not in virsh("dumpxml", "--inactive", name)
         assert mac in virsh("dumpxml", name), "the guest let go of it after all: then the answer should be now"
-        self.h.machine(self.machine, "ForceOff")
-        self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
-        self.h.wait(lambda: mac not in self.nics_of(self.machine), 5, f"{mac} gone from Nics after the stop")
-        if was_running:
-            self.h.machine(self.machine, "Start")
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
+        self.h.wait(lambda: mac not in self.nics_of(path), 5, f"{mac} gone from Nics after the stop")
         self.network(self.networks_by_name()[net], "Delete")
 
     def test_nic_stopped(self):
         """On a stopped machine: the definition alone, "next-boot"; and the refusals, which
         change nothing."""
-        assert self.machine, "no machine (create failed)"
-        name = PREFIX + "grub"
-        if self.h.prop(self.machine, MACHINE_IFACE, "State") != "shutoff":
-            self.h.machine(self.machine, "ForceOff")
-            self.h.wait(lambda: self.h.prop(self.machine, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
-        mac, when = self.nic_call(self.machine, "AddNic", {"type": GLib.Variant("s", "user"),
+        name, path = self.nic_machine()
+        if self.h.prop(path, MACHINE_IFACE, "State") != "shutoff":
+            self.h.machine(path, "ForceOff")
+            self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
+        mac, when = self.nic_call(path, "AddNic", {"type": GLib.Variant("s", "user"),
                                                            "mac": GLib.Variant("s", "52:54:00:77:00:01"),
                                                            "link": GLib.Variant("b", False)})
         assert (mac, when) == ("52:54:00:77:00:01", "next-boot"), (mac, when)
         xml = virsh("dumpxml", "--inactive", name)
         assert re.search(r"<interface type='user'>\s*<mac address='52:54:00:77:00:01'/>.*?<link state='down'/>", xml, re.S), xml
-        self.h.wait(lambda: mac in self.nics_of(self.machine), 5, f"{mac} in Nics")
+        self.h.wait(lambda: mac in self.nics_of(path), 5, f"{mac} in Nics")
 
         before = virsh("dumpxml", "--inactive", name)
         refusals = [
@@ -2325,18 +2328,19 @@ time.sleep(3600)
             ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "user"), "colour": GLib.Variant("s", "red")}),
         ]
         for error, method, arg in refusals:
-            e = expect_error(error, self.nic_call, self.machine, method, arg)
+            e = expect_error(error, self.nic_call, path, method, arg)
             log(f"{method} {arg}: {e.text}")
-        expect_error("NotFound", self.nic_call, self.machine, "RemoveNic", "52:54:00:77:00:99")
-        expect_error("NotFound", self.nic_call, self.machine, "UpdateNic", "52:54:00:77:00:99", {"link": GLib.Variant("b", True)})
+        expect_error("NotFound", self.nic_call, path, "RemoveNic", "52:54:00:77:00:99")
+        expect_error("NotFound", self.nic_call, path, "UpdateNic", "52:54:00:77:00:99", {"link": GLib.Variant("b", True)})
         assert virsh("dumpxml", "--inactive", name) == before, "a refusal changed the definition"
 
-        (when,) = self.nic_call(self.machine, "UpdateNic", mac, {"link": GLib.Variant("b", True)})
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"link": GLib.Variant("b", True)})
         assert when == "next-boot", when
-        (when,) = self.nic_call(self.machine, "RemoveNic", mac)
+        (when,) = self.nic_call(path, "RemoveNic", mac)
         assert when == "next-boot", when
         assert mac not in virsh("dumpxml", "--inactive", name)
-        self.h.wait(lambda: mac not in self.nics_of(self.machine), 5, f"{mac} gone from Nics")
+        self.h.wait(lambda: mac not in self.nics_of(path), 5, f"{mac} gone from Nics")
+        self.h.machine(path, "Delete")
 
     # --- teardown -----------------------------------------------------------------------
     def teardown(self):
