@@ -104,6 +104,11 @@ static struct {
   char      *forward_dev;
   gboolean   autostart;
   gboolean   stp;
+  char      *nic_type;
+  char      *source;
+  char      *model;
+  char      *mac;
+  char      *link;
 } opt = { .memory_mib = -1, .vcpus = -1, .disk_gib = -1 };
 
 static const GOptionEntry list_options[] = {
@@ -175,6 +180,15 @@ static const GOptionEntry download_options[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt.url, N_("Any http:// or https:// address instead"), N_("URL") },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt.name, N_("The medium’s name in the default storage pool (default: the address’s file name)"), N_("NAME") },
   { "sha256", 0, 0, G_OPTION_ARG_STRING, &opt.sha256, N_("The SHA-256 checksum the file must have"), N_("HEX") },
+  { NULL }
+};
+
+static const GOptionEntry nic_options[] = {
+  { "type", 0, 0, G_OPTION_ARG_STRING, &opt.nic_type, N_("add, set: network, bridge, direct (macvtap) or user"), N_("TYPE") },
+  { "source", 0, 0, G_OPTION_ARG_STRING, &opt.source, N_("add, set: the virtual network, host bridge or host interface"), N_("SOURCE") },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt.model, N_("add, set: virtio, e1000e, … (default: what the system has drivers for)"), N_("MODEL") },
+  { "mac", 0, 0, G_OPTION_ARG_STRING, &opt.mac, N_("add: its MAC address (default: a new one)"), N_("MAC") },
+  { "link", 0, 0, G_OPTION_ARG_STRING, &opt.link, N_("add, set: up or down: the cable in or out"), N_("STATE") },
   { NULL }
 };
 
@@ -297,6 +311,46 @@ static const char *
 yes_no (gboolean value)
 {
   return value ? "yes" : "no";
+}
+
+/* A machine's network interfaces, as --json prints them. */
+static void
+add_nics_json (JsonBuilder      *builder,
+               VireoDBusMachine *machine)
+{
+  g_autoptr(GPtrArray) nics = vireo_machine_dup_nics (machine);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < nics->len; i++)
+    {
+      VireoNic *nic = g_ptr_array_index (nics, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mac");
+      json_builder_add_string_value (builder, nic->mac);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, nic->type);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, nic->source);
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, nic->model);
+      json_builder_set_member_name (builder, "link");
+      json_builder_add_string_value (builder, nic->link_up ? "up" : "down");
+      json_builder_set_member_name (builder, "addresses");
+      json_builder_begin_array (builder);
+      for (guint a = 0; nic->addresses != NULL && nic->addresses[a] != NULL; a++)
+        json_builder_add_string_value (builder, nic->addresses[a]);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* "10.77.8.23/24 fd00::23/64", or "-". */
+static char *
+addresses_text (const VireoNic *nic)
+{
+  return nic->addresses != NULL && nic->addresses[0] != NULL ? g_strjoinv (" ", nic->addresses) : g_strdup ("-");
 }
 
 /* Waiting for the helper */
@@ -486,6 +540,8 @@ cmd_list (Ctl   *ctl,
           json_builder_add_boolean_value (builder, vireo_dbus_machine_get_persistent (machine));
           json_builder_set_member_name (builder, "autostart");
           json_builder_add_boolean_value (builder, vireo_dbus_machine_get_autostart (machine));
+          json_builder_set_member_name (builder, "nics");
+          add_nics_json (builder, machine);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -530,7 +586,7 @@ cmd_info (Ctl   *ctl,
   VireoDBusMachine *machine;
   const char *const *graphics;
   GVariant *disks;
-  GVariant *nics;
+  g_autoptr(GPtrArray) nics = NULL;
 
   if (!parse_options (ctl, &argc, &argv, 2))
     return EXIT_USAGE;
@@ -539,7 +595,7 @@ cmd_info (Ctl   *ctl,
 
   graphics = vireo_dbus_machine_get_graphics_types (machine);
   disks = vireo_dbus_machine_get_disks (machine);
-  nics = vireo_dbus_machine_get_nics (machine);
+  nics = vireo_machine_dup_nics (machine);
 
   if (ctl->json)
     {
@@ -590,20 +646,7 @@ cmd_info (Ctl   *ctl,
         }
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "nics");
-      json_builder_begin_array (builder);
-      for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
-        {
-          const char *mac, *type, *source, *model;
-
-          g_variant_get_child (nics, i, "(&s&s&s&sb@as)", &mac, &type, &source, &model, NULL, NULL);
-          json_builder_begin_object (builder);
-          STRING_MEMBER ("mac", mac);
-          STRING_MEMBER ("type", type);
-          STRING_MEMBER ("source", source);
-          STRING_MEMBER ("model", model);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
+      add_nics_json (builder, machine);
 #undef STRING_MEMBER
       json_builder_end_object (builder);
       print_json (builder);
@@ -640,12 +683,13 @@ cmd_info (Ctl   *ctl,
       size_text = size > 0 ? g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS) : g_strdup ("-");
       g_print ("disk: %s, %s, %s, %s, %s\n", target, device, type, size_text, path[0] != '\0' ? path : "-");
     }
-  for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+  for (guint i = 0; i < nics->len; i++)
     {
-      const char *mac, *type, *source, *model;
+      VireoNic *nic = g_ptr_array_index (nics, i);
+      g_autofree char *addresses = addresses_text (nic);
 
-      g_variant_get_child (nics, i, "(&s&s&s&sb@as)", &mac, &type, &source, &model, NULL, NULL);
-      g_print ("nic: %s, %s, %s, %s\n", mac, type, source[0] != '\0' ? source : "-", model[0] != '\0' ? model : "-");
+      g_print ("nic: %s, %s, %s, %s, %s, %s\n", nic->mac, nic->type, nic->source[0] != '\0' ? nic->source : "-",
+               nic->model[0] != '\0' ? nic->model : "-", nic->link_up ? "up" : "down", addresses);
     }
   return 0;
 }
@@ -1733,6 +1777,180 @@ cmd_host (Ctl   *ctl,
   return 0;
 }
 
+/* nic */
+
+/* "now", or "at next boot": what the helper said of a change. */
+static int
+print_nic_answer (Ctl        *ctl,
+                  const char *mac,
+                  gboolean    now)
+{
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mac");
+      json_builder_add_string_value (builder, mac);
+      json_builder_set_member_name (builder, "when");
+      json_builder_add_string_value (builder, now ? "now" : "next-boot");
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    /* Not translated: scripts read it. */
+    g_print ("%s %s\n", mac, now ? "now" : "at next boot");
+  return 0;
+}
+
+/* --type, --source, --model, --link as AddNic's spec or UpdateNic's changes; FALSE for a
+ * --link that is neither up nor down. */
+static gboolean
+nic_spec (GVariantDict *spec)
+{
+  g_variant_dict_init (spec, NULL);
+  if (opt.nic_type != NULL)
+    g_variant_dict_insert (spec, "type", "s", opt.nic_type);
+  if (opt.source != NULL)
+    g_variant_dict_insert (spec, "source", "s", opt.source);
+  if (opt.model != NULL)
+    g_variant_dict_insert (spec, "model", "s", opt.model);
+  if (opt.link != NULL)
+    {
+      if (!g_str_equal (opt.link, "up") && !g_str_equal (opt.link, "down"))
+        {
+          g_variant_dict_clear (spec);
+          return FALSE;
+        }
+      g_variant_dict_insert (spec, "link", "b", g_str_equal (opt.link, "up"));
+    }
+  return TRUE;
+}
+
+static int
+nic_list (Ctl              *ctl,
+          VireoDBusMachine *machine)
+{
+  g_autoptr(GPtrArray) nics = vireo_machine_dup_nics (machine);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      add_nics_json (builder, machine);
+      print_json (builder);
+      return 0;
+    }
+  if (nics->len == 0)
+    {
+      g_print ("%s\n", _("No network interfaces."));
+      return 0;
+    }
+  /* Column headers are not translated: scripts read this output. */
+  g_print ("%-17s %-8s %-16s %-10s %-4s %s\n", "MAC", "TYPE", "SOURCE", "MODEL", "LINK", "ADDRESSES");
+  for (guint i = 0; i < nics->len; i++)
+    {
+      VireoNic *nic = g_ptr_array_index (nics, i);
+      g_autofree char *addresses = addresses_text (nic);
+
+      g_print ("%-17s %-8s %-16s %-10s %-4s %s\n", nic->mac, nic->type, nic->source[0] != '\0' ? nic->source : "-",
+               nic->model[0] != '\0' ? nic->model : "-", nic->link_up ? "up" : "down", addresses);
+    }
+  return 0;
+}
+
+/* vireoctl nic add|remove|set|list MACHINE [MAC] [OPTION…] */
+static int
+cmd_nic (Ctl   *ctl,
+         int    argc,
+         char **argv)
+{
+  static const struct {
+    const char *name;
+    int         n_args;    /* after the subcommand */
+  } subcommands[] = { { "add", 1 }, { "remove", 2 }, { "set", 2 }, { "list", 1 } };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mac = NULL;
+  VireoDBusMachine *machine;
+  GVariantDict spec;
+  Wait wait = { NULL };
+  gboolean now = FALSE;
+  gboolean ok = FALSE;
+  const char *sub;
+  guint s;
+
+  {
+    g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+    g_option_context_add_main_entries (context, nic_options, GETTEXT_PACKAGE);
+    g_option_context_set_help_enabled (context, FALSE);
+    if (!g_option_context_parse (context, &argc, &argv, NULL) || argc < 2)
+      return EXIT_USAGE;
+  }
+  sub = argv[1];
+  for (s = 0; s < G_N_ELEMENTS (subcommands) && !g_str_equal (subcommands[s].name, sub); s++)
+    ;
+  if (s == G_N_ELEMENTS (subcommands) || argc != 2 + subcommands[s].n_args)
+    return EXIT_USAGE;
+  /* Each option belongs to the subcommands that take it. */
+  if ((g_str_equal (sub, "remove") || g_str_equal (sub, "list"))
+      && (opt.nic_type != NULL || opt.source != NULL || opt.model != NULL || opt.link != NULL))
+    return EXIT_USAGE;
+  if (!g_str_equal (sub, "add") && opt.mac != NULL)
+    return EXIT_USAGE;
+  if (g_str_equal (sub, "add") && opt.nic_type == NULL)
+    {
+      g_printerr ("vireoctl: %s\n", _("nic add needs --type."));
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (sub, "set") && opt.nic_type == NULL && opt.source == NULL && opt.model == NULL && opt.link == NULL)
+    {
+      g_printerr ("vireoctl: %s\n", _("nic set needs at least one of --type, --source, --model and --link."));
+      return EXIT_USAGE;
+    }
+  if (!nic_spec (&spec))
+    return EXIT_USAGE;
+
+  if ((machine = ready_machine (ctl, argv[2])) == NULL)
+    {
+      g_variant_dict_clear (&spec);
+      return ctl->status;
+    }
+
+  if (g_str_equal (sub, "list"))
+    {
+      g_variant_dict_clear (&spec);
+      return nic_list (ctl, machine);
+    }
+  if (g_str_equal (sub, "add"))
+    {
+      if (opt.mac != NULL)
+        g_variant_dict_insert (&spec, "mac", "s", opt.mac);
+      vireo_machine_add_nic_async (machine, g_variant_dict_end (&spec), ctl->cancellable, wait_cb, &wait);
+      ok = vireo_machine_add_nic_finish (machine, wait_for_result (&wait), &mac, &now, &error);
+    }
+  else if (g_str_equal (sub, "remove"))
+    {
+      g_variant_dict_clear (&spec);
+      mac = g_strdup (argv[3]);
+      vireo_machine_remove_nic_async (machine, mac, ctl->cancellable, wait_cb, &wait);
+      ok = vireo_machine_remove_nic_finish (machine, wait_for_result (&wait), &now, &error);
+    }
+  else
+    {
+      mac = g_strdup (argv[3]);
+      vireo_machine_update_nic_async (machine, mac, g_variant_dict_end (&spec), ctl->cancellable, wait_cb, &wait);
+      ok = vireo_machine_update_nic_finish (machine, wait_for_result (&wait), &now, &error);
+    }
+  g_clear_object (&wait.result);
+  if (!ok)
+    {
+      fail_with_error (ctl, error);
+      return ctl->status;
+    }
+  return print_nic_answer (ctl, mac, now);
+}
+
 /* network */
 
 static void
@@ -2356,6 +2574,8 @@ static const Command commands[] = {
   { "create",    "[--iso PATH] [--import DISK | --pxe] [OPTION…]",   N_("Create a machine; with --detect, only say what it would be"), cmd_create, 0, TRUE, create_options },
   { "catalogue", "[--search WORDS]",         N_("List the operating systems that can be downloaded"), cmd_catalogue, 0, TRUE, catalogue_options },
   { "download",  "(--os ID | --url URL) [--name NAME] [--sha256 HEX]", N_("Download an installation medium into the default storage pool"), cmd_download, 0, TRUE, download_options },
+  { "nic",       "add|remove|set|list MACHINE [MAC] [OPTION…]", N_("A machine’s network interfaces: add (--type, --source, --model, --mac, --link), remove MAC, set MAC, list"),
+                                                 cmd_nic, 0, TRUE, nic_options },
   { "network",   "SUBCOMMAND [NAME] [OPTION…]", N_("Virtual networks: list, info, create, start, stop, delete, autostart on|off, leases (DHCP)"),
                                                  cmd_network, 0, TRUE, network_options },
   { "bridge",    "list | create NAME PORT... [--stp] | delete NAME", N_("Host bridges: list them, make one of wired interfaces, undo one Vireo made"),
@@ -2553,6 +2773,11 @@ main (int   argc,
   g_clear_pointer (&opt.ipv6, g_free);
   g_clear_pointer (&opt.domain, g_free);
   g_clear_pointer (&opt.forward_dev, g_free);
+  g_clear_pointer (&opt.nic_type, g_free);
+  g_clear_pointer (&opt.source, g_free);
+  g_clear_pointer (&opt.model, g_free);
+  g_clear_pointer (&opt.mac, g_free);
+  g_clear_pointer (&opt.link, g_free);
   g_clear_object (&ctl.client);
   g_clear_object (&ctl.cancellable);
   return status;

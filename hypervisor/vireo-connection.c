@@ -41,6 +41,7 @@ struct _VireoConnection {
   int             device_added_cb;
   int             device_removed_cb;
   int             network_cb;
+  int             agent_cb;
   guint           reconnect_source;
   guint           backoff_ms;
   gboolean        connecting;
@@ -54,6 +55,7 @@ enum {
   DOMAIN_CHANGED,
   DOMAIN_SHUT_DOWN,
   NETWORK_CHANGED,
+  AGENT_CONNECTED,
   N_SIGNALS
 };
 
@@ -241,6 +243,20 @@ network_event_cb (virConnectPtr conn,
     g_signal_emit (opaque, signals[NETWORK_CHANGED], 0, uuid);
 }
 
+/* The QEMU guest agent answers now: it can say the guest's addresses. */
+static void
+agent_event_cb (virConnectPtr conn,
+                virDomainPtr  dom,
+                int           state,
+                int           reason,
+                void         *opaque)
+{
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  if (state == VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED && virDomainGetUUIDString (dom, uuid) == 0)
+    g_signal_emit (opaque, signals[AGENT_CONNECTED], 0, uuid);
+}
+
 /* The close callback: libvirt calls it in whichever thread noticed the socket closing. */
 
 typedef struct {
@@ -340,6 +356,8 @@ connect_cb (GObject      *source,
                                                               VIR_DOMAIN_EVENT_CALLBACK (device_event_cb), self, NULL);
   self->network_cb = virConnectNetworkEventRegisterAny (self->conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
                                                         VIR_NETWORK_EVENT_CALLBACK (network_event_cb), self, NULL);
+  self->agent_cb = virConnectDomainEventRegisterAny (self->conn, NULL, VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
+                                                     VIR_DOMAIN_EVENT_CALLBACK (agent_event_cb), self, NULL);
   if (self->network_cb < 0)
     g_warning ("libvirt does not send network events on %s: networks made elsewhere will not show", self->uri);
   if (self->lifecycle_cb < 0)
@@ -407,8 +425,10 @@ release (VireoConnection *self)
     virConnectDomainEventDeregisterAny (conn, self->device_removed_cb);
   if (self->network_cb >= 0)
     virConnectNetworkEventDeregisterAny (conn, self->network_cb);
+  if (self->agent_cb >= 0)
+    virConnectDomainEventDeregisterAny (conn, self->agent_cb);
   self->lifecycle_cb = self->metadata_cb = self->device_added_cb = self->device_removed_cb = -1;
-  self->network_cb = -1;
+  self->network_cb = self->agent_cb = -1;
   virConnectUnregisterCloseCallback (conn, connection_closed_cb);
   g_clear_pointer (&self->close_watch, g_free);
   virResetLastError ();
@@ -555,13 +575,21 @@ vireo_connection_class_init (VireoConnectionClass *klass)
    */
   signals[NETWORK_CHANGED] = g_signal_new ("network-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * VireoConnection::agent-connected:
+   * @uuid: the domain
+   *
+   * The QEMU guest agent of a running domain answers now.
+   */
+  signals[AGENT_CONNECTED] = g_signal_new ("agent-connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 vireo_connection_init (VireoConnection *self)
 {
   self->lifecycle_cb = self->metadata_cb = self->device_added_cb = self->device_removed_cb = -1;
-  self->network_cb = -1;
+  self->network_cb = self->agent_cb = -1;
   self->backoff_ms = BACKOFF_MIN_MS;
 }
 

@@ -19,6 +19,7 @@
 #include "vireo-authority.h"
 #include "vireo-serial-bridge.h"
 #include "vireo-daemon-machine.h"
+#include "vireo-daemon-nic.h"
 #include "vireo-daemon-private.h"
 
 struct _VireoDaemonMachine {
@@ -28,6 +29,7 @@ struct _VireoDaemonMachine {
   VireoDaemon             *daemon;
 
   guint64                  seq;
+  GHashTable              *agent_addresses;  /* MAC → GStrv, from the guest agent, while it runs */
 };
 
 static void machine_iface_init (VireoDBusMachineIface *iface);
@@ -50,6 +52,9 @@ static const VireoMethodAction machine_actions[] = {
   { "GetXml",      NULL },   /* a read: open to every local user, as properties are */
   { "OpenConsole", VIREO_ACTION_CONSOLE },
   { "OpenSerial",  VIREO_ACTION_CONSOLE },
+  { "AddNic",      VIREO_ACTION_MODIFY },
+  { "RemoveNic",   VIREO_ACTION_MODIFY },
+  { "UpdateNic",   VIREO_ACTION_MODIFY },
 };
 
 static const VireoOptionSpec no_options[] = { { NULL } };
@@ -205,8 +210,8 @@ lifecycle_done (VireoCall *call)
 }
 
 /* Starts @func in a worker thread for this machine; answers the caller on failure. */
-static VireoCall *
-begin_call (VireoDaemonMachine    *self,
+VireoCall *
+_vireo_daemon_machine_begin_call (VireoDaemonMachine    *self,
             GDBusMethodInvocation *invocation,
             GVariant              *options,
             const VireoOptionSpec *known_options,
@@ -249,7 +254,7 @@ handle_lifecycle (VireoDaemonMachine    *self,
       if (!g_str_equal (lifecycle_table[i].method, method))
         continue;
 
-      call = begin_call (self, invocation, options, no_options, lifecycle_func);
+      call = _vireo_daemon_machine_begin_call (self, invocation, options, no_options, lifecycle_func);
       if (call != NULL)
         {
           call->data = (gpointer) &lifecycle_table[i];
@@ -556,7 +561,7 @@ handle_delete (VireoDBusMachine      *machine,
                GVariant              *options)
 {
   static const VireoOptionSpec known[] = { { "disks", "as", N_("a list of strings") }, { NULL } };
-  VireoCall *call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
+  VireoCall *call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, delete_func);
 
   if (call != NULL)
     {
@@ -603,7 +608,7 @@ handle_get_xml (VireoDBusMachine      *machine,
   static const VireoOptionSpec known[] = { { "inactive", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, get_xml_func);
   if (call != NULL)
     {
       call->done = get_xml_done;
@@ -693,7 +698,7 @@ handle_open_console (VireoDBusMachine      *machine,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, no_options, open_console_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, no_options, open_console_func);
   if (call != NULL)
     {
       call->data = g_strdup (type);
@@ -794,13 +799,45 @@ handle_open_serial (VireoDBusMachine      *machine,
   static const VireoOptionSpec known[] = { { "force", "b", N_("a boolean") }, { NULL } };
   VireoCall *call;
 
-  call = begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
+  call = _vireo_daemon_machine_begin_call (VIREO_DAEMON_MACHINE (machine), invocation, options, known, open_serial_func);
   if (call != NULL)
     {
       call->done = open_serial_done;
       _vireo_call_run (call);
     }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* AddNic, RemoveNic, UpdateNic: vireo-daemon-nic.c */
+
+static gboolean
+handle_add_nic (VireoDBusMachine      *machine,
+                GDBusMethodInvocation *invocation,
+                GVariant              *spec,
+                GVariant              *options)
+{
+  VireoDaemonMachine *self = VIREO_DAEMON_MACHINE (machine);
+
+  return _vireo_daemon_nic_handle_add (self, self->daemon, invocation, spec, options);
+}
+
+static gboolean
+handle_remove_nic (VireoDBusMachine      *machine,
+                   GDBusMethodInvocation *invocation,
+                   const char            *mac,
+                   GVariant              *options)
+{
+  return _vireo_daemon_nic_handle_remove (VIREO_DAEMON_MACHINE (machine), invocation, mac, options);
+}
+
+static gboolean
+handle_update_nic (VireoDBusMachine      *machine,
+                   GDBusMethodInvocation *invocation,
+                   const char            *mac,
+                   GVariant              *changes,
+                   GVariant              *options)
+{
+  return _vireo_daemon_nic_handle_update (VIREO_DAEMON_MACHINE (machine), invocation, mac, changes, options);
 }
 
 /* Every call goes through polkit first (vireo-authority.c), on the main context. */
@@ -829,19 +866,35 @@ machine_iface_init (VireoDBusMachineIface *iface)
   iface->handle_get_xml = handle_get_xml;
   iface->handle_open_console = handle_open_console;
   iface->handle_open_serial = handle_open_serial;
+  iface->handle_add_nic = handle_add_nic;
+  iface->handle_remove_nic = handle_remove_nic;
+  iface->handle_update_nic = handle_update_nic;
+}
+
+static void
+vireo_daemon_machine_finalize (GObject *object)
+{
+  VireoDaemonMachine *self = (VireoDaemonMachine *) object;
+
+  g_clear_pointer (&self->agent_addresses, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vireo_daemon_machine_parent_class)->finalize (object);
 }
 
 static void
 vireo_daemon_machine_class_init (VireoDaemonMachineClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
 
+  object_class->finalize = vireo_daemon_machine_finalize;
   skeleton_class->get_vtable = vireo_daemon_machine_get_vtable;
 }
 
 static void
 vireo_daemon_machine_init (VireoDaemonMachine *self)
 {
+  self->agent_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
 }
 
 VireoDaemonMachine *
@@ -896,13 +949,21 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
       g_variant_builder_add (&disks, "(sssts)", disk->target, disk->path, disk->device, disk->size, disk->type);
     }
 
+  /* A stopped machine has no addresses; the agent's answer was for the run that ended. */
+  if (!vireo_machine_state_is_active (facts->state))
+    g_hash_table_remove_all (self->agent_addresses);
+
   g_variant_builder_init (&nics, G_VARIANT_TYPE ("a(ssssbas)"));
   for (guint i = 0; i < facts->nics->len; i++)
     {
       VireoNicFacts *nic = g_ptr_array_index (facts->nics, i);
+      /* The network's DHCP lease, else what the guest agent said. */
+      const char *const *addresses = (const char *const *) nic->addresses;
 
+      if (addresses == NULL || addresses[0] == NULL)
+        addresses = g_hash_table_lookup (self->agent_addresses, nic->mac);
       g_variant_builder_add (&nics, "(ssssb@as)", nic->mac, nic->type, nic->source, nic->model, nic->link_up,
-                             g_variant_new_strv (NULL, 0));
+                             g_variant_new_strv (addresses, addresses != NULL ? -1 : 0));
     }
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -921,6 +982,52 @@ vireo_daemon_machine_update (VireoDaemonMachine *self,
   vireo_dbus_machine_set_nics (machine, g_variant_builder_end (&nics));
   vireo_dbus_machine_set_has_serial (machine, facts->has_serial);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vireo_daemon_machine_set_agent_addresses:
+ * @addresses: (transfer full): MAC → GStrv, what the guest agent said
+ *
+ * Keeps the guest agent's addresses until the machine stops; the next update shows them
+ * for the interfaces without a DHCP lease.
+ */
+void
+vireo_daemon_machine_set_agent_addresses (VireoDaemonMachine *self,
+                                          GHashTable         *addresses)
+{
+  g_return_if_fail (VIREO_IS_DAEMON_MACHINE (self));
+  g_return_if_fail (addresses != NULL);
+
+  g_clear_pointer (&self->agent_addresses, g_hash_table_unref);
+  self->agent_addresses = addresses;
+}
+
+/**
+ * vireo_daemon_machine_uses_network:
+ * @network: a libvirt network's name
+ *
+ * Returns: whether the machine runs with an interface on @network
+ */
+gboolean
+vireo_daemon_machine_uses_network (VireoDaemonMachine *self,
+                                   const char         *network)
+{
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (self);
+  GVariant *nics = vireo_dbus_machine_get_nics (machine);
+
+  g_return_val_if_fail (VIREO_IS_DAEMON_MACHINE (self), FALSE);
+
+  if (!vireo_machine_state_is_active (vireo_machine_state_from_string (vireo_dbus_machine_get_state (machine))))
+    return FALSE;
+  for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+    {
+      const char *type, *source;
+
+      g_variant_get_child (nics, i, "(&s&s&s&sb@as)", NULL, &type, &source, NULL, NULL, NULL);
+      if (g_str_equal (type, "network") && g_str_equal (source, network))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "vireo-call.h"
 #include "vireo-daemon.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-domain-facts.h"
@@ -21,5 +22,16 @@ void                vireo_daemon_machine_update (VireoDaemonMachine *self,
                                                  guint64             seq);
 guint64             vireo_daemon_machine_get_seq (VireoDaemonMachine *self);
 gboolean            vireo_daemon_machine_update_os_name (VireoDaemonMachine *self);
+void                vireo_daemon_machine_set_agent_addresses (VireoDaemonMachine *self,
+                                                              GHashTable         *addresses);
+gboolean            vireo_daemon_machine_uses_network (VireoDaemonMachine *self,
+                                                       const char         *network);
+
+/* Directory-private: shared with vireo-daemon-nic.c. */
+VireoCall          *_vireo_daemon_machine_begin_call (VireoDaemonMachine    *self,
+                                                      GDBusMethodInvocation *invocation,
+                                                      GVariant              *options,
+                                                      const VireoOptionSpec *known_options,
+                                                      VireoCallFunc          func);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "vireo-daemon-manager.h"
 #include "vireo-daemon-private.h"
 #include "vireo-install.h"
+#include "vireo-lease-monitor.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-object-manager.h"
 #include "vireo-os-names.h"
@@ -32,6 +33,7 @@ struct _VireoDaemon {
   VireoConnection    *connection;
   VireoMirror        *mirror;
   VireoNetworkMirror *network_mirror;
+  VireoLeaseMonitor  *lease_monitor;
   VireoOsNames       *os_names;     /* NULL until libosinfo's database is read */
   GError             *os_names_error;  /* why it could not be */
   GPtrArray          *os_waiting;   /* GTasks of _vireo_daemon_get_os_devices_async() */
@@ -182,6 +184,128 @@ network_changed_cb (VireoDaemon *self,
                     const char  *uuid)
 {
   vireo_network_mirror_refresh (self->network_mirror, uuid);
+  /* libvirtd makes the lease directory when its network driver starts. */
+  vireo_lease_monitor_ensure (self->lease_monitor);
+}
+
+/* Guest addresses in Machine.Nics (docs/ARCHITECTURE.md): the DHCP leases of libvirt's
+ * networks, read again for the machines on a network whenever its lease file changes; and,
+ * for interfaces without a lease (a bridge, macvtap), the QEMU guest agent's answer, asked
+ * once each time the agent connects. */
+
+static void
+leases_changed_cb (VireoDaemon *self,
+                   const char  *bridge)
+{
+  const char *network = vireo_network_mirror_name_for_bridge (self->network_mirror, bridge);
+
+  if (network != NULL)
+    vireo_mirror_refresh_on_network (self->mirror, network);
+}
+
+typedef struct {
+  virConnectPtr  conn;
+  char          *uuid;
+} AgentJob;
+
+static void
+agent_job_free (AgentJob *job)
+{
+  g_clear_pointer (&job->conn, virConnectClose);
+  g_free (job->uuid);
+  g_free (job);
+}
+
+static void
+agent_addresses_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  AgentJob *job = task_data;
+  g_autoptr(virDomain) dom = virDomainLookupByUUIDString (job->conn, job->uuid);
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  virDomainInterfacePtr *ifaces = NULL;
+  int n;
+
+  if (dom == NULL || (n = virDomainInterfaceAddresses (dom, &ifaces, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, 0)) < 0)
+    {
+      virErrorPtr last = virGetLastError ();
+
+      g_task_return_new_error (task, VIREO_ERROR, VIREO_ERROR_LIBVIRT, "%s",
+                               last != NULL && last->message != NULL ? last->message : "?");
+      virResetLastError ();
+      return;
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_autofree char *mac = ifaces[i]->hwaddr != NULL ? g_ascii_strdown (ifaces[i]->hwaddr, -1) : NULL;
+
+      for (unsigned int a = 0; mac != NULL && a < ifaces[i]->naddrs; a++)
+        {
+          virDomainIPAddressPtr addr = &ifaces[i]->addrs[a];
+          g_autofree char *text = NULL;
+
+          /* Link-local addresses say nothing of where the guest can be reached. */
+          if (addr->addr == NULL || g_str_has_prefix (addr->addr, "fe80:") || g_str_has_prefix (addr->addr, "169.254."))
+            continue;
+          text = g_strdup_printf ("%s/%u", addr->addr, addr->prefix);
+          g_strv_builder_add (builder, text);
+        }
+      if (mac != NULL && !g_str_equal (mac, "00:00:00:00:00:00"))
+        g_hash_table_replace (table, g_steal_pointer (&mac), g_strv_builder_end (builder));
+      virDomainInterfaceFree (ifaces[i]);
+    }
+  free (ifaces);
+  g_task_return_pointer (task, g_steal_pointer (&table), (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+agent_addresses_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  VireoDaemon *self = VIREO_DAEMON (source);
+  AgentJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  GHashTable *table = g_task_propagate_pointer (G_TASK (result), &error);
+  VireoDaemonMachine *machine;
+
+  if (table == NULL)
+    {
+      g_debug ("The guest agent of %s did not say its addresses: %s", job->uuid, error->message);
+      return;
+    }
+  machine = self->mirror != NULL ? vireo_mirror_lookup (self->mirror, job->uuid) : NULL;
+  if (machine == NULL)
+    {
+      g_hash_table_unref (table);
+      return;
+    }
+  vireo_daemon_machine_set_agent_addresses (machine, table);
+  vireo_mirror_refresh (self->mirror, job->uuid);
+}
+
+static void
+agent_connected_cb (VireoDaemon *self,
+                    const char  *uuid)
+{
+  g_autoptr(GTask) task = NULL;
+  AgentJob *job;
+  virConnectPtr conn = vireo_connection_get_conn (self->connection);
+
+  if (conn == NULL)
+    return;
+  job = g_new0 (AgentJob, 1);
+  job->conn = conn;
+  virConnectRef (conn);
+  job->uuid = g_strdup (uuid);
+  task = g_task_new (self, NULL, agent_addresses_cb, NULL);
+  g_task_set_source_tag (task, agent_connected_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) agent_job_free);
+  g_task_run_in_thread (task, agent_addresses_thread);
 }
 
 /* The end of an express installation's install phase (vireo-install.c): the first time the
@@ -435,6 +559,7 @@ vireo_daemon_dispose (GObject *object)
     vireo_network_mirror_clear (self->network_mirror);
   g_clear_object (&self->mirror);
   g_clear_object (&self->network_mirror);
+  g_clear_object (&self->lease_monitor);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_daemon_parent_class)->dispose (object);
@@ -555,6 +680,11 @@ vireo_daemon_start (VireoDaemon  *self,
   g_signal_connect_swapped (self->connection, "domain-changed", G_CALLBACK (domain_changed_cb), self);
   g_signal_connect_swapped (self->connection, "domain-shut-down", G_CALLBACK (domain_shut_down_cb), self);
   g_signal_connect_swapped (self->connection, "network-changed", G_CALLBACK (network_changed_cb), self);
+  g_signal_connect_swapped (self->connection, "agent-connected", G_CALLBACK (agent_connected_cb), self);
+
+  self->lease_monitor = vireo_lease_monitor_new (VIREO_LEASE_DIR);
+  g_signal_connect_object (self->lease_monitor, "changed", G_CALLBACK (leases_changed_cb), self, G_CONNECT_SWAPPED);
+  vireo_lease_monitor_ensure (self->lease_monitor);
 
   {
     g_autoptr(GTask) task = g_task_new (self, NULL, load_os_names_cb, NULL);

@@ -37,6 +37,7 @@ nic_facts_free (gpointer data)
   g_free (nic->type);
   g_free (nic->source);
   g_free (nic->model);
+  g_strfreev (nic->addresses);
   g_free (nic);
 }
 
@@ -335,13 +336,51 @@ vireo_domain_facts_new_from_xml (const char  *xml,
   return g_steal_pointer (&facts);
 }
 
+/* The addresses dnsmasq leased to each interface on a libvirt network, as libvirt reads them
+ * from the network's lease file. A driver without leases (the test driver) gives none. */
+static void
+fetch_lease_addresses (virConnectPtr     conn,
+                       VireoDomainFacts *facts)
+{
+  for (guint i = 0; i < facts->nics->len; i++)
+    {
+      VireoNicFacts *nic = g_ptr_array_index (facts->nics, i);
+      g_autoptr(virNetwork) net = NULL;
+      g_autoptr(GStrvBuilder) builder = NULL;
+      virNetworkDHCPLeasePtr *leases = NULL;
+      int n;
+
+      if (!g_str_equal (nic->type, "network") || nic->source[0] == '\0' || nic->mac[0] == '\0')
+        continue;
+      net = virNetworkLookupByName (conn, nic->source);
+      if (net == NULL || (n = virNetworkGetDHCPLeases (net, nic->mac, &leases, 0)) < 0)
+        {
+          virResetLastError ();
+          continue;
+        }
+
+      builder = g_strv_builder_new ();
+      for (int l = 0; l < n; l++)
+        {
+          g_autofree char *address = g_strdup_printf ("%s/%u", leases[l]->ipaddr, leases[l]->prefix);
+
+          g_strv_builder_add (builder, address);
+          virNetworkDHCPLeaseFree (leases[l]);
+        }
+      free (leases);
+      g_strfreev (nic->addresses);
+      nic->addresses = g_strv_builder_end (builder);
+    }
+}
+
 /**
  * vireo_domain_facts_fetch:
  * @conn: the connection @dom came from
  * @dom: a domain
  *
  * Everything a Machine object shows about @dom: its XML, and what libvirt knows beyond it
- * (state, persistence, autostart, disk sizes). Talks to libvirtd: run it in a worker thread.
+ * (state, persistence, autostart, disk sizes, the DHCP leases of its interfaces while it
+ * runs). Talks to libvirtd: run it in a worker thread.
  */
 VireoDomainFacts *
 vireo_domain_facts_fetch (virConnectPtr   conn,
@@ -378,6 +417,9 @@ vireo_domain_facts_fetch (virConnectPtr   conn,
   if (state == VIR_DOMAIN_SHUTOFF)
     managed_save = virDomainHasManagedSaveImage (dom, 0) == 1;
   facts->state = vireo_libvirt_state (state, managed_save);
+
+  if (virDomainIsActive (dom) == 1)
+    fetch_lease_addresses (conn, facts);
 
   for (guint i = 0; i < facts->disks->len; i++)
     {

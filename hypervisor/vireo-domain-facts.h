@@ -29,6 +29,8 @@ typedef struct {
   char    *source;   /* network, bridge or host interface name, "" when none */
   char    *model;    /* "virtio", "e1000e", "" */
   gboolean link_up;  /* <link state='down'/> absent */
+  GStrv    addresses; /* the DHCP leases of its libvirt network, "10.77.8.23/24", while the
+                       * domain runs (vireo_domain_facts_fetch()); NULL otherwise */
 } VireoNicFacts;
 
 typedef struct {

@@ -623,6 +623,26 @@ vireo_machine_spec_virtio_disk (const VireoMachineSpec *spec,
   return spec->os_id == NULL || (os_devices & VIREO_OS_VIRTIO_BLOCK) != 0;
 }
 
+/**
+ * vireo_machine_spec_nic_model:
+ * @os_named: the machine's operating system is known (a libosinfo id)
+ * @os_devices: what that system has drivers for
+ *
+ * The model of a new network interface, for CreateMachine's NIC and Machine.AddNic alike:
+ * virtio where the system has the driver (or is not named, as virt-manager's generic system
+ * has), else e1000e (Windows), else %NULL: the hypervisor's default.
+ */
+const char *
+vireo_machine_spec_nic_model (gboolean       os_named,
+                              VireoOsDevices os_devices)
+{
+  if (!os_named || (os_devices & VIREO_OS_VIRTIO_NET))
+    return "virtio";
+  if (os_devices & VIREO_OS_E1000E)
+    return "e1000e";
+  return NULL;
+}
+
 static void
 add_device (GVirConfigDomain *domain,
             gpointer          device)
@@ -770,11 +790,11 @@ vireo_machine_spec_to_config (const VireoMachineSpec   *spec,
     {
       g_autoptr(GVirConfigDomainInterfaceNetwork) nic = gvir_config_domain_interface_network_new ();
 
+      const char *model = vireo_machine_spec_nic_model (spec->os_id != NULL, target->os_devices);
+
       gvir_config_domain_interface_network_set_source (nic, spec->network);
-      if (spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_NET))
-        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), "virtio");
-      else if (target->os_devices & VIREO_OS_E1000E)
-        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), "e1000e");
+      if (model != NULL)
+        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), model);
       add_device (domain, nic);
     }
 
@@ -867,8 +887,9 @@ add_firmware_feature (xmlNodePtr  firmware,
  * The definition of vireo_machine_spec_to_config() as libvirt takes it, with what
  * libvirt-gconfig 4.0 has no API for: UEFI firmware's features (Secure Boot on, with
  * Microsoft's keys enrolled, or off: with only firmware='efi', libvirt 9.0 picks the Secure
- * Boot firmware, which refuses an unsigned boot loader), an emulated TPM 2.0, and a virtio
- * RNG where the system has its driver.
+ * Boot firmware, which refuses an unsigned boot loader), an emulated TPM 2.0, a virtio
+ * RNG where the system has its driver, and on q35 VIREO_PCIE_ROOT_PORTS PCI Express root
+ * ports, so that some are free for hot-plugged devices (Machine.AddNic).
  *
  * Returns: (transfer full): the domain XML
  */
@@ -886,7 +907,9 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
 
   gboolean rng = spec->os_id == NULL || (target->os_devices & VIREO_OS_VIRTIO_RNG) != 0;
 
-  if (!spec->efi && !spec->tpm && !rng && !target->iso_shared)
+  gboolean q35 = g_strcmp0 (target->machine, "q35") == 0;
+
+  if (!spec->efi && !spec->tpm && !rng && !target->iso_shared && !q35)
     return g_steal_pointer (&xml);
 
   doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET);
@@ -945,6 +968,19 @@ vireo_machine_spec_to_xml (const VireoMachineSpec   *spec,
       xmlNewProp (tpm, BAD_CAST "model", BAD_CAST "tpm-crb");
       xmlNewProp (backend, BAD_CAST "type", BAD_CAST "emulator");
       xmlNewProp (backend, BAD_CAST "version", BAD_CAST "2.0");
+    }
+
+  /* PCI Express root ports, as virt-install gives: on q35 a device can be hot-plugged only
+   * into a free root port, and libvirt makes just one per device it is given. The devices
+   * take some; the rest stay free. */
+  for (guint i = 0; q35 && devices != NULL && i <= VIREO_PCIE_ROOT_PORTS; i++)
+    {
+      xmlNodePtr controller = xmlNewChild (devices, NULL, BAD_CAST "controller", NULL);
+      g_autofree char *index = g_strdup_printf ("%u", i);
+
+      xmlNewProp (controller, BAD_CAST "type", BAD_CAST "pci");
+      xmlNewProp (controller, BAD_CAST "index", BAD_CAST index);
+      xmlNewProp (controller, BAD_CAST "model", BAD_CAST (i == 0 ? "pcie-root" : "pcie-root-port"));
     }
 
   xmlDocDumpFormatMemoryEnc (doc, &out, &len, "UTF-8", 1);

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 #define VIREO_TITLE_MAX_CHARS  256
 #define VIREO_MIN_MEMORY_MIB   16
 #define VIREO_MAX_DISK_GIB     (64 * 1024)
+#define VIREO_PCIE_ROOT_PORTS  14    /* pcie-root-ports of a new q35 machine, as virt-install
+                                       * gives: its devices take up to 7, the rest are free for
+                                       * hot-plug */
 
 typedef struct {
   char     *name;
@@ -61,6 +64,8 @@ gboolean          vireo_validate_name                 (const char              *
 gboolean          vireo_validate_title                (const char              *title,
                                                        GError                 **error);
 gboolean          vireo_machine_spec_virtio_disk      (const VireoMachineSpec  *spec,
+                                                       VireoOsDevices           os_devices);
+const char       *vireo_machine_spec_nic_model        (gboolean                 os_named,
                                                        VireoOsDevices           os_devices);
 gboolean          vireo_validate_absolute_path        (const char              *path,
                                                        GError                 **error);

@@ -446,6 +446,42 @@ vireo_mirror_update_os_names (VireoMirror *self)
     }
 }
 
+/**
+ * vireo_mirror_lookup:
+ *
+ * Returns: (transfer none) (nullable): the machine of the domain @uuid
+ */
+VireoDaemonMachine *
+vireo_mirror_lookup (VireoMirror *self,
+                     const char  *uuid)
+{
+  g_return_val_if_fail (VIREO_IS_MIRROR (self), NULL);
+
+  return g_hash_table_lookup (self->machines, uuid);
+}
+
+/**
+ * vireo_mirror_refresh_on_network:
+ * @network: a libvirt network whose DHCP leases changed
+ *
+ * Reads again every running machine with an interface on @network: its Nics show the
+ * leases.
+ */
+void
+vireo_mirror_refresh_on_network (VireoMirror *self,
+                                 const char  *network)
+{
+  GHashTableIter iter;
+  gpointer uuid, machine;
+
+  g_return_if_fail (VIREO_IS_MIRROR (self));
+
+  g_hash_table_iter_init (&iter, self->machines);
+  while (g_hash_table_iter_next (&iter, &uuid, &machine))
+    if (vireo_daemon_machine_uses_network (machine, network))
+      vireo_mirror_refresh (self, uuid);
+}
+
 guint
 vireo_mirror_get_n_machines (VireoMirror *self)
 {

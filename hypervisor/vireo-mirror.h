@@ -11,6 +11,7 @@
 
 #include "vireo-connection.h"
 #include "vireo-daemon.h"
+#include "vireo-daemon-machine.h"
 #include "vireo-domain-facts.h"
 #include "vireo-object-manager.h"
 
@@ -31,6 +32,10 @@ void         vireo_mirror_refresh        (VireoMirror         *self,
                                           const char          *uuid);
 void         vireo_mirror_clear          (VireoMirror         *self);
 guint        vireo_mirror_get_n_machines (VireoMirror         *self);
+VireoDaemonMachine *vireo_mirror_lookup  (VireoMirror         *self,
+                                          const char          *uuid);
+void         vireo_mirror_refresh_on_network (VireoMirror     *self,
+                                              const char      *network);
 void         vireo_mirror_update_os_names (VireoMirror        *self);
 void         vireo_mirror_sync_async     (VireoMirror         *self,
                                           GAsyncReadyCallback  callback,

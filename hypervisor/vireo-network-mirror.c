@@ -347,6 +347,28 @@ vireo_network_mirror_clear (VireoNetworkMirror *self)
   g_hash_table_remove_all (self->networks);
 }
 
+/**
+ * vireo_network_mirror_name_for_bridge:
+ * @bridge: a Linux bridge's name ("virbr0")
+ *
+ * Returns: (nullable): the name of the libvirt network whose bridge it is
+ */
+const char *
+vireo_network_mirror_name_for_bridge (VireoNetworkMirror *self,
+                                      const char         *bridge)
+{
+  GHashTableIter iter;
+  gpointer network;
+
+  g_return_val_if_fail (VIREO_IS_NETWORK_MIRROR (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->networks);
+  while (g_hash_table_iter_next (&iter, NULL, &network))
+    if (g_strcmp0 (vireo_dbus_network_get_bridge (network), bridge) == 0)
+      return vireo_dbus_network_get_name (network);
+  return NULL;
+}
+
 guint
 vireo_network_mirror_get_n_networks (VireoNetworkMirror *self)
 {

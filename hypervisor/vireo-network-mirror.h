@@ -30,6 +30,8 @@ void                vireo_network_mirror_refresh     (VireoNetworkMirror  *self,
                                                       const char          *uuid);
 void                vireo_network_mirror_clear       (VireoNetworkMirror  *self);
 guint               vireo_network_mirror_get_n_networks (VireoNetworkMirror *self);
+const char         *vireo_network_mirror_name_for_bridge (VireoNetworkMirror *self,
+                                                          const char         *bridge);
 void                vireo_network_mirror_sync_async  (VireoNetworkMirror  *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);

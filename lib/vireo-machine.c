@@ -420,3 +420,246 @@ vireo_machine_open_serial_finish (VireoDBusMachine  *machine,
 
   return propagate_fd (G_TASK (result), error);
 }
+
+/* Network interfaces: the Nics property, and AddNic, RemoveNic, UpdateNic */
+
+static VireoNic *
+vireo_nic_copy (VireoNic *nic)
+{
+  VireoNic *copy = g_new0 (VireoNic, 1);
+
+  copy->mac = g_strdup (nic->mac);
+  copy->type = g_strdup (nic->type);
+  copy->source = g_strdup (nic->source);
+  copy->model = g_strdup (nic->model);
+  copy->link_up = nic->link_up;
+  copy->addresses = g_strdupv (nic->addresses);
+  return copy;
+}
+
+void
+vireo_nic_free (VireoNic *nic)
+{
+  if (nic == NULL)
+    return;
+
+  g_free (nic->mac);
+  g_free (nic->type);
+  g_free (nic->source);
+  g_free (nic->model);
+  g_strfreev (nic->addresses);
+  g_free (nic);
+}
+
+G_DEFINE_BOXED_TYPE (VireoNic, vireo_nic, vireo_nic_copy, vireo_nic_free)
+
+/**
+ * vireo_machine_dup_nics:
+ *
+ * The machine's network interfaces as the helper last said them (the Nics property), in the
+ * order of its definition, each with the guest's addresses while it runs.
+ *
+ * Returns: (transfer full) (element-type VireoNic): the interfaces, maybe none
+ */
+GPtrArray *
+vireo_machine_dup_nics (VireoDBusMachine *machine)
+{
+  GPtrArray *nics;
+  GVariant *value;
+
+  g_return_val_if_fail (VIREO_DBUS_IS_MACHINE (machine), NULL);
+
+  nics = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_nic_free);
+  value = vireo_dbus_machine_get_nics (machine);
+  for (gsize i = 0; value != NULL && i < g_variant_n_children (value); i++)
+    {
+      VireoNic *nic = g_new0 (VireoNic, 1);
+
+      g_variant_get_child (value, i, "(ssssb^as)", &nic->mac, &nic->type, &nic->source, &nic->model,
+                           &nic->link_up, &nic->addresses);
+      g_ptr_array_add (nics, nic);
+    }
+  return nics;
+}
+
+/* AddNic's two answers. */
+typedef struct {
+  char *mac;
+  char *when;
+} NicAnswer;
+
+static void
+nic_answer_free (NicAnswer *answer)
+{
+  g_free (answer->mac);
+  g_free (answer->when);
+  g_free (answer);
+}
+
+static void
+nic_call_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (source);
+  NicAnswer *answer = g_new0 (NicAnswer, 1);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (task) == vireo_machine_add_nic_async)
+    ok = vireo_dbus_machine_call_add_nic_finish (machine, &answer->mac, &answer->when, result, &error);
+  else if (g_task_get_source_tag (task) == vireo_machine_remove_nic_async)
+    ok = vireo_dbus_machine_call_remove_nic_finish (machine, &answer->when, result, &error);
+  else
+    ok = vireo_dbus_machine_call_update_nic_finish (machine, &answer->when, result, &error);
+
+  if (finish_call (ok, error, task))
+    g_task_return_pointer (task, answer, (GDestroyNotify) nic_answer_free);
+  else
+    nic_answer_free (answer);
+}
+
+static gboolean
+nic_call_finish (VireoDBusMachine  *machine,
+                 GAsyncResult      *result,
+                 gpointer           source_tag,
+                 char             **mac,
+                 gboolean          *now,
+                 GError           **error)
+{
+  NicAnswer *answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, machine), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return FALSE;
+  if (mac != NULL)
+    *mac = g_steal_pointer (&answer->mac);
+  if (now != NULL)
+    *now = g_strcmp0 (answer->when, "now") == 0;
+  nic_answer_free (answer);
+  return TRUE;
+}
+
+/**
+ * vireo_machine_add_nic_async:
+ * @spec: AddNic's spec (a{sv}: "type", "source", "model", "mac", "link"); a floating
+ *   reference is sunk
+ *
+ * Adds a network interface (Machine.AddNic): to the running guest and its definition, or to
+ * the definition alone.
+ */
+void
+vireo_machine_add_nic_async (VireoDBusMachine    *machine,
+                             GVariant            *spec,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
+  g_return_if_fail (spec != NULL && g_variant_is_of_type (spec, G_VARIANT_TYPE_VARDICT));
+
+  task = g_task_new (machine, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_machine_add_nic_async);
+  vireo_dbus_machine_call_add_nic (machine, spec, g_variant_new ("a{sv}", NULL), CALL_FLAGS, CALL_TIMEOUT,
+                                   cancellable, nic_call_cb, g_steal_pointer (&task));
+}
+
+/**
+ * vireo_machine_add_nic_finish:
+ * @mac: (out) (optional) (transfer full): the new interface's MAC address
+ * @now: (out) (optional): whether the running guest has it now; %FALSE: at its next boot
+ */
+gboolean
+vireo_machine_add_nic_finish (VireoDBusMachine  *machine,
+                              GAsyncResult      *result,
+                              char             **mac,
+                              gboolean          *now,
+                              GError           **error)
+{
+  return nic_call_finish (machine, result, vireo_machine_add_nic_async, mac, now, error);
+}
+
+/**
+ * vireo_machine_remove_nic_async:
+ * @mac: the interface's MAC address
+ *
+ * Removes a network interface (Machine.RemoveNic).
+ */
+void
+vireo_machine_remove_nic_async (VireoDBusMachine    *machine,
+                                const char          *mac,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
+  g_return_if_fail (mac != NULL);
+
+  task = g_task_new (machine, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_machine_remove_nic_async);
+  vireo_dbus_machine_call_remove_nic (machine, mac, g_variant_new ("a{sv}", NULL), CALL_FLAGS, CALL_TIMEOUT,
+                                      cancellable, nic_call_cb, g_steal_pointer (&task));
+}
+
+/**
+ * vireo_machine_remove_nic_finish:
+ * @now: (out) (optional): whether the running guest let go of it already; %FALSE: it is gone
+ *   from the definition, and the guest has it until it lets go or stops
+ */
+gboolean
+vireo_machine_remove_nic_finish (VireoDBusMachine  *machine,
+                                 GAsyncResult      *result,
+                                 gboolean          *now,
+                                 GError           **error)
+{
+  return nic_call_finish (machine, result, vireo_machine_remove_nic_async, NULL, now, error);
+}
+
+/**
+ * vireo_machine_update_nic_async:
+ * @mac: the interface's MAC address
+ * @changes: any of "type", "source", "model" and "link" (a{sv}); a floating reference is sunk
+ *
+ * Changes a network interface (Machine.UpdateNic).
+ */
+void
+vireo_machine_update_nic_async (VireoDBusMachine    *machine,
+                                const char          *mac,
+                                GVariant            *changes,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIREO_DBUS_IS_MACHINE (machine));
+  g_return_if_fail (mac != NULL);
+  g_return_if_fail (changes != NULL && g_variant_is_of_type (changes, G_VARIANT_TYPE_VARDICT));
+
+  task = g_task_new (machine, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_machine_update_nic_async);
+  vireo_dbus_machine_call_update_nic (machine, mac, changes, g_variant_new ("a{sv}", NULL), CALL_FLAGS,
+                                      CALL_TIMEOUT, cancellable, nic_call_cb, g_steal_pointer (&task));
+}
+
+/**
+ * vireo_machine_update_nic_finish:
+ * @now: (out) (optional): whether the running guest has the change now; %FALSE: at its next
+ *   boot
+ */
+gboolean
+vireo_machine_update_nic_finish (VireoDBusMachine  *machine,
+                                 GAsyncResult      *result,
+                                 gboolean          *now,
+                                 GError           **error)
+{
+  return nic_call_finish (machine, result, vireo_machine_update_nic_async, NULL, now, error);
+}

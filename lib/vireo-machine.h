@@ -53,4 +53,62 @@ int                vireo_machine_open_serial_finish    (VireoDBusMachine     *ma
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+/* Network interfaces */
+
+/**
+ * VireoNic:
+ * @mac: its MAC address
+ * @type: "network", "bridge", "direct", "user" or "other"
+ * @source: the libvirt network, host bridge or host interface, or ""
+ * @model: "virtio", "e1000e", …, or "" (the hypervisor's default)
+ * @link_up: the cable is in
+ * @addresses: the guest's addresses ("10.77.8.23/24"), known while it runs
+ *
+ * One entry of the Nics property.
+ */
+typedef struct {
+  char     *mac;
+  char     *type;
+  char     *source;
+  char     *model;
+  gboolean  link_up;
+  GStrv     addresses;
+} VireoNic;
+
+#define VIREO_TYPE_NIC (vireo_nic_get_type ())
+GType              vireo_nic_get_type                  (void) G_GNUC_CONST;
+void               vireo_nic_free                      (VireoNic             *nic);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoNic, vireo_nic_free)
+
+GPtrArray         *vireo_machine_dup_nics              (VireoDBusMachine     *machine);
+void               vireo_machine_add_nic_async         (VireoDBusMachine     *machine,
+                                                        GVariant             *spec,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean           vireo_machine_add_nic_finish        (VireoDBusMachine     *machine,
+                                                        GAsyncResult         *result,
+                                                        char                **mac,
+                                                        gboolean             *now,
+                                                        GError              **error);
+void               vireo_machine_remove_nic_async      (VireoDBusMachine     *machine,
+                                                        const char           *mac,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean           vireo_machine_remove_nic_finish     (VireoDBusMachine     *machine,
+                                                        GAsyncResult         *result,
+                                                        gboolean             *now,
+                                                        GError              **error);
+void               vireo_machine_update_nic_async      (VireoDBusMachine     *machine,
+                                                        const char           *mac,
+                                                        GVariant             *changes,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean           vireo_machine_update_nic_finish     (VireoDBusMachine     *machine,
+                                                        GAsyncResult         *result,
+                                                        gboolean             *now,
+                                                        GError              **error);
+
 G_END_DECLS

@@ -2226,6 +2226,220 @@ test_network_denied (Fixture       *f,
   g_assert_false (vireo_dbus_network_get_autostart (find_network (f, "lab")));
 }
 
+/* Machine.AddNic, RemoveNic, UpdateNic on a shut-off machine: the definition alone. */
+
+typedef struct {
+  Fixture    *f;
+  const char *machine;
+  const char *nics;   /* the Nics property printed, as expected */
+} NicsExpect;
+
+static gboolean
+nics_are (gpointer data)
+{
+  NicsExpect *e = data;
+  VireoDBusMachine *machine = find_machine (e->f, e->machine);
+  GVariant *nics = machine != NULL ? vireo_dbus_machine_get_nics (machine) : NULL;
+  g_autofree char *text = nics != NULL ? g_variant_print (nics, FALSE) : NULL;
+
+  return g_strcmp0 (text, e->nics) == 0;
+}
+
+static void
+assert_nics_become (Fixture    *f,
+                    const char *machine,
+                    const char *nics)
+{
+  NicsExpect e = { f, machine, nics };
+
+  if (!wait_until (nics_are, &e))
+    g_error ("Nics of %s did not become %s: %s", machine, nics,
+             g_variant_print (vireo_dbus_machine_get_nics (find_machine (f, machine)), FALSE));
+}
+
+static char *
+inactive_xml (Fixture    *f,
+              const char *machine)
+{
+  g_autoptr(GVariant) reply = call_machine (f, machine, "GetXml", g_variant_new_parsed ("({'inactive': <true>},)"), NULL);
+  char *xml = NULL;
+
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(s)", &xml);
+  return xml;
+}
+
+static void
+test_nic_stopped (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *mac = NULL, *when = NULL;
+  g_autofree char *new_mac = NULL;
+
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
+  g_assert_no_error (error);
+  reply = call_network (f, "lab", "Stop", no_options (), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_assert_false (vireo_dbus_network_get_active (find_network (f, "lab")));
+
+  /* On a network that is not active: started first; the MAC made up; virtio for a machine
+   * whose system is not named, as CreateMachine picks. */
+  reply = call_machine (f, "tiny", "AddNic", g_variant_new_parsed ("({'type': <'network'>, 'source': <'lab'>}, @a{sv} {})"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s&s)", &mac, &when);
+  g_assert_true (g_str_has_prefix (mac, "52:54:00:"));
+  g_assert_cmpuint (strlen (mac), ==, 17);
+  g_assert_cmpstr (when, ==, "next-boot");
+  new_mac = g_strdup (mac);
+  settle ();
+  g_assert_true (vireo_dbus_network_get_active (find_network (f, "lab")));
+  expected = g_strdup_printf ("[('%s', 'network', 'lab', 'virtio', true, [])]", new_mac);
+  assert_nics_become (f, "tiny", expected);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Every key given; the MAC's case does not matter. */
+  reply = call_machine (f, "tiny", "AddNic",
+                        g_variant_new_parsed ("({'type': <'user'>, 'model': <'e1000e'>, 'mac': <'52:54:00:AB:CD:01'>, 'link': <false>}, @a{sv} {})"),
+                        &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s&s)", &mac, &when);
+  g_assert_cmpstr (mac, ==, "52:54:00:ab:cd:01");
+  g_assert_cmpstr (when, ==, "next-boot");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("[('%s', 'network', 'lab', 'virtio', true, []), "
+                              "('52:54:00:ab:cd:01', 'user', '', 'e1000e', false, [])]", new_mac);
+  assert_nics_become (f, "tiny", expected);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* UpdateNic: the link and the model; and a type with its source. */
+  reply = call_machine (f, "tiny", "UpdateNic",
+                        g_variant_new_parsed ("('52:54:00:ab:cd:01', {'link': <true>, 'model': <'rtl8139'>}, @a{sv} {})"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &when);
+  g_assert_cmpstr (when, ==, "next-boot");
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_machine (f, "tiny", "UpdateNic", g_variant_new ("(s@a{sv}a{sv})", new_mac, g_variant_new_parsed ("{'type': <'user'>}"), NULL), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("[('%s', 'user', '', 'virtio', true, []), "
+                              "('52:54:00:ab:cd:01', 'user', '', 'rtl8139', true, [])]", new_mac);
+  assert_nics_become (f, "tiny", expected);
+
+  /* RemoveNic */
+  reply = call_machine (f, "tiny", "RemoveNic", g_variant_new ("(sa{sv})", new_mac, NULL), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &when);
+  g_assert_cmpstr (when, ==, "next-boot");
+  assert_nics_become (f, "tiny", "[('52:54:00:ab:cd:01', 'user', '', 'rtl8139', true, [])]");
+}
+
+static void
+test_nic_refused (Fixture       *f,
+                  gconstpointer  data)
+{
+  struct {
+    const char *method;
+    const char *args;
+    int         code;
+    const char *words;
+  } cases[] = {
+    { "AddNic", "({'type': <'network'>, 'source': <'lab'>, 'colour': <'red'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
+    { "AddNic", "({'type': <'network'>, 'source': <'lab'>}, {'force': <true>})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown option" },
+    { "AddNic", "({'source': <'lab'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "needs a type" },
+    { "AddNic", "({'type': <'tap'>, 'source': <'lab'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown interface type" },
+    { "AddNic", "({'type': <'network'>, 'source': <'lab'>, 'model': <'fancy'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown interface model" },
+    { "AddNic", "({'type': <'network'>, 'source': <'lab'>, 'link': <'up'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
+    { "AddNic", "({'type': <'network'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "needs its name" },
+    { "AddNic", "({'type': <'network'>, 'source': <'no-such-net'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "no virtual network named" },
+    { "AddNic", "({'type': <'network'>, 'source': <'../lab'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "AddNic", "({'type': <'bridge'>, 'source': <'nosuchbr0'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "no bridge named" },
+    { "AddNic", "({'type': <'bridge'>, 'source': <'lo'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "not a bridge" },
+    { "AddNic", "({'type': <'direct'>, 'source': <'nosuchif9'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "no network interface named" },
+    { "AddNic", "({'type': <'direct'>, 'source': <'a very long name'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "cannot name" },
+    { "AddNic", "({'type': <'user'>, 'source': <'lab'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "no source" },
+    { "AddNic", "({'type': <'user'>, 'mac': <'52:54:00:zz:00:01'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "not a MAC address" },
+    { "AddNic", "({'type': <'user'>, 'mac': <'52:54:00:00:01'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "not a MAC address" },
+    { "AddNic", "({'type': <'user'>, 'mac': <'00:00:00:00:00:00'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "not a MAC address" },
+    { "AddNic", "({'type': <'user'>, 'mac': <'01:00:5e:00:00:01'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "multicast" },
+    { "AddNic", "({'type': <'user'>, 'mac': <'52:54:00:AA:00:01'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "already has" },
+    { "RemoveNic", "('52:54:00:00:00:99', @a{sv} {})", VIREO_ERROR_NOT_FOUND, "no network interface with the MAC address 52:54:00:00:00:99" },
+    { "RemoveNic", "('nonsense', @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "not a MAC address" },
+    { "UpdateNic", "('52:54:00:00:00:99', {'link': <false>}, @a{sv} {})", VIREO_ERROR_NOT_FOUND, "no network interface" },
+    { "UpdateNic", "('52:54:00:aa:00:01', {'mac': <'52:54:00:aa:00:02'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
+    { "UpdateNic", "('52:54:00:aa:00:01', {'model': <'fancy'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "Unknown interface model" },
+    { "UpdateNic", "('52:54:00:aa:00:01', {'type': <'bridge'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "needs a source" },
+    { "UpdateNic", "('52:54:00:aa:00:01', {'source': <'no-such-net'>}, @a{sv} {})", VIREO_ERROR_INVALID_ARGUMENT, "no virtual network named" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *before_xml = NULL;
+  g_autofree char *before_nics = NULL;
+  g_autofree char *after_xml = NULL;
+
+  path = create_network (f, "({'name': <'lab'>, 'mode': <'nat'>, 'ipv4': <'198.19.150.1/24'>},)", &error);
+  g_assert_no_error (error);
+  reply = call_machine (f, "tiny", "AddNic",
+                        g_variant_new_parsed ("({'type': <'network'>, 'source': <'lab'>, 'mac': <'52:54:00:aa:00:01'>}, @a{sv} {})"), &error);
+  g_assert_no_error (error);
+  assert_nics_become (f, "tiny", "[('52:54:00:aa:00:01', 'network', 'lab', 'virtio', true, [])]");
+  g_clear_pointer (&reply, g_variant_unref);
+  before_xml = inactive_xml (f, "tiny");
+  before_nics = g_variant_print (vireo_dbus_machine_get_nics (find_machine (f, "tiny")), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_clear_error (&error);
+      g_test_message ("%s %s", cases[i].method, cases[i].args);
+      reply = call_machine (f, "tiny", cases[i].method, g_variant_new_parsed (cases[i].args), &error);
+      g_assert_null (reply);
+      g_assert_error (error, VIREO_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].words) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, cases[i].words);
+    }
+
+  /* Nothing changed. */
+  settle ();
+  after_xml = inactive_xml (f, "tiny");
+  g_assert_cmpstr (after_xml, ==, before_xml);
+  assert_nics_become (f, "tiny", before_nics);
+}
+
+static void
+test_nic_denied (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *calls[][2] = {
+    { "AddNic", "({'type': <'user'>}, @a{sv} {})" },
+    { "RemoveNic", "('52:54:00:0a:00:01', @a{sv} {})" },
+    { "UpdateNic", "('52:54:00:0a:00:01', {'link': <false>}, @a{sv} {})" },
+  };
+  g_autofree char *before = inactive_xml (f, "debian-web");
+
+  /* modify's: lifecycle and console are not enough. */
+  set_allowed (f, (const char *[]){ VIREO_ACTION_CONSOLE, VIREO_ACTION_LIFECYCLE, VIREO_ACTION_HOST_NETWORK, NULL });
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = call_machine (f, "debian-web", calls[i][0], g_variant_new_parsed (calls[i][1]), &error);
+
+      g_assert_null (reply);
+      g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_AUTHORIZED);
+    }
+  set_allowed (f, all_actions);
+  {
+    g_autofree char *after = inactive_xml (f, "debian-web");
+
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 
 /* Host interfaces and bridges. Only refusals: the helper on libvirt's test driver changes
  * nothing on the host's network (the sandboxed tests/sandbox/test-bridge.py makes bridges). */
@@ -2490,6 +2704,9 @@ main (int   argc,
   add_test ("/hypervisor/dbus/Network/lifecycle", NULL, test_network_lifecycle);
   add_test ("/hypervisor/dbus/Network/Delete/in-use", NULL, test_network_delete_in_use);
   add_test ("/hypervisor/dbus/Network/denied", NULL, test_network_denied);
+  add_test ("/hypervisor/dbus/Nic/stopped", NULL, test_nic_stopped);
+  add_test ("/hypervisor/dbus/Nic/refused", NULL, test_nic_refused);
+  add_test ("/hypervisor/dbus/Nic/denied", NULL, test_nic_denied);
 
   ret = g_test_run ();
 

@@ -253,6 +253,41 @@ test_spec_to_xml (void)
   g_assert_cmpint (gvir_config_domain_get_virt_type (parsed), ==, GVIR_CONFIG_DOMAIN_VIRT_QEMU);
 }
 
+static guint
+count_of (const char *haystack,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static void
+test_spec_root_ports (void)
+{
+  VireoMachineTarget target = { .virt_type = GVIR_CONFIG_DOMAIN_VIRT_QEMU, .arch = "x86_64", .machine = "q35" };
+  g_autoptr(VireoMachineSpec) spec = spec_from_text ("{'name': <'hotplug'>, 'graphics': <['vnc']>, 'network': <'default'>}", NULL);
+  g_autofree char *xml = vireo_machine_spec_to_xml (spec, &target);
+  g_autofree char *pc_xml = NULL;
+
+  /* q35: root ports for hot-plug (AddNic), as virt-install gives, after the root. */
+  g_assert_cmpuint (count_of (xml, "model=\"pcie-root-port\""), ==, VIREO_PCIE_ROOT_PORTS);
+  g_assert_nonnull (strstr (xml, "<controller type=\"pci\" index=\"0\" model=\"pcie-root\"/>"));
+  g_assert_nonnull (strstr (xml, "<controller type=\"pci\" index=\"14\" model=\"pcie-root-port\"/>"));
+  /* The NIC model is the same choice AddNic makes. */
+  g_assert_cmpstr (vireo_machine_spec_nic_model (FALSE, 0), ==, "virtio");
+  g_assert_cmpstr (vireo_machine_spec_nic_model (TRUE, VIREO_OS_VIRTIO_NET | VIREO_OS_E1000E), ==, "virtio");
+  g_assert_cmpstr (vireo_machine_spec_nic_model (TRUE, VIREO_OS_E1000E), ==, "e1000e");
+  g_assert_null (vireo_machine_spec_nic_model (TRUE, 0));
+
+  /* i440fx (no machine named): no PCI Express, nothing added. */
+  target.machine = NULL;
+  pc_xml = vireo_machine_spec_to_xml (spec, &target);
+  g_assert_null (strstr (pc_xml, "pcie-root-port"));
+}
+
 static void
 test_spec_to_xml_minimal (void)
 {
@@ -285,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/hypervisor/spec/host-limits", test_spec_host_limits);
   g_test_add_func ("/hypervisor/spec/xml", test_spec_to_xml);
   g_test_add_func ("/hypervisor/spec/xml-minimal", test_spec_to_xml_minimal);
+  g_test_add_func ("/hypervisor/spec/root-ports", test_spec_root_ports);
 
   return g_test_run ();
 }

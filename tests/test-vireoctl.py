@@ -125,7 +125,7 @@ def expect_failure(args, status, words):
 def case_usage(env):
     r = ctl("--help")
     for command in ("list", "info", "start", "shutdown", "reboot", "force-off", "reset", "pause",
-                    "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create", "network",
+                    "resume", "save", "delete", "xml", "console", "serial", "host", "jobs", "create", "nic", "network",
                     "bridge", "catalogue", "download"):
         assert f"\n  {command} " in r.stdout, f"{command} missing from --help"
     assert ctl("help").stdout == r.stdout
@@ -195,7 +195,10 @@ def case_info(env):
     assert "os-name: Debian 12" in text, text
     assert "description: nginx and PostgreSQL for the intranet.\\nSecond line of the description." in text, text
     assert f"disk: vda, disk, file, 20.0\u00a0GiB, {env.images}/debian-web.qcow2" in text, text
-    assert "nic: 52:54:00:0a:00:01, network, default, virtio" in text, text
+    # The link state, and the guest's addresses ("-": the test driver has no leases).
+    assert "nic: 52:54:00:0a:00:01, network, default, virtio, up, -" in text, text
+    assert info["nics"] == [{"mac": "52:54:00:0a:00:01", "type": "network", "source": "default", "model": "virtio",
+                             "link": "up", "addresses": []}], info["nics"]
     expect_failure(["info", "no-such-machine"], 1, ["There is no machine named “no-such-machine”."])
 
 
@@ -713,6 +716,80 @@ def case_network(env):
         env.restart_helper()
 
 
+def nics(name):
+    return ctl_json("nic", "list", name)
+
+
+def case_nic(env):
+    """nic add, set, remove and list on a shut-off machine: its definition alone ("at next
+    boot"), the machine's Nics afterwards; list --json and info show the link and the
+    addresses; refusals change nothing."""
+    try:
+        assert ctl("nic", "list", "tiny").stdout.strip() == "No network interfaces."
+        assert nics("tiny") == []
+        assert [m["nics"] for m in ctl_json("list") if m["name"] == "debian-web"] == [[
+            {"mac": "52:54:00:0a:00:01", "type": "network", "source": "default", "model": "virtio",
+             "link": "up", "addresses": []}]]
+        ctl("network", "create", "lab", "--mode", "nat", "--ipv4", "198.19.150.1/24")
+
+        r = ctl("nic", "add", "tiny", "--type", "network", "--source", "lab")
+        mac, when = r.stdout.strip().split(" ", 1)
+        assert mac.startswith("52:54:00:") and len(mac) == 17 and when == "at next boot", r.stdout
+        vireotest.wait_until(lambda: len(nics("tiny")) == 1, 10, "the new NIC in Nics")
+        assert nics("tiny") == [{"mac": mac, "type": "network", "source": "lab", "model": "virtio",
+                                 "link": "up", "addresses": []}], nics("tiny")
+        added = ctl_json("nic", "add", "tiny", "--type", "user", "--mac", "52:54:00:AA:BB:01", "--model", "e1000e",
+                         "--link", "down")
+        assert added == {"mac": "52:54:00:aa:bb:01", "when": "next-boot"}, added
+        vireotest.wait_until(lambda: len(nics("tiny")) == 2, 10, "the second NIC in Nics")
+        table = ctl("nic", "list", "tiny").stdout.splitlines()
+        assert table[0].split() == ["MAC", "TYPE", "SOURCE", "MODEL", "LINK", "ADDRESSES"], table
+        assert table[2].split() == ["52:54:00:aa:bb:01", "user", "-", "e1000e", "down", "-"], table
+        assert "nic: 52:54:00:aa:bb:01, user, -, e1000e, down, -" in ctl("info", "tiny").stdout.splitlines()
+
+        r = ctl("nic", "set", "tiny", "52:54:00:aa:bb:01", "--link", "up", "--model", "rtl8139")
+        assert r.stdout.strip() == "52:54:00:aa:bb:01 at next boot", r.stdout
+        vireotest.wait_until(lambda: nics("tiny")[1]["model"] == "rtl8139", 10, "the new model in Nics")
+        assert nics("tiny")[1]["link"] == "up", nics("tiny")
+        xml = ctl("xml", "tiny", "--inactive").stdout
+        assert "rtl8139" in xml and "52:54:00:aa:bb:01" in xml, xml
+
+        # Refused, changing nothing.
+        before = ctl("xml", "tiny", "--inactive").stdout
+        expect_failure(["nic", "add", "tiny", "--type", "bridge", "--source", "nosuchbr0"], 1, ["no bridge named “nosuchbr0”"])
+        expect_failure(["nic", "add", "tiny", "--type", "network", "--source", "nosuch"], 1, ["no virtual network named “nosuch”"])
+        expect_failure(["nic", "add", "tiny", "--type", "tap"], 1, ["Unknown interface type"])
+        expect_failure(["nic", "add", "tiny", "--type", "user", "--model", "fancy"], 1, ["Unknown interface model"])
+        expect_failure(["nic", "add", "tiny", "--type", "user", "--mac", "01:00:5e:00:00:01"], 1, ["multicast"])
+        expect_failure(["nic", "add", "tiny", "--type", "user", "--mac", "52:54:00:aa:bb:01"], 1, ["already has"])
+        expect_failure(["nic", "remove", "tiny", "52:54:00:00:00:99"], 1, ["no network interface with the MAC address"])
+        expect_failure(["nic", "set", "tiny", "52:54:00:00:00:99", "--link", "down"], 1, ["no network interface"])
+        expect_failure(["nic", "list", "nope"], 1, ["There is no machine named “nope”."])
+        # Usage errors: exit 2, nothing sent.
+        expect_failure(["nic"], 2, ["Usage: vireoctl nic"])
+        expect_failure(["nic", "frob", "tiny"], 2, ["Usage: vireoctl nic"])
+        expect_failure(["nic", "add", "tiny"], 2, ["--type"])
+        expect_failure(["nic", "set", "tiny", "52:54:00:aa:bb:01"], 2, ["at least one"])
+        expect_failure(["nic", "set", "tiny", "52:54:00:aa:bb:01", "--link", "sideways"], 2, ["Usage"])
+        expect_failure(["nic", "set", "tiny", "52:54:00:aa:bb:01", "--mac", "52:54:00:aa:bb:02"], 2, ["Usage"])
+        expect_failure(["nic", "remove", "tiny"], 2, ["Usage"])
+        expect_failure(["nic", "remove", "tiny", "52:54:00:aa:bb:01", "--link", "up"], 2, ["Usage"])
+        assert "--source=SOURCE " in ctl("nic", "--help").stdout
+        # Refused by polkit: modify.
+        env.allow([a for a in ALL_ACTIONS if not a.endswith("modify")])
+        expect_failure(["nic", "remove", "tiny", "52:54:00:aa:bb:01"], 1, ["org.vireo.hypervisor1.modify"])
+        env.allow(ALL_ACTIONS)
+        assert ctl("xml", "tiny", "--inactive").stdout == before
+
+        r = ctl("nic", "remove", "tiny", mac)
+        assert r.stdout.strip() == f"{mac} at next boot", r.stdout
+        vireotest.wait_until(lambda: len(nics("tiny")) == 1, 10, "the NIC gone from Nics")
+        assert [n["mac"] for n in nics("tiny")] == ["52:54:00:aa:bb:01"]
+    finally:
+        env.allow(ALL_ACTIONS)
+        env.restart_helper()
+
+
 def case_bridge(env):
     """host interfaces and bridge over the real host's interfaces (read only) and the helper's
     refusals: on libvirt's test driver the helper changes nothing on the host's network (the
@@ -822,7 +899,7 @@ def case_no_helper(env):
 
 suite = vireotest.Suite("vireoctl")
 for _case in (case_usage, case_list, case_info, case_host, case_lifecycle, case_xml, case_delete,
-              case_console, case_serial, case_refused, case_create, case_express, case_location, case_network, case_bridge, case_download,
+              case_console, case_serial, case_refused, case_create, case_express, case_location, case_nic, case_network, case_bridge, case_download,
               case_no_helper):
     suite.add(_case.__name__[len("case_"):].replace("_", "-"), _case)
 

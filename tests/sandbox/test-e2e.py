@@ -1327,6 +1327,12 @@ time.sleep(3600)
         if (iface, method) == (MANAGER_IFACE, "CreateNetwork"):
             return [["a{sv}", {"name": ["s", PREFIX + "unprivileged"], "mode": ["s", "nat"],
                                "ipv4": ["s", "10.77.250.1/24"]}]]
+        if (iface, method) == (MACHINE_IFACE, "AddNic"):
+            return [["a{sv}", {"type": ["s", "user"]}], ["a{sv}", {}]]
+        if (iface, method) == (MACHINE_IFACE, "RemoveNic"):
+            return [["s", "52:54:00:00:00:01"], ["a{sv}", {}]]
+        if (iface, method) == (MACHINE_IFACE, "UpdateNic"):
+            return [["s", "52:54:00:00:00:01"], ["a{sv}", {"link": ["b", False]}], ["a{sv}", {}]]
         defaults = {"a{sv}": {}, "s": "vnc", "b": False, "u": 0, "t": 0, "as": [], "au": []}
         assert all(sig in defaults for sig in sigs), f"{method}: no value for {sigs}"
         return [[sig, defaults[sig]] for sig in sigs]
@@ -1346,6 +1352,8 @@ time.sleep(3600)
                 labels.append((iface, method))
         log(f"calling {len(calls)} methods: {[m for _, m in labels]}")
         assert len(calls) >= 13, f"only {len(calls)} methods introspected: {labels}"
+        for method in ("AddNic", "RemoveNic", "UpdateNic"):
+            assert (MACHINE_IFACE, method) in labels, f"{method} not introspected: {labels}"
         out = run_as(uid, gid, False, CLIENT, calls)
         problems = []
         for (iface, method), r in zip(labels, out):
@@ -2170,8 +2178,39 @@ time.sleep(3600)
         def lease():
             (leases,) = self.h.call(net_path, NETWORK_IFACE, "GetLeases", ({},), "(a{sv})")
             return [entry for entry in leases if entry[0] == mac]
-        found = poll(lease, 90, f"a lease for {mac} in GetLeases")
+        # The lease file libvirt's lease helper rewrites, read here every 10 ms: when the lease
+        # appears in it, and when the machine's Nics shows the address (event-driven in the
+        # helper: inotify on the file, then virNetworkGetDHCPLeases).
+        status = f"/var/lib/libvirt/dnsmasq/{self.h.objects[net_path][NETWORK_IFACE]['Bridge']}.status"
+
+        def in_file():
+            try:
+                with open(status) as f:
+                    return mac in f.read()
+            except FileNotFoundError:
+                return False
+
+        def nics_address():
+            return [a for m, *_, addrs in self.h.prop(path, MACHINE_IFACE, "Nics") or [] if m == mac for a in addrs]
+        t_file = t_nics = None
+        ctx = GLib.MainContext.default()
+        deadline = time.monotonic() + scaled(90)
+        while t_file is None or t_nics is None:
+            while ctx.pending():
+                ctx.iteration(False)
+            now = time.monotonic()
+            if t_file is None and in_file():
+                t_file = now
+            if t_nics is None and nics_address():
+                t_nics = now
+            assert now < deadline, f"no lease for {mac} after 90 s (file: {t_file}, Nics: {t_nics})"
+            time.sleep(0.01)
+        log(f"lease in {status} after {t_file - t:.1f} s; in Nics {1000 * (t_nics - t_file):.0f} ms later "
+            "(both read every 10 ms)")
+        assert t_nics - t_file < 1.0, f"Nics showed the lease {t_nics - t_file:.2f} s after the file had it"
+        found = poll(lease, 10, f"a lease for {mac} in GetLeases")
         log(f"lease after {time.monotonic() - t:.1f} s: {found}")
+        assert nics_address() == [found[0][1]], (nics_address(), found)
         assert found[0][1].startswith("10.77.8.") and found[0][1].endswith("/24"), found
         assert found[0][4] > time.time(), found
         # vireoctl says the same, as root here (reading is open to all anyway).
@@ -2183,12 +2222,126 @@ time.sleep(3600)
         r = subprocess.run([vireoctl, "--no-user-interaction", "network", "leases", net],
                            capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
         assert r.returncode == 0 and re.search(rf"^{mac}\s+{re.escape(found[0][1])}\s", r.stdout, re.M), r.stdout
+        # and vireoctl nic list shows the guest's address.
+        r = subprocess.run([vireoctl, "--json", "--no-user-interaction", "nic", "list", name],
+                           capture_output=True, text=True, timeout=scaled(30), env=C_LOCALE)
+        assert r.returncode == 0 and json.loads(r.stdout)[0]["addresses"] == [found[0][1]], r.stdout + r.stderr
         e = expect_error("InvalidState", self.network, net_path, "Delete")
         assert name in e.text, e.text
         self.h.machine(path, "ForceOff")
         self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "State == 'shutoff'")
+        # A stopped machine has no addresses.
+        self.h.wait(lambda: not nics_address(), 5, "no address in Nics once stopped")
         self.h.machine(path, "Delete")
         self.network(net_path, "Delete")
+
+    # --- a machine's network interfaces (AddNic, UpdateNic, RemoveNic) -----------------
+    def nic_call(self, path, method, *args):
+        sig = {"AddNic": "(a{sv}a{sv})", "RemoveNic": "(sa{sv})", "UpdateNic": "(sa{sv}a{sv})"}[method]
+        r = self.h.call(path, MACHINE_IFACE, method, tuple(args) + ({},), sig, timeout=60)
+        self.dispatch()
+        return r
+
+    def nics_of(self, path):
+        return {n[0]: n for n in self.h.prop(path, MACHINE_IFACE, "Nics") or []}
+
+    def nic_machine(self):
+        """A GRUB machine of its own (no disk: it boots the ISO), as CreateMachine makes it:
+        q35, with spare PCI Express root ports; made once for the nic-* cases."""
+        name = PREFIX + "nic"
+        if name not in self.h.machines_by_name():
+            self.h.create_machine(spec(name, iso=self.iso))
+            self.dispatch()
+        return name, self.h.machines_by_name()[name]
+
+    def test_nic_hotplug(self):
+        """On a running GRUB guest (q35: CreateMachine leaves spare pcie-root-ports):
+        AddNic hot-plugs ("now": virsh domiflist and the definition have it); UpdateNic
+        takes the cable out live ("now": <link state='down'/> in the live XML) and a new
+        model for the next boot only; RemoveNic, which GRUB does not acknowledge (it ignores
+        the PCIe unplug request), says "next-boot": the definition lost it, the running guest
+        has it until it stops."""
+        name, path = self.nic_machine()
+        net = PREFIX + "nicnet"
+        self.create_network(net, "isolated", "10.77.9.1/24")
+        self.h.machine(path, "Start")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "running", 30, "running")
+        spare = virsh("dumpxml", name).count("model='pcie-root-port'")
+        log(f"{spare} pcie-root-ports in the live XML")
+        t = time.monotonic()
+        mac, when = self.nic_call(path, "AddNic", {"type": GLib.Variant("s", "network"),
+                                                           "source": GLib.Variant("s", net)})
+        log(f"AddNic: {mac} {when} in {time.monotonic() - t:.2f} s")
+        assert when == "now", when
+        iflist = virsh("domiflist", name)
+        assert re.search(rf"^\s*vnet\d+\s+network\s+{net}\s+virtio\s+{mac}$", iflist, re.M), iflist
+        assert mac in virsh("dumpxml", "--inactive", name)
+        self.h.wait(lambda: mac in self.nics_of(path), 5, f"{mac} in Nics")
+        assert self.nics_of(path)[mac][1:5] == ("network", net, "virtio", True), self.nics_of(path)
+
+        t = time.monotonic()
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"link": GLib.Variant("b", False)})
+        log(f"UpdateNic link down: {when} in {time.monotonic() - t:.2f} s")
+        assert when == "now", when
+        live = virsh("dumpxml", name)
+        assert re.search(rf"<mac address='{mac}'/>.*?<link state='down'/>.*?</interface>", live, re.S), live
+        self.h.wait(lambda: self.nics_of(path)[mac][4] is False, 5, "link down in Nics")
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"model": GLib.Variant("s", "e1000e")})
+        assert when == "next-boot", when
+        assert re.search(rf"<mac address='{mac}'/>.*?<model type='e1000e'/>", virsh("dumpxml", "--inactive", name), re.S)
+        assert re.search(rf"<mac address='{mac}'/>.*?<model type='virtio'/>", virsh("dumpxml", name), re.S)
+
+        t = time.monotonic()
+        (when,) = self.nic_call(path, "RemoveNic", mac)
+        log(f"RemoveNic: {when} in {time.monotonic() - t:.2f} s")
+        assert when == "next-boot", f"RemoveNic said {when!r}, but GRUB acknowledges no unplug"
+        assert mac not in virsh("dumpxml", "--inactive", name)
+        assert mac in virsh("dumpxml", name), "the guest let go of it after all: then the answer should be now"
+        self.h.machine(path, "ForceOff")
+        self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
+        self.h.wait(lambda: mac not in self.nics_of(path), 5, f"{mac} gone from Nics after the stop")
+        self.network(self.networks_by_name()[net], "Delete")
+
+    def test_nic_stopped(self):
+        """On a stopped machine: the definition alone, "next-boot"; and the refusals, which
+        change nothing."""
+        name, path = self.nic_machine()
+        if self.h.prop(path, MACHINE_IFACE, "State") != "shutoff":
+            self.h.machine(path, "ForceOff")
+            self.h.wait(lambda: self.h.prop(path, MACHINE_IFACE, "State") == "shutoff", 30, "shutoff")
+        mac, when = self.nic_call(path, "AddNic", {"type": GLib.Variant("s", "user"),
+                                                           "mac": GLib.Variant("s", "52:54:00:77:00:01"),
+                                                           "link": GLib.Variant("b", False)})
+        assert (mac, when) == ("52:54:00:77:00:01", "next-boot"), (mac, when)
+        xml = virsh("dumpxml", "--inactive", name)
+        assert re.search(r"<interface type='user'>\s*<mac address='52:54:00:77:00:01'/>.*?<link state='down'/>", xml, re.S), xml
+        self.h.wait(lambda: mac in self.nics_of(path), 5, f"{mac} in Nics")
+
+        before = virsh("dumpxml", "--inactive", name)
+        refusals = [
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "bridge"), "source": GLib.Variant("s", "nosuchbr0")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "bridge"), "source": GLib.Variant("s", "lo")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "direct"), "source": GLib.Variant("s", "nosuchif0")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "network"), "source": GLib.Variant("s", "no-such-net")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "user"), "model": GLib.Variant("s", "fancy")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "user"), "mac": GLib.Variant("s", "33:33:00:00:00:01")}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "user"), "mac": GLib.Variant("s", mac)}),
+            ("InvalidArgument", "AddNic", {"type": GLib.Variant("s", "user"), "colour": GLib.Variant("s", "red")}),
+        ]
+        for error, method, arg in refusals:
+            e = expect_error(error, self.nic_call, path, method, arg)
+            log(f"{method} {arg}: {e.text}")
+        expect_error("NotFound", self.nic_call, path, "RemoveNic", "52:54:00:77:00:99")
+        expect_error("NotFound", self.nic_call, path, "UpdateNic", "52:54:00:77:00:99", {"link": GLib.Variant("b", True)})
+        assert virsh("dumpxml", "--inactive", name) == before, "a refusal changed the definition"
+
+        (when,) = self.nic_call(path, "UpdateNic", mac, {"link": GLib.Variant("b", True)})
+        assert when == "next-boot", when
+        (when,) = self.nic_call(path, "RemoveNic", mac)
+        assert when == "next-boot", when
+        assert mac not in virsh("dumpxml", "--inactive", name)
+        self.h.wait(lambda: mac not in self.nics_of(path), 5, f"{mac} gone from Nics")
+        self.h.machine(path, "Delete")
 
     # --- teardown -----------------------------------------------------------------------
     def teardown(self):
@@ -2268,6 +2421,8 @@ CASES = [
     ("network-external", "test_network_external", []),
     ("network-libvirtd-restart", "test_network_libvirtd_restart", []),
     ("network-leases", "test_network_leases", []),
+    ("nic-hotplug", "test_nic_hotplug", ["create-machine"]),
+    ("nic-stopped", "test_nic_stopped", ["create-machine"]),
     ("helper-survived", "test_helper_survived", []),
     ("helper-exits-clean", "test_helper_exits_clean", []),
     ("teardown", "test_teardown_leaves_nothing", []),
