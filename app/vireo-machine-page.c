@@ -94,7 +94,7 @@ static void
 update_devices (VireoMachinePage *self)
 {
   GVariant *disks = vireo_dbus_machine_get_disks (self->machine);
-  GVariant *nics = vireo_dbus_machine_get_nics (self->machine);
+  g_autoptr(GPtrArray) nics = vireo_machine_dup_nics (self->machine);
 
   clear_rows (self->disks_group, self->disk_rows);
   if (disks != NULL && g_variant_n_children (disks) > 0)
@@ -127,36 +127,32 @@ update_devices (VireoMachinePage *self)
     add_row (self->disks_group, self->disk_rows, _("No disks"), "", "drive-harddisk-symbolic");
 
   clear_rows (self->nics_group, self->nic_rows);
-  if (nics != NULL && g_variant_n_children (nics) > 0)
+  if (nics->len > 0)
     {
       gboolean running = vireo_machine_state_is_active (vireo_machine_get_state (self->machine));
 
-      for (gsize i = 0; i < g_variant_n_children (nics); i++)
+      for (guint i = 0; i < nics->len; i++)
         {
-          const char *mac, *type, *source, *model;
-          gboolean link_up;
-          g_autofree const char **addresses = NULL;
-          g_autofree char *title = NULL;
+          VireoNic *nic = g_ptr_array_index (nics, i);
+          g_autofree char *title = vireo_nic_title (nic->type, nic->source);
           g_autofree char *joined = NULL;
           g_autofree char *edit_label = NULL;
           g_autoptr(GString) subtitle = g_string_new (NULL);
           GtkWidget *row, *edit;
 
-          g_variant_get_child (nics, i, "(&s&s&s&sb^a&s)", &mac, &type, &source, &model, &link_up, &addresses);
-          title = vireo_nic_title (type, source);
           /* The guest's address first: what a user comes here for. */
-          if (addresses[0] != NULL)
+          if (nic->addresses[0] != NULL)
             {
-              joined = g_strjoinv (", ", (char **) addresses);
+              joined = g_strjoinv (", ", nic->addresses);
               g_string_append (subtitle, joined);
             }
-          else if (running && link_up)
+          else if (running && nic->link_up)
             g_string_append (subtitle, _("No address known yet"));
-          if (!link_up)
+          if (!nic->link_up)
             g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", _("cable unplugged"));
-          g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", mac);
-          if (model[0] != '\0')
-            g_string_append_printf (subtitle, " · %s", model);
+          g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? " · " : "", nic->mac);
+          if (nic->model[0] != '\0')
+            g_string_append_printf (subtitle, " · %s", nic->model);
           row = add_row (self->nics_group, self->nic_rows, title, subtitle->str, "network-wired-symbolic");
 
           edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
@@ -164,10 +160,10 @@ update_devices (VireoMachinePage *self)
           gtk_widget_add_css_class (edit, "flat");
           gtk_widget_set_tooltip_text (edit, _("Change or Remove"));
           /* Translators: %s is a network interface's MAC address */
-          edit_label = g_strdup_printf (_("Change Network Interface %s"), mac);
+          edit_label = g_strdup_printf (_("Change Network Interface %s"), nic->mac);
           gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "machine.edit-nic");
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", mac);
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", nic->mac);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
         }
     }

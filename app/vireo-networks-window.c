@@ -196,21 +196,19 @@ members_of (VireoNetworksWindow *self,
   for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
     {
       g_autoptr(VireoDBusMachine) machine = g_list_model_get_item (machines, i);
-      GVariant *nics = vireo_dbus_machine_get_nics (machine);
+      g_autoptr(GPtrArray) nics = vireo_machine_dup_nics (machine);
       g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
       gboolean member = FALSE;
 
-      for (gsize n = 0; nics != NULL && n < g_variant_n_children (nics); n++)
+      for (guint n = 0; n < nics->len; n++)
         {
-          const char *type, *source;
-          g_autofree const char **nic_addresses = NULL;
+          VireoNic *nic = g_ptr_array_index (nics, n);
 
-          g_variant_get_child (nics, n, "(&s&s&s&sb^a&s)", NULL, &type, &source, NULL, NULL, &nic_addresses);
-          if (g_str_equal (type, "network") && g_str_equal (source, network))
+          if (g_str_equal (nic->type, "network") && g_str_equal (nic->source, network))
             {
               member = TRUE;
-              for (gsize a = 0; nic_addresses[a] != NULL; a++)
-                g_ptr_array_add (addresses, (gpointer) nic_addresses[a]);
+              for (gsize a = 0; nic->addresses[a] != NULL; a++)
+                g_ptr_array_add (addresses, nic->addresses[a]);
             }
         }
       if (member)

@@ -219,11 +219,16 @@ apply_cb (GObject      *source,
 {
   g_autoptr(VireoNicDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
-  const char *when = NULL;
-  const char *name;
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (source);
+  const char *name = vireo_machine_get_display_name (machine);
+  gboolean now = FALSE;
+  gboolean ok;
 
-  if (reply == NULL)
+  if (self->mac == NULL)
+    ok = vireo_machine_add_nic_finish (machine, result, NULL, &now, &error);
+  else
+    ok = vireo_machine_update_nic_finish (machine, result, &now, &error);
+  if (!ok)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -231,23 +236,13 @@ apply_cb (GObject      *source,
       show_error (self, error);
       return;
     }
-  name = vireo_machine_get_display_name (self->machine);
+  /* Translators: %s is a machine's name */
   if (self->mac == NULL)
-    {
-      g_variant_get (reply, "(&s&s)", NULL, &when);
-      /* Translators: %s is a machine's name */
-      applied (self, g_strcmp0 (when, "now") == 0
-                     ? g_strdup_printf (_("“%s” has a new network interface."), name)
-                     : g_strdup_printf (_("“%s” gets the new network interface when it next starts."), name));
-    }
+    applied (self, now ? g_strdup_printf (_("“%s” has a new network interface."), name)
+                       : g_strdup_printf (_("“%s” gets the new network interface when it next starts."), name));
   else
-    {
-      g_variant_get (reply, "(&s)", &when);
-      /* Translators: %s is a machine's name */
-      applied (self, g_strcmp0 (when, "now") == 0
-                     ? g_strdup_printf (_("The network interface of “%s” is changed."), name)
-                     : g_strdup_printf (_("The network interface of “%s” changes when the machine next starts."), name));
-    }
+    applied (self, now ? g_strdup_printf (_("The network interface of “%s” is changed."), name)
+                       : g_strdup_printf (_("The network interface of “%s” changes when the machine next starts."), name));
 }
 
 static void
@@ -281,9 +276,8 @@ apply_action (GtkWidget  *widget,
       if (mac[0] != '\0')
         g_variant_dict_insert (&spec, "mac", "s", mac);
       set_busy (self, TRUE);
-      vireo_call_async (self->machine, "AddNic",
-                        g_variant_new ("(@a{sv}a{sv})", g_variant_dict_end (&spec), NULL),
-                        self->cancellable, apply_cb, g_object_ref (self));
+      vireo_machine_add_nic_async (self->machine, g_variant_dict_end (&spec), self->cancellable,
+                                   apply_cb, g_object_ref (self));
       return;
     }
 
@@ -307,9 +301,8 @@ apply_action (GtkWidget  *widget,
         return;
       }
     set_busy (self, TRUE);
-    vireo_call_async (self->machine, "UpdateNic",
-                      g_variant_new ("(s@a{sv}a{sv})", self->mac, changes, NULL),
-                      self->cancellable, apply_cb, g_object_ref (self));
+    vireo_machine_update_nic_async (self->machine, self->mac, changes, self->cancellable,
+                                    apply_cb, g_object_ref (self));
   }
 }
 
@@ -320,11 +313,11 @@ remove_cb (GObject      *source,
 {
   g_autoptr(VireoNicDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
-  const char *when = NULL;
-  const char *name;
+  VireoDBusMachine *machine = VIREO_DBUS_MACHINE (source);
+  const char *name = vireo_machine_get_display_name (machine);
+  gboolean now = FALSE;
 
-  if (reply == NULL)
+  if (!vireo_machine_remove_nic_finish (machine, result, &now, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -332,12 +325,9 @@ remove_cb (GObject      *source,
       show_error (self, error);
       return;
     }
-  name = vireo_machine_get_display_name (self->machine);
-  g_variant_get (reply, "(&s)", &when);
   /* Translators: %s is a machine's name */
-  applied (self, g_strcmp0 (when, "now") == 0
-                 ? g_strdup_printf (_("The network interface is removed from “%s”."), name)
-                 : g_strdup_printf (_("The network interface is removed from “%s” when the machine next starts."), name));
+  applied (self, now ? g_strdup_printf (_("The network interface is removed from “%s”."), name)
+                     : g_strdup_printf (_("The network interface is removed from “%s” when the machine next starts."), name));
 }
 
 static void
@@ -351,8 +341,7 @@ remove_action (GtkWidget  *widget,
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   set_busy (self, TRUE);
-  vireo_call_async (self->machine, "RemoveNic", g_variant_new ("(sa{sv})", self->mac, NULL),
-                    self->cancellable, remove_cb, g_object_ref (self));
+  vireo_machine_remove_nic_async (self->machine, self->mac, self->cancellable, remove_cb, g_object_ref (self));
 }
 
 /* The machine went away (deleted elsewhere, or the helper left): nothing to change. */
@@ -471,20 +460,18 @@ vireo_nic_dialog_new (GtkWindow        *parent,
 
   if (mac != NULL)
     {
-      GVariant *nics = vireo_dbus_machine_get_nics (machine);
+      g_autoptr(GPtrArray) nics = vireo_machine_dup_nics (machine);
 
-      for (gsize i = 0; nics != NULL && i < g_variant_n_children (nics); i++)
+      for (guint i = 0; i < nics->len; i++)
         {
-          const char *nic_mac, *type, *source, *model;
-          gboolean link;
+          VireoNic *nic = g_ptr_array_index (nics, i);
 
-          g_variant_get_child (nics, i, "(&s&s&s&sb@as)", &nic_mac, &type, &source, &model, &link, NULL);
-          if (g_ascii_strcasecmp (nic_mac, mac) == 0)
+          if (g_ascii_strcasecmp (nic->mac, mac) == 0)
             {
-              self->old_type = g_strdup (type);
-              self->old_source = g_strdup (source);
-              self->old_model = g_strdup (model);
-              self->old_link = link;
+              self->old_type = g_strdup (nic->type);
+              self->old_source = g_strdup (nic->source);
+              self->old_model = g_strdup (nic->model);
+              self->old_link = nic->link_up;
             }
         }
     }

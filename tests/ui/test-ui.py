@@ -6,7 +6,7 @@
 #
 #     tests/ui/run-ui.sh tests/ui/test-ui.py [CASE...]
 #
-# CASE is a letter (a-v) or a case's name (g-second-day); without one, every case runs in
+# CASE is a letter (a-w) or a case's name (g-second-day); without one, every case runs in
 # order. Every wait polls AT-SPI (or D-Bus) against a deadline scaled by the suites' one
 # multiplier (vireotest.scaled); nothing waits by sleeping a fixed time. Screenshots go to
 # $VIREO_UI_ARTIFACTS. Prints TAP (tests/vireotest.py).
@@ -1541,11 +1541,86 @@ def case_v_networks():
     wait_until(lambda: networks_window() is None, 'the Networks window closed on Ctrl+W')
 
 
+def gdbus_manager(method, args):
+    out = subprocess.run(['gdbus', 'call', '--system', '--dest', 'org.vireo.Hypervisor1',
+                          '--object-path', '/org/vireo/Hypervisor1/Manager',
+                          '--method', 'org.vireo.Hypervisor1.Manager.' + method, *args],
+                         capture_output=True, text=True, timeout=20)
+    check(out.returncode == 0, f'{method} failed: {out.stderr.strip()}')
+    return out.stdout
+
+
+def nic_dialog():
+    return next((w for w in vireo.dialogs() if w.name.startswith('Add a Network Interface')
+                 or w.name == 'Network Interface'), None)
+
+
+def scroll_page_down():
+    """The wheel over the machine page: the interfaces are below the fold."""
+    x, y, w, h = extents(vireo.name_label)
+    subprocess.run(['xdotool', 'mousemove', str(x), str(y + h), 'click', '--repeat', '15', '5'],
+                   check=True, timeout=10)
+
+
+def case_w_nics():
+    """(w) A machine's network interfaces: added to a shut-off machine (said to take effect at
+    its next boot), its cable unplugged, removed; each change on the bus and in its row"""
+    gdbus_manager('CreateNetwork', ["{'name': <'uinics'>, 'mode': <'isolated'>, 'ipv4': <'198.18.62.1/24'>}"])
+    try:
+        vireo.select_only_row('tiny')
+        check(managed_machines()['tiny']['Nics'] == [], 'tiny has interfaces already')
+        scroll_page_down()
+        click(wait_until(lambda: find_all(vireo.win, 'push button', 'Add Network Interface', pred=shown),
+                         'the Add Network Interface button')[0])
+        dialog = wait_until(nic_dialog, 'the Add a Network Interface dialog')
+        check(find_all(dialog, 'combo box', 'Connected To', pred=shown), 'no Connected To choice')
+        screenshot('w0-nic-add')
+        click(vireo.button('Add', dialog))
+        nics = wait_until(lambda: managed_machines()['tiny']['Nics'], 'the new interface in Nics')
+        wait_until(lambda: nic_dialog() is None, 'the dialog closed once added')
+        check(len(nics) == 1 and nics[0][1:5] == ('network', 'uinics', 'virtio', True), f'Nics: {nics}')
+        mac = nics[0][0]
+        wait_until(lambda: find_all(vireo.win, 'label', 'Virtual network “uinics”', pred=shown), 'its row')
+        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'next starts' in n.name),
+                   'the toast saying it takes effect at the next boot')
+
+        # The cable unplugged.
+        scroll_page_down()
+        click(wait_until(lambda: find_all(vireo.win, 'push button', f'Change Network Interface {mac}', pred=shown),
+                         'its edit button')[0])
+        dialog = wait_until(nic_dialog, 'the Network Interface dialog')
+        cable = find_one(dialog, 'check box', pred=lambda n: shown(n) and n.name.startswith('Cable Connected'))
+        check(cable.getState().contains(pyatspi.STATE_CHECKED), 'the cable shows unplugged')
+        cable.doActionNamed('toggle')
+        wait_until(lambda: not cable.getState().contains(pyatspi.STATE_CHECKED), 'the switch off')
+        click(vireo.button('Apply', dialog))
+        wait_until(lambda: managed_machines()['tiny']['Nics'][0][4] is False, 'the link down in Nics')
+        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'cable unplugged' in n.name),
+                   'the row saying the cable is unplugged')
+        screenshot('w1-nic-unplugged')
+
+        # Removed.
+        scroll_page_down()
+        click(wait_until(lambda: find_all(vireo.win, 'push button', f'Change Network Interface {mac}', pred=shown),
+                         'its edit button')[0])
+        dialog = wait_until(nic_dialog, 'the Network Interface dialog')
+        click(vireo.button('Remove Interface', dialog))
+        wait_until(lambda: managed_machines()['tiny']['Nics'] == [], 'the interface gone from Nics')
+        wait_until(lambda: find_all(vireo.win, 'label', 'No network interfaces', pred=shown), 'no interface said')
+    finally:
+        nets = managed_networks()
+        if 'uinics' in nets:
+            path = '/org/vireo/Hypervisor1/networks/' + nets['uinics']['Uuid'].replace('-', '_2d')
+            subprocess.run(['gdbus', 'call', '--system', '--dest', 'org.vireo.Hypervisor1', '--object-path', path,
+                            '--method', 'org.vireo.Hypervisor1.Network.Delete', "{'force': <true>}"],
+                           capture_output=True, timeout=20)
+
+
 CASES = [case_a_states, case_b_search, case_c_start, case_d_delete, case_e_helper_gone,
          case_f_keyboard, case_g_second_day, case_h_consoles, case_i_search_cleared,
          case_j_helper_restart, case_s_dialog_machine_gone, case_k_keyboard_only, case_l_narrow, case_m_delete_running_shared,
          case_n_tabs, case_o_refused_toast, case_q_viewer_no_machine, case_r_escaping, case_t_new_machine,
-         case_u_download_catalogue, case_v_networks, case_p_quit]
+         case_u_download_catalogue, case_v_networks, case_w_nics, case_p_quit]
 
 
 def reset():
