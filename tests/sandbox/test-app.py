@@ -373,8 +373,9 @@ def networks_in_window(c):
     ui.keys("ctrl+w")
     ui.wait_until(lambda: ui.networks_window() is None, "the Networks window closed")
 
-    # The address on the machine page too.
+    # The address on the machine page too (below the fold).
     vireo.select_only_row(PREFIX + "pxe")
+    ui.scroll_page_down()
     ui.wait_until(lambda: ui.find_all(vireo.win, "label", pred=lambda n: ui.shown(n) and n.name.startswith("10.77.90.")),
                   "the guest's address on its page")
     ui.screenshot("app-machine-nic-address")
