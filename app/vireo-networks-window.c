@@ -34,6 +34,7 @@ struct _VireoNetworksWindow {
   GPtrArray           *shown_rows;    /* what networks_group holds, in order */
   GPtrArray           *interface_rows;
   GDBusObjectManager  *object_manager;
+  gboolean             was_ready;
 
   /* Template widgets */
   AdwToastOverlay     *toast_overlay;
@@ -376,18 +377,26 @@ delete_clicked_cb (GtkButton  *button,
   if (members->len > 0)
     {
       g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *list = NULL;
+      gboolean running = FALSE;
 
       for (guint i = 0; i < members->len; i++)
-        g_ptr_array_add (names, g_strdup_printf ("“%s”", vireo_machine_get_display_name (g_array_index (members, Member, i).machine)));
-      g_ptr_array_add (names, NULL);
-      {
-        g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
+        {
+          Member *member = &g_array_index (members, Member, i);
 
-        /* Translators: %s is a list of machine names */
-        g_string_append_printf (body, _("These machines have a network interface on it: %s. They lose their "
-                                        "connection, and do not start again until you change the interface. "),
-                                list);
-      }
+          g_ptr_array_add (names, g_strdup_printf ("“%s”", vireo_machine_get_display_name (member->machine)));
+          running |= member->running;
+        }
+      g_ptr_array_add (names, NULL);
+      list = g_strjoinv (", ", (char **) names->pdata);
+      /* Translators: %s is a machine's name, or a list of them */
+      g_string_append_printf (body, ngettext ("The machine %s has a network interface on it. ",
+                                              "The machines %s have a network interface on it. ", members->len),
+                              list);
+      if (running)
+        g_string_append (body, _("Those running lose their connection. "));
+      g_string_append (body, ngettext ("It does not start again until you change its interface. ",
+                                       "They do not start again until you change their interfaces. ", members->len));
     }
   g_string_append (body, _("The network stops and its definition is removed."));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
@@ -474,7 +483,9 @@ sync_networks (VireoNetworksWindow *self)
 {
   g_autoptr(GPtrArray) networks = vireo_client_dup_networks (self->client);
   g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
-  gboolean changed = networks->len != self->shown_rows->len;
+  gboolean ready = vireo_client_get_state (self->client) == VIREO_CLIENT_READY;
+  /* The placeholder row says why the list is empty: say it again when that changes. */
+  gboolean changed = networks->len != self->shown_rows->len || networks->len == 0;
   GHashTableIter iter;
   gpointer key;
 
@@ -517,8 +528,17 @@ sync_networks (VireoNetworksWindow *self)
     {
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No virtual networks"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Make one with the + button; a new machine makes libvirt’s “default” NAT network when it needs it."));
+      if (ready)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No virtual networks"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Make one with the + button; a new machine makes libvirt’s “default” NAT network when it needs it."));
+        }
+      else
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Cannot reach the machines"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The Vireo helper is not running, or cannot reach libvirt."));
+        }
+      gtk_widget_set_focusable (row, FALSE);
       adw_preferences_group_add (self->networks_group, row);
       g_ptr_array_add (self->shown_rows, row);
     }
@@ -563,6 +583,16 @@ static void
 watch_objects (VireoNetworksWindow *self)
 {
   GDBusObjectManager *object_manager = vireo_client_get_object_manager (self->client);
+  gboolean ready = vireo_client_get_state (self->client) == VIREO_CLIENT_READY;
+
+  /* Nothing can be made without the helper; what it lists is read again when it is back. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.new", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.refresh", ready);
+  if (ready != self->was_ready)
+    {
+      self->was_ready = ready;
+      refresh_interfaces (self);
+    }
 
   if (object_manager != NULL && object_manager != self->object_manager)
     {
@@ -757,6 +787,7 @@ interfaces_cb (GObject      *source,
       vireo_error_get_text (error, &sentence, NULL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Cannot read the host’s interfaces"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sentence);
+      gtk_widget_set_focusable (row, FALSE);
       add_interface_row (self, row);
       return;
     }
@@ -827,6 +858,8 @@ interfaces_cb (GObject      *source,
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                      interface_button (self, name, _("_Share…"), accessible, G_CALLBACK (share_clicked_cb)));
         }
+      else
+        gtk_widget_set_focusable (row, FALSE);   /* nothing to do with it: not a Tab stop */
       add_interface_row (self, row);
     }
   if (self->interface_rows->len == 0)
@@ -926,13 +959,24 @@ vireo_networks_window_class_init (VireoNetworksWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "networks.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "networks.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 vireo_networks_window_init (VireoNetworksWindow *self)
 {
+  GtkEventController *shortcuts;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Escape closes the window from anywhere in it: an expanded row's list takes the key in
+   * the bubble phase, where the class's binding would wait for it. (Nothing in this window
+   * wants Escape for itself: it has no entry and no popover.) */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, network_row_free);
@@ -959,6 +1003,7 @@ vireo_networks_window_new (GtkWindow   *parent,
                        "application", gtk_window_get_application (parent), NULL);
   self->client = g_object_ref (client);
   g_signal_connect_object (client, "notify::state", G_CALLBACK (watch_objects), self, G_CONNECT_SWAPPED);
+  self->was_ready = vireo_client_get_state (client) == VIREO_CLIENT_READY;
   watch_objects (self);
   refresh_interfaces (self);
   return GTK_WIDGET (self);

@@ -131,13 +131,13 @@ add_networks (VireoNicDialog *self)
       g_autofree char *label = NULL;
 
       label = subnet != NULL
-              ? g_strdup_printf ("%s · %s · %s", title,
+              ? g_strdup_printf ("%s (%s, %s)", title,
                                  vireo_network_mode_label (vireo_dbus_network_get_mode (network)), subnet)
-              : g_strdup_printf ("%s · %s", title,
+              : g_strdup_printf ("%s (%s)", title,
                                  vireo_network_mode_label (vireo_dbus_network_get_mode (network)));
       add_choice (self, "network", name, label);
     }
-  add_choice (self, "user", "", _("User-mode networking · no setup, the guest cannot be reached"));
+  add_choice (self, "user", "", _("User-mode networking"));
 }
 
 static void
@@ -184,20 +184,16 @@ interfaces_cb (GObject      *source,
       if (g_str_equal (kind, "bridge") && (network == NULL || network[0] == '\0'))
         {
           g_autofree char *title = vireo_nic_title ("bridge", name);
-          g_autofree char *label = g_strdup_printf ("%s · %s", title,
-                                                    _("machines join the host’s network"));
 
-          add_choice (self, "bridge", name, label);
+          add_choice (self, "bridge", name, title);
         }
       else if ((g_str_equal (kind, "ethernet") || g_str_equal (kind, "wifi") || g_str_equal (kind, "bond")
                 || g_str_equal (kind, "vlan"))
                && (master == NULL || master[0] == '\0'))
         {
           g_autofree char *title = vireo_nic_title ("direct", name);
-          g_autofree char *label = g_strdup_printf ("%s · %s", title,
-                                                    _("the host itself cannot reach the machine"));
 
-          add_choice (self, "direct", name, label);
+          add_choice (self, "direct", name, title);
         }
     }
 }
@@ -510,7 +506,8 @@ vireo_nic_dialog_new (GtkWindow        *parent,
     }
   else
     {
-      title = g_strdup (_("Network Interface"));
+      /* Translators: %s is a machine's name */
+      title = g_strdup_printf (_("Network Interface of “%s”"), vireo_machine_get_display_name (machine));
       gtk_button_set_label (GTK_BUTTON (self->apply_button), _("_Apply"));
       adw_action_row_set_subtitle (self->mac_label_row, mac);
       gtk_widget_set_visible (GTK_WIDGET (self->mac_row), FALSE);

@@ -1205,7 +1205,7 @@ subnets_in_use (virConnectPtr   conn,
                                      l == 0 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6, &subnet, NULL))
               continue;
             text = vireo_subnet_to_string (&subnet, TRUE);
-            owner = g_strdup_printf (_("%s of the libvirt network %s"), text, facts->name);
+            owner = g_strdup_printf (_("%s of the virtual network “%s”"), text, facts->name);
             vireo_subnet_use_add (uses, &subnet, owner);
           }
       virNetworkFree (nets[i]);

@@ -56,7 +56,13 @@ vireo_subnet_parse (const char     *text,
   char *end;
 
   memset (subnet, 0, sizeof *subnet);
-  slash = text != NULL ? strchr (text, '/') : NULL;
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                   _("Give an %s address with its prefix, such as %s."), words, example);
+      return FALSE;
+    }
+  slash = strchr (text, '/');
   if (slash == NULL || slash[1] == '\0')
     {
       g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
@@ -587,7 +593,10 @@ vireo_network_name_check (const char  *name,
   for (gsize i = 0; ok && i < length; i++)
     ok = g_ascii_isalnum (name[i]) || name[i] == '-' || name[i] == '_' || name[i] == '.';
 
-  if (!ok)
+  if (length == 0)
+    g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
+                 _("Give the network a name: 1 to %d letters, digits, “-”, “_” and “.”."), NAME_MAX_LENGTH);
+  else if (!ok)
     g_set_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT,
                  _("“%s” cannot name a network: use 1 to %d letters, digits, “-”, “_” and “.”, not starting with “-” or “.”."),
                  name != NULL && g_utf8_validate (name, -1, NULL) ? name : "?", NAME_MAX_LENGTH);

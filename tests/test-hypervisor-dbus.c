@@ -2153,8 +2153,8 @@ test_network_refused (Fixture       *f,
     { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'dhcp': <'yes'>},)", VIREO_ERROR_INVALID_ARGUMENT, "boolean" },
     { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv4-dhcp': <true>},)", VIREO_ERROR_INVALID_ARGUMENT, "Unknown key" },
     /* The subnet of another libvirt network, named. */
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.0.200/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "198.18.7.0/24 of the libvirt network taken" },
-    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd5c:7a1e:7::2/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "fd5c:7a1e:7::/64 of the libvirt network taken" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.0.200/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "198.18.7.0/24 of the virtual network “taken”" },
+    { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>, 'ipv6': <'fd5c:7a1e:7::2/64'>},)", VIREO_ERROR_INVALID_ARGUMENT, "fd5c:7a1e:7::/64 of the virtual network “taken”" },
     /* The host's own: the loopback interface's address. */
     { "({'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'127.9.0.1/16'>},)", VIREO_ERROR_INVALID_ARGUMENT, "interface lo" },
     { "({'name': <'taken'>, 'mode': <'nat'>, 'ipv4': <'198.18.1.1/24'>},)", VIREO_ERROR_EXISTS, "already" },

@@ -172,13 +172,13 @@ test_overlap_named (void)
   VireoSubnet other = subnet ("198.19.0.1/24", G_SOCKET_FAMILY_IPV4);
 
   /* The first overlap is named. */
-  vireo_subnet_use_add (uses, &other, "198.19.0.0/24 of the libvirt network one");
-  vireo_subnet_use_add (uses, &taken, "198.18.0.0/16 of the libvirt network other");
+  vireo_subnet_use_add (uses, &other, "198.19.0.0/24 of the virtual network “one”");
+  vireo_subnet_use_add (uses, &taken, "198.18.0.0/16 of the virtual network “other”");
   spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.30.1/24'>}", &error);
   g_assert_no_error (error);
   g_assert_false (vireo_network_spec_check_overlap (spec, uses, &error));
   g_assert_error (error, VIREO_ERROR, VIREO_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "The subnet 198.18.30.0/24 overlaps 198.18.0.0/16 of the libvirt network other.");
+  g_assert_cmpstr (error->message, ==, "The subnet 198.18.30.0/24 overlaps 198.18.0.0/16 of the virtual network “other”.");
   g_clear_error (&error);
   g_clear_pointer (&spec, vireo_network_spec_free);
   spec = spec_from ("{'name': <'n'>, 'mode': <'nat'>, 'ipv4': <'198.18.30.1/24'>, 'ipv6': <'fd5c:7a1e:1::1/64'>}", &error);

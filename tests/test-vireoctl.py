@@ -678,7 +678,7 @@ def case_network(env):
 
         # Refusals, in one sentence, and nothing made.
         expect_failure(["network", "create", "x", "--mode", "nat", "--ipv4", "198.19.150.9/24"], 1,
-                       ["overlaps 198.19.150.0/24 of the libvirt network lab"])
+                       ["overlaps 198.19.150.0/24 of the virtual network “lab”"])
         expect_failure(["network", "create", "x/y", "--mode", "nat", "--ipv4", "198.18.9.1/24"], 1,
                        ["cannot name a network"])
         expect_failure(["network", "create", "x", "--mode", "bridge", "--ipv4", "198.18.9.1/24"], 1, ["Unknown mode"])

@@ -2073,7 +2073,7 @@ time.sleep(3600)
         path = self.create_network(PREFIX + "taken", "isolated", "10.77.3.1/24", dhcp=False)
         before = set(virsh("net-list", "--all", "--name").split())
         e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "10.77.3.129/25")
-        assert f"10.77.3.0/24 of the libvirt network {PREFIX}taken" in e.text, e.text
+        assert f"10.77.3.0/24 of the virtual network “{PREFIX}taken”" in e.text, e.text
         e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "10.77.0.1/16")
         assert "overlaps" in e.text, e.text
         e = expect_error("InvalidArgument", self.create_network, PREFIX + "overlap", "nat", "127.0.1.1/16")

@@ -1537,8 +1537,8 @@ def case_v_networks():
     check(ids, 'no X window named Networks')
     subprocess.run(['xdotool', 'windowfocus', '--sync', ids[-1]], check=False, timeout=10)
     activate_row(find_one(window, 'label', 'Virtual Networks', pred=shown))
-    keys('ctrl+w')
-    wait_until(lambda: networks_window() is None, 'the Networks window closed on Ctrl+W')
+    keys('Escape')
+    wait_until(lambda: networks_window() is None, 'the Networks window closed on Escape')
 
 
 def gdbus_manager(method, args):
@@ -1552,7 +1552,7 @@ def gdbus_manager(method, args):
 
 def nic_dialog():
     return next((w for w in vireo.dialogs() if w.name.startswith('Add a Network Interface')
-                 or w.name == 'Network Interface'), None)
+                 or w.name.startswith('Network Interface')), None)
 
 
 def scroll_page_down():
