@@ -21,6 +21,7 @@ typedef struct {
   GtkWidget           *autostart_switch;
   GtkWidget           *details_row;
   GPtrArray           *machine_rows;
+  char                *members_shown; /* what the machine rows say */
   gboolean             updating;      /* the switches follow the network, not the user */
 } NetworkRow;
 
@@ -33,6 +34,7 @@ struct _VireoNetworksWindow {
   GHashTable          *rows;          /* object path → NetworkRow */
   GPtrArray           *shown_rows;    /* what networks_group holds, in order */
   GPtrArray           *interface_rows;
+  char                *interfaces_shown; /* the ListHostInterfaces answer the rows show */
   GDBusObjectManager  *object_manager;
   gboolean             was_ready;
 
@@ -293,6 +295,22 @@ update_network_row (NetworkRow *nr)
     g_string_append_printf (details, "%s%s %s", details->len > 0 ? " · " : "", _("Domain"), domain);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (nr->details_row), details->len > 0 ? details->str : "—");
 
+  {
+    g_autoptr(GString) shown = g_string_new (NULL);
+
+    for (guint i = 0; i < members->len; i++)
+      {
+        Member *member = &g_array_index (members, Member, i);
+
+        g_string_append_printf (shown, "%s\n%s\n%d\n", vireo_machine_get_display_name (member->machine),
+                                member->addresses, member->running);
+      }
+    /* The same machines, the same addresses: the rows stay (and the focus with them). */
+    if (nr->members_shown != NULL && g_str_equal (nr->members_shown, shown->str))
+      return;
+    g_free (nr->members_shown);
+    nr->members_shown = g_string_free (g_steal_pointer (&shown), FALSE);
+  }
   for (guint i = 0; i < nr->machine_rows->len; i++)
     adw_expander_row_remove (ADW_EXPANDER_ROW (nr->row), g_ptr_array_index (nr->machine_rows, i));
   g_ptr_array_set_size (nr->machine_rows, 0);
@@ -435,6 +453,7 @@ network_row_free (gpointer data)
   g_clear_object (&nr->network);
   g_clear_object (&nr->row);
   g_clear_pointer (&nr->machine_rows, g_ptr_array_unref);
+  g_free (nr->members_shown);
   g_free (nr);
 }
 
@@ -641,6 +660,8 @@ bridge_cb (GObject      *source,
     toast_error (self, error);
   else
     toast (self, done);
+  /* Rebuilt even when nothing changed (a refusal): the row's spinner goes. */
+  g_clear_pointer (&self->interfaces_shown, g_free);
   refresh_interfaces (self);
 }
 
@@ -775,6 +796,16 @@ interfaces_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* The same list again (Refresh, two answers crossing): the rows stay, and the focus with them. */
+  {
+    g_autofree char *shown = reply != NULL ? g_variant_print (reply, FALSE) : g_strdup (error->message);
+
+    if (self->interfaces_shown != NULL && g_str_equal (shown, self->interfaces_shown)
+        && self->interface_rows->len > 0)
+      return;
+    g_free (self->interfaces_shown);
+    self->interfaces_shown = g_steal_pointer (&shown);
+  }
   for (guint i = 0; i < self->interface_rows->len; i++)
     adw_preferences_group_remove (self->interfaces_group, g_ptr_array_index (self->interface_rows, i));
   g_ptr_array_set_size (self->interface_rows, 0);
@@ -935,6 +966,7 @@ vireo_networks_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->shown_rows, g_ptr_array_unref);
   g_clear_pointer (&self->interface_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->interfaces_shown, g_free);
 
   G_OBJECT_CLASS (vireo_networks_window_parent_class)->finalize (object);
 }

@@ -1304,7 +1304,8 @@ time.sleep(3600)
     # Reads are open to every local user (see the API XML); every other method is refused to
     # a user polkit does not allow.
     # Reads, and PreviewMachine, which makes nothing (docs/ARCHITECTURE.md, "Security").
-    OPEN_METHODS = {(MACHINE_IFACE, "GetXml"), (MANAGER_IFACE, "PreviewMachine"), (NETWORK_IFACE, "GetLeases")}
+    OPEN_METHODS = {(MACHINE_IFACE, "GetXml"), (MANAGER_IFACE, "PreviewMachine"), (NETWORK_IFACE, "GetLeases"),
+                    (MANAGER_IFACE, "ListHostInterfaces")}
 
     def methods(self, path):
         """(interface, method, in-signatures) of every org.vireo method at path, from the
