@@ -140,8 +140,19 @@ update_devices (VireoMachinePage *self)
           g_autoptr(GString) subtitle = g_string_new (NULL);
           GtkWidget *row, *edit;
 
+          /* A network deleted since: the machine will not start until the interface changes. */
+          if (g_str_equal (nic->type, "network") && self->client != NULL
+              && vireo_client_get_state (self->client) == VIREO_CLIENT_READY)
+            {
+              g_autoptr(VireoDBusNetwork) network = vireo_client_find_network (self->client, nic->source);
+
+              if (network == NULL)
+                g_string_append (subtitle, _("No network of this name exists: change it, or the machine cannot start again"));
+            }
           /* The guest's address first: what a user comes here for. */
-          if (nic->addresses[0] != NULL)
+          if (subtitle->len > 0)
+            ;
+          else if (nic->addresses[0] != NULL)
             {
               joined = g_strjoinv (", ", nic->addresses);
               g_string_append (subtitle, joined);
