@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-error-ui.h"
 #include "vireo-machine-page-private.h"
 #include "vireo-nic-dialog.h"
 
@@ -139,42 +140,10 @@ void
 _vireo_machine_page_show_error (VireoMachinePage *self,
                                 const GError     *error)
 {
-  g_autofree char *sentence = NULL;
-  g_autofree char *detail = NULL;
-  GtkWidget *box, *label;
-  AdwToast *toast;
+  AdwToast *toast = vireo_error_toast_new (error);
 
-  if (vireo_error_is_silent (error))
-    return;
-
-  vireo_error_get_text (error, &sentence, &detail);
-
-  /* The sentence first, libvirt's words under it. A wrapping label asks for no width of its
-   * own: give it a line's worth, or the toast shrinks it to a column of single words. */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  label = gtk_label_new (sentence);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_width_chars (GTK_LABEL (label), 36);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_box_append (GTK_BOX (box), label);
-  if (detail != NULL)
-    {
-      label = gtk_label_new (detail);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 36);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
-  toast = adw_toast_new (sentence);
-  adw_toast_set_custom_title (toast, box);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_emit (self, _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_TOAST], 0, toast);
+  if (toast != NULL)
+    g_signal_emit (self, _vireo_machine_page_signals[VIREO_MACHINE_PAGE_SIGNAL_TOAST], 0, toast);
 }
 
 /* A guest asked to shut down that is still running after a while: say so, and offer Force

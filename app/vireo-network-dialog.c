@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-error-ui.h"
 #include "vireo-network-dialog.h"
 #include "vireo-network-util.h"
 
@@ -71,9 +72,6 @@ create_cb (GObject      *source,
   g_autoptr(VireoNetworkDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
-  g_autofree char *sentence = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *text = NULL;
 
   if (reply != NULL)
     {
@@ -84,12 +82,7 @@ create_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);
-  if (vireo_error_is_silent (error))
-    return;
-  vireo_error_get_text (error, &sentence, &detail);
-  text = detail != NULL ? g_strdup_printf ("%s\n%s", sentence, detail) : g_strdup (sentence);
-  gtk_label_set_text (self->error_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  vireo_error_label_show (self->error_label, error);
 }
 
 static void

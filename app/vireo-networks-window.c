@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-error-ui.h"
 #include "vireo-network-dialog.h"
 #include "vireo-network-util.h"
 #include "vireo-networks-window.h"
@@ -64,37 +65,10 @@ static void
 toast_error (VireoNetworksWindow *self,
              const GError        *error)
 {
-  g_autofree char *sentence = NULL;
-  g_autofree char *detail = NULL;
-  GtkWidget *box, *label;
-  AdwToast *toast;
+  AdwToast *toast = vireo_error_toast_new (error);
 
-  if (vireo_error_is_silent (error))
-    return;
-  vireo_error_get_text (error, &sentence, &detail);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  label = gtk_label_new (sentence);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_width_chars (GTK_LABEL (label), 36);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_box_append (GTK_BOX (box), label);
-  if (detail != NULL)
-    {
-      label = gtk_label_new (detail);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 36);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  toast = adw_toast_new (sentence);
-  adw_toast_set_custom_title (toast, box);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  if (toast != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* Calls that answer with a toast */
@@ -693,14 +667,14 @@ bridge_response_cb (AdwMessageDialog    *dialog,
     {
       const char *ports[] = { port, NULL };
 
-      data->done = g_strdup_printf (_("“%s” is shared with machines through the bridge “%s”."), port, bridge);
+      data->done = g_strdup_printf (_("“%s” is shared through bridge “%s”."), port, bridge);
       vireo_call_async (vireo_client_get_manager (self->client), "CreateBridge",
                         g_variant_new ("(s^asa{sv})", bridge, ports, NULL),
                         self->cancellable, bridge_cb, data);
     }
   else
     {
-      data->done = g_strdup_printf (_("The bridge “%s” is gone; its ports have their addresses back."), bridge);
+      data->done = g_strdup_printf (_("Bridge “%s” removed, addresses given back."), bridge);
       vireo_call_async (vireo_client_get_manager (self->client), "DeleteBridge",
                         g_variant_new ("(sa{sv})", bridge, NULL),
                         self->cancellable, bridge_cb, data);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-error-ui.h"
 #include "vireo-network-util.h"
 #include "vireo-nic-dialog.h"
 
@@ -98,22 +99,6 @@ set_busy (VireoNicDialog *self,
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "nic.apply", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "nic.remove", !busy);
-}
-
-static void
-show_error (VireoNicDialog *self,
-            const GError   *error)
-{
-  g_autofree char *sentence = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *text = NULL;
-
-  if (vireo_error_is_silent (error))
-    return;
-  vireo_error_get_text (error, &sentence, &detail);
-  text = detail != NULL ? g_strdup_printf ("%s\n%s", sentence, detail) : g_strdup (sentence);
-  gtk_label_set_text (self->error_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
 
 static void
@@ -229,7 +214,7 @@ apply_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
-      show_error (self, error);
+      vireo_error_label_show (self->error_label, error);
       return;
     }
   /* Translators: %s is a machine's name */
@@ -318,7 +303,7 @@ remove_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
-      show_error (self, error);
+      vireo_error_label_show (self->error_label, error);
       return;
     }
   /* Translators: %s is a machine's name */

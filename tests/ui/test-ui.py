@@ -140,7 +140,10 @@ def shown(node, _depth=0):
         while window.parent is not None and window.parent != app:
             window = window.parent
         # The middle of the part inside the window (a list view is as tall as all its rows).
-        wx, wy, ww, wh = extents(window)
+        window_extents = extents(window)
+        if window_extents is None:     # gone while we looked (a row rebuilt)
+            return False
+        wx, wy, ww, wh = window_extents
         x0, y0 = max(ext[0], wx), max(ext[1], wy)
         x1, y1 = min(ext[0] + ext[2], wx + ww), min(ext[1] + ext[3], wy + wh)
         if x1 <= x0 or y1 <= y0:
@@ -1568,6 +1571,15 @@ def case_w_nics():
     its next boot), its cable unplugged, removed; each change on the bus and in its row"""
     gdbus_manager('CreateNetwork', ["{'name': <'uinics'>, 'mode': <'isolated'>, 'ipv4': <'198.18.62.1/24'>}"])
     try:
+        # Shut off (case c starts it): a running machine on the test driver shows its live
+        # definition, which AddNic leaves alone there ("next-boot").
+        tiny = managed_machines()['tiny']
+        if tiny['State'] != 'shutoff':
+            path = '/org/vireo/Hypervisor1/machines/' + tiny['Uuid'].replace('-', '_2d')
+            subprocess.run(['gdbus', 'call', '--system', '--dest', 'org.vireo.Hypervisor1', '--object-path', path,
+                            '--method', 'org.vireo.Hypervisor1.Machine.ForceOff', '{}'],
+                           check=True, capture_output=True, timeout=20)
+            wait_until(lambda: managed_machines()['tiny']['State'] == 'shutoff', 'tiny shut off')
         vireo.select_only_row('tiny')
         check(managed_machines()['tiny']['Nics'] == [], 'tiny has interfaces already')
         scroll_page_down()
