@@ -613,6 +613,7 @@ typedef struct {
   VireoNetworksWindow *window;
   GtkWidget           *button;
   char                *done;
+  gboolean             create;        /* CreateBridge, else DeleteBridge */
 } BridgeCall;
 
 static void
@@ -625,12 +626,13 @@ bridge_cb (GObject      *source,
   g_autoptr(GtkWidget) button = data->button;
   g_autofree char *done = data->done;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
+  gboolean ok = data->create ? vireo_client_create_bridge_finish (VIREO_CLIENT (source), result, &error)
+                             : vireo_client_delete_bridge_finish (VIREO_CLIENT (source), result, &error);
 
   g_free (data);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (reply == NULL)
+  if (!ok)
     toast_error (self, error);
   else
     toast (self, done);
@@ -668,16 +670,13 @@ bridge_response_cb (AdwMessageDialog    *dialog,
       const char *ports[] = { port, NULL };
 
       data->done = g_strdup_printf (_("“%s” is shared through bridge “%s”."), port, bridge);
-      vireo_call_async (vireo_client_get_manager (self->client), "CreateBridge",
-                        g_variant_new ("(s^asa{sv})", bridge, ports, NULL),
-                        self->cancellable, bridge_cb, data);
+      data->create = TRUE;
+      vireo_client_create_bridge_async (self->client, bridge, ports, FALSE, self->cancellable, bridge_cb, data);
     }
   else
     {
       data->done = g_strdup_printf (_("Bridge “%s” removed, addresses given back."), bridge);
-      vireo_call_async (vireo_client_get_manager (self->client), "DeleteBridge",
-                        g_variant_new ("(sa{sv})", bridge, NULL),
-                        self->cancellable, bridge_cb, data);
+      vireo_client_delete_bridge_async (self->client, bridge, self->cancellable, bridge_cb, data);
     }
 }
 
@@ -761,8 +760,7 @@ interfaces_cb (GObject      *source,
 {
   g_autoptr(VireoNetworksWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
-  g_autoptr(GVariant) interfaces = NULL;
+  g_autoptr(GVariant) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
   GVariantIter iter;
   const char *name, *kind;
   gboolean up, carrier;
@@ -772,7 +770,7 @@ interfaces_cb (GObject      *source,
     return;
   /* The same list again (Refresh, two answers crossing): the rows stay, and the focus with them. */
   {
-    g_autofree char *shown = reply != NULL ? g_variant_print (reply, FALSE) : g_strdup (error->message);
+    g_autofree char *shown = interfaces != NULL ? g_variant_print (interfaces, FALSE) : g_strdup (error->message);
 
     if (self->interfaces_shown != NULL && g_str_equal (shown, self->interfaces_shown)
         && self->interface_rows->len > 0)
@@ -784,7 +782,7 @@ interfaces_cb (GObject      *source,
     adw_preferences_group_remove (self->interfaces_group, g_ptr_array_index (self->interface_rows, i));
   g_ptr_array_set_size (self->interface_rows, 0);
 
-  if (reply == NULL)
+  if (interfaces == NULL)
     {
       g_autofree char *sentence = NULL;
       GtkWidget *row = adw_action_row_new ();
@@ -797,7 +795,6 @@ interfaces_cb (GObject      *source,
       return;
     }
 
-  interfaces = g_variant_get_child_value (reply, 0);
   g_variant_iter_init (&iter, interfaces);
   while (g_variant_iter_next (&iter, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details))
     {
@@ -879,8 +876,7 @@ interfaces_cb (GObject      *source,
 static void
 refresh_interfaces (VireoNetworksWindow *self)
 {
-  vireo_call_async (vireo_client_get_manager (self->client), "ListHostInterfaces",
-                    g_variant_new ("(a{sv})", NULL), self->cancellable, interfaces_cb, g_object_ref (self));
+  vireo_client_list_host_interfaces_async (self->client, self->cancellable, interfaces_cb, g_object_ref (self));
 }
 
 /* Actions */

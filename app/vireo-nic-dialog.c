@@ -144,20 +144,18 @@ interfaces_cb (GObject      *source,
 {
   g_autoptr(VireoNicDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
-  g_autoptr(GVariant) interfaces = NULL;
+  g_autoptr(GVariant) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
   GVariantIter iter;
   const char *name, *kind;
   GVariant *details;
 
-  if (reply == NULL)
+  if (interfaces == NULL)
     {
       /* Only networks and user-mode, then: the rest needs the host's interfaces. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("ListHostInterfaces: %s", error->message);
       return;
     }
-  interfaces = g_variant_get_child_value (reply, 0);
   g_variant_iter_init (&iter, interfaces);
   while (g_variant_iter_next (&iter, "(&s&sbb@a{sv})", &name, &kind, NULL, NULL, &details))
     {
@@ -499,8 +497,7 @@ vireo_nic_dialog_new (GtkWindow        *parent,
     }
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  vireo_call_async (vireo_client_get_manager (client), "ListHostInterfaces", g_variant_new ("(a{sv})", NULL),
-                    self->cancellable, interfaces_cb, g_object_ref (self));
+  vireo_client_list_host_interfaces_async (client, self->cancellable, interfaces_cb, g_object_ref (self));
   g_signal_connect_object (vireo_client_get_machines (client), "items-changed",
                            G_CALLBACK (machines_changed_cb), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
