@@ -1605,13 +1605,14 @@ def case_w_nics():
                    'uinics chosen')
         screenshot('w0-nic-add')
         click(vireo.button('Add', dialog))
+        # The toast first: it goes after 6 s, which a slow (ASan) run can spend on what follows.
+        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'next starts' in n.name),
+                   'the toast saying it takes effect at the next boot')
         nics = wait_until(lambda: managed_machines()['tiny']['Nics'], 'the new interface in Nics')
         wait_until(lambda: nic_dialog() is None, 'the dialog closed once added')
         check(len(nics) == 1 and nics[0][1:5] == ('network', 'uinics', 'virtio', True), f'Nics: {nics}')
         mac = nics[0][0]
         wait_until(lambda: find_all(vireo.win, 'label', 'Virtual network “uinics”', pred=shown), 'its row')
-        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'next starts' in n.name),
-                   'the toast saying it takes effect at the next boot')
 
         # The cable unplugged.
         scroll_page_down()
