@@ -306,7 +306,10 @@ def networks(c):
 
 def scroll_down(ui, window, up=False):
     """The wheel over the window's page: what is below the fold is not "shown" to AT-SPI."""
-    x, y, w, h = ui.extents(ui.find_one(window, "label", "Host Interfaces", pred=ui.shown))
+    # (Waited for: a refresh just asked for may be replacing the rows around it.)
+    heading = ui.wait_until(lambda: ui.find_one(window, "label", "Host Interfaces", pred=ui.shown),
+                            "the Host Interfaces heading")
+    x, y, w, h = ui.extents(heading)
     subprocess.run(["xdotool", "mousemove", str(x), str(y + h), "click", "--repeat", "15", "4" if up else "5"],
                    check=True, timeout=10)
 

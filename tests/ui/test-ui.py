@@ -179,12 +179,19 @@ def same(a, b):
     return a == b or (a is not None and b is not None and a.path == b.path)
 
 
+def children(node):
+    """A node's children as they are now. A list rebuilt while it is read (rows replaced after
+    a refresh) gives children that no longer exist: they are left out, as is a node gone itself."""
+    try:
+        return [child for child in node if child is not None]
+    except GLib.Error:
+        return []
+
+
 def walk(node, prune_hidden=False):
     """Depth-first. With prune_hidden, skips subtrees without a size (never shown yet; a node
     without a Component interface says nothing about that: its children decide)."""
-    for child in node:
-        if child is None:
-            continue
+    for child in children(node):
         if prune_hidden:
             ext = extents(child)
             if ext is not None and (ext[2] <= 0 or ext[3] <= 0):
@@ -196,11 +203,15 @@ def walk(node, prune_hidden=False):
 def find_all(root, role=None, name=None, pred=None):
     found = []
     for node in walk(root):
-        if role is not None and node.getRoleName() != role:
-            continue
-        if name is not None and not name_is(node, name):
-            continue
-        if pred is not None and not pred(node):
+        try:
+            if role is not None and node.getRoleName() != role:
+                continue
+            if name is not None and not name_is(node, name):
+                continue
+            if pred is not None and not pred(node):
+                continue
+        except GLib.Error:
+            # Gone between being listed and being asked (see children()).
             continue
         found.append(node)
     return found
