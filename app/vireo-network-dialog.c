@@ -71,9 +71,9 @@ create_cb (GObject      *source,
 {
   g_autoptr(VireoNetworkDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
+  g_autofree char *path = vireo_client_create_network_finish (VIREO_CLIENT (source), result, &error);
 
-  if (reply != NULL)
+  if (path != NULL)
     {
       g_signal_emit (self, signals[SIGNAL_CREATED], 0, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
       gtk_window_close (GTK_WINDOW (self));
@@ -114,9 +114,8 @@ create_action (GtkWidget  *widget,
     g_variant_dict_insert (&spec, "domain", "s", domain);
   g_variant_dict_insert (&spec, "autostart", "b", gtk_switch_get_active (self->autostart_switch));
   set_busy (self, TRUE);
-  vireo_call_async (vireo_client_get_manager (self->client), "CreateNetwork",
-                    g_variant_new ("(@a{sv})", g_variant_dict_end (&spec)),
-                    self->cancellable, create_cb, g_object_ref (self));
+  vireo_client_create_network_async (self->client, g_variant_dict_end (&spec), self->cancellable, create_cb,
+                                     g_object_ref (self));
 }
 
 /* A name no network has: "network", then "network-2", … */

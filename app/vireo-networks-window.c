@@ -35,7 +35,8 @@ struct _VireoNetworksWindow {
   GHashTable          *rows;          /* object path → NetworkRow */
   GPtrArray           *shown_rows;    /* what networks_group holds, in order */
   GPtrArray           *interface_rows;
-  char                *interfaces_shown; /* the ListHostInterfaces answer the rows show */
+  GPtrArray           *interfaces_shown;   /* the ListHostInterfaces answer the rows show */
+  char                *interfaces_problem; /* or why there is none */
   GDBusObjectManager  *object_manager;
   gboolean             was_ready;
 
@@ -73,8 +74,11 @@ toast_error (VireoNetworksWindow *self,
 
 /* Calls that answer with a toast */
 
+typedef gboolean (*NetworkFinish) (VireoDBusNetwork *network, GAsyncResult *result, GError **error);
+
 typedef struct {
   VireoNetworksWindow *window;
+  NetworkFinish        finish;        /* vireo_network_start_finish (), … */
   char                *done;          /* the toast on success, or NULL */
 } CallData;
 
@@ -87,10 +91,10 @@ call_cb (GObject      *source,
   g_autoptr(VireoNetworksWindow) self = data->window;
   g_autofree char *done = data->done;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = vireo_call_finish (source, result, &error);
+  gboolean ok = data->finish (VIREO_DBUS_NETWORK (source), result, &error);
 
   g_free (data);
-  if (reply == NULL)
+  if (!ok)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -120,18 +124,18 @@ call_cb (GObject      *source,
     toast (self, done);
 }
 
-static void
-call (VireoNetworksWindow *self,
-      gpointer             proxy,
-      const char          *method,
-      GVariant            *parameters,
-      char                *done)
+/* What call_cb () needs for an answer of @finish: @done is the toast on success (owned). */
+static CallData *
+call_data_new (VireoNetworksWindow *self,
+               NetworkFinish        finish,
+               char                *done)
 {
   CallData *data = g_new0 (CallData, 1);
 
   data->window = g_object_ref (self);
+  data->finish = finish;
   data->done = done;
-  vireo_call_async (proxy, method, parameters, self->cancellable, call_cb, data);
+  return data;
 }
 
 /* Virtual networks */
@@ -319,9 +323,14 @@ active_state_set_cb (GtkSwitch  *widget,
   if (nr->updating)
     return FALSE;
   /* The switch moves at once; its state follows the network's Active. */
-  call (nr->window, nr->network, state ? "Start" : "Stop", g_variant_new ("(a{sv})", NULL),
-        state ? g_strdup_printf (_("Network “%s” is running."), name)
-              : g_strdup_printf (_("Network “%s” is stopped."), name));
+  if (state)
+    vireo_network_start_async (nr->network, nr->window->cancellable, call_cb,
+                               call_data_new (nr->window, vireo_network_start_finish,
+                                              g_strdup_printf (_("Network “%s” is running."), name)));
+  else
+    vireo_network_stop_async (nr->network, nr->window->cancellable, call_cb,
+                              call_data_new (nr->window, vireo_network_stop_finish,
+                                             g_strdup_printf (_("Network “%s” is stopped."), name)));
   return TRUE;
 }
 
@@ -332,7 +341,8 @@ autostart_state_set_cb (GtkSwitch  *widget,
 {
   if (nr->updating)
     return FALSE;
-  call (nr->window, nr->network, "SetAutostart", g_variant_new ("(ba{sv})", state, NULL), NULL);
+  vireo_network_set_autostart_async (nr->network, state, nr->window->cancellable, call_cb,
+                                     call_data_new (nr->window, vireo_network_set_autostart_finish, NULL));
   return TRUE;
 }
 
@@ -343,15 +353,13 @@ delete_response_cb (AdwMessageDialog    *dialog,
 {
   VireoDBusNetwork *network = g_object_get_data (G_OBJECT (dialog), "vireo-network");
   gboolean force = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "vireo-force"));
-  GVariantDict options;
 
   if (!g_str_equal (response, "delete"))
     return;
-  g_variant_dict_init (&options, NULL);
-  if (force)
-    g_variant_dict_insert (&options, "force", "b", TRUE);
-  call (self, network, "Delete", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)),
-        g_strdup_printf (_("Network “%s” is deleted."), vireo_dbus_network_get_name (network)));
+  vireo_network_delete_async (network, force, self->cancellable, call_cb,
+                              call_data_new (self, vireo_network_delete_finish,
+                                             g_strdup_printf (_("Network “%s” is deleted."),
+                                                              vireo_dbus_network_get_name (network))));
 }
 
 static void
@@ -637,7 +645,8 @@ bridge_cb (GObject      *source,
   else
     toast (self, done);
   /* Rebuilt even when nothing changed (a refusal): the row's spinner goes. */
-  g_clear_pointer (&self->interfaces_shown, g_free);
+  g_clear_pointer (&self->interfaces_shown, g_ptr_array_unref);
+  g_clear_pointer (&self->interfaces_problem, g_free);
   refresh_interfaces (self);
 }
 
@@ -753,6 +762,61 @@ add_interface_row (VireoNetworksWindow *self,
   g_ptr_array_add (self->interface_rows, row);
 }
 
+/* One row of the Host Interfaces group: what it is, its state and addresses, and Share… or
+   Stop Sharing… where they apply. */
+static GtkWidget *
+interface_row_new (VireoNetworksWindow      *self,
+                   const VireoHostInterface *iface)
+{
+  g_autoptr(GString) subtitle = g_string_new (vireo_interface_kind_label (iface->kind));
+  GtkWidget *row = adw_action_row_new ();
+  gboolean wifi = g_str_equal (iface->kind, "wifi");
+
+  g_string_append_printf (subtitle, " · %s", !iface->up ? _("Down") : iface->carrier ? _("Connected") : _("No cable or signal"));
+  for (gsize i = 0; iface->addresses[i] != NULL; i++)
+    g_string_append_printf (subtitle, " · %s", iface->addresses[i]);
+  if (iface->master[0] != '\0')
+    g_string_append_printf (subtitle, " · %s", iface->master);
+  if (iface->libvirt_network[0] != '\0')
+    g_string_append_printf (subtitle, " · %s", iface->libvirt_network);
+  if (iface->networkmanager)
+    g_string_append_printf (subtitle, " · %s", _("NetworkManager"));
+  if (wifi && iface->why_not[0] != '\0')
+    g_string_append_printf (subtitle, "\n%s", iface->why_not);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), iface->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row),
+                                wifi ? "network-wireless-symbolic"
+                                : g_str_equal (iface->kind, "bridge") ? "network-workgroup-symbolic"
+                                : "network-wired-symbolic");
+  if (iface->vireo_bridge)
+    {
+      g_autofree char *accessible = g_strdup_printf (_("Stop Sharing Through %s"), iface->name);
+      g_autoptr(GString) ports = g_string_new (NULL);
+      GtkWidget *button;
+
+      for (gsize i = 0; iface->ports[i] != NULL; i++)
+        g_string_append_printf (ports, "%s“%s”", i > 0 ? ", " : "", iface->ports[i]);
+      if (ports->len == 0)
+        g_string_append (ports, _("its port"));
+      button = interface_button (self, iface->name, _("S_top Sharing…"), accessible, G_CALLBACK (unshare_clicked_cb));
+      g_object_set_data_full (G_OBJECT (button), "vireo-ports", g_string_free (g_steal_pointer (&ports), FALSE), g_free);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  else if (iface->bridgeable)
+    {
+      g_autofree char *accessible = g_strdup_printf (_("Share %s With Machines"), iface->name);
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 interface_button (self, iface->name, _("_Share…"), accessible, G_CALLBACK (share_clicked_cb)));
+    }
+  else
+    gtk_widget_set_focusable (row, FALSE);   /* nothing to do with it: not a Tab stop */
+  return row;
+}
+
 static void
 interfaces_cb (GObject      *source,
                GAsyncResult *result,
@@ -760,34 +824,32 @@ interfaces_cb (GObject      *source,
 {
   g_autoptr(VireoNetworksWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
-  GVariantIter iter;
-  const char *name, *kind;
-  gboolean up, carrier;
-  GVariant *details;
+  g_autoptr(GPtrArray) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
+  g_autofree char *sentence = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* The same list again (Refresh, two answers crossing): the rows stay, and the focus with them. */
-  {
-    g_autofree char *shown = interfaces != NULL ? g_variant_print (interfaces, FALSE) : g_strdup (error->message);
+  if (error != NULL)
+    vireo_error_get_text (error, &sentence, NULL);
+  /* The same answer again (Refresh, two answers crossing): the rows stay, and the focus with
+     them. */
+  if (self->interface_rows->len > 0
+      && (interfaces != NULL ? vireo_host_interfaces_equal (interfaces, self->interfaces_shown)
+                             : self->interfaces_shown == NULL && g_strcmp0 (sentence, self->interfaces_problem) == 0))
+    return;
+  g_clear_pointer (&self->interfaces_shown, g_ptr_array_unref);
+  g_clear_pointer (&self->interfaces_problem, g_free);
+  self->interfaces_shown = interfaces != NULL ? g_ptr_array_ref (interfaces) : NULL;
+  self->interfaces_problem = g_strdup (sentence);
 
-    if (self->interfaces_shown != NULL && g_str_equal (shown, self->interfaces_shown)
-        && self->interface_rows->len > 0)
-      return;
-    g_free (self->interfaces_shown);
-    self->interfaces_shown = g_steal_pointer (&shown);
-  }
   for (guint i = 0; i < self->interface_rows->len; i++)
     adw_preferences_group_remove (self->interfaces_group, g_ptr_array_index (self->interface_rows, i));
   g_ptr_array_set_size (self->interface_rows, 0);
 
   if (interfaces == NULL)
     {
-      g_autofree char *sentence = NULL;
       GtkWidget *row = adw_action_row_new ();
 
-      vireo_error_get_text (error, &sentence, NULL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Cannot read the host’s interfaces"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sentence);
       gtk_widget_set_focusable (row, FALSE);
@@ -795,75 +857,8 @@ interfaces_cb (GObject      *source,
       return;
     }
 
-  g_variant_iter_init (&iter, interfaces);
-  while (g_variant_iter_next (&iter, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details))
-    {
-      g_autoptr(GVariant) owned = details;
-      g_autofree const char **addresses = NULL;
-      g_autofree const char **ports = NULL;
-      const char *master = NULL, *network = NULL, *why_not = NULL;
-      gboolean vireo_bridge = FALSE, bridgeable = FALSE, networkmanager = FALSE;
-      g_autoptr(GString) subtitle = g_string_new (vireo_interface_kind_label (kind));
-      GtkWidget *row = adw_action_row_new ();
-
-      g_variant_lookup (details, "addresses", "^a&s", &addresses);
-      g_variant_lookup (details, "ports", "^a&s", &ports);
-      g_variant_lookup (details, "master", "&s", &master);
-      g_variant_lookup (details, "libvirt-network", "&s", &network);
-      g_variant_lookup (details, "why-not", "&s", &why_not);
-      g_variant_lookup (details, "vireo-bridge", "b", &vireo_bridge);
-      g_variant_lookup (details, "bridgeable", "b", &bridgeable);
-      g_variant_lookup (details, "networkmanager", "b", &networkmanager);
-
-      g_string_append_printf (subtitle, " · %s", !up ? _("Down") : carrier ? _("Connected") : _("No cable or signal"));
-      for (gsize i = 0; addresses != NULL && addresses[i] != NULL; i++)
-        g_string_append_printf (subtitle, " · %s", addresses[i]);
-      if (master != NULL && master[0] != '\0')
-        g_string_append_printf (subtitle, " · %s", master);
-      if (network != NULL && network[0] != '\0')
-        g_string_append_printf (subtitle, " · %s", network);
-      if (networkmanager)
-        g_string_append_printf (subtitle, " · %s", _("NetworkManager"));
-      if (why_not != NULL && why_not[0] != '\0' && g_str_equal (kind, "wifi"))
-        g_string_append_printf (subtitle, "\n%s", why_not);
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-      adw_action_row_set_icon_name (ADW_ACTION_ROW (row),
-                                    g_str_equal (kind, "wifi") ? "network-wireless-symbolic"
-                                    : g_str_equal (kind, "bridge") ? "network-workgroup-symbolic"
-                                    : "network-wired-symbolic");
-      if (vireo_bridge)
-        {
-          g_autofree char *accessible = g_strdup_printf (_("Stop Sharing Through %s"), name);
-          g_autofree char *port_list = NULL;
-          GtkWidget *button;
-
-          if (ports != NULL && ports[0] != NULL)
-            {
-              g_autoptr(GString) quoted = g_string_new (NULL);
-
-              for (gsize i = 0; ports[i] != NULL; i++)
-                g_string_append_printf (quoted, "%s“%s”", i > 0 ? ", " : "", ports[i]);
-              port_list = g_string_free (g_steal_pointer (&quoted), FALSE);
-            }
-          button = interface_button (self, name, _("S_top Sharing…"), accessible, G_CALLBACK (unshare_clicked_cb));
-          g_object_set_data_full (G_OBJECT (button), "vireo-ports",
-                                  port_list != NULL ? g_steal_pointer (&port_list) : g_strdup (_("its port")), g_free);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-        }
-      else if (bridgeable)
-        {
-          g_autofree char *accessible = g_strdup_printf (_("Share %s With Machines"), name);
-
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     interface_button (self, name, _("_Share…"), accessible, G_CALLBACK (share_clicked_cb)));
-        }
-      else
-        gtk_widget_set_focusable (row, FALSE);   /* nothing to do with it: not a Tab stop */
-      add_interface_row (self, row);
-    }
+  for (guint i = 0; i < interfaces->len; i++)
+    add_interface_row (self, interface_row_new (self, g_ptr_array_index (interfaces, i)));
   if (self->interface_rows->len == 0)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -936,7 +931,8 @@ vireo_networks_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->shown_rows, g_ptr_array_unref);
   g_clear_pointer (&self->interface_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->interfaces_shown, g_free);
+  g_clear_pointer (&self->interfaces_shown, g_ptr_array_unref);
+  g_clear_pointer (&self->interfaces_problem, g_free);
 
   G_OBJECT_CLASS (vireo_networks_window_parent_class)->finalize (object);
 }

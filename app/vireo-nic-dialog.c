@@ -144,10 +144,7 @@ interfaces_cb (GObject      *source,
 {
   g_autoptr(VireoNicDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
-  GVariantIter iter;
-  const char *name, *kind;
-  GVariant *details;
+  g_autoptr(GPtrArray) interfaces = vireo_client_list_host_interfaces_finish (VIREO_CLIENT (source), result, &error);
 
   if (interfaces == NULL)
     {
@@ -156,27 +153,23 @@ interfaces_cb (GObject      *source,
         g_debug ("ListHostInterfaces: %s", error->message);
       return;
     }
-  g_variant_iter_init (&iter, interfaces);
-  while (g_variant_iter_next (&iter, "(&s&sbb@a{sv})", &name, &kind, NULL, NULL, &details))
+  for (guint i = 0; i < interfaces->len; i++)
     {
-      g_autoptr(GVariant) owned = details;
-      const char *master = NULL, *network = NULL;
+      const VireoHostInterface *iface = g_ptr_array_index (interfaces, i);
+      const char *type = NULL;
 
-      g_variant_lookup (details, "master", "&s", &master);
-      g_variant_lookup (details, "libvirt-network", "&s", &network);
-      if (g_str_equal (kind, "bridge") && (network == NULL || network[0] == '\0'))
+      /* A host bridge of its own (not a libvirt network's), or macvtap on a physical
+         interface that is no port. */
+      if (g_str_equal (iface->kind, "bridge") && iface->libvirt_network[0] == '\0')
+        type = "bridge";
+      else if (g_strv_contains ((const char *const[]) { "ethernet", "wifi", "bond", "vlan", NULL }, iface->kind)
+               && iface->master[0] == '\0')
+        type = "direct";
+      if (type != NULL)
         {
-          g_autofree char *title = vireo_nic_title ("bridge", name);
+          g_autofree char *title = vireo_nic_title (type, iface->name);
 
-          add_choice (self, "bridge", name, title);
-        }
-      else if ((g_str_equal (kind, "ethernet") || g_str_equal (kind, "wifi") || g_str_equal (kind, "bond")
-                || g_str_equal (kind, "vlan"))
-               && (master == NULL || master[0] == '\0'))
-        {
-          g_autofree char *title = vireo_nic_title ("direct", name);
-
-          add_choice (self, "direct", name, title);
+          add_choice (self, type, iface->name, title);
         }
     }
 }
@@ -189,6 +182,17 @@ applied (VireoNicDialog *self,
 
   g_signal_emit (self, signals[SIGNAL_APPLIED], 0, owned);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/* The helper said no (or the dialog went first): the dialog stays, saying why. */
+static void
+refused (VireoNicDialog *self,
+         const GError   *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  vireo_error_label_show (self->error_label, error);
 }
 
 static void
@@ -209,10 +213,7 @@ apply_cb (GObject      *source,
     ok = vireo_machine_update_nic_finish (machine, result, &now, &error);
   if (!ok)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_busy (self, FALSE);
-      vireo_error_label_show (self->error_label, error);
+      refused (self, error);
       return;
     }
   /* Translators: %s is a machine's name */
@@ -298,10 +299,7 @@ remove_cb (GObject      *source,
 
   if (!vireo_machine_remove_nic_finish (machine, result, &now, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_busy (self, FALSE);
-      vireo_error_label_show (self->error_label, error);
+      refused (self, error);
       return;
     }
   /* Translators: %s is a machine's name */

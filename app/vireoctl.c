@@ -2331,12 +2331,12 @@ cmd_network (Ctl   *ctl,
 
 /* host interfaces, bridge */
 
-/* The interfaces ListHostInterfaces says, a(ssbba{sv}); NULL after saying why not. */
-static GVariant *
+/* The interfaces ListHostInterfaces says (VireoHostInterface); NULL after saying why not. */
+static GPtrArray *
 list_host_interfaces (Ctl *ctl)
 {
   g_autoptr(GError) error = NULL;
-  GVariant *interfaces;
+  GPtrArray *interfaces;
   Wait wait = { NULL };
 
   if (!wait_ready (ctl, FALSE))
@@ -2351,27 +2351,23 @@ list_host_interfaces (Ctl *ctl)
 
 /* One interface as JSON: name, kind, up, carrier and its details, as the helper names them. */
 static void
-add_interface_json (JsonBuilder *builder,
-                    GVariant    *iface)
+add_interface_json (JsonBuilder              *builder,
+                    const VireoHostInterface *iface)
 {
-  g_autoptr(GVariant) details = NULL;
-  const char *name, *kind;
-  gboolean up, carrier;
   GVariantIter iter;
   const char *key;
   GVariant *value;
 
-  g_variant_get (iface, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
+  json_builder_add_string_value (builder, iface->name);
   json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, kind);
+  json_builder_add_string_value (builder, iface->kind);
   json_builder_set_member_name (builder, "up");
-  json_builder_add_boolean_value (builder, up);
+  json_builder_add_boolean_value (builder, iface->up);
   json_builder_set_member_name (builder, "carrier");
-  json_builder_add_boolean_value (builder, carrier);
-  g_variant_iter_init (&iter, details);
+  json_builder_add_boolean_value (builder, iface->carrier);
+  g_variant_iter_init (&iter, iface->details);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
       json_builder_set_member_name (builder, key);
@@ -2381,24 +2377,26 @@ add_interface_json (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* @strv joined with ",", or "-" when empty. */
 static char *
-joined_strv (GVariant   *details,
-             const char *key)
+joined_or_dash_strv (const char *const *strv)
 {
-  g_autofree const char **strv = NULL;
-  g_autoptr(GVariant) value = g_variant_lookup_value (details, key, G_VARIANT_TYPE_STRING_ARRAY);
+  return strv[0] != NULL ? g_strjoinv (",", (char **) strv) : g_strdup ("-");
+}
 
-  if (value == NULL || g_variant_n_children (value) == 0)
-    return g_strdup ("-");
-  strv = g_variant_get_strv (value, NULL);
-  return g_strjoinv (",", (char **) strv);
+static JsonNode *
+strv_json (const char *const *strv)
+{
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_strv (strv, -1));
+
+  return json_gvariant_serialize (value);
 }
 
 /* vireoctl host interfaces */
 static int
 host_interfaces (Ctl *ctl)
 {
-  g_autoptr(GVariant) interfaces = list_host_interfaces (ctl);
+  g_autoptr(GPtrArray) interfaces = list_host_interfaces (ctl);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (interfaces == NULL)
@@ -2406,24 +2404,20 @@ host_interfaces (Ctl *ctl)
   if (!ctl->json)
     g_print ("%-15s %-9s %-10s %-15s %s\n", "NAME", "KIND", "STATE", "MASTER", "ADDRESSES");
   json_builder_begin_array (builder);
-  for (gsize i = 0; i < g_variant_n_children (interfaces); i++)
+  for (guint i = 0; i < interfaces->len; i++)
     {
-      g_autoptr(GVariant) iface = g_variant_get_child_value (interfaces, i);
-      g_autoptr(GVariant) details = NULL;
+      const VireoHostInterface *iface = g_ptr_array_index (interfaces, i);
       g_autofree char *addresses = NULL;
-      const char *name, *kind, *master = "-";
-      gboolean up, carrier;
 
       if (ctl->json)
         {
           add_interface_json (builder, iface);
           continue;
         }
-      g_variant_get (iface, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
-      g_variant_lookup (details, "master", "&s", &master);
-      addresses = joined_strv (details, "addresses");
-      g_print ("%-15s %-9s %-10s %-15s %s\n", name, kind, !up ? "down" : carrier ? "up" : "no-carrier", master,
-               addresses);
+      addresses = joined_or_dash_strv ((const char *const *) iface->addresses);
+      g_print ("%-15s %-9s %-10s %-15s %s\n", iface->name, iface->kind,
+               !iface->up ? "down" : iface->carrier ? "up" : "no-carrier",
+               iface->master[0] != '\0' ? iface->master : "-", addresses);
     }
   json_builder_end_array (builder);
   if (ctl->json)
@@ -2434,47 +2428,38 @@ host_interfaces (Ctl *ctl)
 static int
 bridge_list (Ctl *ctl)
 {
-  g_autoptr(GVariant) interfaces = list_host_interfaces (ctl);
+  g_autoptr(GPtrArray) interfaces = list_host_interfaces (ctl);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   guint n = 0;
 
   if (interfaces == NULL)
     return ctl->status;
   json_builder_begin_array (builder);
-  for (gsize i = 0; i < g_variant_n_children (interfaces); i++)
+  for (guint i = 0; i < interfaces->len; i++)
     {
-      g_autoptr(GVariant) details = NULL;
-      g_autoptr(GVariant) ports = NULL;
-      g_autoptr(GVariant) addresses = NULL;
+      const VireoHostInterface *iface = g_ptr_array_index (interfaces, i);
+      const char *network = iface->libvirt_network;
       g_autofree char *ports_text = NULL;
       g_autofree char *addresses_text = NULL;
       g_autofree char *made_by = NULL;
-      const char *name, *kind, *network = NULL;
-      gboolean up, carrier, vireo = FALSE;
 
-      g_variant_get_child (interfaces, i, "(&s&sbb@a{sv})", &name, &kind, &up, &carrier, &details);
-      if (!g_str_equal (kind, "bridge"))
+      if (!g_str_equal (iface->kind, "bridge"))
         continue;
       n++;
-      g_variant_lookup (details, "vireo-bridge", "b", &vireo);
-      g_variant_lookup (details, "libvirt-network", "&s", &network);
-      ports = g_variant_lookup_value (details, "ports", G_VARIANT_TYPE_STRING_ARRAY);
-      addresses = g_variant_lookup_value (details, "addresses", G_VARIANT_TYPE_STRING_ARRAY);
       if (ctl->json)
         {
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, name);
+          json_builder_add_string_value (builder, iface->name);
           json_builder_set_member_name (builder, "up");
-          json_builder_add_boolean_value (builder, up);
+          json_builder_add_boolean_value (builder, iface->up);
           json_builder_set_member_name (builder, "ports");
-          json_builder_add_value (builder, json_gvariant_serialize (ports != NULL ? ports : g_variant_new_strv (NULL, 0)));
+          json_builder_add_value (builder, strv_json ((const char *const *) iface->ports));
           json_builder_set_member_name (builder, "addresses");
-          json_builder_add_value (builder, json_gvariant_serialize (addresses != NULL ? addresses
-                                                                                      : g_variant_new_strv (NULL, 0)));
+          json_builder_add_value (builder, strv_json ((const char *const *) iface->addresses));
           json_builder_set_member_name (builder, "vireo");
-          json_builder_add_boolean_value (builder, vireo);
-          if (network != NULL)
+          json_builder_add_boolean_value (builder, iface->vireo_bridge);
+          if (network[0] != '\0')
             {
               json_builder_set_member_name (builder, "libvirt-network");
               json_builder_add_string_value (builder, network);
@@ -2484,10 +2469,11 @@ bridge_list (Ctl *ctl)
         }
       if (n == 1)
         g_print ("%-15s %-20s %-24s %s\n", "NAME", "PORTS", "MADE BY", "ADDRESSES");
-      ports_text = joined_strv (details, "ports");
-      addresses_text = joined_strv (details, "addresses");
-      made_by = vireo ? g_strdup ("vireo") : network != NULL ? g_strdup_printf ("libvirt (%s)", network) : g_strdup ("-");
-      g_print ("%-15s %-20s %-24s %s\n", name, ports_text, made_by, addresses_text);
+      ports_text = joined_or_dash_strv ((const char *const *) iface->ports);
+      addresses_text = joined_or_dash_strv ((const char *const *) iface->addresses);
+      made_by = iface->vireo_bridge ? g_strdup ("vireo")
+                : network[0] != '\0' ? g_strdup_printf ("libvirt (%s)", network) : g_strdup ("-");
+      g_print ("%-15s %-20s %-24s %s\n", iface->name, ports_text, made_by, addresses_text);
     }
   json_builder_end_array (builder);
   if (ctl->json)

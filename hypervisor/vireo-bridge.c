@@ -1090,7 +1090,7 @@ check_ports (VireoBridgeRequest  *request,
   for (guint i = 0; request->ports[i] != NULL; i++)
     {
       const char *name = request->ports[i];
-      VireoHostInterface *iface = vireo_host_interfaces_find (interfaces, name);
+      VireoHostIfaceInfo *iface = vireo_host_interfaces_find (interfaces, name);
 
       if (!g_utf8_validate (name, -1, NULL))
         name = "?";
@@ -1129,7 +1129,7 @@ vireo_bridge_create (VireoBridgeRequest  *request,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) undo_error = NULL;
   g_autofree char *path = record_path (request->name);
-  VireoHostInterface *first;
+  VireoHostIfaceInfo *first;
   gboolean through_nm, ok;
 
   if (nl == NULL)
@@ -1158,7 +1158,7 @@ vireo_bridge_create (VireoBridgeRequest  *request,
   record->forward_delay = request->forward_delay;
   for (guint i = 0; request->ports[i] != NULL; i++)
     {
-      VireoHostInterface *iface = vireo_host_interfaces_find (interfaces, request->ports[i]);
+      VireoHostIfaceInfo *iface = vireo_host_interfaces_find (interfaces, request->ports[i]);
       VireoBridgePort *port = bridge_port_new (iface->name);
       g_autoptr(GPtrArray) addrs = NULL;
       g_autoptr(GPtrArray) routes = NULL;

@@ -24,7 +24,7 @@
 #define NM_PATH "/org/freedesktop/NetworkManager"
 
 void
-vireo_host_interface_free (VireoHostInterface *iface)
+vireo_host_iface_info_free (VireoHostIfaceInfo *iface)
 {
   if (iface == NULL)
     return;
@@ -188,11 +188,11 @@ static int
 compare_interfaces (gconstpointer a,
                     gconstpointer b)
 {
-  return g_strcmp0 ((*(VireoHostInterface **) a)->name, (*(VireoHostInterface **) b)->name);
+  return g_strcmp0 ((*(VireoHostIfaceInfo **) a)->name, (*(VireoHostIfaceInfo **) b)->name);
 }
 
 static void
-decide_bridgeable (VireoHostInterface *iface)
+decide_bridgeable (VireoHostIfaceInfo *iface)
 {
   if (g_str_equal (iface->kind, "wifi"))
     iface->why_not = g_strdup_printf (_("Wi-Fi (802.11) cannot be a port of a bridge; give machines a macvtap "
@@ -218,7 +218,7 @@ decide_bridgeable (VireoHostInterface *iface)
  *
  * Runs in a worker thread.
  *
- * Returns: (transfer full): #VireoHostInterface, sorted by name
+ * Returns: (transfer full): #VireoHostIfaceInfo, sorted by name
  */
 GPtrArray *
 vireo_host_interfaces_read (VireoNetlink     *nl,
@@ -235,14 +235,14 @@ vireo_host_interfaces_read (VireoNetlink     *nl,
   if (links == NULL || (addrs = vireo_netlink_addrs (nl, 0, error)) == NULL)
     return NULL;
 
-  interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_host_interface_free);
+  interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_host_iface_info_free);
   for (guint i = 0; i < links->len; i++)
     {
       VireoLinkInfo *link = g_ptr_array_index (links, i);
       g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *record = NULL;
-      VireoHostInterface *iface;
+      VireoHostIfaceInfo *iface;
       gboolean hidden;
       const char *kind = vireo_host_interface_kind (sys_class_net, link->name, link->info_kind, link->type, &hidden);
 
@@ -267,7 +267,7 @@ vireo_host_interfaces_read (VireoNetlink     *nl,
         }
       g_ptr_array_add (ports, NULL);
 
-      iface = g_new0 (VireoHostInterface, 1);
+      iface = g_new0 (VireoHostIfaceInfo, 1);
       iface->index = link->index;
       iface->name = g_strdup (link->name);
       iface->kind = g_strdup (kind);
@@ -290,13 +290,13 @@ vireo_host_interfaces_read (VireoNetlink     *nl,
   return g_steal_pointer (&interfaces);
 }
 
-VireoHostInterface *
+VireoHostIfaceInfo *
 vireo_host_interfaces_find (GPtrArray  *interfaces,
                             const char *name)
 {
   for (guint i = 0; i < interfaces->len; i++)
     {
-      VireoHostInterface *iface = g_ptr_array_index (interfaces, i);
+      VireoHostIfaceInfo *iface = g_ptr_array_index (interfaces, i);
 
       if (g_str_equal (iface->name, name))
         return iface;
@@ -313,7 +313,7 @@ vireo_host_interfaces_to_variant (GPtrArray *interfaces)
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssbba{sv})"));
   for (guint i = 0; i < interfaces->len; i++)
     {
-      VireoHostInterface *iface = g_ptr_array_index (interfaces, i);
+      VireoHostIfaceInfo *iface = g_ptr_array_index (interfaces, i);
       GVariantDict details;
 
       g_variant_dict_init (&details, NULL);

@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+/* One interface, as the helper reads it (libvireo's VireoHostInterface is what clients read
+   from the answer). */
 typedef struct {
   int        index;
   char      *name;
@@ -30,9 +32,9 @@ typedef struct {
   gboolean   vireo_bridge;
   gboolean   bridgeable;
   char      *why_not;          /* or NULL */
-} VireoHostInterface;
+} VireoHostIfaceInfo;
 
-void        vireo_host_interface_free    (VireoHostInterface *iface);
+void        vireo_host_iface_info_free   (VireoHostIfaceInfo *iface);
 
 const char *vireo_host_interface_kind    (const char   *sys_class_net,
                                           const char   *name,
@@ -46,7 +48,7 @@ GPtrArray  *vireo_host_interfaces_read   (VireoNetlink     *nl,
                                           GDBusConnection  *bus,
                                           const char       *bridges_dir,
                                           GError          **error);
-VireoHostInterface *
+VireoHostIfaceInfo *
             vireo_host_interfaces_find   (GPtrArray    *interfaces,
                                           const char   *name);
 GVariant   *vireo_host_interfaces_to_variant (GPtrArray *interfaces);
@@ -55,6 +57,6 @@ int         vireo_nm_device_managed      (GDBusConnection  *bus,
                                           const char       *iface,
                                           char            **device_path);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoHostInterface, vireo_host_interface_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoHostIfaceInfo, vireo_host_iface_info_free)
 
 G_END_DECLS

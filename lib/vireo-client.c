@@ -713,7 +713,8 @@ list_host_interfaces_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, interfaces, (GDestroyNotify) g_variant_unref);
+  g_task_return_pointer (task, vireo_host_interfaces_new (interfaces), (GDestroyNotify) g_ptr_array_unref);
+  g_variant_unref (interfaces);
 }
 
 /**
@@ -741,13 +742,75 @@ vireo_client_list_host_interfaces_async (VireoClient         *self,
 /**
  * vireo_client_list_host_interfaces_finish:
  *
- * Returns: (transfer full) (nullable): the a(ssbba{sv}) of interfaces: name, kind, up,
- *   carrier, details
+ * Returns: (transfer full) (nullable) (element-type VireoHostInterface): the interfaces, by
+ *   name
  */
-GVariant *
+GPtrArray *
 vireo_client_list_host_interfaces_finish (VireoClient   *self,
                                           GAsyncResult  *result,
                                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+create_network_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *path = NULL;
+
+  if (!vireo_dbus_manager_call_create_network_finish (VIREO_DBUS_MANAGER (source), &path, result, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, path, g_free);
+}
+
+/**
+ * vireo_client_create_network_async:
+ * @spec: CreateNetwork's spec (a{sv}: "name", "mode", "ipv4", "dhcp", "ipv6", "domain",
+ *   "forward-dev", "autostart"); a floating reference is sunk
+ *
+ * Defines and starts a virtual network (Manager.CreateNetwork); polkit may ask for a
+ * password.
+ */
+void
+vireo_client_create_network_async (VireoClient         *self,
+                                   GVariant            *spec,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GVariant) owned = NULL;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CLIENT (self));
+  g_return_if_fail (spec != NULL && g_variant_is_of_type (spec, G_VARIANT_TYPE_VARDICT));
+
+  owned = g_variant_ref_sink (spec);
+  task = manager_task (self, vireo_client_create_network_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  vireo_dbus_manager_call_create_network (vireo_client_get_manager (self), owned, CALL_FLAGS, CALL_TIMEOUT, cancellable,
+                                          create_network_cb, task);
+}
+
+/**
+ * vireo_client_create_network_finish:
+ *
+ * Returns: (transfer full) (nullable): the new network's object path
+ */
+char *
+vireo_client_create_network_finish (VireoClient   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

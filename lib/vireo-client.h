@@ -8,7 +8,9 @@
 #include <gio/gio.h>
 
 #include "vireo-dbus-generated.h"
+#include "vireo-host-interface.h"
 #include "vireo-machine.h"
+#include "vireo-network.h"
 
 G_BEGIN_DECLS
 
@@ -56,9 +58,17 @@ void                vireo_client_list_host_interfaces_async  (VireoClient       
                                                               GCancellable         *cancellable,
                                                               GAsyncReadyCallback   callback,
                                                               gpointer              user_data);
-GVariant           *vireo_client_list_host_interfaces_finish (VireoClient          *self,
+GPtrArray          *vireo_client_list_host_interfaces_finish (VireoClient          *self,
                                                               GAsyncResult         *result,
                                                               GError              **error);
+void                vireo_client_create_network_async  (VireoClient          *self,
+                                                        GVariant             *spec,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+char               *vireo_client_create_network_finish (VireoClient          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 void                vireo_client_create_bridge_async   (VireoClient          *self,
                                                         const char           *name,
                                                         const char *const    *ports,

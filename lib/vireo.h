@@ -9,11 +9,12 @@
 #pragma once
 
 #include "vireo-bus.h"
-#include "vireo-call.h"
 #include "vireo-client.h"
 #include "vireo-download.h"
 #include "vireo-dbus-generated.h"
 #include "vireo-enum-types.h"
 #include "vireo-error.h"
+#include "vireo-host-interface.h"
 #include "vireo-machine.h"
 #include "vireo-machine-state.h"
+#include "vireo-network.h"

@@ -245,6 +245,210 @@ test_queue_calls (void)
   gt_dbus_queue_disconnect (queue, TRUE);
 }
 
+/* GtDBusQueue: the host's interfaces, and the calls on networks */
+
+#define NETWORK_PATH VIREO_NETWORKS_PATH "/n"
+
+static void
+reply_managed_objects_with_network (GtDBusQueue *queue)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = NULL;
+  GVariantBuilder objects;
+
+  invocation = gt_dbus_queue_assert_pop_message (queue, ROOT, "org.freedesktop.DBus.ObjectManager",
+                                                 "GetManagedObjects", "()", NULL);
+  g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  g_variant_builder_add_parsed (&objects, "{%o, {'org.vireo.Hypervisor1.Manager': %@a{sv}}}",
+                                MANAGER_PATH, manager_properties (TRUE, ""));
+  g_variant_builder_add_parsed (&objects,
+                                "{%o, {'org.vireo.Hypervisor1.Network': {'Name': <'lab'>, 'Uuid': <'n'>,"
+                                " 'Mode': <'nat'>, 'Active': <false>, 'Autostart': <false>, 'Persistent': <true>,"
+                                " 'Bridge': <'virbr7'>, 'ForwardDev': <''>, 'Ipv4': <['10.77.7.1/24']>,"
+                                " 'Ipv6': <@as []>, 'DhcpRanges': <@a(ss) []>, 'Domain': <''>}}}",
+                                NETWORK_PATH);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), g_variant_new ("(@a{oa{sa{sv}}})",
+                                                                                      g_variant_builder_end (&objects)));
+}
+
+/* Pops the call @method on @path, checks that polkit may ask, and returns its arguments. */
+static GDBusMethodInvocation *
+pop_interactive (GtDBusQueue  *queue,
+                 const char   *path,
+                 const char   *interface,
+                 const char   *method,
+                 GVariant    **arguments)
+{
+  GDBusMethodInvocation *invocation = gt_dbus_queue_assert_pop_message (queue, path, interface, method, "@*",
+                                                                         arguments);
+
+  g_assert_true (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (invocation))
+                 & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION);
+  return invocation;
+}
+
+static void
+test_network_calls (void)
+{
+  g_autoptr(GtDBusQueue) queue = gt_dbus_queue_new ();
+  g_autoptr(VireoClient) client = NULL;
+  g_autoptr(GDBusMethodInvocation) invocation = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) arguments = NULL;
+  g_autoptr(GPtrArray) interfaces = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDBusNetwork) network = NULL;
+  g_autofree char *path = NULL;
+  const VireoHostInterface *eth0, *br0;
+  GVariant *spec, *options;
+  gboolean force, autostart;
+  guint name_id;
+
+  gt_dbus_queue_connect (queue, &error);
+  g_assert_no_error (error);
+  gt_dbus_queue_export_object (queue, ROOT, interface_info ("org.freedesktop.DBus.ObjectManager"), &error);
+  g_assert_no_error (error);
+  gt_dbus_queue_export_object (queue, MANAGER_PATH, interface_info ("org.vireo.Hypervisor1.Manager"), &error);
+  g_assert_no_error (error);
+  gt_dbus_queue_export_object (queue, NETWORK_PATH, interface_info ("org.vireo.Hypervisor1.Network"), &error);
+  g_assert_no_error (error);
+  name_id = gt_dbus_queue_own_name (queue, BUS_NAME);
+
+  client = vireo_client_new_for_connection (gt_dbus_queue_get_client_connection (queue));
+  vireo_client_start (client);
+  reply_managed_objects_with_network (queue);
+  assert_client (client, VIREO_CLIENT_READY, 0);
+  network = vireo_client_find_network (client, "lab");
+  g_assert_nonnull (network);
+
+  /* ListHostInterfaces, read into VireoHostInterface: absent details are empty, a detail of
+     another type reads as absent, and one this client does not know stays in details. */
+  vireo_client_list_host_interfaces_async (client, NULL, call_done_cb, &result);
+  invocation = gt_dbus_queue_assert_pop_message (queue, MANAGER_PATH, "org.vireo.Hypervisor1.Manager",
+                                                 "ListHostInterfaces", "(@a{sv})", NULL);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), g_variant_new_parsed (
+    "([('br0', 'bridge', true, true, {'mac': <'52:54:00:aa:bb:cc'>, 'addresses': <['192.0.2.5/24', '2001:db8::5/64']>,"
+    "   'ports': <['eth1']>, 'vireo-bridge': <true>, 'bridgeable': <false>, 'why-not': <'It is a bridge.'>}),"
+    "  ('eth0', 'ethernet', true, false, {'master': <uint32 3>, 'bridgeable': <true>, 'networkmanager': <true>,"
+    "   'future': <int64 7>})],)"));
+  g_assert_true (wait_until (result_arrived, &result));
+  interfaces = vireo_client_list_host_interfaces_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (interfaces->len, ==, 2);
+  br0 = g_ptr_array_index (interfaces, 0);
+  eth0 = g_ptr_array_index (interfaces, 1);
+  g_assert_cmpstr (br0->name, ==, "br0");
+  g_assert_cmpstr (br0->kind, ==, "bridge");
+  g_assert_true (br0->up && br0->carrier);
+  g_assert_cmpstr (br0->mac, ==, "52:54:00:aa:bb:cc");
+  g_assert_cmpstrv (br0->addresses, ((const char *const[]) { "192.0.2.5/24", "2001:db8::5/64", NULL }));
+  g_assert_cmpstrv (br0->ports, ((const char *const[]) { "eth1", NULL }));
+  g_assert_true (br0->vireo_bridge);
+  g_assert_false (br0->bridgeable);
+  g_assert_cmpstr (br0->why_not, ==, "It is a bridge.");
+  g_assert_cmpstr (br0->master, ==, "");
+  g_assert_cmpstr (br0->libvirt_network, ==, "");
+  g_assert_false (br0->networkmanager);
+  g_assert_cmpstr (eth0->kind, ==, "ethernet");
+  g_assert_true (eth0->up);
+  g_assert_false (eth0->carrier);
+  g_assert_cmpstr (eth0->master, ==, "");       /* a uint32: not a name */
+  g_assert_nonnull (eth0->addresses);
+  g_assert_null (eth0->addresses[0]);
+  g_assert_nonnull (eth0->ports);
+  g_assert_true (eth0->bridgeable && eth0->networkmanager);
+  g_assert_false (eth0->vireo_bridge);
+  g_assert_true (g_variant_lookup (eth0->details, "future", "x", NULL));
+
+  /* Equal to a copy; not once anything differs. */
+  again = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_host_interface_free);
+  g_ptr_array_add (again, vireo_host_interface_copy (br0));
+  g_ptr_array_add (again, vireo_host_interface_copy (eth0));
+  g_assert_true (vireo_host_interfaces_equal (interfaces, again));
+  ((VireoHostInterface *) g_ptr_array_index (again, 1))->carrier = TRUE;
+  g_assert_false (vireo_host_interfaces_equal (interfaces, again));
+  g_ptr_array_remove_index (again, 1);
+  g_assert_false (vireo_host_interfaces_equal (interfaces, again));
+  g_assert_false (vireo_host_interfaces_equal (interfaces, NULL));
+  g_assert_true (vireo_host_interfaces_equal (NULL, NULL));
+
+  /* CreateNetwork: the spec as given, the new network's path back. */
+  vireo_client_create_network_async (client, g_variant_new_parsed ("{'name': <'lab2'>, 'mode': <'isolated'>,"
+                                                                   " 'ipv4': <'10.77.8.1/24'>}"),
+                                     NULL, call_done_cb, &result);
+  invocation = pop_interactive (queue, MANAGER_PATH, "org.vireo.Hypervisor1.Manager", "CreateNetwork", &arguments);
+  spec = g_variant_get_child_value (arguments, 0);
+  g_assert_true (g_variant_lookup (spec, "mode", "&s", NULL));
+  g_assert_cmpuint (g_variant_n_children (spec), ==, 3);
+  g_variant_unref (spec);
+  g_clear_pointer (&arguments, g_variant_unref);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), g_variant_new ("(o)", VIREO_NETWORKS_PATH "/m"));
+  g_assert_true (wait_until (result_arrived, &result));
+  path = vireo_client_create_network_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, VIREO_NETWORKS_PATH "/m");
+  g_clear_object (&result);
+
+  /* Start refused: the helper's error, typed, without D-Bus's prefix. */
+  vireo_network_start_async (network, NULL, call_done_cb, &result);
+  invocation = pop_interactive (queue, NETWORK_PATH, "org.vireo.Hypervisor1.Network", "Start", NULL);
+  g_dbus_method_invocation_return_error_literal (g_steal_pointer (&invocation), VIREO_ERROR, VIREO_ERROR_EXISTS,
+                                                 "Could not start “lab”: its bridge is taken.");
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_false (vireo_network_start_finish (network, result, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_EXISTS);
+  g_assert_cmpstr (error->message, ==, "Could not start “lab”: its bridge is taken.");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Stop, Delete with force, SetAutostart. */
+  vireo_network_stop_async (network, NULL, call_done_cb, &result);
+  invocation = pop_interactive (queue, NETWORK_PATH, "org.vireo.Hypervisor1.Network", "Stop", NULL);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), NULL);
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (vireo_network_stop_finish (network, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  vireo_network_delete_async (network, TRUE, NULL, call_done_cb, &result);
+  invocation = pop_interactive (queue, NETWORK_PATH, "org.vireo.Hypervisor1.Network", "Delete", &arguments);
+  g_variant_get (arguments, "(@a{sv})", &options);
+  force = FALSE;
+  g_assert_true (g_variant_lookup (options, "force", "b", &force) && force);
+  g_variant_unref (options);
+  g_clear_pointer (&arguments, g_variant_unref);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), NULL);
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (vireo_network_delete_finish (network, result, &error));
+  g_clear_object (&result);
+
+  vireo_network_set_autostart_async (network, TRUE, NULL, call_done_cb, &result);
+  invocation = pop_interactive (queue, NETWORK_PATH, "org.vireo.Hypervisor1.Network", "SetAutostart", &arguments);
+  g_variant_get (arguments, "(b@a{sv})", &autostart, NULL);
+  g_assert_true (autostart);
+  g_clear_pointer (&arguments, g_variant_unref);
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), NULL);
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (vireo_network_set_autostart_finish (network, result, &error));
+  g_clear_object (&result);
+
+  /* Without the helper: NotConnected at once, no call made. */
+  gt_dbus_queue_unown_name (queue, name_id);
+  assert_client (client, VIREO_CLIENT_NO_HELPER, 0);
+  vireo_client_create_network_async (client, g_variant_new_parsed ("@a{sv} {}"), NULL, call_done_cb, &result);
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_null (vireo_client_create_network_finish (client, result, &error));
+  g_assert_error (error, VIREO_ERROR, VIREO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  gt_dbus_queue_assert_no_messages (queue);
+
+  g_clear_object (&network);
+  g_clear_object (&client);
+  gt_dbus_queue_disconnect (queue, TRUE);
+}
+
 /* Skeletons on a GTestDBus: the signals */
 
 typedef struct {
@@ -465,6 +669,7 @@ main (int   argc,
 
   g_test_add_func ("/lib/client/calls-and-name-owner", test_queue_calls);
   g_test_add_func ("/lib/client/signals", test_signals);
+  g_test_add_func ("/lib/client/network-calls", test_network_calls);
   g_test_add_func ("/lib/machine-state", test_state);
   g_test_add_func ("/lib/paths", test_paths);
   g_test_add_func ("/lib/error-text", test_error_text);
