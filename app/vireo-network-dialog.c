@@ -31,10 +31,14 @@ struct _VireoNetworkDialog {
   AdwComboRow   *mode_row;
   GtkLabel      *mode_label;
   AdwEntryRow   *ipv4_row;
+  GtkLabel      *ipv4_hint;
   GtkSwitch     *dhcp_switch;
   AdwEntryRow   *ipv6_row;
+  GtkLabel      *ipv6_hint;
   AdwEntryRow   *domain_row;
   GtkSwitch     *autostart_switch;
+
+  gboolean       busy;
 };
 
 G_DEFINE_FINAL_TYPE (VireoNetworkDialog, vireo_network_dialog, ADW_TYPE_WINDOW)
@@ -56,12 +60,59 @@ mode_changed_cb (VireoNetworkDialog *self)
 }
 
 static void
+set_invalid (GtkWidget *row,
+             gboolean   invalid)
+{
+  if (invalid)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+}
+
+/* The fields as typed: what is malformed is said beside it, and Create waits for a name and
+   a well-formed address. What only the helper knows (a subnet in use, a name taken) it says
+   when asked. */
+static void
+fields_changed_cb (VireoNetworkDialog *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *ipv4 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->ipv4_row))));
+  g_autofree char *ipv6 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->ipv6_row))));
+  gboolean ipv4_wrong = ipv4[0] != '\0' && !vireo_network_address_is_valid (ipv4, 4);
+  gboolean ipv6_wrong = ipv6[0] != '\0' && !vireo_network_address_is_valid (ipv6, 6);
+
+  gtk_label_set_text (self->ipv4_hint,
+                      ipv4_wrong ? _("Write an IPv4 address and its prefix, like 192.168.100.1/24.")
+                                 : _("The host’s address on the new network, and the prefix that sets its size: "
+                                     "192.168.100.1/24 gives machines 192.168.100.2 to 192.168.100.254."));
+  if (ipv4_wrong)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->ipv4_hint), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->ipv4_hint), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->ipv4_hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->ipv4_hint), "dim-label");
+    }
+  set_invalid (GTK_WIDGET (self->ipv4_row), ipv4_wrong);
+  set_invalid (GTK_WIDGET (self->ipv6_row), ipv6_wrong);
+  gtk_widget_set_visible (GTK_WIDGET (self->ipv6_hint), ipv6_wrong);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "network.create",
+                                 !self->busy && name[0] != '\0' && ipv4[0] != '\0' && !ipv4_wrong && !ipv6_wrong);
+}
+
+static void
 set_busy (VireoNetworkDialog *self,
           gboolean            busy)
 {
+  self->busy = busy;
   gtk_widget_set_visible (self->spinner, busy);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "network.create", !busy);
+  fields_changed_cb (self);
 }
 
 static void
@@ -182,11 +233,14 @@ vireo_network_dialog_class_init (VireoNetworkDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, mode_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, mode_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, ipv4_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, ipv4_hint);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, dhcp_switch);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, ipv6_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, ipv6_hint);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, domain_row);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworkDialog, autostart_switch);
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, fields_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "network.create", NULL, create_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -198,7 +252,12 @@ vireo_network_dialog_init (VireoNetworkDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->ipv4_row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->ipv4_hint, NULL, -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->ipv6_row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->ipv6_hint, NULL, -1);
   mode_changed_cb (self);
+  fields_changed_cb (self);
 }
 
 /**

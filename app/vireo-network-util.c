@@ -127,6 +127,29 @@ vireo_network_subnet (const char *address)
 }
 
 /**
+ * vireo_network_address_is_valid:
+ * @text: what the user typed
+ * @version: 4 or 6
+ *
+ * Only the form: whether the helper may take it, or must refuse it for a reason it alone
+ * knows (a subnet in use), is the helper's to say.
+ *
+ * Returns: whether @text is an IPv@version address with its prefix ("192.168.150.1/24")
+ */
+gboolean
+vireo_network_address_is_valid (const char *text,
+                                guint       version)
+{
+  g_autoptr(GInetAddress) parsed = NULL;
+  guint prefix;
+
+  g_return_val_if_fail (version == 4 || version == 6, FALSE);
+
+  return parse_cidr (text, &parsed, &prefix)
+         && g_inet_address_get_family (parsed) == (version == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+}
+
+/**
  * vireo_network_subnets_overlap:
  * @a: an address with its prefix
  * @b: another

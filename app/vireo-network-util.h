@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 const char *vireo_network_mode_label       (const char          *mode);
 const char *vireo_network_mode_description (const char          *mode);
 char       *vireo_network_subnet           (const char          *address);
+gboolean    vireo_network_address_is_valid (const char          *text,
+                                            guint                version);
 gboolean    vireo_network_subnets_overlap  (const char          *a,
                                             const char          *b);
 char       *vireo_network_propose_ipv4     (const char * const  *used);

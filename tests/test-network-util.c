@@ -26,6 +26,24 @@ test_subnet (void)
 }
 
 static void
+test_address_form (void)
+{
+  g_assert_true (vireo_network_address_is_valid ("192.168.150.1/24", 4));
+  g_assert_true (vireo_network_address_is_valid ("10.77.3.129/25", 4));
+  g_assert_true (vireo_network_address_is_valid ("fd00:150::1/64", 6));
+  g_assert_false (vireo_network_address_is_valid ("fd00:150::1/64", 4));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150.1/24", 6));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150.1", 4));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150.1/", 4));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150.1/33", 4));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150.1/24x", 4));
+  g_assert_false (vireo_network_address_is_valid ("192.168.150/24", 4));
+  g_assert_false (vireo_network_address_is_valid ("fd00::1/129", 6));
+  g_assert_false (vireo_network_address_is_valid ("", 4));
+  g_assert_false (vireo_network_address_is_valid (NULL, 4));
+}
+
+static void
 test_overlap (void)
 {
   g_assert_true (vireo_network_subnets_overlap ("10.77.3.1/24", "10.77.3.129/25"));
@@ -72,6 +90,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/network-util/subnet", test_subnet);
   g_test_add_func ("/network-util/overlap", test_overlap);
+  g_test_add_func ("/network-util/address-form", test_address_form);
   g_test_add_func ("/network-util/propose", test_propose);
   g_test_add_func ("/network-util/labels", test_labels);
   return g_test_run ();
