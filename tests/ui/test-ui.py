@@ -1152,7 +1152,7 @@ def case_t_new_machine():
                         'Debian 11 detected on the medium')[0]
     check(find_all(os_row, 'label', DOWNLOADED_ISO), 'the medium is not named under the system')
     # (The proposed name shows in what is made: GTK 4.8's entry gives no text to AT-SPI.)
-    find_one(dialog, 'text', pred=lambda n: shown(n) and n.name in ('Name', '_Name'))
+    find_one(dialog, 'text', pred=lambda n: n.name in ('Name', '_Name') and shown(n))
     memory = find_one(dialog, 'spin button', 'Memory', pred=shown)
     vcpus = find_one(dialog, 'spin button', 'Virtual CPUs', pred=shown)
     disk = find_one(dialog, 'spin button', 'Disk Size', pred=shown)
@@ -1174,7 +1174,7 @@ def case_t_new_machine():
     express.doActionNamed('toggle')
     wait_until(lambda: express.getState().contains(pyatspi.STATE_CHECKED), 'Express Installation on')
     click(vireo.button('Create', dialog))
-    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'needs a password' in n.name),
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: 'needs a password' in n.name and shown(n)),
                'the refusal of an express installation without a password')
     screenshot('t2b-assistant-express')
     express.doActionNamed('toggle')
@@ -1183,7 +1183,7 @@ def case_t_new_machine():
     # The test driver's pool has 12 GiB free: refused in words, on the same page, nothing made.
     create = vireo.button('Create', dialog)
     click(create)
-    error = wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'disk space' in n.name),
+    error = wait_until(lambda: find_all(dialog, 'label', pred=lambda n: 'disk space' in n.name and shown(n)),
                        'the refusal of a disk that does not fit')[0]
     check('the default storage pool has 12.0\u00a0GiB free' in error.name.replace(' GiB', '\u00a0GiB'),
           f'the refusal says {error.name!r}')
@@ -1303,7 +1303,7 @@ def case_t_new_machine():
         vireo.focus()
         keys('ctrl+n')
         dialog = wait_until(assistant, 'the assistant for an installation tree')
-        activate_row(wait_until(lambda: find_all(dialog, 'text', pred=lambda n: shown(n) and 'Network Address' in n.name),
+        activate_row(wait_until(lambda: find_all(dialog, 'text', pred=lambda n: 'Network Address' in n.name and shown(n)),
                                 'the network address row')[0])
         type_text(f'http://127.0.0.1:{port}/f37/')
         keys('Return')
@@ -1423,7 +1423,7 @@ def download_catalogue():
     row = wait_until(lambda: find_all(systems, 'list item', 'Vireo Test OS 1', pred=shown), 'Vireo Test OS 1 alone')[0]
 
     def refused():
-        return find_all(dialog, 'label', pred=lambda n: shown(n) and 'test driver keeps no files' in n.name)
+        return find_all(dialog, 'label', pred=lambda n: 'test driver keeps no files' in n.name and shown(n))
     activate_row(row)
     try:
         wait_until(refused, 'the helper\'s refusal said on the page', timeout=5)
@@ -1463,7 +1463,7 @@ def networks_window():
 def set_entry(root, label, text):
     """Types TEXT into the entry row LABEL through AT-SPI's EditableText (GTK 4.8's entries
     give no text back: what the helper gets is what is checked)."""
-    entry = find_one(root, 'text', pred=lambda n: shown(n) and n.name == label)
+    entry = find_one(root, 'text', pred=lambda n: n.name == label and shown(n))
     editable = entry.queryEditableText()
     editable.setTextContents('')
     editable.setTextContents(text)
@@ -1480,8 +1480,8 @@ def new_network(window, name, kind, ipv4):
     if kind != 'NAT':
         activate_row(mode)
         keys('Down' if kind == 'Isolated' else 'End', 'Return')
-    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and n.name.startswith(
-        'Machines reach each other and the host' if kind == 'Isolated' else 'Machines reach')),
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: n.name.startswith(
+        'Machines reach each other and the host' if kind == 'Isolated' else 'Machines reach') and shown(n)),
         'the kind explained in a sentence')
     click(vireo.button('Create', dialog))
     return dialog
@@ -1495,6 +1495,34 @@ def case_v_networks():
     window = wait_until(networks_window, 'the Networks window after Ctrl+Shift+N')
     wait_until(lambda: find_all(window, 'label', 'Host Interfaces', pred=shown), 'the host interfaces group')
     screenshot('v0-networks')
+
+    # What is malformed is said beside its field, and Create waits for a name and an address.
+    click(find_one(window, 'push button', 'New Network', pred=shown))
+    dialog = wait_until(lambda: next((w for w in vireo.dialogs() if w.name == 'New Network'), None),
+                        'the New Network dialog')
+    create = vireo.button('Create', dialog)
+    wait_until(lambda: sensitive(create), 'Create ready with the proposed name and subnet')
+    set_entry(dialog, 'Name', '')
+    wait_until(lambda: not sensitive(create), 'Create disabled without a name')
+    set_entry(dialog, 'Name', 'uilab')
+    set_entry(dialog, 'Host’s IPv4 Address and Prefix', '198.18.60.1')
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: n.name.startswith(
+        'Write an IPv4 address and its prefix') and shown(n)), 'a missing prefix said under the field')
+    check(not sensitive(create), 'Create enabled with an address without its prefix')
+    set_entry(dialog, 'Host’s IPv4 Address and Prefix', '198.18.60.1/24')
+    wait_until(lambda: sensitive(create), 'Create enabled again')
+    check(not find_all(dialog, 'label', pred=lambda n: n.name.startswith('Write an') and shown(n)),
+          'the hint still says the address is wrong')
+    set_entry(dialog, 'IPv6 Address and Prefix (optional)', 'fd00::zz/64')
+    wait_until(lambda: find_all(dialog, 'label', pred=lambda n: n.name.startswith(
+        'Write an IPv6 address and its prefix') and shown(n)), 'a malformed IPv6 address said under its field')
+    check(not sensitive(create), 'Create enabled with a malformed IPv6 address')
+    screenshot('v0-network-malformed')
+    set_entry(dialog, 'IPv6 Address and Prefix (optional)', '')
+    wait_until(lambda: sensitive(create), 'Create enabled without IPv6')
+    keys('Escape')
+    wait_until(lambda: dialog not in vireo.dialogs(), 'the dialog closed on Escape')
+    check('uilab' not in managed_networks(), 'a network made by Escape')
 
     dialog = new_network(window, 'uilab', 'NAT', '198.18.60.1/24')
     wait_until(lambda: 'uilab' in managed_networks(), 'uilab on the bus')
@@ -1524,7 +1552,7 @@ def case_v_networks():
                                       and n.roleName != 'label'), 'the row of uilab')[0]
     activate_row(row)
     # (GTK 4.8 names a switch by its label and again by its row: "Run uilab Running".)
-    running = wait_until(lambda: find_all(window, 'check box', pred=lambda n: shown(n) and n.name.startswith('Run uilab')),
+    running = wait_until(lambda: find_all(window, 'check box', pred=lambda n: n.name.startswith('Run uilab') and shown(n)),
                          'the Run switch of uilab')[0]
     running.doActionNamed('toggle')
     wait_until(lambda: managed_networks()['uilab']['Active'] is False, 'uilab stopped')
@@ -1539,7 +1567,7 @@ def case_v_networks():
     confirm = wait_until(lambda: vireo.dialog_with_heading('Delete Network “uiclosed”?'), 'the confirmation')
     click(vireo.button('Delete', confirm))
     wait_until(lambda: 'uiclosed' not in managed_networks(), 'uiclosed deleted')
-    wait_until(lambda: not find_all(window, 'label', pred=lambda n: shown(n) and n.name.startswith('Isolated · 198.18.61')),
+    wait_until(lambda: not find_all(window, 'label', pred=lambda n: n.name.startswith('Isolated · 198.18.61') and shown(n)),
                'its row gone')
 
     # The host's interfaces are listed (never changed here: the UI suite runs on this
@@ -1612,12 +1640,12 @@ def case_w_nics():
         position = sorted(managed_networks()).index('uinics')
         activate_row(source)
         keys('Home', *(['Down'] * position), 'Return')
-        wait_until(lambda: find_all(dialog, 'label', pred=lambda n: shown(n) and 'uinics' in n.name),
+        wait_until(lambda: find_all(dialog, 'label', pred=lambda n: 'uinics' in n.name and shown(n)),
                    'uinics chosen')
         screenshot('w0-nic-add')
         click(vireo.button('Add', dialog))
         # The toast first: it goes after 6 s, which a slow (ASan) run can spend on what follows.
-        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'next starts' in n.name),
+        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: 'next starts' in n.name and shown(n)),
                    'the toast saying it takes effect at the next boot')
         nics = wait_until(lambda: managed_machines()['tiny']['Nics'], 'the new interface in Nics')
         wait_until(lambda: nic_dialog() is None, 'the dialog closed once added')
@@ -1630,13 +1658,13 @@ def case_w_nics():
         click(wait_until(lambda: find_all(vireo.win, 'push button', f'Change Network Interface {mac}', pred=shown),
                          'its edit button')[0])
         dialog = wait_until(nic_dialog, 'the Network Interface dialog')
-        cable = find_one(dialog, 'check box', pred=lambda n: shown(n) and n.name.startswith('Cable Connected'))
+        cable = find_one(dialog, 'check box', pred=lambda n: n.name.startswith('Cable Connected') and shown(n))
         check(cable.getState().contains(pyatspi.STATE_CHECKED), 'the cable shows unplugged')
         cable.doActionNamed('toggle')
         wait_until(lambda: not cable.getState().contains(pyatspi.STATE_CHECKED), 'the switch off')
         click(vireo.button('Apply', dialog))
         wait_until(lambda: managed_machines()['tiny']['Nics'][0][4] is False, 'the link down in Nics')
-        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: shown(n) and 'cable unplugged' in n.name),
+        wait_until(lambda: find_all(vireo.win, 'label', pred=lambda n: 'cable unplugged' in n.name and shown(n)),
                    'the row saying the cable is unplugged')
         screenshot('w1-nic-unplugged')
 
